@@ -1,0 +1,58 @@
+"""wenshu: numbered, archived official instruments for a district archives bureau."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from service.config import load_settings
+from service.render.convert import Converter, OfficePool
+from service.services import Wenshu
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Return the web application.
+
+    config may hold Flask settings (upper case), wenshu settings (lower case, as in
+    service.config.Settings) and "converter", a converter to use instead of starting
+    the service's own LibreOffice workers.
+    """
+    config = dict(config or {})
+    converter: Converter | None = config.pop("converter", None)
+    flask_config = {key: value for key, value in config.items() if key.isupper()}
+    settings = load_settings({key: value for key, value in config.items() if not key.isupper()})
+
+    app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
+    app.config.update(
+        SECRET_KEY=settings.secret_key or _instance_secret(settings.instance_path),
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes,
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    app.config.update(flask_config)
+
+    if converter is None:
+        converter = OfficePool(settings)
+        converter.start()  # workers warm up in the background while the app serves pages
+    wenshu = Wenshu.open(settings, converter)
+    wenshu.prepare()
+    app.extensions["wenshu"] = wenshu
+
+    CSRFProtect(app)
+    from service.web import register_blueprints
+
+    register_blueprints(app)
+    return app
+
+
+def _instance_secret(instance: Path) -> str:
+    """Return the instance's session secret, creating it on first use."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

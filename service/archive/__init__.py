@@ -1,0 +1,1 @@
+"""The archive: database records, gapless numbering and the atomic, content-addressed file store."""

@@ -1,0 +1,77 @@
+"""The file store: each PDF written atomically (temporary file, fsync, rename) under its SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+TEMPORARY_DIR = ".incoming"
+
+
+@dataclass(frozen=True)
+class Fixity:
+    """The fixity values of one file."""
+
+    sha256: str
+    sm3: str
+    size: int
+
+
+def fixity_of(data: bytes) -> Fixity:
+    """Return SHA-256 and SM3 (GB/T 32905) of data."""
+    return Fixity(hashlib.sha256(data).hexdigest(), hashlib.new("sm3", data).hexdigest(), len(data))
+
+
+class ArchiveStore:
+    """Content-addressed files under one root: pdf/ab/cd/abcd….pdf."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path_for(self, sha256: str) -> str:
+        """Return the relative path a file with this SHA-256 is stored at."""
+        return f"pdf/{sha256[:2]}/{sha256[2:4]}/{sha256}.pdf"
+
+    def put(self, data: bytes, sha256: str) -> str:
+        """Store data durably and return its relative path; no partial file is ever visible."""
+        relative = self.path_for(sha256)
+        target = self.root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        incoming = self.root / TEMPORARY_DIR
+        incoming.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=incoming, suffix=".part")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        _fsync_directory(target.parent)
+        return relative
+
+    def read(self, relative: str) -> bytes:
+        """Return the bytes of a stored file."""
+        return (self.root / relative).read_bytes()
+
+    def absolute(self, relative: str) -> Path:
+        """Return the absolute path of a stored file."""
+        return self.root / relative
+
+    def discard(self, relative: str) -> None:
+        """Remove a stored file that no record refers to (its record was never committed)."""
+        (self.root / relative).unlink(missing_ok=True)
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Flush a directory entry so that a rename survives a power cut."""
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

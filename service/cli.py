@@ -1,0 +1,142 @@
+"""The wenshu command: list kinds, validate and render facts, prepare the database, serve the web."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from service.config import load_settings
+from service.facts import InvalidFacts, describe_fields, validate_facts
+from service.issuing import IssueFailed, issue_document
+from service.registry import INSTRUMENTS, UnknownKind, get_instrument
+from service.render.convert import OfficeError
+from service.services import Wenshu
+
+EXIT_INVALID = 2
+
+
+def _read_facts(path: Path) -> dict[str, Any]:
+    """Return the facts object in a JSON file, or exit 2 with the reason."""
+    try:
+        facts = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        click.echo(f"facts: 无法读取 {path}：{error}", err=True)
+        sys.exit(EXIT_INVALID)
+    if not isinstance(facts, dict):
+        click.echo("facts: 应当是一个以字段名为键的 JSON 对象", err=True)
+        sys.exit(EXIT_INVALID)
+    return facts
+
+
+def _instrument_or_exit(kind: str) -> Any:
+    """Return the instrument of a kind, or exit 2 naming the known kinds."""
+    try:
+        return get_instrument(kind)
+    except UnknownKind as error:
+        click.echo(f"kind: {error}", err=True)
+        sys.exit(EXIT_INVALID)
+
+
+def _report_invalid(error: InvalidFacts) -> None:
+    """Print one "field: message" line per problem and exit 2."""
+    for line in error.lines():
+        click.echo(line, err=True)
+    sys.exit(EXIT_INVALID)
+
+
+@click.group()
+def main() -> None:
+    """wenshu：档案行政执法文书的填写、编号、生成与归档。"""
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="机器可读的 JSON 输出")
+def kinds(as_json: bool) -> None:
+    """List every instrument and its fields."""
+    described = [
+        {"kind": spec.kind, "title": spec.title, "fields": describe_fields(spec)}
+        for spec in INSTRUMENTS.values()
+    ]
+    if as_json:
+        click.echo(json.dumps(described, ensure_ascii=False, indent=2))
+        return
+    for entry in described:
+        names = "、".join(field["label"] for field in entry["fields"])
+        click.echo(f"{entry['kind']}\t{entry['title']}\t{names}")
+
+
+@main.command()
+@click.argument("kind")
+@click.argument("facts_file", type=click.Path(path_type=Path))
+def validate(kind: str, facts_file: Path) -> None:
+    """Check facts against an instrument's form without rendering anything."""
+    instrument = _instrument_or_exit(kind)
+    try:
+        validate_facts(instrument, _read_facts(facts_file))
+    except InvalidFacts as error:
+        _report_invalid(error)
+    click.echo("ok")
+
+
+@main.command()
+@click.argument("kind")
+@click.argument("facts_file", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="PDF 输出路径")
+@click.option("--as", "issued_by", default="cli", show_default=True, help="经办人")
+def render(kind: str, facts_file: Path, output: Path, issued_by: str) -> None:
+    """Validate, number, render and archive one instrument; print its 文号."""
+    _instrument_or_exit(kind)
+    facts = _read_facts(facts_file)
+    wenshu = Wenshu.open(load_settings())
+    try:
+        wenshu.prepare()
+        document = issue_document(wenshu, kind, facts, issued_by)
+        data = wenshu.archive.read(document.pdf_path)
+    except InvalidFacts as error:
+        _report_invalid(error)
+    except (OfficeError, IssueFailed) as error:
+        click.echo(f"render: {error}", err=True)
+        sys.exit(1)
+    finally:
+        wenshu.close()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(output.name + ".part")
+    partial.write_bytes(data)
+    partial.replace(output)
+    click.echo(document.number)
+
+
+@main.command("init-db")
+def init_db() -> None:
+    """Create the database tables and install the shipped templates as version 1."""
+    settings = load_settings()
+    wenshu = Wenshu.open(settings)
+    try:
+        installed = wenshu.prepare()
+    finally:
+        wenshu.close()
+    click.echo(f"database ready: {settings.resolved_database_url}")
+    for kind in installed:
+        click.echo(f"template installed as version 1: {kind}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+def serve(host: str, port: int, threads: int) -> None:
+    """Serve the web application, with its own LibreOffice workers."""
+    import waitress
+
+    from service import create_app
+
+    app = create_app()
+    click.echo(f"wenshu serving on http://{host}:{port}/")
+    try:
+        waitress.serve(app, host=host, port=port, threads=threads, ident="wenshu")
+    finally:
+        app.extensions["wenshu"].close()

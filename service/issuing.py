@@ -1,0 +1,122 @@
+"""Issuing an instrument: validate, number, render, store and record, all or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from service.archive.models import Document, utcnow
+from service.archive.numbering import NumberTaken, claim_sequence, peek_next_sequence
+from service.archive.store import fixity_of
+from service.facts import Facts, validate_facts
+from service.layouts.versions import active_template
+from service.registry import Instrument, get_instrument
+from service.render.formatting import format_document_number
+from service.render.pdfa import DocumentMetadata
+from service.render.pipeline import render_pdf
+from service.services import Wenshu
+
+MAX_ATTEMPTS = 5
+_series_locks: dict[tuple[str, int], threading.Lock] = {}
+_series_locks_guard = threading.Lock()
+
+
+class IssueFailed(RuntimeError):
+    """Raised when a document could not be issued; nothing was archived and no number used."""
+
+
+def _series_lock(series: str, year: int) -> threading.Lock:
+    """Return the in-process lock serialising renders of one series and year."""
+    with _series_locks_guard:
+        return _series_locks.setdefault((series, year), threading.Lock())
+
+
+def issue_document(
+    wenshu: Wenshu, kind: str, raw_facts: Mapping[str, Any], issued_by: str
+) -> Document:
+    """Return the recorded document after validating, numbering, rendering and archiving it.
+
+    Raises UnknownKind or InvalidFacts before anything is rendered. The 文号 printed in
+    the PDF is the next in its series; it is claimed in the same transaction that records
+    the document, so a failure at any step leaves neither a used number nor a file.
+    """
+    instrument = get_instrument(kind)
+    facts = validate_facts(instrument, raw_facts)
+    year = facts.values[instrument.date_field].year
+    # Within one process, renders of a series wait their turn instead of racing for the
+    # same number; across processes the compare-and-set in claim_sequence decides.
+    with _series_lock(instrument.series, year):
+        for _attempt in range(MAX_ATTEMPTS):
+            try:
+                return _issue_once(wenshu, instrument, facts, year, issued_by)
+            except NumberTaken:
+                continue
+    raise IssueFailed(f"{instrument.title}：另有{MAX_ATTEMPTS}份文书同时取号，请稍后重试")
+
+
+def _issue_once(
+    wenshu: Wenshu, instrument: Instrument, facts: Facts, year: int, issued_by: str
+) -> Document:
+    """Render with the next free number and record it; raise NumberTaken if it went meanwhile."""
+    with wenshu.database.session() as session:
+        sequence = peek_next_sequence(session, instrument.series, year)
+        template = active_template(session, wenshu.templates, instrument.kind)
+    agency_code = wenshu.settings.bureau.agency_codes.get(instrument.kind, instrument.agency_code)
+    number = format_document_number(agency_code, year, sequence)
+    issued_at = utcnow()
+    document_date: dt.date = facts.values[instrument.date_field]
+    metadata = DocumentMetadata(
+        title=instrument.title,
+        document_number=number,
+        responsible_body=wenshu.settings.bureau.name,
+        date=document_date,
+        retention_period=instrument.retention,
+        classification=instrument.classification,
+        kind=instrument.kind,
+        agent=issued_by,
+        action_time=issued_at,
+    )
+    pdf = render_pdf(
+        instrument, facts, number, template.data, wenshu.settings.bureau,
+        wenshu.converter, metadata,
+    )  # fmt: skip
+    fixity = fixity_of(pdf.data)
+    relative = wenshu.archive.put(pdf.data, fixity.sha256)
+    try:
+        with wenshu.database.session() as session:
+            claim_sequence(session, instrument.series, year, sequence)
+            document = Document(
+                kind=instrument.kind,
+                title=instrument.title,
+                series=instrument.series,
+                year=year,
+                sequence=sequence,
+                number=number,
+                recipient=str(facts.values.get(instrument.recipient_field) or ""),
+                document_date=document_date,
+                facts=facts.to_json(),
+                template_id=template.id,
+                template_version=template.version,
+                template_sha256=template.sha256,
+                pdf_path=relative,
+                size=fixity.size,
+                pages=pdf.pages,
+                sha256=fixity.sha256,
+                sm3=fixity.sm3,
+                retention=instrument.retention,
+                classification=instrument.classification,
+                issued_by=issued_by,
+                issued_at=issued_at,
+            )
+            session.add(document)
+    except (NumberTaken, IntegrityError) as error:
+        wenshu.archive.discard(relative)
+        raise NumberTaken(str(error)) from error
+    except BaseException:
+        wenshu.archive.discard(relative)
+        raise
+    return document

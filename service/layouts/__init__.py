@@ -1,0 +1,1 @@
+"""DOCX template versions (named apart from Flask's HTML templates)."""

@@ -1,0 +1,79 @@
+"""Template versions: the shipped templates become version 1; exactly one version is active per kind."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.archive.models import TemplateVersion
+from service.registry import INSTRUMENTS
+
+
+@dataclass(frozen=True)
+class LoadedTemplate:
+    """A template version's identity and bytes, ready to render."""
+
+    id: int
+    kind: str
+    version: int
+    sha256: str
+    data: bytes
+
+
+class TemplateStore:
+    """Template files kept in the instance by SHA-256, so that old versions stay renderable."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._cache: dict[str, bytes] = {}
+
+    def put(self, data: bytes) -> tuple[str, str]:
+        """Store template bytes; return their SHA-256 and relative path."""
+        sha256 = hashlib.sha256(data).hexdigest()
+        relative = f"{sha256}.docx"
+        target = self.root / relative
+        if not target.exists():
+            self.root.mkdir(parents=True, exist_ok=True)
+            partial = target.with_suffix(".part")
+            partial.write_bytes(data)
+            partial.replace(target)
+        return sha256, relative
+
+    def read(self, relative: str, sha256: str) -> bytes:
+        """Return a stored template's bytes, checked against its SHA-256."""
+        if sha256 not in self._cache:
+            data = (self.root / relative).read_bytes()
+            if hashlib.sha256(data).hexdigest() != sha256:
+                raise ValueError(f"template file {relative} does not match its SHA-256")
+            self._cache[sha256] = data
+        return self._cache[sha256]
+
+
+def install_shipped_templates(session: Session, store: TemplateStore, shipped: Path) -> list[str]:
+    """Record templates_docx/<kind>.docx as version 1 of each kind that has no version yet."""
+    installed = []
+    for kind in INSTRUMENTS:
+        exists = session.scalar(select(TemplateVersion.id).where(TemplateVersion.kind == kind))
+        if exists is not None:
+            continue
+        sha256, relative = store.put((shipped / f"{kind}.docx").read_bytes())
+        session.add(
+            TemplateVersion(
+                kind=kind, version=1, sha256=sha256, path=relative, active=True,
+                published_by="system", note="随系统提供的第1版",
+            )
+        )  # fmt: skip
+        installed.append(kind)
+    return installed
+
+
+def active_template(session: Session, store: TemplateStore, kind: str) -> LoadedTemplate:
+    """Return the active template version of a kind."""
+    row = session.scalars(
+        select(TemplateVersion).where(TemplateVersion.kind == kind, TemplateVersion.active)
+    ).one()
+    return LoadedTemplate(row.id, row.kind, row.version, row.sha256, store.read(row.path, row.sha256))

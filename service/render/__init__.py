@@ -1,0 +1,1 @@
+"""Rendering: validated facts → template context → DOCX → PDF/A, one stage per module."""

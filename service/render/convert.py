@@ -1,0 +1,306 @@
+"""LibreOffice behind one door: a pool of long-running unoserver workers, and a cold one-shot way.
+
+Each worker is a unoserver process (XML-RPC in front of one soffice with its own profile).
+A worker converts one document at a time. A conversion that fails or passes its timeout
+kills the worker, which is restarted in the background, and the conversion is retried once
+on the next free worker. A worker is also restarted after a set number of conversions,
+because soffice's memory grows from about 80 MB to 500 MB over a few hundred documents.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import http.client
+import logging
+import os
+import queue
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+import xmlrpc.client
+from pathlib import Path
+from typing import Protocol
+
+from service.config import Settings
+
+log = logging.getLogger(__name__)
+
+PDFA_FILTER_OPTIONS = ["SelectPdfVersion=2"]  # PDF/A-2b
+# The JSON form is the only one soffice --convert-to honours; "SelectPdfVersion=2" is ignored there.
+PDFA_CONVERT_TO = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
+
+
+class OfficeError(RuntimeError):
+    """Raised when LibreOffice could not convert a document, even after a restart and a retry."""
+
+
+class Converter(Protocol):
+    """Anything that turns a DOCX file into a PDF/A file."""
+
+    def convert(self, docx_path: Path, pdf_path: Path) -> None:
+        """Write the PDF/A rendering of docx_path to pdf_path."""
+
+
+def office_environment(settings: Settings) -> dict[str, str]:
+    """Return the environment LibreOffice runs in: our font aliases, no desktop."""
+    env = dict(os.environ)
+    env["FONTCONFIG_FILE"] = str(settings.fontconfig_file)
+    env.pop("DISPLAY", None)
+    return env
+
+
+def _free_port() -> int:
+    """Return a TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class _TimeoutTransport(xmlrpc.client.Transport):
+    """XML-RPC over HTTP with a socket timeout, so a hung worker cannot hang its caller."""
+
+    def __init__(self, timeout: float) -> None:
+        super().__init__()
+        self.timeout = timeout
+
+    def make_connection(self, host: str | tuple[str, dict[str, str]]) -> http.client.HTTPConnection:
+        connection = super().make_connection(host)
+        connection.timeout = self.timeout
+        return connection
+
+
+class OfficeWorker:
+    """One unoserver instance: owned (started, killed, restarted here) or remote (address only)."""
+
+    def __init__(self, name: str, settings: Settings, address: str | None = None) -> None:
+        self.name = name
+        self.settings = settings
+        self.owned = address is None
+        self.host, self.port = ("127.0.0.1", 0) if address is None else _split(address)
+        self.process: subprocess.Popen[bytes] | None = None
+        self.conversions = 0
+
+    @property
+    def url(self) -> str:
+        """Return the XML-RPC address of the worker."""
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> None:
+        """Start the worker (when owned) and return once it answers, or raise OfficeError."""
+        self.conversions = 0
+        if self.owned:
+            self._spawn()
+        deadline = time.monotonic() + self.settings.office_start_timeout
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise OfficeError(f"{self.name}: unoserver exited with {self.process.returncode}")
+            try:
+                self._proxy(timeout=5).info()
+                log.info("%s ready at %s", self.name, self.url)
+                return
+            except (OSError, xmlrpc.client.Error, http.client.HTTPException):
+                time.sleep(0.25)
+        self.kill()
+        raise OfficeError(f"{self.name}: no answer within {self.settings.office_start_timeout} s")
+
+    def _spawn(self) -> None:
+        """Start a unoserver process with its own ports and its own LibreOffice profile."""
+        profile = self.settings.office_profiles_path / self.name
+        profile.mkdir(parents=True, exist_ok=True)
+        self.port = _free_port()
+        command = [
+            self.settings.uno_python, "-m", "unoserver.server",
+            "--interface", self.host, "--port", str(self.port),
+            "--uno-port", str(_free_port()),
+            "--user-installation", str(profile),
+            "--executable", self.settings.soffice_path,
+            "--conversion-timeout", str(int(self.settings.office_timeout)),
+            "--quiet",
+        ]  # fmt: skip
+        log.info("starting %s: %s", self.name, " ".join(command))
+        # Its own session, so that killing the group takes soffice.bin with it.
+        self.process = subprocess.Popen(
+            command,
+            env=office_environment(self.settings),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+    def convert(self, docx_path: Path, pdf_path: Path) -> None:
+        """Convert one document on this worker; raise on any failure or timeout."""
+        proxy = self._proxy(timeout=self.settings.office_timeout + 5)
+        proxy.convert(
+            str(docx_path.resolve()), None, str(pdf_path.resolve()), "pdf",
+            "writer_pdf_Export", PDFA_FILTER_OPTIONS, False, None, None,
+        )  # fmt: skip
+        self.conversions += 1
+        if not pdf_path.exists() or pdf_path.stat().st_size == 0:
+            raise OfficeError(f"{self.name}: no PDF was written for {docx_path.name}")
+
+    def kill(self) -> None:
+        """Kill the worker's unoserver and soffice processes at once."""
+        if self.process is None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait()
+        self.process = None
+
+    def pids(self) -> list[int]:
+        """Return the process ids of the worker's process group (unoserver and soffice)."""
+        if self.process is None:
+            return []
+        group = os.getpgid(self.process.pid)
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    if os.getpgid(int(entry.name)) == group:
+                        found.append(int(entry.name))
+                except ProcessLookupError:
+                    continue
+        return found
+
+    def _proxy(self, timeout: float) -> xmlrpc.client.ServerProxy:
+        """Return an XML-RPC proxy to this worker with a socket timeout."""
+        return xmlrpc.client.ServerProxy(
+            self.url, allow_none=True, transport=_TimeoutTransport(timeout)
+        )
+
+
+def _split(address: str) -> tuple[str, int]:
+    """Return host and port from "host:port"."""
+    host, _, port = address.rpartition(":")
+    return host or "127.0.0.1", int(port)
+
+
+class OfficePool:
+    """A fixed set of workers; each conversion borrows an idle one."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        if settings.office_addresses:
+            self.workers = [
+                OfficeWorker(f"remote-{i}", settings, address)
+                for i, address in enumerate(settings.office_addresses)
+            ]
+        else:
+            self.workers = [
+                OfficeWorker(f"worker-{i}", settings) for i in range(settings.office_workers)
+            ]
+        self._idle: queue.Queue[OfficeWorker] = queue.Queue()
+        self._started = False
+        self._lock = threading.Lock()
+        self.restarts = 0
+
+    def start(self) -> None:
+        """Start every worker in the background; each joins the pool when it answers."""
+        with self._lock:
+            if self._started:
+                return
+            self._started = True
+        for worker in self.workers:
+            self._restart_later(worker, kill_first=False)
+
+    def wait_ready(self, count: int | None = None, timeout: float | None = None) -> None:
+        """Block until count workers (all by default) are idle, or raise OfficeError."""
+        self.start()
+        wanted = len(self.workers) if count is None else count
+        deadline = time.monotonic() + (timeout or self.settings.office_start_timeout * 2)
+        while self._idle.qsize() < wanted:
+            if time.monotonic() > deadline:
+                raise OfficeError(f"only {self._idle.qsize()} of {wanted} LibreOffice workers started")
+            time.sleep(0.1)
+
+    def convert(self, docx_path: Path, pdf_path: Path) -> None:
+        """Convert on a free worker; after a failure restart that worker and retry once."""
+        self.start()
+        last_error: Exception | None = None
+        for _attempt in range(2):
+            worker = self._borrow()
+            try:
+                worker.convert(docx_path, pdf_path)
+            except Exception as error:  # any failure means the worker can no longer be trusted
+                log.warning("%s failed on %s: %s; restarting it", worker.name, docx_path.name, error)
+                last_error = error
+                self.restarts += 1
+                self._restart_later(worker, kill_first=True)
+                continue
+            if worker.owned and worker.conversions >= self.settings.office_restart_after:
+                self._restart_later(worker, kill_first=True)
+            else:
+                self._idle.put(worker)
+            return
+        raise OfficeError(f"LibreOffice could not convert {docx_path.name}: {last_error}")
+
+    def _borrow(self) -> OfficeWorker:
+        """Return an idle worker, waiting for one to start or finish if none is free."""
+        wait = self.settings.office_start_timeout + self.settings.office_timeout + 10
+        try:
+            return self._idle.get(timeout=wait)
+        except queue.Empty:
+            raise OfficeError(f"no LibreOffice worker became free within {wait:.0f} s") from None
+
+    def _restart_later(self, worker: OfficeWorker, kill_first: bool) -> None:
+        """Restart a worker in a background thread and return it to the pool when it answers."""
+
+        def restart() -> None:
+            for delay in (0, 1, 5, 15):
+                time.sleep(delay)
+                if kill_first or delay:
+                    worker.kill()
+                try:
+                    worker.start()
+                except OfficeError as error:
+                    log.error("%s", error)
+                    continue
+                self._idle.put(worker)
+                return
+            log.error("%s could not be started; the pool runs without it", worker.name)
+
+        threading.Thread(target=restart, name=f"start-{worker.name}", daemon=True).start()
+
+    def close(self) -> None:
+        """Stop every owned worker."""
+        for worker in self.workers:
+            worker.kill()
+
+
+class ColdOffice:
+    """The one-shot way: a fresh soffice --convert-to per document (for single commands)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def convert(self, docx_path: Path, pdf_path: Path) -> None:
+        """Convert one document with a cold soffice, holding a lock on the shared profile."""
+        profiles = self.settings.office_profiles_path
+        profiles.mkdir(parents=True, exist_ok=True)
+        with open(profiles / "cold.lock", "w") as lock, tempfile.TemporaryDirectory() as outdir:
+            # Two soffice processes sharing one profile fail silently.
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            command = [
+                self.settings.soffice_path, "--headless", "--norestore", "--nolockcheck",
+                f"-env:UserInstallation={(profiles / 'cold').as_uri()}",
+                "--convert-to", PDFA_CONVERT_TO, "--outdir", outdir, str(docx_path),
+            ]  # fmt: skip
+            result = subprocess.run(
+                command,
+                env=office_environment(self.settings),
+                capture_output=True,
+                timeout=self.settings.office_timeout + 60,
+                check=False,
+            )
+            produced = Path(outdir) / (docx_path.stem + ".pdf")
+            if result.returncode != 0 or not produced.exists():
+                detail = result.stderr.decode(errors="replace").strip()
+                raise OfficeError(f"soffice could not convert {docx_path.name}: {detail}")
+            shutil.move(produced, pdf_path)
+

@@ -1,0 +1,74 @@
+"""Instrument forms, issuing, and issued documents with their PDFs."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from service.archive.models import Document
+from service.facts import Facts, InvalidFacts
+from service.issuing import IssueFailed, issue_document
+from service.registry import INSTRUMENTS, UnknownKind, get_instrument
+from service.render.convert import OfficeError
+from service.web import wenshu
+
+blueprint = Blueprint("documents", __name__)
+
+
+@blueprint.get("/")
+def index() -> str:
+    """Home: every instrument by its Chinese title, and the latest documents."""
+    with wenshu().database.session() as session:
+        recent = session.scalars(select(Document).order_by(Document.id.desc()).limit(20)).all()
+    return render_template("index.html", instruments=INSTRUMENTS.values(), recent=recent)
+
+
+@blueprint.route("/documents/new/<kind>", methods=["GET", "POST"])
+def new(kind: str) -> str | Response | tuple[str, int]:
+    """Show an instrument's form; on a valid submission issue it and show the result."""
+    try:
+        instrument = get_instrument(kind)
+    except UnknownKind:
+        abort(404)
+    form = instrument.form(request.form if request.method == "POST" else None)
+    problem = None
+    if request.method == "POST" and form.validate():
+        try:
+            facts = Facts(kind, dict(form.data)).to_json()
+            document = issue_document(wenshu(), kind, facts, issued_by="web")
+            return redirect(url_for("documents.show", document_id=document.id))
+        except InvalidFacts as error:
+            for name, messages in error.errors.items():
+                if name in form:
+                    form[name].errors = list(messages)
+        except (OfficeError, IssueFailed) as error:
+            problem = f"文书未能生成，未占用文号，填写的内容已保留：{error}"
+    status = 422 if request.method == "POST" else 200
+    page = render_template("form.html", instrument=instrument, form=form, problem=problem)
+    return page, status
+
+
+@blueprint.get("/documents/<int:document_id>")
+def show(document_id: int) -> str:
+    """One issued document: its number, metadata, fixity values and PDF."""
+    with wenshu().database.session() as session:
+        document = session.get(Document, document_id)
+    if document is None:
+        abort(404)
+    return render_template("document.html", document=document)
+
+
+@blueprint.get("/documents/<int:document_id>/pdf")
+def pdf(document_id: int) -> Response:
+    """The archived PDF, inline so that the browser opens it for printing."""
+    with wenshu().database.session() as session:
+        document = session.get(Document, document_id)
+    if document is None:
+        abort(404)
+    return send_file(
+        wenshu().archive.absolute(document.pdf_path),
+        mimetype="application/pdf",
+        download_name=f"{document.number}.pdf",
+        as_attachment=request.args.get("download") == "1",
+    )
