@@ -6,7 +6,15 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from wtforms import DateField, Field, Form, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    Field,
+    Form,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 DATE_HINT = "日期格式应为 年-月-日，如 2026-03-05"
@@ -99,10 +107,13 @@ def date(label: str, required: bool = True) -> ChineseDateField:
 
 
 def choice(label: str, options: Sequence[str], required: bool = True) -> SelectField:
-    """Return a choice among fixed options, shown and stored as their Chinese wording."""
+    """Return a choice among fixed options, shown and stored as their Chinese wording.
+
+    The first, empty option makes the clerk choose instead of taking the first by default.
+    """
     return SelectField(
         label,
-        choices=[(option, option) for option in options],
+        choices=[SelectChoice("", "请选择…"), *(SelectChoice(option) for option in options)],
         validators=_presence(label, required, verb="选择"),
         validate_choice=True,
     )

@@ -151,7 +151,7 @@ def describe_fields(instrument: Instrument) -> list[dict[str, Any]]:
             "recipient": field.name == instrument.recipient_field,
         }
         if isinstance(field, SelectField):
-            entry["choices"] = [str(value) for value, _label in field.choices or []]
+            entry["choices"] = [choice.value for choice in field.choices or [] if choice.value]
         described.append(entry)
     return described
 

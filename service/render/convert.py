@@ -123,13 +123,15 @@ class OfficeWorker:
         ]  # fmt: skip
         log.info("starting %s: %s", self.name, " ".join(command))
         # Its own session, so that killing the group takes soffice.bin with it.
-        self.process = subprocess.Popen(
-            command,
-            env=office_environment(self.settings),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        with open(profile.with_suffix(".log"), "ab") as log_file:
+            self.process = subprocess.Popen(
+                command,
+                env=office_environment(self.settings),
+                stdin=subprocess.DEVNULL,
+                stdout=log_file,
+                stderr=log_file,
+                start_new_session=True,
+            )
 
     def convert(self, docx_path: Path, pdf_path: Path) -> None:
         """Convert one document on this worker; raise on any failure or timeout."""
@@ -141,6 +143,16 @@ class OfficeWorker:
         self.conversions += 1
         if not pdf_path.exists() or pdf_path.stat().st_size == 0:
             raise OfficeError(f"{self.name}: no PDF was written for {docx_path.name}")
+
+    def healthy(self) -> bool:
+        """Return whether the worker's process runs and its LibreOffice answers."""
+        if self.process is not None and self.process.poll() is not None:
+            return False
+        try:
+            self._proxy(timeout=5).info()
+        except (OSError, xmlrpc.client.Error, http.client.HTTPException):
+            return False
+        return True
 
     def kill(self) -> None:
         """Kill the worker's unoserver and soffice processes at once."""
@@ -227,7 +239,16 @@ class OfficePool:
             worker = self._borrow()
             try:
                 worker.convert(docx_path, pdf_path)
-            except Exception as error:  # any failure means the worker can no longer be trusted
+            except xmlrpc.client.Fault as fault:
+                if worker.healthy():
+                    # LibreOffice is fine; it could not read this document, and will not on retry.
+                    self._idle.put(worker)
+                    raise OfficeError(f"LibreOffice 无法转换 {docx_path.name}：{fault.faultString}") from None
+                last_error = fault
+                self.restarts += 1
+                self._restart_later(worker, kill_first=True)
+                continue
+            except Exception as error:  # a dead or silent worker can no longer be trusted
                 log.warning("%s failed on %s: %s; restarting it", worker.name, docx_path.name, error)
                 last_error = error
                 self.restarts += 1

@@ -1,0 +1,80 @@
+"""Fixtures: a real LibreOffice pool for the session, and apps, clients and runners on fresh instances."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
+
+from service import create_app
+from service.config import Settings, load_settings
+from service.render.convert import OfficePool
+from service.services import Wenshu
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+
+
+def sample(kind: str) -> dict[str, Any]:
+    """Return a copy of the realistic facts shipped for an instrument."""
+    facts: dict[str, Any] = json.loads((SAMPLES / f"{kind}.json").read_text(encoding="utf-8"))
+    return facts
+
+
+@pytest.fixture(scope="session")
+def office_pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OfficePool]:
+    """Two real LibreOffice workers shared by the whole session."""
+    settings = load_settings({"instance_path": tmp_path_factory.mktemp("office"), "office_workers": 2})
+    pool = OfficePool(settings)
+    pool.wait_ready()
+    yield pool
+    pool.close()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings for a fresh instance folder."""
+    return load_settings({"instance_path": tmp_path / "instance"})
+
+
+@pytest.fixture
+def wenshu(settings: Settings, office_pool: OfficePool) -> Iterator[Wenshu]:
+    """Services on a fresh instance, converting with the shared pool."""
+    services = Wenshu.open(settings, office_pool)
+    services.prepare()
+    yield services
+    services.database.dispose()
+
+
+@pytest.fixture
+def app(tmp_path: Path, office_pool: OfficePool) -> Iterator[Flask]:
+    """The web app on a fresh instance, CSRF off (one test turns it on)."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "instance_path": tmp_path / "instance",
+            "converter": office_pool,
+        }
+    )
+    yield app
+    app.extensions["wenshu"].database.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client of the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """A runner for the wenshu command on a fresh instance."""
+    monkeypatch.setenv("WENSHU_INSTANCE", str(tmp_path / "cli-instance"))
+    return CliRunner()

@@ -1,0 +1,133 @@
+"""Structural checks of produced PDFs, shared by the tests: PDF/A, fonts, geometry, text."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+import pikepdf.pdfa
+from lxml import etree
+from pypdf import PdfReader
+
+MM = 72 / 25.4
+A4 = (210 * MM, 297 * MM)
+# GB/T 9704 text area: top 37 mm, left 28 mm, 156 × 225 mm; ±1 mm tolerance, plus the
+# page number, which sits 7 mm below the text area.
+TEXT_LEFT, TEXT_TOP = 28 * MM, 37 * MM
+TEXT_RIGHT, TEXT_BOTTOM = (28 + 156) * MM, (37 + 225) * MM
+TOLERANCE = 1 * MM
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word's box on a page, in points from the top-left corner."""
+
+    page: int
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+def pdfa_identification(path: Path) -> tuple[str, str]:
+    """Return pdfaid:part and pdfaid:conformance from the XMP packet."""
+    with pikepdf.open(path) as pdf:
+        root = etree.fromstring(pdf.Root.Metadata.read_bytes())
+    ns = "{http://www.aiim.org/pdfa/ns/id/}"
+    part = next(root.iter(f"{ns}part")).text or ""
+    conformance = next(root.iter(f"{ns}conformance")).text or ""
+    return part, conformance
+
+
+def pdfa_violations(path: Path) -> list[str]:
+    """Return the PDF/A-2b violations pikepdf's validator finds."""
+    report = pikepdf.pdfa.validate_written(path, "2b")
+    return [f"{f.rule} {f.where}: {f.message}" for f in report.findings if f.kind == "violation"]
+
+
+def fonts(path: Path) -> list[dict[str, str]]:
+    """Return pdffonts' rows: name, type, emb."""
+    lines = subprocess.run(
+        ["pdffonts", str(path)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    rows = []
+    for line in lines:
+        parts = line.split()
+        # name type... encoding emb sub uni object ID: read emb from the right.
+        rows.append({"name": parts[0], "emb": parts[-5]})
+    return rows
+
+
+def page_sizes(path: Path) -> list[tuple[float, float]]:
+    """Return each page's width and height in points."""
+    reader = PdfReader(path)
+    return [(float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages]
+
+
+def words(path: Path) -> list[Word]:
+    """Return every word's bounding box, from pdftotext -bbox."""
+    xml = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True
+    ).stdout
+    root = etree.fromstring(xml, etree.XMLParser(recover=True))
+    found = []
+    for number, page in enumerate(root.iter("{*}page"), start=1):
+        for word in page.iter("{*}word"):
+            found.append(
+                Word(number, word.text or "", *(float(word.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")))
+            )
+    return found
+
+
+def is_page_number(word: Word) -> bool:
+    """Return whether a word is part of the "— n —" page number."""
+    return bool(re.fullmatch(r"[—\d]+", word.text))
+
+
+# LibreOffice hangs a closing mark at the end of a full line past the right edge, as
+# Word does with its default 允许标点溢出边界 (LibreOffice 7.4 ignores w:overflowPunct).
+HANGING_MARKS = "，。、；：！？”’）》"
+
+
+def outside_text_area(path: Path) -> list[Word]:
+    """Return words (page numbers aside) that leave the GB/T 9704 text area.
+
+    A line may end in one hanging closing mark whose box starts inside the area.
+    """
+    outside = []
+    for w in words(path):
+        if is_page_number(w):
+            continue
+        right = w.x1
+        if w.text and w.text[-1] in HANGING_MARKS:
+            right -= (w.x1 - w.x0) / len(w.text)
+        if (
+            w.x0 < TEXT_LEFT - TOLERANCE
+            or right > TEXT_RIGHT + TOLERANCE
+            or w.y0 < TEXT_TOP - TOLERANCE
+            or w.y1 > TEXT_BOTTOM + TOLERANCE
+        ):
+            outside.append(w)
+    return outside
+
+
+def text(path: Path) -> str:
+    """Return the PDF's text with all whitespace removed (lines wrap anywhere in Chinese)."""
+    reader = PdfReader(path)
+    joined = re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))
+    return re.sub(r"—\d+—", "", joined)  # page numbers fall between a page's last and next line
+
+
+def poppler_text(path: Path) -> str:
+    """Return the text as pdftotext reads it, whitespace and page numbers removed.
+
+    pypdf 7 maps astral-plane characters through a WinAnsi-encoded TrueType subset
+    wrongly (𠀀𠀁 reads back as 𠀀𠀀); poppler reads the same ToUnicode map right.
+    """
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout
+    joined = re.sub(r"\s+", "", out.decode("utf-8"))
+    return re.sub(r"—\d+—", "", joined)

@@ -1,0 +1,91 @@
+"""Tests of the wenshu command line: kinds, validate, render, init-db."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from service.cli import main
+from tests import pdfcheck
+from tests.conftest import SAMPLES, sample
+
+
+def test_kinds_json_schema(runner: CliRunner) -> None:
+    """This test ensures that kinds --json follows the published schema, with one recipient per kind."""
+    result = runner.invoke(main, ["kinds", "--json"])
+    assert result.exit_code == 0
+    kinds = json.loads(result.output)
+    notice = next(k for k in kinds if k["kind"] == "supervision_notice")
+    assert notice["title"] == "执法监督通知（决定）书"
+    for entry in kinds:
+        assert [f for f in entry["fields"] if f["recipient"]], entry["kind"]
+        for field in entry["fields"]:
+            assert {"name", "label", "type", "required", "recipient"} <= set(field)
+    names = {f["name"]: f for f in notice["fields"]}
+    assert names["inspected_body"]["recipient"] is True
+    assert names["deadline"]["type"] == "date"
+    assert names["facts"]["type"] == "text"
+    assert names["situation"]["type"] == "choice"
+    assert names["cc"]["required"] is False
+
+
+def test_validate(runner: CliRunner, tmp_path: Path) -> None:
+    """This test ensures that validate accepts the sample and reports each problem as field: message."""
+    ok = runner.invoke(main, ["validate", "supervision_notice", str(SAMPLES / "supervision_notice.json")])
+    assert ok.exit_code == 0
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(sample("supervision_notice") | {"deadline": "2026-03-01", "issuer": ""}))
+    result = runner.invoke(main, ["validate", "supervision_notice", str(bad)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "deadline: 执行期限应当晚于成文日期",
+        "issuer: 请填写执行检查的机构名称",
+    ]
+
+
+def test_unknown_kind_and_unreadable_facts(runner: CliRunner, tmp_path: Path) -> None:
+    """This test ensures that an unknown kind or a file that is not JSON exits 2 with a reason."""
+    result = runner.invoke(main, ["validate", "no_such_kind", str(SAMPLES / "supervision_notice.json")])
+    assert result.exit_code == 2 and "no_such_kind" in result.stderr
+    garbage = tmp_path / "garbage.json"
+    garbage.write_text("{not json")
+    result = runner.invoke(main, ["validate", "supervision_notice", str(garbage)])
+    assert result.exit_code == 2 and result.stderr.startswith("facts:")
+
+
+@pytest.mark.office
+def test_render_writes_numbered_pdf(runner: CliRunner, tmp_path: Path) -> None:
+    """This test ensures that render archives the document, writes the PDF and prints the 文号."""
+    out = tmp_path / "out" / "notice.pdf"
+    result = runner.invoke(
+        main, ["render", "supervision_notice", str(SAMPLES / "supervision_notice.json"), "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "君档监通〔2026〕1号"
+    assert pdfcheck.pdfa_identification(out) == ("2", "B")
+    assert "君档监通〔2026〕1号" in pdfcheck.text(out)
+
+
+def test_render_invalid_uses_nothing(runner: CliRunner, tmp_path: Path) -> None:
+    """This test ensures that invalid facts exit 2, one line per problem, with nothing archived."""
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"inspected_body": "某单位\x00"}))
+    out = tmp_path / "never.pdf"
+    result = runner.invoke(main, ["render", "supervision_notice", str(bad), "-o", str(out)])
+    assert result.exit_code == 2
+    assert "inspected_body: 第4个字符是不可打印的控制字符（U+0000），请删除后再提交" in result.stderr
+    assert not out.exists()
+    instance = Path(__import__("os").environ["WENSHU_INSTANCE"])
+    assert not list((instance / "archive").rglob("*.pdf")) if (instance / "archive").exists() else True
+
+
+def test_init_db(runner: CliRunner) -> None:
+    """This test ensures that init-db prepares the database and installs version 1 of each template."""
+    result = runner.invoke(main, ["init-db"])
+    assert result.exit_code == 0
+    assert "template installed as version 1: supervision_notice" in result.output
+    again = runner.invoke(main, ["init-db"])
+    assert again.exit_code == 0 and "template installed" not in again.output

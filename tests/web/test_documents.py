@@ -1,0 +1,85 @@
+"""Tests of the web form: field-level Chinese errors, issuing, the document page and its PDF."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from service import create_app
+from tests.conftest import sample
+
+
+def form_data(**changes: str) -> dict[str, str]:
+    """Return the sample facts as submitted by the browser form."""
+    return {key: str(value) for key, value in (sample("supervision_notice") | changes).items()}
+
+
+def test_home_lists_instruments(client: FlaskClient) -> None:
+    """This test ensures that the home page lists the instrument by its Chinese title."""
+    page = client.get("/").get_data(as_text=True)
+    assert "执法监督通知（决定）书" in page
+    assert 'lang="zh-CN"' in page
+
+
+def test_form_page(client: FlaskClient) -> None:
+    """This test ensures that the form shows every field with its Chinese label and a date picker."""
+    page = client.get("/documents/new/supervision_notice").get_data(as_text=True)
+    for label in ("被检查单位名称", "认定的事实", "执行期限", "成文日期"):
+        assert label in page
+    assert 'type="date"' in page
+
+
+def test_unknown_kind_is_404(client: FlaskClient) -> None:
+    """This test ensures that an unknown instrument gives a Chinese 404 page."""
+    response = client.get("/documents/new/nothing")
+    assert response.status_code == 404
+    assert "找不到" in response.get_data(as_text=True)
+
+
+def test_errors_shown_at_their_fields_and_values_kept(client: FlaskClient) -> None:
+    """This test ensures that a bad submission re-displays with messages at the fields and keeps input."""
+    response = client.post(
+        "/documents/new/supervision_notice",
+        data=form_data(inspected_body="", deadline="2026-03-01", facts="保留<这段>文字&"),
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    body = re.search(r'id="field-inspected_body".*?</div>', page, re.S)
+    assert body and "请填写被检查单位名称" in body.group(0)
+    deadline = re.search(r'id="field-deadline".*?</div>', page, re.S)
+    assert deadline and "执行期限应当晚于成文日期" in deadline.group(0)
+    assert "保留&lt;这段&gt;文字&amp;" in page
+
+
+@pytest.mark.office
+def test_issue_then_open_pdf(client: FlaskClient) -> None:
+    """This test ensures that a valid submission is numbered and its PDF opens inline."""
+    response = client.post("/documents/new/supervision_notice", data=form_data())
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "君档监通〔2026〕1号" in page
+    assert "SM3" in page
+    with client.get(response.headers["Location"] + "/pdf") as pdf:
+        assert pdf.status_code == 200
+        assert pdf.mimetype == "application/pdf"
+        assert pdf.data.startswith(b"%PDF")
+        assert "inline" in pdf.headers["Content-Disposition"]
+
+
+def test_csrf_is_required(tmp_path: object, office_pool: object) -> None:
+    """This test ensures that a form post without its CSRF token is refused with a Chinese message."""
+    app: Flask = create_app(
+        {"TESTING": True, "instance_path": tmp_path, "converter": office_pool}  # type: ignore[dict-item]
+    )
+    response = app.test_client().post("/documents/new/supervision_notice", data=form_data())
+    assert response.status_code == 400
+    assert "页面已过期" in response.get_data(as_text=True)
+
+
+def test_missing_document_is_404(client: FlaskClient) -> None:
+    """This test ensures that an unknown document id is a 404, for the page and the PDF."""
+    assert client.get("/documents/999").status_code == 404
+    assert client.get("/documents/999/pdf").status_code == 404
