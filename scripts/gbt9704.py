@@ -98,9 +98,7 @@ def heading(text: str) -> Para:
 
 def masthead(mark: str = "{{ issuer_mark }}", number: str = "{{ number }}") -> list[Para]:
     """Return the 版头: red 发文机关标志, 发文字号 centred under it, and the red rule."""
-    rule = (
-        f'<w:pBdr><w:bottom w:val="single" w:sz="12" w:space="4" w:color="{RED}"/></w:pBdr>'
-    )
+    rule = f'<w:pBdr><w:bottom w:val="single" w:sz="12" w:space="4" w:color="{RED}"/></w:pBdr>'
     return [
         Para("Masthead", [run(mark, color=RED)]),
         p("Blank"),

@@ -57,7 +57,7 @@ def main() -> None:
 @click.option("--json", "as_json", is_flag=True, help="机器可读的 JSON 输出")
 def kinds(as_json: bool) -> None:
     """List every instrument and its fields."""
-    described = [
+    described: list[dict[str, Any]] = [
         {"kind": spec.kind, "title": spec.title, "fields": describe_fields(spec)}
         for spec in INSTRUMENTS.values()
     ]

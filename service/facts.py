@@ -35,7 +35,9 @@ class InvalidFacts(ValueError):
 
     def lines(self) -> list[str]:
         """Return one "field: message" line per problem."""
-        return [f"{name}: {message}" for name, messages in self.errors.items() for message in messages]
+        return [
+            f"{name}: {message}" for name, messages in self.errors.items() for message in messages
+        ]
 
 
 @dataclass(frozen=True)
@@ -90,13 +92,16 @@ def _flatten(field: Field, prefix: str, value: Any, out: FormData) -> bool:
         if not isinstance(value, list):
             return False
         entry = field.unbound_field.bind(form=None, name="_", prefix="")
-        return all(_flatten(entry, f"{prefix}-{index}", item, out) for index, item in enumerate(value))
+        return all(
+            _flatten(entry, f"{prefix}-{index}", item, out) for index, item in enumerate(value)
+        )
     if isinstance(field, FormField):
         if not isinstance(value, Mapping):
             return False
         subform = field.form_class()
         return all(
-            name in subform._fields and _flatten(subform._fields[name], f"{prefix}-{name}", item, out)
+            name in subform._fields
+            and _flatten(subform._fields[name], f"{prefix}-{name}", item, out)
             for name, item in value.items()
         )
     if isinstance(field, BooleanField):

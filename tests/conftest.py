@@ -30,7 +30,9 @@ def sample(kind: str) -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def office_pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OfficePool]:
     """Two real LibreOffice workers shared by the whole session."""
-    settings = load_settings({"instance_path": tmp_path_factory.mktemp("office"), "office_workers": 2})
+    settings = load_settings(
+        {"instance_path": tmp_path_factory.mktemp("office"), "office_workers": 2}
+    )
     pool = OfficePool(settings)
     pool.wait_ready()
     yield pool

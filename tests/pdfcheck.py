@@ -78,7 +78,11 @@ def words(path: Path) -> list[Word]:
     for number, page in enumerate(root.iter("{*}page"), start=1):
         for word in page.iter("{*}word"):
             found.append(
-                Word(number, word.text or "", *(float(word.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")))
+                Word(
+                    number,
+                    word.text or "",
+                    *(float(word.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")),
+                )
             )
     return found
 

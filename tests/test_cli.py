@@ -34,10 +34,14 @@ def test_kinds_json_schema(runner: CliRunner) -> None:
 
 def test_validate(runner: CliRunner, tmp_path: Path) -> None:
     """This test ensures that validate accepts the sample and reports each problem as field: message."""
-    ok = runner.invoke(main, ["validate", "supervision_notice", str(SAMPLES / "supervision_notice.json")])
+    ok = runner.invoke(
+        main, ["validate", "supervision_notice", str(SAMPLES / "supervision_notice.json")]
+    )
     assert ok.exit_code == 0
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps(sample("supervision_notice") | {"deadline": "2026-03-01", "issuer": ""}))
+    bad.write_text(
+        json.dumps(sample("supervision_notice") | {"deadline": "2026-03-01", "issuer": ""})
+    )
     result = runner.invoke(main, ["validate", "supervision_notice", str(bad)])
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
@@ -48,7 +52,9 @@ def test_validate(runner: CliRunner, tmp_path: Path) -> None:
 
 def test_unknown_kind_and_unreadable_facts(runner: CliRunner, tmp_path: Path) -> None:
     """This test ensures that an unknown kind or a file that is not JSON exits 2 with a reason."""
-    result = runner.invoke(main, ["validate", "no_such_kind", str(SAMPLES / "supervision_notice.json")])
+    result = runner.invoke(
+        main, ["validate", "no_such_kind", str(SAMPLES / "supervision_notice.json")]
+    )
     assert result.exit_code == 2 and "no_such_kind" in result.stderr
     garbage = tmp_path / "garbage.json"
     garbage.write_text("{not json")
@@ -61,7 +67,8 @@ def test_render_writes_numbered_pdf(runner: CliRunner, tmp_path: Path) -> None:
     """This test ensures that render archives the document, writes the PDF and prints the 文号."""
     out = tmp_path / "out" / "notice.pdf"
     result = runner.invoke(
-        main, ["render", "supervision_notice", str(SAMPLES / "supervision_notice.json"), "-o", str(out)]
+        main,
+        ["render", "supervision_notice", str(SAMPLES / "supervision_notice.json"), "-o", str(out)],
     )
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == "君档监通〔2026〕1号"
@@ -76,10 +83,14 @@ def test_render_invalid_uses_nothing(runner: CliRunner, tmp_path: Path) -> None:
     out = tmp_path / "never.pdf"
     result = runner.invoke(main, ["render", "supervision_notice", str(bad), "-o", str(out)])
     assert result.exit_code == 2
-    assert "inspected_body: 第4个字符是不可打印的控制字符（U+0000），请删除后再提交" in result.stderr
+    assert (
+        "inspected_body: 第4个字符是不可打印的控制字符（U+0000），请删除后再提交" in result.stderr
+    )
     assert not out.exists()
     instance = Path(__import__("os").environ["WENSHU_INSTANCE"])
-    assert not list((instance / "archive").rglob("*.pdf")) if (instance / "archive").exists() else True
+    assert (
+        not list((instance / "archive").rglob("*.pdf")) if (instance / "archive").exists() else True
+    )
 
 
 def test_init_db(runner: CliRunner) -> None:

@@ -76,4 +76,6 @@ def active_template(session: Session, store: TemplateStore, kind: str) -> Loaded
     row = session.scalars(
         select(TemplateVersion).where(TemplateVersion.kind == kind, TemplateVersion.active)
     ).one()
-    return LoadedTemplate(row.id, row.kind, row.version, row.sha256, store.read(row.path, row.sha256))
+    return LoadedTemplate(
+        row.id, row.kind, row.version, row.sha256, store.read(row.path, row.sha256)
+    )

@@ -9,6 +9,7 @@ because soffice's memory grows from about 80 MB to 500 MB over a few hundred doc
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import http.client
 import logging
@@ -158,10 +159,8 @@ class OfficeWorker:
         """Kill the worker's unoserver and soffice processes at once."""
         if self.process is None:
             return
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         self.process.wait()
         self.process = None
 
@@ -228,7 +227,9 @@ class OfficePool:
         deadline = time.monotonic() + (timeout or self.settings.office_start_timeout * 2)
         while self._idle.qsize() < wanted:
             if time.monotonic() > deadline:
-                raise OfficeError(f"only {self._idle.qsize()} of {wanted} LibreOffice workers started")
+                raise OfficeError(
+                    f"only {self._idle.qsize()} of {wanted} LibreOffice workers started"
+                )
             time.sleep(0.1)
 
     def convert(self, docx_path: Path, pdf_path: Path) -> None:
@@ -243,13 +244,17 @@ class OfficePool:
                 if worker.healthy():
                     # LibreOffice is fine; it could not read this document, and will not on retry.
                     self._idle.put(worker)
-                    raise OfficeError(f"LibreOffice 无法转换 {docx_path.name}：{fault.faultString}") from None
+                    raise OfficeError(
+                        f"LibreOffice 无法转换 {docx_path.name}：{fault.faultString}"
+                    ) from None
                 last_error = fault
                 self.restarts += 1
                 self._restart_later(worker, kill_first=True)
                 continue
             except Exception as error:  # a dead or silent worker can no longer be trusted
-                log.warning("%s failed on %s: %s; restarting it", worker.name, docx_path.name, error)
+                log.warning(
+                    "%s failed on %s: %s; restarting it", worker.name, docx_path.name, error
+                )
                 last_error = error
                 self.restarts += 1
                 self._restart_later(worker, kill_first=True)
@@ -324,4 +329,3 @@ class ColdOffice:
                 detail = result.stderr.decode(errors="replace").strip()
                 raise OfficeError(f"soffice could not convert {docx_path.name}: {detail}")
             shutil.move(produced, pdf_path)
-

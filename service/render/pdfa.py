@@ -77,8 +77,9 @@ def _add_archival_properties(pdf: pikepdf.Pdf, metadata: DocumentMetadata) -> No
     if rdf is None:
         raise ValueError("the PDF's XMP packet has no rdf:RDF")
     names = ("identifier", "date", "type", "format")
-    for element in list(rdf.iter(*(f"{{{DC}}}{n}" for n in names), f"{{{XMP_RIGHTS}}}*",
-                                 f"{{{XMP_MM}}}History")):
+    for element in list(
+        rdf.iter(*(f"{{{DC}}}{n}" for n in names), f"{{{XMP_RIGHTS}}}*", f"{{{XMP_MM}}}History")
+    ):
         element.getparent().remove(element)
     nsmap = {"dc": DC, "xmpRights": XMP_RIGHTS, "xmpMM": XMP_MM, "stEvt": ST_EVT}
     about = {f"{{{RDF}}}about": ""}
@@ -98,9 +99,9 @@ def _add_archival_properties(pdf: pikepdf.Pdf, metadata: DocumentMetadata) -> No
         timespec="seconds"
     )
     etree.SubElement(event, f"{{{ST_EVT}}}softwareAgent").text = "wenshu"
-    etree.SubElement(event, f"{{{ST_EVT}}}parameters").text = (
-        f"{metadata.business_action}；经办人：{metadata.agent}"
-    )
+    etree.SubElement(
+        event, f"{{{ST_EVT}}}parameters"
+    ).text = f"{metadata.business_action}；经办人：{metadata.agent}"
     packet = etree.tostring(root, encoding="utf-8")
     stream.write(
         b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'

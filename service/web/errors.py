@@ -26,4 +26,6 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:
         code = error.code or 500
-        return render_template("error.html", code=code, message=MESSAGES.get(code, error.name)), code
+        return render_template(
+            "error.html", code=code, message=MESSAGES.get(code, error.name)
+        ), code

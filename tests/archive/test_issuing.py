@@ -74,7 +74,9 @@ def test_failed_render_uses_no_number(wenshu: Wenshu) -> None:
     assert document.number == "君档监通〔2026〕1号"
 
 
-def test_failed_commit_removes_the_stored_file(wenshu: Wenshu, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_commit_removes_the_stored_file(
+    wenshu: Wenshu, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """This test ensures that a file stored for a record that was never committed is removed."""
     import service.issuing
 
@@ -134,7 +136,10 @@ def test_record_keeps_facts_template_and_fixity(wenshu: Wenshu) -> None:
     assert document.sha256 == hashlib.sha256(data).hexdigest()
     assert document.sm3 == hashlib.new("sm3", data).hexdigest()
     assert document.size == len(data)
-    assert document.pdf_path == f"pdf/{document.sha256[:2]}/{document.sha256[2:4]}/{document.sha256}.pdf"
+    assert (
+        document.pdf_path
+        == f"pdf/{document.sha256[:2]}/{document.sha256[2:4]}/{document.sha256}.pdf"
+    )
     assert document.facts == sample("supervision_notice")
     assert document.template_version == 1
     shipped = Path(__file__).resolve().parents[2] / "templates_docx" / "supervision_notice.docx"

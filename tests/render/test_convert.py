@@ -22,10 +22,10 @@ TEMPLATE = Path(__file__).resolve().parents[2] / "templates_docx" / "supervision
 @pytest.fixture
 def docx(tmp_path: Path) -> Path:
     """A filled supervision notice as DOCX."""
+    from service.config import Bureau
     from service.facts import validate_facts
     from service.registry import get_instrument
     from service.render.context import build_context
-    from service.config import Bureau
     from tests.conftest import sample
 
     instrument = get_instrument("supervision_notice")
@@ -70,7 +70,9 @@ def test_cold_conversion_is_pdfa(docx: Path, tmp_path: Path) -> None:
     assert pdfcheck.pdfa_identification(out) == ("2", "B")
 
 
-def test_crashed_worker_is_restarted_and_job_retried(small_pool: OfficePool, docx: Path, tmp_path: Path) -> None:
+def test_crashed_worker_is_restarted_and_job_retried(
+    small_pool: OfficePool, docx: Path, tmp_path: Path
+) -> None:
     """This test ensures that killing soffice (kill -9) costs a restart, not the conversion."""
     for pid in soffice_pids(small_pool):
         os.kill(pid, signal.SIGKILL)
@@ -80,7 +82,9 @@ def test_crashed_worker_is_restarted_and_job_retried(small_pool: OfficePool, doc
     assert small_pool.restarts == 1
 
 
-def test_hung_worker_is_killed_and_job_retried(small_pool: OfficePool, docx: Path, tmp_path: Path) -> None:
+def test_hung_worker_is_killed_and_job_retried(
+    small_pool: OfficePool, docx: Path, tmp_path: Path
+) -> None:
     """This test ensures that a LibreOffice that stops answering is killed after its timeout."""
     hung = soffice_pids(small_pool)
     for pid in hung:
@@ -94,7 +98,9 @@ def test_hung_worker_is_killed_and_job_retried(small_pool: OfficePool, docx: Pat
     assert time.monotonic() - started < 120
 
 
-def test_worker_restarts_after_n_conversions(small_pool: OfficePool, docx: Path, tmp_path: Path) -> None:
+def test_worker_restarts_after_n_conversions(
+    small_pool: OfficePool, docx: Path, tmp_path: Path
+) -> None:
     """This test ensures that a worker is replaced after office_restart_after conversions."""
     first = soffice_pids(small_pool)
     for index in range(3):
@@ -104,7 +110,9 @@ def test_worker_restarts_after_n_conversions(small_pool: OfficePool, docx: Path,
     assert small_pool.restarts == 0
 
 
-def test_one_conversion_at_a_time_per_worker(office_pool: OfficePool, docx: Path, tmp_path: Path) -> None:
+def test_one_conversion_at_a_time_per_worker(
+    office_pool: OfficePool, docx: Path, tmp_path: Path
+) -> None:
     """This test ensures that parallel conversions all succeed on the shared two-worker pool."""
     errors: list[Exception] = []
 

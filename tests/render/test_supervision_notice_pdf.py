@@ -102,7 +102,12 @@ def test_markup_emoji_and_rare_characters_render_as_typed(wenshu: Wenshu) -> Non
     document = issue_document(wenshu, "supervision_notice", facts, "测试员")
     path = wenshu.archive.absolute(document.pdf_path)
     text = pdfcheck.poppler_text(path)
-    for expected in ("𠀀𠀁测试&单位<有限>公司", HOSTILE, "第二段：{{number}}{%ifx%}", "A&B\"C\"'D'"):
+    for expected in (
+        "𠀀𠀁测试&单位<有限>公司",
+        HOSTILE,
+        "第二段：{{number}}{%ifx%}",
+        "A&B\"C\"'D'",
+    ):
         assert re.sub(r"\s+", "", expected) in text
     fonts = pdfcheck.fonts(path)
     assert all(row["emb"] == "yes" for row in fonts)
