@@ -159,8 +159,9 @@ def styles_xml() -> str:
     centred = '<w:jc w:val="center"/>'
     styles = [
         _style("Body", "正文（仿宋）", "", ""),
-        _style("Heading1", "一级标题（黑体）", "", fonts(HEITI)),
-        _style("Heading2", "二级标题（楷体）", "", fonts(KAITI)),
+        # A heading never ends a page: it stays with the paragraph it introduces.
+        _style("Heading1", "一级标题（黑体）", "<w:keepNext/>", fonts(HEITI)),
+        _style("Heading2", "二级标题（楷体）", "<w:keepNext/>", fonts(KAITI)),
         _style("Addressee", "主送机关", no_indent, ""),
         _style(
             "Title",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -9,8 +11,9 @@ from werkzeug.wrappers import Response
 from service.archive.models import Document
 from service.facts import Facts, InvalidFacts
 from service.issuing import IssueFailed, issue_document
-from service.registry import INSTRUMENTS, UnknownKind, get_instrument
+from service.registry import INSTRUMENTS, Instrument, UnknownKind, get_instrument
 from service.render.convert import OfficeError
+from service.render.preview import page_png
 from service.web import wenshu
 
 blueprint = Blueprint("documents", __name__)
@@ -31,7 +34,10 @@ def new(kind: str) -> str | Response | tuple[str, int]:
         instrument = get_instrument(kind)
     except UnknownKind:
         abort(404)
-    form = instrument.form(request.form if request.method == "POST" else None)
+    if request.method == "POST":
+        form = instrument.form(request.form)
+    else:
+        form = instrument.form(data=defaults_for(instrument))
     problem = None
     if request.method == "POST" and form.validate():
         try:
@@ -49,6 +55,14 @@ def new(kind: str) -> str | Response | tuple[str, int]:
     return page, status
 
 
+def defaults_for(instrument: Instrument) -> dict[str, object]:
+    """Return what a blank form starts with: this bureau as issuer, today as the date."""
+    defaults: dict[str, object] = {instrument.date_field: dt.date.today()}
+    if "issuer" in instrument.form():
+        defaults["issuer"] = wenshu().settings.bureau.name
+    return defaults
+
+
 @blueprint.get("/documents/<int:document_id>")
 def show(document_id: int) -> str:
     """One issued document: its number, metadata, fixity values and PDF."""
@@ -57,6 +71,19 @@ def show(document_id: int) -> str:
     if document is None:
         abort(404)
     return render_template("document.html", document=document)
+
+
+@blueprint.get("/documents/<int:document_id>/pages/<int:page>.png")
+def page_image(document_id: int, page: int) -> Response:
+    """One page of the archived PDF as an image, for the preview on the document page."""
+    with wenshu().database.session() as session:
+        document = session.get(Document, document_id)
+    if document is None or not 1 <= page <= document.pages:
+        abort(404)
+    image = page_png(wenshu().archive.absolute(document.pdf_path), page)
+    response = Response(image, mimetype="image/png")
+    response.cache_control.max_age = 86400  # an archived document never changes
+    return response
 
 
 @blueprint.get("/documents/<int:document_id>/pdf")

@@ -67,6 +67,9 @@ def test_issue_then_open_pdf(client: FlaskClient) -> None:
         assert pdf.mimetype == "application/pdf"
         assert pdf.data.startswith(b"%PDF")
         assert "inline" in pdf.headers["Content-Disposition"]
+    with client.get(response.headers["Location"] + "/pages/1.png") as image:
+        assert image.status_code == 200 and image.data.startswith(b"\x89PNG")
+    assert client.get(response.headers["Location"] + "/pages/99.png").status_code == 404
 
 
 def test_csrf_is_required(tmp_path: object, office_pool: object) -> None:

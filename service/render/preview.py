@@ -1,0 +1,24 @@
+"""Page images of a PDF, for looking at a document in the browser (poppler's pdftoppm)."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from pathlib import Path
+
+
+def page_png(pdf_path: Path, page: int, dpi: int = 60) -> bytes:
+    """Return one page of the PDF as a PNG image, pages counted from 1."""
+    with tempfile.TemporaryDirectory(prefix="wenshu-page-") as work:
+        root = Path(work) / "page"
+        result = subprocess.run(
+            ["pdftoppm", "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile",
+             str(pdf_path), str(root)],
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )  # fmt: skip
+        image = root.with_suffix(".png")
+        if result.returncode != 0 or not image.exists():
+            raise ValueError(f"page {page} of {pdf_path.name} cannot be drawn")
+        return image.read_bytes()
