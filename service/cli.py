@@ -14,6 +14,7 @@ from service.facts import InvalidFacts, describe_fields, validate_facts
 from service.issuing import IssueFailed, issue_document
 from service.registry import INSTRUMENTS, UnknownKind, get_instrument
 from service.render.convert import OfficeError
+from service.render.docx import TemplateProblem
 from service.services import Wenshu
 
 EXIT_INVALID = 2
@@ -98,7 +99,7 @@ def render(kind: str, facts_file: Path, output: Path, issued_by: str) -> None:
         data = wenshu.archive.read(document.pdf_path)
     except InvalidFacts as error:
         _report_invalid(error)
-    except (OfficeError, IssueFailed) as error:
+    except (OfficeError, IssueFailed, TemplateProblem) as error:
         click.echo(f"render: {error}", err=True)
         sys.exit(1)
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,11 +12,13 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import create_engine
 
 from service import create_app
 from service.config import Settings, load_settings
 from service.render.convert import OfficePool
 from service.services import Wenshu
+from tests.postgres import postgres_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -39,10 +42,34 @@ def office_pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OfficePool
     pool.close()
 
 
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A private PostgreSQL server for the session."""
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Each database the archive supports: SQLite in the instance, and a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield ""
+        return
+    server: str = request.getfixturevalue("postgres_url")
+    name = f"wenshu_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f"CREATE DATABASE {name}")
+    yield server.rsplit("/", 1)[0] + f"/{name}"
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
+    admin.dispose()
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Settings for a fresh instance folder."""
-    return load_settings({"instance_path": tmp_path / "instance"})
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    """Settings for a fresh instance folder, on each supported database."""
+    return load_settings({"instance_path": tmp_path / "instance", "database_url": database_url})
 
 
 @pytest.fixture

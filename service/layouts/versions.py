@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from service.archive.models import TemplateVersion
 from service.registry import INSTRUMENTS
+from service.render.docx import TemplateProblem
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class TemplateStore:
         if sha256 not in self._cache:
             data = (self.root / relative).read_bytes()
             if hashlib.sha256(data).hexdigest() != sha256:
-                raise ValueError(f"template file {relative} does not match its SHA-256")
+                raise TemplateProblem(f"模板文件 {relative} 与登记的 SHA-256 不符，可能已被改动")
             self._cache[sha256] = data
         return self._cache[sha256]
 

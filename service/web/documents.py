@@ -13,6 +13,7 @@ from service.facts import Facts, InvalidFacts
 from service.issuing import IssueFailed, issue_document
 from service.registry import INSTRUMENTS, Instrument, UnknownKind, get_instrument
 from service.render.convert import OfficeError
+from service.render.docx import TemplateProblem
 from service.render.preview import page_png
 from service.web import wenshu
 
@@ -48,9 +49,12 @@ def new(kind: str) -> str | Response | tuple[str, int]:
             for name, messages in error.errors.items():
                 if name in form:
                     form[name].errors = list(messages)
-        except (OfficeError, IssueFailed) as error:
+        except (OfficeError, IssueFailed, TemplateProblem) as error:
             problem = f"文书未能生成，未占用文号，填写的内容已保留：{error}"
-    status = 422 if request.method == "POST" else 200
+    if problem:
+        status = 503  # the facts were fine; the service could not finish
+    else:
+        status = 422 if request.method == "POST" else 200
     page = render_template("form.html", instrument=instrument, form=form, problem=problem)
     return page, status
 

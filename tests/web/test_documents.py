@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -86,3 +87,30 @@ def test_missing_document_is_404(client: FlaskClient) -> None:
     """This test ensures that an unknown document id is a 404, for the page and the PDF."""
     assert client.get("/documents/999").status_code == 404
     assert client.get("/documents/999/pdf").status_code == 404
+
+
+@pytest.mark.office
+def test_broken_template_gives_a_clear_page_and_uses_no_number(
+    app: Flask, client: FlaskClient
+) -> None:
+    """This test ensures that a broken active template is reported, input kept, no number used."""
+    from sqlalchemy import select, update
+
+    from service.archive.models import Document, TemplateVersion
+
+    wenshu = app.extensions["wenshu"]
+    broken = (Path(__file__).parent.parent / "data" / "broken_placeholder.docx").read_bytes()
+    sha256, relative = wenshu.templates.put(broken)
+    with wenshu.database.session() as session:
+        session.execute(update(TemplateVersion).values(active=False))
+        session.add(
+            TemplateVersion(kind="supervision_notice", version=2, sha256=sha256, path=relative,
+                            active=True, published_by="test")
+        )  # fmt: skip
+    response = client.post("/documents/new/supervision_notice", data=form_data())
+    assert response.status_code == 503
+    page = response.get_data(as_text=True)
+    assert "模板有误" in page and "no_such_fact" in page
+    assert "岳阳市君山区钱粮湖镇人民政府" in page
+    with wenshu.database.session() as session:
+        assert session.scalars(select(Document)).all() == []
