@@ -40,7 +40,8 @@ def render_docx(template: Path | bytes, context: dict[str, Any]) -> bytes:
 
 def describe_template_error(error: TemplateError) -> str:
     """Return a Chinese description of a template error: the line, the message, the text nearby."""
-    where = f"第{error.lineno}行（段落）" if getattr(error, "lineno", None) else "模板中"
+    line = getattr(error, "lineno", None)
+    where = f"第{line}行（段落）" if line else "模板中"
     nearby = " ".join(line.strip() for line in getattr(error, "docx_context", []) if line.strip())
     text = f"模板有误：{where}：{error.message or error}"
     return f"{text}；附近文字：{nearby[:120]}" if nearby else text

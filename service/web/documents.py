@@ -51,10 +51,8 @@ def new(kind: str) -> str | Response | tuple[str, int]:
                     form[name].errors = list(messages)
         except (OfficeError, IssueFailed, TemplateProblem) as error:
             problem = f"文书未能生成，未占用文号，填写的内容已保留：{error}"
-    if problem:
-        status = 503  # the facts were fine; the service could not finish
-    else:
-        status = 422 if request.method == "POST" else 200
+    # 503: the facts were fine but the service could not finish; 422: the facts were not.
+    status = 503 if problem else 422 if request.method == "POST" else 200
     page = render_template("form.html", instrument=instrument, form=form, problem=problem)
     return page, status
 
