@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -136,6 +137,8 @@ def serve(host: str, port: int, threads: int) -> None:
     from service import create_app
 
     app = create_app()
+    # A plain kill (SIGTERM) stops the workers too, through the finally below.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     click.echo(f"wenshu serving on http://{host}:{port}/")
     try:
         waitress.serve(app, host=host, port=port, threads=threads, ident="wenshu")

@@ -112,6 +112,7 @@ class OfficeWorker:
         """Start a unoserver process with its own ports and its own LibreOffice profile."""
         profile = self.settings.office_profiles_path / self.name
         profile.mkdir(parents=True, exist_ok=True)
+        _kill_leftover(profile)
         self.port = _free_port()
         command = [
             self.settings.uno_python, "-m", "unoserver.server",
@@ -133,6 +134,7 @@ class OfficeWorker:
                 stderr=log_file,
                 start_new_session=True,
             )
+        profile.with_suffix(".pid").write_text(str(self.process.pid))
 
     def convert(self, docx_path: Path, pdf_path: Path) -> None:
         """Convert one document on this worker; raise on any failure or timeout."""
@@ -184,6 +186,25 @@ class OfficeWorker:
         return xmlrpc.client.ServerProxy(
             self.url, allow_none=True, transport=_TimeoutTransport(timeout)
         )
+
+
+def _kill_leftover(profile: Path) -> None:
+    """Kill the worker a previous run left behind on this profile (after a kill -9 of the service)."""
+    pid_file = profile.with_suffix(".pid")
+    if not pid_file.exists():
+        return
+    try:
+        pid = int(pid_file.read_text())
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (ValueError, OSError):
+        pid_file.unlink(missing_ok=True)
+        return
+    # Only a process that is really our worker on this profile, not a recycled pid.
+    if b"unoserver" in command and str(profile).encode() in command:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGKILL)
+        log.warning("killed a LibreOffice worker left by an earlier run (pid %s)", pid)
+    pid_file.unlink(missing_ok=True)
 
 
 def _split(address: str) -> tuple[str, int]:

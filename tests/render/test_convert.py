@@ -94,7 +94,7 @@ def test_hung_worker_is_killed_and_job_retried(
     small_pool.convert(docx, out)
     assert pdfcheck.pdfa_identification(out) == ("2", "B")
     assert small_pool.restarts == 1
-    assert all(not Path(f"/proc/{pid}").exists() for pid in hung)
+    assert not [pid for pid in hung if alive(pid)]
     assert time.monotonic() - started < 120
 
 
@@ -137,3 +137,33 @@ def test_unconvertible_input_fails_cleanly(small_pool: OfficePool, tmp_path: Pat
     broken.write_bytes(b"PK\x03\x04 not really a document")
     with pytest.raises(OfficeError):
         small_pool.convert(broken, tmp_path / "broken.pdf")
+
+
+def test_worker_left_by_a_killed_service_is_cleaned_up(tmp_path: Path) -> None:
+    """This test ensures that a new pool kills the worker an earlier, killed service left behind."""
+    settings = load_settings({"instance_path": tmp_path, "office_workers": 1})
+    first = OfficePool(settings)
+    first.wait_ready()
+    leftover = first.workers[0].pids()
+    assert leftover
+    # The earlier service dies without closing its pool (kill -9): its worker lives on.
+    second = OfficePool(settings)
+    second.wait_ready()
+    try:
+        time.sleep(0.5)
+        assert not [pid for pid in leftover if alive(pid)]
+    finally:
+        second.close()
+        orphan = first.workers[0].process
+        if orphan is not None:
+            orphan.wait()  # reap it, as init would have for a really dead service
+        first.workers[0].process = None
+
+
+def alive(pid: int) -> bool:
+    """Return whether a process runs (a zombie waiting to be reaped does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"
