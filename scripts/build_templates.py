@@ -7,6 +7,7 @@ from pathlib import Path
 
 from gbt9704 import (
     Para,
+    closing,
     copies_note,
     heading,
     masthead,
@@ -45,7 +46,7 @@ def supervision_notice() -> list[Para]:
             "请你单位于{{ deadline }}前按上述要求纠正完毕，并将执行结果书面报告本局。",
         ),
         heading("四、申请复查"),
-        p(
+        closing(
             "Body",
             "你单位对本通知（决定）书不服的，可以在收到本通知（决定）书之日起10日内"
             "向本局申请复查。本局自接到复查申请之日起15日内作出复查决定。"

@@ -91,6 +91,14 @@ def paragraphs(name: str, style: str = "Body") -> list[Para]:
     return [tag(f"for line in {name}"), p(style, "{{ line }}"), tag("endfor")]
 
 
+def closing(style: str, text: str) -> Para:
+    """Return the last paragraph of the body, kept on the page of the signature and seal.
+
+    GB/T 9704 7.3.5: the seal must share a page with text, never stand alone on one.
+    """
+    return Para(style, [run(text)], "<w:keepNext/><w:keepLines/>")
+
+
 def heading(text: str) -> Para:
     """Return a first-level heading (一、) in 黑体."""
     return p("Heading1", text)

@@ -167,3 +167,20 @@ def alive(pid: int) -> bool:
     except (FileNotFoundError, IndexError):
         return False
     return state != "Z"
+
+
+def test_workers_at_configured_addresses(
+    small_pool: OfficePool, docx: Path, tmp_path: Path
+) -> None:
+    """This test ensures that a pool can use unoserver workers it did not start, by address."""
+    running = small_pool.workers[0]
+    settings = load_settings(
+        {"instance_path": tmp_path / "remote", "office_addresses": f"127.0.0.1:{running.port}"}
+    )
+    remote = OfficePool(settings)
+    assert [worker.owned for worker in remote.workers] == [False]
+    out = tmp_path / "remote.pdf"
+    remote.convert(docx, out)
+    assert pdfcheck.pdfa_identification(out) == ("2", "B")
+    remote.close()  # closing a pool of remote workers leaves them running
+    assert running.healthy()
