@@ -2,26 +2,100 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Protocol
 
 from wtforms import (
+    BooleanField,
     DateField,
+    DecimalField,
     Field,
+    FieldList,
     Form,
+    FormField,
+    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.fields.core import UnboundField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 DATE_HINT = "日期格式应为 年-月-日，如 2026-03-05"
 
 
+class ArchivedDocument(Protocol):
+    """What a form may read of an archived document (rules that refer to earlier documents)."""
+
+    @property
+    def kind(self) -> str:
+        """The instrument kind."""
+
+    @property
+    def number(self) -> str:
+        """The 文号."""
+
+    @property
+    def status(self) -> str:
+        """ "issued" or "voided"."""
+
+    @property
+    def document_date(self) -> dt.date:
+        """The 成文日期."""
+
+    @property
+    def facts(self) -> dict[str, Any]:
+        """The facts as archived (JSON values: dates as ISO strings)."""
+
+
+class ArchiveView(Protocol):
+    """Read-only access to the archive, for rules that depend on earlier documents."""
+
+    def find(self, number: str) -> ArchivedDocument | None:
+        """Return the archived document with this 文号, if any."""
+
+    def of_kind(self, kind: str) -> Sequence[ArchivedDocument]:
+        """Return every document of a kind (voided ones too), oldest first."""
+
+
 class InstrumentForm(Form):
-    """Base of every instrument's form: Chinese messages for WTForms' built-in checks."""
+    """Base of every instrument's form: Chinese messages, the archive, and warnings.
+
+    A rule that needs earlier documents reads self.archive (None when validation runs
+    without an archive, e.g. a pure syntax check); a rule a bureau may configure reads
+    self.policy. A rule that does not block issuing
+    but should be brought to the clerk's attention calls self.warn().
+    """
+
+    class Meta:
+        locales = ("zh_CN", "zh")
+
+    archive: ArchiveView | None = None
+    policy: Mapping[str, Any] = {}  # the bureau's configured policy (Settings.policy)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.warnings: list[str] = []
+
+    def warn(self, message: str) -> None:
+        """Record a warning shown to the clerk with the issued document."""
+        self.warnings.append(message)
+
+
+class RowForm(Form):
+    """Base of a repeated row (an officer, a table line): Chinese messages, no CSRF."""
 
     class Meta:
         locales = ("zh_CN", "zh")
@@ -106,7 +180,9 @@ def date(label: str, required: bool = True) -> ChineseDateField:
     return ChineseDateField(label, validators=presence, format="%Y-%m-%d")
 
 
-def choice(label: str, options: Sequence[str], required: bool = True) -> SelectField:
+def choice(
+    label: str, options: Sequence[str], required: bool = True, default: str | None = None
+) -> SelectField:
     """Return a choice among fixed options, shown and stored as their Chinese wording.
 
     The first, empty option makes the clerk choose instead of taking the first by default.
@@ -116,4 +192,86 @@ def choice(label: str, options: Sequence[str], required: bool = True) -> SelectF
         choices=[SelectChoice("", "请选择…"), *(SelectChoice(option) for option in options)],
         validators=_presence(label, required, verb="选择"),
         validate_choice=True,
+        default=default,
     )
+
+
+def amount(label: str, minimum: Decimal | None = None, required: bool = True) -> DecimalField:
+    """Return an amount of money in yuan, two decimals."""
+    validators: list[Callable[..., None]] = [
+        InputRequired(message=f"请填写{label}") if required else Optional()
+    ]
+    if minimum is not None:
+        validators.append(NumberRange(min=minimum, message=f"{label}不能小于{minimum}元"))
+    field = DecimalField(label, places=2, validators=validators)
+    return field
+
+
+def integer(
+    label: str, minimum: int = 0, maximum: int | None = None, required: bool = True
+) -> IntegerField:
+    """Return a whole number within bounds."""
+    message = (
+        f"{label}应当是不小于{minimum}的整数"
+        if maximum is None
+        else (f"{label}应当是{minimum}到{maximum}之间的整数")
+    )
+    validators: list[Callable[..., None]] = [
+        InputRequired(message=f"请填写{label}") if required else Optional(),
+        NumberRange(min=minimum, max=maximum, message=message),
+    ]
+    return IntegerField(label, validators=validators)
+
+
+def flag(label: str) -> BooleanField:
+    """Return a yes/no box."""
+    return BooleanField(label, false_values=(False, "false", "", "0", "n", "no"))
+
+
+def rows(
+    row_form: type[Form], label: str, min_entries: int = 0, max_entries: int = 500
+) -> FieldList:
+    """Return a repeating group of rows (officers, table lines), each a small form."""
+    return FieldList(
+        FormField(row_form), label=label, min_entries=min_entries, max_entries=max_entries
+    )
+
+
+class OfficerRow(RowForm):
+    """One enforcement officer and the number of his or her 行政执法证件."""
+
+    name = short_text("姓名", max_length=20)
+    certificate = short_text("执法证号", max_length=40)
+
+
+# Rules on empty optional fields ---------------------------------------------------------
+# WTForms' Optional validator ends the validation of an empty field, and with it any
+# validate_<field> method; a rule that must also judge the empty field runs before it.
+
+
+class RequiredWhen:
+    """Makes an optional field required while a condition on the other facts holds."""
+
+    def __init__(self, condition: Callable[[Form], bool], message: str) -> None:
+        self.condition = condition
+        self.message = message
+
+    def __call__(self, form: Form, field: Field) -> None:
+        given = bool(field.raw_data) and str(field.raw_data[0]).strip() != ""
+        if not given and self.condition(form):
+            field.errors[:] = []
+            raise StopValidation(self.message)
+
+
+def required_when(
+    unbound: UnboundField, condition: Callable[[Form], bool], message: str
+) -> UnboundField:
+    """Return the optional field, required (with message) whenever condition(form) holds."""
+    unbound.kwargs["validators"].insert(0, RequiredWhen(condition, message))
+    return unbound
+
+
+def rule_first(unbound: UnboundField, rule: str) -> UnboundField:
+    """Return the field with the form's method named rule run before its own validators."""
+    unbound.kwargs["validators"].insert(0, lambda form, field: getattr(form, rule)(field))
+    return unbound

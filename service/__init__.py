@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-from flask_wtf.csrf import CSRFProtect
-
-from service.config import load_settings
-from service.render.convert import Converter, OfficePool
-from service.services import Wenshu
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -21,6 +17,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     service.config.Settings) and "converter", a converter to use instead of starting
     the service's own LibreOffice workers.
     """
+    # Imported here, so that importing the domain packages (service.render, …) never loads Flask.
+    from flask import Flask
+    from flask_wtf.csrf import CSRFProtect
+
+    from service.config import load_settings
+    from service.render.convert import Converter, OfficePool
+    from service.services import Wenshu
+
     config = dict(config or {})
     converter: Converter | None = config.pop("converter", None)
     flask_config = {key: value for key, value in config.items() if key.isupper()}

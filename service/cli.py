@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from service.archive.lookup import DatabaseArchiveView
 from service.config import load_settings
 from service.facts import InvalidFacts, describe_fields, validate_facts
 from service.issuing import IssueFailed, issue_document
@@ -77,10 +78,20 @@ def kinds(as_json: bool) -> None:
 def validate(kind: str, facts_file: Path) -> None:
     """Check facts against an instrument's form without rendering anything."""
     instrument = _instrument_or_exit(kind)
+    facts = _read_facts(facts_file)
+    settings = load_settings()
+    wenshu = Wenshu.open(settings)
     try:
-        validate_facts(instrument, _read_facts(facts_file))
+        wenshu.prepare()
+        checked = validate_facts(
+            instrument, facts, DatabaseArchiveView(wenshu.database), settings.policy
+        )
     except InvalidFacts as error:
         _report_invalid(error)
+    finally:
+        wenshu.close()
+    for warning in checked.warnings:
+        click.echo(f"提醒：{warning}", err=True)
     click.echo("ok")
 
 
@@ -105,6 +116,8 @@ def render(kind: str, facts_file: Path, output: Path, issued_by: str) -> None:
         sys.exit(1)
     finally:
         wenshu.close()
+    for warning in document.warnings:
+        click.echo(f"提醒：{warning}", err=True)
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(output.name + ".part")
     partial.write_bytes(data)

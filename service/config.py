@@ -51,6 +51,8 @@ class Settings:
     uno_python: str = field(default_factory=_default_uno_python)
     fontconfig_file: Path = Path(__file__).resolve().parent / "render" / "fonts.conf"
     max_upload_bytes: int = 16 * 1024 * 1024
+    # Bureau policy the forms' rules read, e.g. [policy.penalty_tiers] in wenshu.toml.
+    policy: dict[str, Any] = field(default_factory=dict)
 
     @property
     def archive_path(self) -> Path:
@@ -124,6 +126,8 @@ def _coerce(values: dict[str, Any]) -> Settings:
         elif isinstance(default, tuple):
             items = value.split(",") if isinstance(value, str) else value
             typed[name] = tuple(item.strip() for item in items if item.strip())
+        elif isinstance(default, dict):
+            typed[name] = dict(value)
         elif isinstance(default, Bureau):
             typed[name] = value if isinstance(value, Bureau) else Bureau(**value)
         else:

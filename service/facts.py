@@ -21,6 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired
 
+from forms.fields import ArchiveView
 from service.registry import Instrument
 
 _SCALARS = (str, int, float, bool)
@@ -46,6 +47,7 @@ class Facts:
 
     kind: str
     values: dict[str, Any]
+    warnings: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """Return the facts as JSON values (dates as 年-月-日 ISO strings)."""
@@ -60,8 +62,17 @@ class FormData(dict[str, list[str]]):
         return self.get(key, [])
 
 
-def validate_facts(instrument: Instrument, raw: Mapping[str, Any]) -> Facts:
-    """Return the facts typed and checked by the instrument's form, or raise InvalidFacts."""
+def validate_facts(
+    instrument: Instrument,
+    raw: Mapping[str, Any],
+    archive: ArchiveView | None = None,
+    policy: Mapping[str, Any] | None = None,
+) -> Facts:
+    """Return the facts typed and checked by the instrument's form, or raise InvalidFacts.
+
+    archive lets rules consult earlier documents (a 复查 refers to its notice); without
+    it those rules are skipped, as in a syntax-only check.
+    """
     if not isinstance(raw, Mapping):
         raise InvalidFacts({"facts": ["事实应当是一个以字段名为键的对象"]})
     form = instrument.form()
@@ -75,13 +86,15 @@ def validate_facts(instrument: Instrument, raw: Mapping[str, Any]) -> Facts:
             expected = "一个列表" if isinstance(field, FieldList) else "文字、数字或日期"
             errors[name] = [f"值的类型不对：应当是{expected}"]
     form = instrument.form(formdata=formdata)
+    form.archive = archive
+    form.policy = policy or {}
     if not form.validate():
         for name, messages in form.errors.items():
             if name not in errors:  # a value of the wrong shape is reported once, as such
-                errors[name] = _messages(messages)
+                errors[name] = flatten_messages(messages)
     if errors:
         raise InvalidFacts(errors)
-    return Facts(instrument.kind, dict(form.data))
+    return Facts(instrument.kind, dict(form.data), tuple(form.warnings))
 
 
 def _flatten(field: Field, prefix: str, value: Any, out: FormData) -> bool:
@@ -91,7 +104,7 @@ def _flatten(field: Field, prefix: str, value: Any, out: FormData) -> bool:
     if isinstance(field, FieldList):
         if not isinstance(value, list):
             return False
-        entry = field.unbound_field.bind(form=None, name="_", prefix="")
+        entry = field.unbound_field.bind(form=None, name="_", prefix="", _meta=field.meta)
         return all(
             _flatten(entry, f"{prefix}-{index}", item, out) for index, item in enumerate(value)
         )
@@ -115,18 +128,18 @@ def _flatten(field: Field, prefix: str, value: Any, out: FormData) -> bool:
     return True
 
 
-def _messages(messages: Any) -> list[str]:
+def flatten_messages(messages: Any) -> list[str]:
     """Return a flat list of messages from WTForms' nested error structure."""
     if isinstance(messages, str):
         return [messages]
     if isinstance(messages, dict):
-        return [f"{key}: {m}" for key, value in messages.items() for m in _messages(value)]
+        return [f"{key}: {m}" for key, value in messages.items() for m in flatten_messages(value)]
     flat: list[str] = []
     for index, item in enumerate(messages):
         if isinstance(item, str):
             flat.append(item)
         else:
-            flat.extend(f"第{index + 1}项 {m}" for m in _messages(item))
+            flat.extend(f"第{index + 1}项 {m}" for m in flatten_messages(item))
     return flat
 
 
@@ -152,13 +165,25 @@ def describe_fields(instrument: Instrument) -> list[dict[str, Any]]:
             "name": field.name,
             "label": str(field.label.text),
             "type": _field_type(field),
-            "required": any(isinstance(v, DataRequired | InputRequired) for v in field.validators),
+            "required": _required(field),
             "recipient": field.name == instrument.recipient_field,
         }
         if isinstance(field, SelectField):
             entry["choices"] = [choice.value for choice in field.choices or [] if choice.value]
+        if isinstance(field, FieldList) and isinstance(field.unbound_field.args[0], type):
+            row = field.unbound_field.args[0]()
+            entry["fields"] = [
+                {"name": sub.name, "label": str(sub.label.text), "type": _field_type(sub),
+                 "required": _required(sub)}
+                for sub in row
+            ]  # fmt: skip
         described.append(entry)
     return described
+
+
+def _required(field: Field) -> bool:
+    """Return whether a field must be filled."""
+    return any(isinstance(v, DataRequired | InputRequired) for v in field.validators)
 
 
 def _field_type(field: Field) -> str:

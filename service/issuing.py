@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from service.archive.lookup import DatabaseArchiveView
 from service.archive.models import Document, utcnow
 from service.archive.numbering import NumberTaken, claim_sequence, peek_next_sequence
 from service.archive.store import fixity_of
@@ -45,21 +46,29 @@ def issue_document(
     the document, so a failure at any step leaves neither a used number nor a file.
     """
     instrument = get_instrument(kind)
-    facts = validate_facts(instrument, raw_facts)
+    archive = DatabaseArchiveView(wenshu.database)
+    facts = validate_facts(instrument, raw_facts, archive, wenshu.settings.policy)
+    hook = instrument.context_hook
+    extra = hook(facts.values, archive) if hook else {}
     year = facts.values[instrument.date_field].year
     # Within one process, renders of a series wait their turn instead of racing for the
     # same number; across processes the compare-and-set in claim_sequence decides.
     with _series_lock(instrument.series, year):
         for _attempt in range(MAX_ATTEMPTS):
             try:
-                return _issue_once(wenshu, instrument, facts, year, issued_by)
+                return _issue_once(wenshu, instrument, facts, extra, year, issued_by)
             except NumberTaken:
                 continue
     raise IssueFailed(f"{instrument.title}：另有{MAX_ATTEMPTS}份文书同时取号，请稍后重试")
 
 
 def _issue_once(
-    wenshu: Wenshu, instrument: Instrument, facts: Facts, year: int, issued_by: str
+    wenshu: Wenshu,
+    instrument: Instrument,
+    facts: Facts,
+    extra: dict[str, Any],
+    year: int,
+    issued_by: str,
 ) -> Document:
     """Render with the next free number and record it; raise NumberTaken if it went meanwhile."""
     with wenshu.database.session() as session:
@@ -81,7 +90,7 @@ def _issue_once(
         action_time=issued_at,
     )
     pdf = render_pdf(
-        instrument, facts, number, template.data, wenshu.settings.bureau,
+        instrument, facts, extra, number, template.data, wenshu.settings.bureau,
         wenshu.converter, metadata,
     )  # fmt: skip
     fixity = fixity_of(pdf.data)
@@ -111,6 +120,7 @@ def _issue_once(
                 classification=instrument.classification,
                 issued_by=issued_by,
                 issued_at=issued_at,
+                warnings=list(facts.warnings),
             )
             session.add(document)
     except (NumberTaken, IntegrityError) as error:

@@ -97,23 +97,36 @@ def is_page_number(word: Word) -> bool:
 HANGING_MARKS = "，。、；：！？”’）》"
 
 
+def text_area(width: float, height: float) -> tuple[float, float, float, float]:
+    """Return left, top, right, bottom of the text area of a page of this size.
+
+    A landscape page turns the portrait margins with it: the 37 mm 天头 becomes the left
+    margin and the 28 mm binding margin the top.
+    """
+    if width > height:
+        return 37 * MM, 28 * MM, (297 - 35) * MM, (210 - 26) * MM
+    return TEXT_LEFT, TEXT_TOP, TEXT_RIGHT, TEXT_BOTTOM
+
+
 def outside_text_area(path: Path) -> list[Word]:
     """Return words (page numbers aside) that leave the GB/T 9704 text area.
 
     A line may end in one hanging closing mark whose box starts inside the area.
     """
+    sizes = page_sizes(path)
     outside = []
     for w in words(path):
         if is_page_number(w):
             continue
+        left, top, right_edge, bottom = text_area(*sizes[w.page - 1])
         right = w.x1
         if w.text and w.text[-1] in HANGING_MARKS:
             right -= (w.x1 - w.x0) / len(w.text)
         if (
-            w.x0 < TEXT_LEFT - TOLERANCE
-            or right > TEXT_RIGHT + TOLERANCE
-            or w.y0 < TEXT_TOP - TOLERANCE
-            or w.y1 > TEXT_BOTTOM + TOLERANCE
+            w.x0 < left - TOLERANCE
+            or right > right_edge + TOLERANCE
+            or w.y0 < top - TOLERANCE
+            or w.y1 > bottom + TOLERANCE
         ):
             outside.append(w)
     return outside

@@ -79,3 +79,4 @@ class Document(Base):
     issued_by: Mapped[str] = mapped_column(String(64))
     issued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     status: Mapped[str] = mapped_column(String(16), default="issued")
+    warnings: Mapped[list[str]] = mapped_column(JSON, default=list)

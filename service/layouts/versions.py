@@ -59,9 +59,10 @@ def install_shipped_templates(session: Session, store: TemplateStore, shipped: P
     installed = []
     for kind in INSTRUMENTS:
         exists = session.scalar(select(TemplateVersion.id).where(TemplateVersion.kind == kind))
-        if exists is not None:
-            continue
-        sha256, relative = store.put((shipped / f"{kind}.docx").read_bytes())
+        source = shipped / f"{kind}.docx"
+        if exists is not None or not source.exists():
+            continue  # a kind without a shipped template cannot be issued until one is published
+        sha256, relative = store.put(source.read_bytes())
         session.add(
             TemplateVersion(
                 kind=kind, version=1, sha256=sha256, path=relative, active=True,
@@ -76,7 +77,9 @@ def active_template(session: Session, store: TemplateStore, kind: str) -> Loaded
     """Return the active template version of a kind."""
     row = session.scalars(
         select(TemplateVersion).where(TemplateVersion.kind == kind, TemplateVersion.active)
-    ).one()
+    ).one_or_none()
+    if row is None:
+        raise TemplateProblem(f"{kind} 还没有启用的模板版本，请模板维护人员发布一个")
     return LoadedTemplate(
         row.id, row.kind, row.version, row.sha256, store.read(row.path, row.sha256)
     )

@@ -15,12 +15,18 @@ from service.render.formatting import amount_in_words, format_amount, format_dat
 
 
 def build_context(
-    instrument: Instrument, facts: Facts, number: str, bureau: Bureau
+    instrument: Instrument,
+    facts: Facts,
+    number: str,
+    bureau: Bureau,
+    extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Return the context a template is rendered with: every fact formatted, plus the 文号.
 
     Long text becomes a list of paragraphs; dates read 2026年3月5日; amounts get a
     figures form and a 大写 form (name_in_words); a missing optional fact is "".
+    extra holds values an instrument computes from its facts (a draw, a summary),
+    formatted the same way.
     """
     long_text = {field.name for field in instrument.form() if isinstance(field, TextAreaField)}
     context: dict[str, Any] = {
@@ -36,6 +42,8 @@ def build_context(
             context[name] = format_value(value)
         if isinstance(value, Decimal):
             context[f"{name}_in_words"] = amount_in_words(value)
+    for name, value in (extra or {}).items():
+        context[name] = format_value(value)
     return context
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from service.config import Bureau
 from service.facts import Facts
@@ -17,6 +18,7 @@ from service.render.pdfa import DocumentMetadata, RenderedPdf, write_metadata
 def render_pdf(
     instrument: Instrument,
     facts: Facts,
+    extra: dict[str, Any],
     number: str,
     template: bytes,
     bureau: Bureau,
@@ -24,7 +26,7 @@ def render_pdf(
     metadata: DocumentMetadata,
 ) -> RenderedPdf:
     """Return the instrument rendered as PDF/A-2b with its metadata written in."""
-    context = build_context(instrument, facts, number, bureau)
+    context = build_context(instrument, facts, number, bureau, extra)
     docx = render_docx(template, context)
     with tempfile.TemporaryDirectory(prefix="wenshu-") as work:
         docx_path = Path(work) / f"{instrument.kind}.docx"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
+from service.facts import flatten_messages
 from service.services import Wenshu
 
 
@@ -13,6 +14,8 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(documents.blueprint)
     errors.register(app)
+    # Repeated rows report errors per row and field; a page shows them as plain lines.
+    app.jinja_env.filters["messages"] = flatten_messages
 
 
 def wenshu() -> Wenshu:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
+from wtforms import FieldList
 
+from service.archive.lookup import DatabaseArchiveView
 from service.archive.models import Document
 from service.facts import Facts, InvalidFacts
 from service.issuing import IssueFailed, issue_document
@@ -36,9 +40,15 @@ def new(kind: str) -> str | Response | tuple[str, int]:
     except UnknownKind:
         abort(404)
     if request.method == "POST":
-        form = instrument.form(request.form)
+        form = instrument.form(without_blank_rows(request.form))
     else:
         form = instrument.form(data=defaults_for(instrument))
+        for field in form:
+            if isinstance(field, FieldList) and not field.entries:
+                for _ in range(BLANK_ROWS):
+                    field.append_entry()
+    form.archive = DatabaseArchiveView(wenshu().database)
+    form.policy = wenshu().settings.policy
     problem = None
     if request.method == "POST" and form.validate():
         try:
@@ -55,6 +65,26 @@ def new(kind: str) -> str | Response | tuple[str, int]:
     status = 503 if problem else 422 if request.method == "POST" else 200
     page = render_template("form.html", instrument=instrument, form=form, problem=problem)
     return page, status
+
+
+BLANK_ROWS = 2  # empty rows offered for officers, table lines and the like
+
+
+def without_blank_rows(formdata: MultiDict[str, str]) -> MultiDict[str, str]:
+    """Return the submitted form without repeated rows the clerk left entirely empty."""
+    rows: dict[str, list[tuple[str, str]]] = {}
+    kept: MultiDict[str, str] = MultiDict()
+    for key, value in formdata.items(multi=True):
+        match = re.fullmatch(r"(\w+-\d+)-\w+", key)
+        if match:
+            rows.setdefault(match.group(1), []).append((key, value))
+        else:
+            kept.add(key, value)
+    for items in rows.values():
+        if any(value.strip() for _, value in items):
+            for key, value in items:
+                kept.add(key, value)
+    return kept
 
 
 def defaults_for(instrument: Instrument) -> dict[str, object]:

@@ -1,0 +1,51 @@
+"""Read-only views of archived documents, for form rules that refer to earlier documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from service.archive.db import Database
+from service.archive.models import Document
+
+
+@dataclass(frozen=True)
+class ArchivedDocument:
+    """What a rule may see of an archived document."""
+
+    kind: str
+    number: str
+    status: str
+    document_date: dt.date
+    facts: dict[str, Any]
+
+
+def _view(document: Document) -> ArchivedDocument:
+    """Return the read-only view of a record."""
+    return ArchivedDocument(
+        document.kind, document.number, document.status, document.document_date, document.facts
+    )
+
+
+class DatabaseArchiveView:
+    """The archive as the forms see it: find a document by 文号, list documents of a kind."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def find(self, number: str) -> ArchivedDocument | None:
+        """Return the archived document with this 文号, if any."""
+        with self.database.session() as session:
+            document = session.scalar(select(Document).where(Document.number == number))
+            return _view(document) if document else None
+
+    def of_kind(self, kind: str) -> list[ArchivedDocument]:
+        """Return every document of a kind, oldest first."""
+        with self.database.session() as session:
+            documents = session.scalars(
+                select(Document).where(Document.kind == kind).order_by(Document.id)
+            )
+            return [_view(document) for document in documents]

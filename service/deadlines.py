@@ -1,0 +1,33 @@
+"""Time limits in calendar days, ending on a working day by China's official holiday calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import chinese_calendar
+
+
+class CalendarUnknown(ValueError):
+    """Raised for a date in a year whose official holiday arrangement is not yet known."""
+
+
+def is_working_day(day: dt.date) -> bool:
+    """Return whether the day is a working day, counting 调休 weekends; raise CalendarUnknown."""
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        raise CalendarUnknown(
+            f"尚无{day.year}年的国务院节假日安排，无法判断{day.isoformat()}是否为工作日，请人工核对期限"
+        ) from None
+
+
+def deadline(start: dt.date, days: int) -> dt.date:
+    """Return the last day of a limit of days calendar days counted from the day after start.
+
+    A limit whose last day falls on a public holiday or rest day ends on the next working day:
+    the rule of 民事诉讼法 on periods, which 行政复议法 第八十八条 applies to 复议 time limits.
+    """
+    end = start + dt.timedelta(days=days)
+    while not is_working_day(end):
+        end += dt.timedelta(days=1)
+    return end

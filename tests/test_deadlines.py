@@ -1,0 +1,43 @@
+"""Tests of time limits: calendar days, holidays, 调休 working weekends, unknown years."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from service.deadlines import CalendarUnknown, deadline, is_working_day
+
+
+def test_plain_limit_ends_on_a_working_day() -> None:
+    """This test ensures that a limit ending on a working day ends that day."""
+    assert deadline(dt.date(2026, 3, 5), 10) == dt.date(2026, 3, 16)  # a Monday
+
+
+def test_limit_ending_on_a_weekend_moves_to_monday() -> None:
+    """This test ensures that a last day on a Saturday moves to the next working day."""
+    assert deadline(dt.date(2026, 3, 4), 10) == dt.date(2026, 3, 16)  # 14 March is a Saturday
+
+
+def test_limit_ending_in_national_day_holiday_moves_past_it() -> None:
+    """This test ensures that a last day inside the National Day holiday moves past all of it."""
+    end = deadline(dt.date(2026, 9, 21), 10)  # 1 October
+    assert end > dt.date(2026, 10, 1)
+    assert is_working_day(end)
+    assert all(not is_working_day(dt.date(2026, 10, day)) for day in range(1, end.day))
+
+
+def test_adjusted_working_weekend_counts_as_working_day() -> None:
+    """This test ensures that a 调休 Saturday or Sunday is a working day, so a limit may end on it."""
+    adjusted = next(
+        day
+        for day in (dt.date(2026, 1, 1) + dt.timedelta(days=n) for n in range(365))
+        if day.weekday() >= 5 and is_working_day(day)
+    )
+    assert deadline(adjusted - dt.timedelta(days=10), 10) == adjusted
+
+
+def test_unknown_year_is_said_not_guessed() -> None:
+    """This test ensures that a year the holiday calendar does not know raises, naming the year."""
+    with pytest.raises(CalendarUnknown, match="2031"):
+        deadline(dt.date(2031, 3, 1), 10)
