@@ -8,14 +8,18 @@ from wtforms import BooleanField, Field
 from wtforms.validators import DataRequired, ValidationError
 
 from forms.fields import InstrumentForm, date, integer, long_text, short_text
+from service.deadlines import calendar_known, due_day
 from service.render.formatting import format_date
 
 FIRST_YEAR = 1987  # the year the first 档案法 was enacted; no report covers an earlier year
 
 
 def report_due(report_year: int) -> dt.date:
-    """Return the last day a report on report_year is on time: 30 September of the next year."""
-    return dt.date(report_year + 1, 9, 30)
+    """Return the last day a report on report_year is on time.
+
+    30 September of the next year, or the next working day when that is a holiday or rest day.
+    """
+    return due_day(dt.date(report_year + 1, 9, 30))
 
 
 def is_late(report_year: int, report_date: dt.date) -> bool:
@@ -56,6 +60,11 @@ class AnnualReportForm(InstrumentForm):
         """A report after 30 September of the next year is accepted, with a warning that it is late."""
         year = self.report_year.data
         valid_year = isinstance(year, int) and field.data and year < field.data.year
+        if valid_year and not calendar_known(dt.date(year + 1, 9, 30)):
+            self.warn(
+                f"尚无{year + 1}年的国务院节假日安排：报送期限按{year + 1}年9月30日计，"
+                "如遇节假日顺延，请人工核对"
+            )
         if valid_year and is_late(year, field.data):
             self.warn(
                 f"{year}年度报告应当于{format_date(report_due(year))}前提交，"

@@ -9,12 +9,16 @@ from wtforms.validators import ValidationError
 
 from forms.annual_report import FIRST_YEAR
 from forms.fields import InstrumentForm, date, integer, long_text, short_text
+from service.deadlines import calendar_known, due_day
 from service.render.formatting import format_date
 
 
 def circular_due(assessment_year: int) -> dt.date:
-    """Return the last day the circular on assessment_year is on time: 31 January of the next year."""
-    return dt.date(assessment_year + 1, 1, 31)
+    """Return the last day the circular on assessment_year is on time.
+
+    31 January of the next year, or the next working day when that is a holiday or rest day.
+    """
+    return due_day(dt.date(assessment_year + 1, 1, 31))
 
 
 class SafetyCircularForm(InstrumentForm):
@@ -36,6 +40,11 @@ class SafetyCircularForm(InstrumentForm):
             return
         if field.data.year <= year:
             raise ValidationError(f"成文日期应当在考核年度（{year}年）结束之后")
+        if not calendar_known(dt.date(year + 1, 1, 31)):
+            self.warn(
+                f"尚无{year + 1}年的国务院节假日安排：发布期限按{year + 1}年1月31日计，"
+                "如遇节假日顺延，请人工核对"
+            )
         if field.data > circular_due(year):
             self.warn(
                 f"{year}年度全区档案安全通报应当于{format_date(circular_due(year))}前发布，"

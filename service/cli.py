@@ -35,6 +35,33 @@ def _read_facts(path: Path) -> dict[str, Any]:
     return facts
 
 
+def _with_rows(instrument: Any, facts: dict[str, Any], tables: tuple[str, ...]) -> dict[str, Any]:
+    """Return facts with row fields filled from spreadsheets given as FIELD=FILE, or exit 2."""
+    for table in tables:
+        name, _, path = table.partition("=")
+        if name not in instrument.row_readers:
+            readable = "、".join(instrument.row_readers) or "无"
+            click.echo(
+                f"{name}: 不能从表格读取（{instrument.kind} 可读取的字段：{readable}）", err=True
+            )
+            sys.exit(EXIT_INVALID)
+        try:
+            facts = facts | {name: instrument.read_rows(name, path)}
+        except (OSError, ValueError) as error:
+            click.echo(f"{name}: {error}", err=True)
+            sys.exit(EXIT_INVALID)
+    return facts
+
+
+ROWS_OPTION = click.option(
+    "--rows",
+    "tables",
+    multiple=True,
+    metavar="FIELD=FILE",
+    help="从 .xlsx 或 .csv 表格读取一个明细字段（如 paper_reports=纸质报告.xlsx）",
+)
+
+
 def _instrument_or_exit(kind: str) -> Any:
     """Return the instrument of a kind, or exit 2 naming the known kinds."""
     try:
@@ -75,10 +102,11 @@ def kinds(as_json: bool) -> None:
 @main.command()
 @click.argument("kind")
 @click.argument("facts_file", type=click.Path(path_type=Path))
-def validate(kind: str, facts_file: Path) -> None:
+@ROWS_OPTION
+def validate(kind: str, facts_file: Path, tables: tuple[str, ...]) -> None:
     """Check facts against an instrument's form without rendering anything."""
     instrument = _instrument_or_exit(kind)
-    facts = _read_facts(facts_file)
+    facts = _with_rows(instrument, _read_facts(facts_file), tables)
     settings = load_settings()
     wenshu = Wenshu.open(settings)
     try:
@@ -100,10 +128,13 @@ def validate(kind: str, facts_file: Path) -> None:
 @click.argument("facts_file", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="PDF 输出路径")
 @click.option("--as", "issued_by", default="cli", show_default=True, help="经办人")
-def render(kind: str, facts_file: Path, output: Path, issued_by: str) -> None:
+@ROWS_OPTION
+def render(
+    kind: str, facts_file: Path, output: Path, issued_by: str, tables: tuple[str, ...]
+) -> None:
     """Validate, number, render and archive one instrument; print its 文号."""
-    _instrument_or_exit(kind)
-    facts = _read_facts(facts_file)
+    instrument = _instrument_or_exit(kind)
+    facts = _with_rows(instrument, _read_facts(facts_file), tables)
     wenshu = Wenshu.open(load_settings())
     try:
         wenshu.prepare()

@@ -31,3 +31,24 @@ def deadline(start: dt.date, days: int) -> dt.date:
     while not is_working_day(end):
         end += dt.timedelta(days=1)
     return end
+
+
+def due_day(day: dt.date) -> dt.date:
+    """Return a fixed due day (30 September, 31 January), moved to a working day if it is not one.
+
+    For a year the holiday calendar does not know the day itself is returned; callers tell
+    the clerk with calendar_known() rather than guess at holidays.
+    """
+    try:
+        return deadline(day, 0)
+    except CalendarUnknown:
+        return day
+
+
+def calendar_known(day: dt.date) -> bool:
+    """Return whether the official holiday calendar covers the day's year."""
+    try:
+        is_working_day(day)
+    except CalendarUnknown:
+        return False
+    return True

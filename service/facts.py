@@ -133,13 +133,14 @@ def flatten_messages(messages: Any) -> list[str]:
     if isinstance(messages, str):
         return [messages]
     if isinstance(messages, dict):
-        return [f"{key}: {m}" for key, value in messages.items() for m in flatten_messages(value)]
+        # A row's own messages name their field already ("请填写执法证号").
+        return [m for value in messages.values() for m in flatten_messages(value)]
     flat: list[str] = []
     for index, item in enumerate(messages):
         if isinstance(item, str):
             flat.append(item)
         else:
-            flat.extend(f"第{index + 1}项 {m}" for m in flatten_messages(item))
+            flat.extend(f"第{index + 1}项：{m}" for m in flatten_messages(item))
     return flat
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -32,6 +32,9 @@ class Instrument:
     retention: str  # 保管期限 (DA/T 46)
     classification: str = "公开"  # 密级 (DA/T 46)
     context_path: str | None = None  # "forms.<kind>:<function>" adding computed context
+    # Row fields that may be filled from a spreadsheet: field → "forms.<kind>:<reader>",
+    # a reader taking a .xlsx or .csv path and returning the rows as facts.
+    row_readers: Mapping[str, str] = field(default_factory=dict)
 
     @cached_property
     def form(self) -> type[InstrumentForm]:
@@ -43,6 +46,11 @@ class Instrument:
     def context_hook(self) -> ContextHook | None:
         """Return the function computing extra context from facts (a draw, a summary), if any."""
         return _resolve(self.context_path) if self.context_path else None
+
+    def read_rows(self, field_name: str, path: str) -> list[dict[str, Any]]:
+        """Return the rows of a row field read from a spreadsheet, or raise KeyError."""
+        reader: Callable[[str], list[dict[str, Any]]] = _resolve(self.row_readers[field_name])
+        return reader(path)
 
     @property
     def template_name(self) -> str:
@@ -130,6 +138,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             date_field="issue_date",
             retention="30年",
             context_path="forms.audit_summary:summary_context",
+            row_readers={"paper_reports": "forms.audit_summary:read_paper_reports"},
         ),
         Instrument(
             kind="safety_circular",

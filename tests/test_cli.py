@@ -100,3 +100,37 @@ def test_init_db(runner: CliRunner) -> None:
     assert "template installed as version 1: supervision_notice" in result.output
     again = runner.invoke(main, ["init-db"])
     assert again.exit_code == 0 and "template installed" not in again.output
+
+
+def test_rows_from_a_spreadsheet(runner: CliRunner, tmp_path: Path) -> None:
+    """This test ensures that a row field can be read from an .xlsx file, and a bad file is named."""
+    from openpyxl import Workbook
+
+    facts = sample("audit_summary")
+    facts.pop("paper_reports", None)
+    facts_file = tmp_path / "summary.json"
+    facts_file.write_text(json.dumps(facts, ensure_ascii=False), encoding="utf-8")
+    unit = (
+        facts["register"][1]["unit"]
+        if "unit" in facts["register"][1]
+        else next(iter(facts["register"][1].values()))
+    )
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["单位", "收到日期"])
+    sheet.append([unit, "2026-09-25"])
+    table = tmp_path / "paper.xlsx"
+    book.save(table)
+    ok = runner.invoke(
+        main, ["validate", "audit_summary", str(facts_file), "--rows", f"paper_reports={table}"]
+    )
+    assert ok.exit_code == 0, ok.output
+    sheet.append(["不在名册中的单位", "2026-09-25"])
+    book.save(table)
+    bad = runner.invoke(
+        main, ["validate", "audit_summary", str(facts_file), "--rows", f"paper_reports={table}"]
+    )
+    assert bad.exit_code == 2 and bad.stderr.startswith("paper_reports:")
+    wrong = runner.invoke(main, ["validate", "audit_summary", str(facts_file), "--rows", "x=y.csv"])
+    assert wrong.exit_code == 2 and "paper_reports" in wrong.stderr

@@ -41,3 +41,14 @@ def test_unknown_year_is_said_not_guessed() -> None:
     """This test ensures that a year the holiday calendar does not know raises, naming the year."""
     with pytest.raises(CalendarUnknown, match="2031"):
         deadline(dt.date(2031, 3, 1), 10)
+
+
+def test_fixed_due_day_moves_off_a_holiday() -> None:
+    """This test ensures that a fixed due day on a holiday moves to the next working day."""
+    from service.deadlines import calendar_known, due_day
+
+    assert due_day(dt.date(2026, 9, 30)) == dt.date(2026, 9, 30)  # a Wednesday
+    assert due_day(dt.date(2026, 1, 31)) == dt.date(2026, 2, 2)  # a Saturday
+    assert due_day(dt.date(2023, 9, 30)) == dt.date(2023, 10, 7)  # 中秋、国庆; 7 October was 调休
+    assert due_day(dt.date(2031, 9, 30)) == dt.date(2031, 9, 30)
+    assert not calendar_known(dt.date(2031, 9, 30))

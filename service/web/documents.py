@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tempfile
+from pathlib import Path
 
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
@@ -39,8 +41,14 @@ def new(kind: str) -> str | Response | tuple[str, int]:
         instrument = get_instrument(kind)
     except UnknownKind:
         abort(404)
+    problem = None
     if request.method == "POST":
-        form = instrument.form(without_blank_rows(request.form))
+        formdata = without_blank_rows(request.form)
+        try:
+            formdata = with_uploaded_rows(instrument, formdata)
+        except (OSError, ValueError) as error:
+            problem = f"上传的表格无法读取：{error}"
+        form = instrument.form(formdata)
     else:
         form = instrument.form(data=defaults_for(instrument))
         for field in form:
@@ -49,8 +57,7 @@ def new(kind: str) -> str | Response | tuple[str, int]:
                     field.append_entry()
     form.archive = DatabaseArchiveView(wenshu().database)
     form.policy = wenshu().settings.policy
-    problem = None
-    if request.method == "POST" and form.validate():
+    if request.method == "POST" and not problem and form.validate():
         try:
             facts = Facts(kind, dict(form.data)).to_json()
             document = issue_document(wenshu(), kind, facts, issued_by="web")
@@ -62,7 +69,7 @@ def new(kind: str) -> str | Response | tuple[str, int]:
         except (OfficeError, IssueFailed, TemplateProblem) as error:
             problem = f"文书未能生成，未占用文号，填写的内容已保留：{error}"
     # 503: the facts were fine but the service could not finish; 422: the facts were not.
-    status = 503 if problem else 422 if request.method == "POST" else 200
+    status = 503 if problem and form.errors == {} else 422 if request.method == "POST" else 200
     page = render_template("form.html", instrument=instrument, form=form, problem=problem)
     return page, status
 
@@ -85,6 +92,31 @@ def without_blank_rows(formdata: MultiDict[str, str]) -> MultiDict[str, str]:
             for key, value in items:
                 kept.add(key, value)
     return kept
+
+
+def with_uploaded_rows(
+    instrument: Instrument, formdata: MultiDict[str, str]
+) -> MultiDict[str, str]:
+    """Return formdata with row fields replaced by the rows of spreadsheets uploaded for them."""
+    for name in instrument.row_readers:
+        upload = request.files.get(f"{name}__file")
+        if upload is None or not upload.filename:
+            continue
+        suffix = Path(upload.filename).suffix.lower()
+        with tempfile.NamedTemporaryFile(suffix=suffix) as saved:
+            upload.save(saved.name)
+            rows = instrument.read_rows(name, saved.name)
+        formdata = MultiDict(
+            [
+                (key, value)
+                for key, value in formdata.items(multi=True)
+                if not key.startswith(f"{name}-")
+            ]
+        )
+        for index, row in enumerate(rows):
+            for key, value in row.items():
+                formdata.add(f"{name}-{index}-{key}", str(value))
+    return formdata
 
 
 def defaults_for(instrument: Instrument) -> dict[str, object]:

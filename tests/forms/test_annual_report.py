@@ -103,3 +103,13 @@ def test_late_is_recognisable_from_the_facts() -> None:
     assert report_due(2025) == dt.date(2026, 9, 30)
     assert not is_late(2025, dt.date(2026, 9, 30))
     assert is_late(2025, dt.date(2026, 10, 1))
+
+
+def test_unknown_holiday_calendar_is_said() -> None:
+    """This test ensures that for a due year the holiday calendar does not know, the clerk is told."""
+    from service.facts import validate_facts
+    from service.registry import get_instrument
+
+    facts = sample("annual_report") | {"report_year": 2030, "report_date": "2031-05-06"}
+    checked = validate_facts(get_instrument("annual_report"), facts)
+    assert any("尚无2031年的国务院节假日安排" in warning for warning in checked.warnings)

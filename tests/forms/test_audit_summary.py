@@ -126,7 +126,7 @@ def test_register_row_needs_a_name() -> None:
     """This test ensures that a blank row of the register is refused at its row."""
     facts = sample("audit_summary")
     facts["register"].append({"unit": " "})
-    assert errors_for(facts) == {"register": ["第13项 unit: 请填写单位名称"]}
+    assert errors_for(facts) == {"register": ["第13项：请填写单位名称"]}
 
 
 def test_audit_note_outside_register() -> None:

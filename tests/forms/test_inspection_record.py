@@ -111,7 +111,7 @@ def test_officer_without_certificate_is_refused() -> None:
     """This test ensures that every officer must have a certificate number."""
     facts = sample("inspection_record")
     facts["officers"][1] = officer("周晓燕", "")
-    assert errors_for(facts) == {"officers": ["第2项 certificate: 请填写执法证号"]}
+    assert errors_for(facts) == {"officers": ["第2项：请填写执法证号"]}
 
 
 def test_the_same_certificate_twice_is_refused() -> None:

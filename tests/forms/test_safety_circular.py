@@ -66,17 +66,20 @@ def test_issued_in_or_before_the_assessed_year(issued: str) -> None:
     assert errors_for(facts) == {"issue_date": ["成文日期应当在考核年度（2025年）结束之后"]}
 
 
-@pytest.mark.parametrize("issued", ["2026-01-01", "2026-01-31"])
+@pytest.mark.parametrize("issued", ["2026-01-01", "2026-01-31", "2026-02-02"])
 def test_issued_by_31_january_is_on_time(issued: str) -> None:
-    """This test ensures that a circular issued up to 31 January of the next year is not flagged."""
+    """This test ensures that a circular issued up to 31 January (moved off a weekend) is not flagged.
+
+    31 January 2026 is a Saturday, so the time limit runs to Monday 2 February.
+    """
     assert check(sample("safety_circular") | {"issue_date": issued}).warnings == ()
 
 
 def test_late_circular_is_accepted_with_a_warning() -> None:
     """This test ensures that a circular after 31 January is accepted but flagged as late."""
-    facts = check(sample("safety_circular") | {"issue_date": "2026-02-01"})
+    facts = check(sample("safety_circular") | {"issue_date": "2026-02-03"})
     assert facts.warnings == (
-        "2025年度全区档案安全通报应当于2026年1月31日前发布，本通报成文日期为2026年2月1日，已逾期",
+        "2025年度全区档案安全通报应当于2026年2月2日前发布，本通报成文日期为2026年2月3日，已逾期",
     )
 
 

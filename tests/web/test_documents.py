@@ -114,3 +114,32 @@ def test_broken_template_gives_a_clear_page_and_uses_no_number(
     assert "岳阳市君山区钱粮湖镇人民政府" in page
     with wenshu.database.session() as session:
         assert session.scalars(select(Document)).all() == []
+
+
+def test_rows_uploaded_as_a_spreadsheet(client: FlaskClient, tmp_path: Path) -> None:
+    """This test ensures that paper reports can be uploaded as a CSV, and a unit outside the register is shown."""
+    import io
+
+    facts = sample("audit_summary")
+    data: dict[str, object] = {
+        key: value for key, value in facts.items() if not isinstance(value, list)
+    }
+    for index, row in enumerate(facts["register"]):
+        data[f"register-{index}-unit"] = row["unit"]
+    csv = "单位,收到日期\n不在名册中的单位,2026-09-25\n".encode()
+    data["paper_reports__file"] = (io.BytesIO(csv), "paper.csv")
+    response = client.post(
+        "/documents/new/audit_summary", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 422
+    assert "不在名册中的单位" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("kind", sorted(__import__("service.registry").registry.INSTRUMENTS))
+def test_every_instrument_has_a_form_page(client: FlaskClient, kind: str) -> None:
+    """This test ensures that each instrument's form page renders with its Chinese title."""
+    from service.registry import get_instrument
+
+    response = client.get(f"/documents/new/{kind}")
+    assert response.status_code == 200
+    assert get_instrument(kind).title in response.get_data(as_text=True)
