@@ -18,6 +18,11 @@ def test_kinds_json_schema(runner: CliRunner) -> None:
     result = runner.invoke(main, ["kinds", "--json"])
     assert result.exit_code == 0
     kinds = json.loads(result.output)
+    assert {k["kind"] for k in kinds} == {
+        "supervision_notice", "review_decision", "inspection_record", "enforcement_notice",
+        "correction_order", "penalty_decision", "annual_report", "audit_summary",
+        "safety_circular", "sampling_list", "access_register",
+    }  # fmt: skip
     notice = next(k for k in kinds if k["kind"] == "supervision_notice")
     assert notice["title"] == "执法监督通知（决定）书"
     for entry in kinds:
@@ -30,6 +35,10 @@ def test_kinds_json_schema(runner: CliRunner) -> None:
     assert names["facts"]["type"] == "text"
     assert names["situation"]["type"] == "choice"
     assert names["cc"]["required"] is False
+    record = next(k for k in kinds if k["kind"] == "inspection_record")
+    officers = next(f for f in record["fields"] if f["name"] == "officers")
+    assert officers["type"] == "list"
+    assert [sub["name"] for sub in officers["fields"]] == ["name", "certificate"]
 
 
 def test_validate(runner: CliRunner, tmp_path: Path) -> None:
