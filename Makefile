@@ -23,6 +23,7 @@ $(STAMP): pyproject.toml
 
 run: setup
 	$(VENV)/bin/wenshu init-db
+	$(VENV)/bin/wenshu users ensure-admin
 	$(VENV)/bin/wenshu serve --host $(HOST) --port $(PORT)
 
 test: setup

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 import signal
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 import click
 
+from service.accounts import ROLES, AccountError, create_token, create_user, has_users
 from service.archive.lookup import DatabaseArchiveView
 from service.config import load_settings
 from service.facts import InvalidFacts, describe_fields, validate_facts
@@ -188,3 +190,76 @@ def serve(host: str, port: int, threads: int) -> None:
         waitress.serve(app, host=host, port=port, threads=threads, ident="wenshu")
     finally:
         app.extensions["wenshu"].close()
+
+
+@main.group()
+def users() -> None:
+    """Manage the people who sign in."""
+
+
+@users.command("create")
+@click.argument("name")
+@click.option(
+    "--role", type=click.Choice(sorted(ROLES)), required=True, help="clerk、maintainer 或 admin"
+)
+@click.option(
+    "--password", prompt=True, hide_input=True, confirmation_prompt=True, help="不给则提示输入"
+)
+def create_user_command(name: str, role: str, password: str) -> None:
+    """Create a user with a role."""
+    wenshu = Wenshu.open(load_settings())
+    try:
+        wenshu.prepare()
+        with wenshu.database.session() as session:
+            create_user(session, name, password, role)
+    except AccountError as error:
+        click.echo(f"users: {error}", err=True)
+        sys.exit(EXIT_INVALID)
+    finally:
+        wenshu.close()
+    click.echo(f"created {role} {name}")
+
+
+@users.command("ensure-admin")
+def ensure_admin() -> None:
+    """Create a first administrator when there is no user yet, and say how to sign in."""
+    wenshu = Wenshu.open(load_settings())
+    try:
+        wenshu.prepare()
+        with wenshu.database.session() as session:
+            if has_users(session):
+                click.echo("users exist; sign in with your account")
+                return
+            password = secrets.token_urlsafe(12)
+            create_user(session, "admin", password, "admin")
+    finally:
+        wenshu.close()
+    click.echo("first administrator created — sign in at /login with")
+    click.echo("  username: admin")
+    click.echo(f"  password: {password}")
+    click.echo("then create clerks under 用户, or: wenshu users create NAME --role clerk")
+
+
+@main.group()
+def tokens() -> None:
+    """Manage API tokens."""
+
+
+@tokens.command("create")
+@click.argument("name")
+def create_token_command(name: str) -> None:
+    """Create an API token for a user; the token alone is printed on the last line."""
+    wenshu = Wenshu.open(load_settings())
+    try:
+        wenshu.prepare()
+        with wenshu.database.session() as session:
+            token = create_token(session, name)
+    except AccountError as error:
+        click.echo(f"tokens: {error}", err=True)
+        sys.exit(EXIT_INVALID)
+    finally:
+        wenshu.close()
+    click.echo(
+        f"API token for {name} (use as: Authorization: Bearer TOKEN); it is shown only once:"
+    )
+    click.echo(token)

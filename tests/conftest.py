@@ -17,6 +17,7 @@ from sqlalchemy import create_engine
 from service import create_app
 from service.config import Settings, load_settings
 from service.render.convert import OfficePool
+from service.accounts import create_user
 from service.services import Wenshu
 from tests.postgres import postgres_server
 
@@ -96,9 +97,34 @@ def app(tmp_path: Path, office_pool: OfficePool) -> Iterator[Flask]:
     app.extensions["wenshu"].database.dispose()
 
 
+PASSWORD = "correct-horse-9"
+
+
+def add_user(app: Flask, username: str, role: str) -> None:
+    """Create a user with the test password."""
+    with app.extensions["wenshu"].database.session() as session:
+        create_user(session, username, PASSWORD, role)
+
+
+def signed_in(app: Flask, role: str) -> FlaskClient:
+    """Return a test client signed in as a new user of the role."""
+    username = f"{role}-{uuid.uuid4().hex[:6]}"
+    add_user(app, username, role)
+    client = app.test_client()
+    response = client.post("/login", data={"username": username, "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    """A test client of the app."""
+    """A test client signed in as a clerk."""
+    return signed_in(app, "clerk")
+
+
+@pytest.fixture
+def anonymous(app: Flask) -> FlaskClient:
+    """A test client that has not signed in."""
     return app.test_client()
 
 

@@ -7,13 +7,31 @@ from flask import Flask, current_app
 from service.facts import flatten_messages
 from service.services import Wenshu
 
+ALL_ROLES = frozenset({"clerk", "maintainer", "admin"})
+# The top navigation: endpoint, text, roles that see it. A link shows once its page exists.
+NAVIGATION = [
+    ("documents.index", "首页", ALL_ROLES),
+    ("register.search", "文书登记簿", ALL_ROLES),
+    ("deadlines.index", "到期事项", ALL_ROLES),
+    ("layouts.index", "模板", frozenset({"maintainer", "admin"})),
+    ("admin.users", "用户", frozenset({"admin"})),
+]
+
 
 def register_blueprints(app: Flask) -> None:
     """Attach every blueprint and error page to the app."""
-    from service.web import documents, errors
+    from service.web import admin, auth, documents, errors, layouts
 
+    auth.init_app(app)
     app.register_blueprint(documents.blueprint)
+    app.register_blueprint(layouts.blueprint)
+    app.register_blueprint(admin.blueprint)
     errors.register(app)
+
+    @app.context_processor
+    def navigation() -> dict[str, object]:
+        return {"navigation": NAVIGATION, "config_endpoints": set(app.view_functions)}
+
     # Repeated rows report errors per row and field; a page shows them as plain lines.
     app.jinja_env.filters["messages"] = flatten_messages
 

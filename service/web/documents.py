@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 from wtforms import FieldList
 
+from service.accounts import ISSUE
 from service.archive.lookup import DatabaseArchiveView
 from service.archive.models import Document
 from service.facts import Facts, InvalidFacts
@@ -22,6 +23,7 @@ from service.render.convert import OfficeError
 from service.render.docx import TemplateProblem
 from service.render.preview import page_png
 from service.web import wenshu
+from service.web.auth import current_account, requires
 
 blueprint = Blueprint("documents", __name__)
 
@@ -35,6 +37,7 @@ def index() -> str:
 
 
 @blueprint.route("/documents/new/<kind>", methods=["GET", "POST"])
+@requires(ISSUE)
 def new(kind: str) -> str | Response | tuple[str, int]:
     """Show an instrument's form; on a valid submission issue it and show the result."""
     try:
@@ -60,7 +63,7 @@ def new(kind: str) -> str | Response | tuple[str, int]:
     if request.method == "POST" and not problem and form.validate():
         try:
             facts = Facts(kind, dict(form.data)).to_json()
-            document = issue_document(wenshu(), kind, facts, issued_by="web")
+            document = issue_document(wenshu(), kind, facts, current_account().username)
             return redirect(url_for("documents.show", document_id=document.id))
         except InvalidFacts as error:
             for name, messages in error.errors.items():

@@ -13,6 +13,7 @@ from werkzeug.serving import make_server
 
 from service import create_app
 from service.render.convert import OfficePool
+from tests.conftest import PASSWORD, add_user
 
 pytestmark = pytest.mark.office
 CHROMIUM = "/usr/bin/chromium"
@@ -23,6 +24,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 def live_server(tmp_path: Path, office_pool: OfficePool) -> Iterator[str]:
     """The app served on a free loopback port, CSRF on, as in production."""
     app: Flask = create_app({"instance_path": tmp_path / "instance", "converter": office_pool})
+    add_user(app, "王文书", "clerk")
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -44,6 +46,14 @@ def page(tmp_path: Path) -> Iterator[Page]:
 def test_fill_fix_issue_and_open_pdf(live_server: str, page: Page, tmp_path: Path) -> None:
     """This test ensures that a clerk can fill the form, see an error, fix it, issue and open the PDF."""
     page.goto(live_server + "/")
+    assert page.url.endswith("/login?next=%2F")  # anonymous visitors see only the login page
+    page.fill("input[name=username]", "王文书")
+    page.fill("input[name=password]", "wrong password")
+    page.click("button[type=submit]")
+    assert "用户名或密码不正确" in page.inner_text("#field-password")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(live_server + "/")
     page.click("text=执法监督通知（决定）书")
     assert page.input_value("#issuer") == "岳阳市君山区史志档案局"
     page.fill("#inspected_body", "岳阳市君山区钱粮湖镇人民政府")
@@ -56,14 +66,14 @@ def test_fill_fix_issue_and_open_pdf(live_server: str, page: Page, tmp_path: Pat
     page.fill("#execution_manner", "制定整改方案，整改材料报本局备案。")
     page.fill("#issue_date", "2026-03-05")
     page.fill("#deadline", "2026-03-01")  # before the issue date: refused
-    page.click("button[type=submit]")
+    page.click("form.instrument button[type=submit]")
     error = page.locator("#field-deadline .error")
     assert error.inner_text() == "执行期限应当晚于成文日期"
     assert page.input_value("#inspected_body") == "岳阳市君山区钱粮湖镇人民政府"
     page.screenshot(path=str(tmp_path / "form-error.png"), full_page=True)
 
     page.fill("#deadline", "2026-04-10")
-    page.click("button[type=submit]")
+    page.click("form.instrument button[type=submit]")
     page.wait_for_url("**/documents/*")
     assert "君档监通〔2026〕1号" in page.inner_text("h1")
     page.screenshot(path=str(tmp_path / "issued.png"), full_page=True)

@@ -78,7 +78,7 @@ def test_csrf_is_required(tmp_path: object, office_pool: object) -> None:
     app: Flask = create_app(
         {"TESTING": True, "instance_path": tmp_path, "converter": office_pool}  # type: ignore[dict-item]
     )
-    response = app.test_client().post("/documents/new/supervision_notice", data=form_data())
+    response = app.test_client().post("/login", data={"username": "x", "password": "y"})
     assert response.status_code == 400
     assert "页面已过期" in response.get_data(as_text=True)
 
