@@ -15,9 +15,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine
 
 from service import create_app
+from service.accounts import create_user
 from service.config import Settings, load_settings
 from service.render.convert import OfficePool
-from service.accounts import create_user
 from service.services import Wenshu
 from tests.postgres import postgres_server
 
