@@ -143,3 +143,47 @@ def test_rows_from_a_spreadsheet(runner: CliRunner, tmp_path: Path) -> None:
     assert bad.exit_code == 2 and bad.stderr.startswith("paper_reports:")
     wrong = runner.invoke(main, ["validate", "audit_summary", str(facts_file), "--rows", "x=y.csv"])
     assert wrong.exit_code == 2 and "paper_reports" in wrong.stderr
+
+
+def test_users_and_tokens(runner: CliRunner) -> None:
+    """This test ensures that users are created with a role and tokens print alone on the last line."""
+    made = runner.invoke(
+        main, ["users", "create", "周文书", "--role", "clerk", "--password", "a-long-secret"]
+    )
+    assert made.exit_code == 0, made.output
+    twice = runner.invoke(
+        main, ["users", "create", "周文书", "--role", "clerk", "--password", "a-long-secret"]
+    )
+    assert twice.exit_code == 2 and "已存在" in twice.stderr
+    bad_role = runner.invoke(
+        main, ["users", "create", "吴", "--role", "boss", "--password", "a-long-secret"]
+    )
+    assert bad_role.exit_code == 2
+    prompted = runner.invoke(
+        main,
+        ["users", "create", "郑维护", "--role", "maintainer"],
+        input="pw-12345678\npw-12345678\n",
+    )
+    assert prompted.exit_code == 0, prompted.output
+    token = runner.invoke(main, ["tokens", "create", "周文书"])
+    assert token.exit_code == 0
+    value = token.stdout.strip().splitlines()[-1]
+    assert len(value) >= 40 and " " not in value
+    from service.accounts import account_for_token
+    from service.config import load_settings
+    from service.services import Wenshu
+
+    wenshu = Wenshu.open(load_settings())
+    with wenshu.database.session() as session:
+        account = account_for_token(session, value)
+    wenshu.close()
+    assert account is not None and account.username == "周文书"
+    assert runner.invoke(main, ["tokens", "create", "nobody"]).exit_code == 2
+
+
+def test_ensure_admin_only_once(runner: CliRunner) -> None:
+    """This test ensures that the first administrator is created once, with a printed password."""
+    first = runner.invoke(main, ["users", "ensure-admin"])
+    assert first.exit_code == 0 and "username: admin" in first.output
+    second = runner.invoke(main, ["users", "ensure-admin"])
+    assert "users exist" in second.output

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
-from wtforms import Form, PasswordField, SelectField, StringField
+from wtforms import Form, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from service.accounts import ADMINISTER, ROLES, AccountError, create_user, list_users, set_active
@@ -24,7 +24,7 @@ class NewUserForm(Form):
         "用户名", validators=[DataRequired(message="请填写用户名"), Length(max=64)]
     )
     password = PasswordField("初始密码", validators=[DataRequired(message="请填写初始密码")])
-    role = SelectField("角色", choices=list(ROLES.items()))
+    role = SelectField("角色", choices=[SelectChoice(key, title) for key, title in ROLES.items()])
 
 
 @blueprint.route("/users", methods=["GET", "POST"])
