@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from wtforms import TextAreaField
+from wtforms import DecimalField, TextAreaField
 
 from service.config import Bureau
 from service.facts import Facts
@@ -28,7 +28,9 @@ def build_context(
     extra holds values an instrument computes from its facts (a draw, a summary),
     formatted the same way.
     """
-    long_text = {field.name for field in instrument.form() if isinstance(field, TextAreaField)}
+    form = instrument.form()
+    long_text = {field.name for field in form if isinstance(field, TextAreaField)}
+    amounts = {field.name for field in form if isinstance(field, DecimalField)}
     context: dict[str, Any] = {
         "number": number,
         "title": instrument.title,
@@ -40,8 +42,8 @@ def build_context(
             context[name] = (value or "").split("\n") if value else []
         else:
             context[name] = format_value(value)
-        if isinstance(value, Decimal):
-            context[f"{name}_in_words"] = amount_in_words(value)
+        if name in amounts:
+            context[f"{name}_in_words"] = amount_in_words(value) if value is not None else ""
     for name, value in (extra or {}).items():
         context[name] = format_value(value)
     return context

@@ -1,0 +1,229 @@
+"""Tests of template lint: each refusal, each warning, shipped templates, and other kinds of DOCX."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.shared import Mm, Pt
+
+from service.layouts.lint import LintReport, lint_template, read_sample
+from service.registry import INSTRUMENTS, get_instrument
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTICE = get_instrument("supervision_notice")
+ALL_FIELDS = (
+    " ".join(
+        "{{ " + name + " }}"
+        for name in [
+            "inspected_body",
+            "situation",
+            "legal_basis",
+            "decision_type",
+            "deadline",
+            "issuer",
+            "issue_date",
+            "cc",
+        ]
+    )
+    + " {% for line in facts %}{{ line }}{% endfor %}"
+)
+
+
+def lint(data: bytes) -> LintReport:
+    """Return the lint report of template bytes for the supervision notice."""
+    return lint_template(data, NOTICE, read_sample("supervision_notice", ROOT / "samples"))
+
+
+def gbt_document() -> Document:
+    """Return a python-docx document with GB/T 9704 page settings."""
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.left_margin = Mm(37), Mm(28)
+    section.bottom_margin, section.right_margin = Mm(35), Mm(26)
+    return document
+
+
+def as_bytes(document: Document) -> bytes:
+    """Return a python-docx document as DOCX bytes."""
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def with_paragraphs(*texts: str) -> bytes:
+    """Return a GB/T 9704 DOCX with one paragraph per text."""
+    document = gbt_document()
+    for text in texts:
+        document.add_paragraph(text)
+    return as_bytes(document)
+
+
+def rezip(data: bytes, replace: dict[str, bytes]) -> bytes:
+    """Return a DOCX with some parts replaced or added."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            if item.filename not in replace:
+                target.writestr(item, source.read(item.filename))
+        for name, content in replace.items():
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def tiny_png() -> bytes:
+    """Return a valid 1×1 red PNG."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\x00\x00")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+def messages(report: LintReport, level: str) -> str:
+    """Return all messages of a level as one text."""
+    return " ".join(p.message for p in report.problems if p.level == level)
+
+
+@pytest.mark.parametrize("kind", sorted(INSTRUMENTS))
+def test_shipped_templates_are_not_refused(kind: str) -> None:
+    """This test ensures that every shipped template passes lint without an error."""
+    data = (ROOT / "templates_docx" / f"{kind}.docx").read_bytes()
+    report = lint_template(data, get_instrument(kind), read_sample(kind, ROOT / "samples"))
+    assert report.errors == []
+
+
+def test_clean_template() -> None:
+    """This test ensures that a template using every field, in official fonts and GB/T 9704 pages, is clean."""
+    report = lint((ROOT / "templates_docx" / "supervision_notice.docx").read_bytes())
+    assert report.clean, [p.line() for p in report.problems]
+
+
+def test_not_a_docx_is_refused() -> None:
+    """This test ensures that a file that is not a DOCX is refused with a clear message."""
+    assert "不是 DOCX" in messages(lint(b"%PDF-1.7 this is a pdf"), "error")
+    empty_zip = io.BytesIO()
+    zipfile.ZipFile(empty_zip, "w").close()
+    assert "不是 Word 文档" in messages(lint(empty_zip.getvalue()), "error")
+
+
+def test_macro_enabled_file_is_refused() -> None:
+    """This test ensures that a template carrying a VBA project is refused."""
+    data = rezip(with_paragraphs(ALL_FIELDS), {"word/vbaProject.bin": b"\x00" * 100})
+    assert "宏" in messages(lint(data), "error")
+
+
+def test_zip_bomb_is_refused() -> None:
+    """This test ensures that a member that unpacks to far more than a template is refused."""
+    data = rezip(with_paragraphs(ALL_FIELDS), {"word/media/huge.bin": b"\x00" * (60 * 1024 * 1024)})
+    assert len(data) < 1024 * 1024
+    assert "ZIP 炸弹" in messages(lint(data), "error")
+
+
+def test_external_entities_are_refused() -> None:
+    """This test ensures that XML declaring entities (XXE) is refused before it is parsed."""
+    base = with_paragraphs(ALL_FIELDS)
+    document = zipfile.ZipFile(io.BytesIO(base)).read("word/document.xml")
+    hostile = document.replace(
+        b"?>", b'?><!DOCTYPE w [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', 1
+    )
+    assert "实体" in messages(lint(rezip(base, {"word/document.xml": hostile})), "error")
+
+
+def test_jinja_syntax_error_names_its_paragraph() -> None:
+    """This test ensures that a syntax error is refused with its line and the text around it."""
+    report = lint(with_paragraphs("第一段", "坏标签：{% if inspected_body %}没有结束", ALL_FIELDS))
+    [error] = report.errors
+    assert "语法错误" in error.message
+    assert "坏标签" in error.where
+
+
+def test_unknown_placeholder_is_refused() -> None:
+    """This test ensures that a placeholder the form does not supply is refused, naming it."""
+    report = lint(with_paragraphs(ALL_FIELDS, "罚款：{{ fine_amount }}"))
+    assert "fine_amount" in messages(report, "error")
+    assert "罚款" in report.errors[0].where
+
+
+def test_python_internals_are_refused() -> None:
+    """This test ensures that reaching Python internals through Jinja is refused."""
+    for hostile in [
+        "{{ ''.__class__.__mro__ }}",
+        "{{ inspected_body.__init__ }}",
+        "{{ cycler['__init__'] }}",
+    ]:
+        report = lint(with_paragraphs(ALL_FIELDS, hostile))
+        assert report.errors, hostile
+        assert "禁止" in messages(report, "error") or "不是本文书" in messages(report, "error")
+
+
+def test_unused_field_is_a_warning() -> None:
+    """This test ensures that a form field the template never uses gives a warning, not a refusal."""
+    report = lint(with_paragraphs(ALL_FIELDS.replace("{{ cc }}", "")))
+    assert report.errors == []
+    assert "cc 没有在模板中使用" in messages(report, "warning")
+
+
+def test_split_placeholder_is_a_warning() -> None:
+    """This test ensures that a placeholder Word split across runs is pointed out."""
+    document = gbt_document()
+    document.add_paragraph(ALL_FIELDS)
+    paragraph = document.add_paragraph("主送：")
+    paragraph.add_run("{{ inspected_")
+    paragraph.add_run("body }}").bold = True
+    assert "拆成了多段格式" in messages(lint(as_bytes(document)), "warning")
+
+
+def test_smart_quotes_in_a_tag_are_a_warning() -> None:
+    """This test ensures that curly quotes typed inside a tag are pointed out."""
+    report = lint(with_paragraphs(ALL_FIELDS, "{% if situation == “撤销” %}撤销{% endif %}"))
+    assert "中文引号" in messages(report, "warning")
+
+
+def test_unofficial_font_is_a_warning() -> None:
+    """This test ensures that a font other than the official ones is pointed out."""
+    document = gbt_document()
+    run = document.add_paragraph().add_run(ALL_FIELDS)
+    run.font.name = "Comic Sans MS"
+    run.font.size = Pt(16)
+    assert "Comic Sans MS" in messages(lint(as_bytes(document)), "warning")
+
+
+def test_page_outside_gbt9704_is_a_warning() -> None:
+    """This test ensures that Letter paper and one-inch margins are pointed out."""
+    document = Document()  # python-docx's default: US Letter, 25.4 mm margins
+    document.add_paragraph(ALL_FIELDS)
+    warnings = messages(lint(as_bytes(document)), "warning")
+    assert "不是 A4" in warnings and "上边距" in warnings and "左边距" in warnings
+
+
+def test_other_kinds_of_docx_do_not_crash_lint(tmp_path: Path) -> None:
+    """This test ensures that loops, tables, rich text, images and sub-documents are linted, not crashed on."""
+    document = gbt_document()
+    document.add_paragraph("{%p for line in facts %}")
+    document.add_paragraph("{{ line }}")
+    document.add_paragraph("{%p endfor %}")
+    table = document.add_table(rows=3, cols=2)
+    table.cell(0, 0).text = "{%tr for row in facts %}"
+    table.cell(1, 0).text = "{{ row }}"
+    table.cell(2, 0).text = "{%tr endfor %}"
+    document.add_paragraph("{{r inspected_body }}")
+    document.add_paragraph("{{ subdocument }}")
+    png = tmp_path / "seal.png"
+    png.write_bytes(tiny_png())
+    document.add_picture(str(png))
+    report = lint(as_bytes(document))
+    assert "subdocument" in messages(report, "error")  # not a field of this instrument
