@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.archive.models import TemplateVersion
-from service.registry import INSTRUMENTS
+from service.layouts.lint import LintReport, lint_template
+from service.registry import INSTRUMENTS, get_instrument
 from service.render.docx import TemplateProblem
 
 
@@ -80,6 +82,76 @@ def active_template(session: Session, store: TemplateStore, kind: str) -> Loaded
     ).one_or_none()
     if row is None:
         raise TemplateProblem(f"{kind} 还没有启用的模板版本，请模板维护人员发布一个")
+    return LoadedTemplate(
+        row.id, row.kind, row.version, row.sha256, store.read(row.path, row.sha256)
+    )
+
+
+class TemplateRefused(ValueError):
+    """Raised when a template version cannot be published; report holds lint's findings."""
+
+    def __init__(self, report: LintReport) -> None:
+        super().__init__("；".join(problem.line() for problem in report.errors))
+        self.report = report
+
+
+def publish_version(
+    session: Session,
+    store: TemplateStore,
+    kind: str,
+    data: bytes,
+    sample: dict[str, Any],
+    published_by: str,
+    note: str = "",
+    activate: bool = True,
+) -> tuple[TemplateVersion, LintReport]:
+    """Lint a template and record it as the kind's next version; raise TemplateRefused on errors."""
+    instrument = get_instrument(kind)
+    report = lint_template(data, instrument, sample)
+    if report.errors:
+        raise TemplateRefused(report)
+    sha256, relative = store.put(data)
+    latest = session.scalar(
+        select(func.max(TemplateVersion.version)).where(TemplateVersion.kind == kind)
+    )
+    version = TemplateVersion(
+        kind=kind, version=(latest or 0) + 1, sha256=sha256, path=relative, active=False,
+        published_by=published_by, note=note,
+    )  # fmt: skip
+    session.add(version)
+    session.flush()
+    if activate:
+        activate_version(session, kind, version.version)
+    return version, report
+
+
+def activate_version(session: Session, kind: str, number: int) -> TemplateVersion:
+    """Make one version of a kind the active one (rolling back is activating an earlier one)."""
+    target = session.scalar(
+        select(TemplateVersion).where(
+            TemplateVersion.kind == kind, TemplateVersion.version == number
+        )
+    )
+    if target is None:
+        raise LookupError(f"{kind} 没有第{number}版模板")
+    for row in session.scalars(select(TemplateVersion).where(TemplateVersion.kind == kind)):
+        row.active = row.id == target.id
+    return target
+
+
+def list_versions(session: Session, kind: str | None = None) -> list[TemplateVersion]:
+    """Return template versions, by kind and number."""
+    query = select(TemplateVersion).order_by(TemplateVersion.kind, TemplateVersion.version)
+    if kind:
+        query = query.where(TemplateVersion.kind == kind)
+    return list(session.scalars(query))
+
+
+def template_of(session: Session, store: TemplateStore, template_id: int) -> LoadedTemplate:
+    """Return a given template version (the one an archived document was rendered with)."""
+    row = session.get(TemplateVersion, template_id)
+    if row is None:
+        raise TemplateProblem(f"没有编号为 {template_id} 的模板版本")
     return LoadedTemplate(
         row.id, row.kind, row.version, row.sha256, store.read(row.path, row.sha256)
     )
