@@ -203,8 +203,33 @@ def amount(label: str, minimum: Decimal | None = None, required: bool = True) ->
     ]
     if minimum is not None:
         validators.append(NumberRange(min=minimum, message=f"{label}不能小于{minimum}元"))
-    field = DecimalField(label, places=2, validators=validators)
+    field = AmountField(label, places=2, validators=validators)
     return field
+
+
+class AmountField(DecimalField):
+    """An amount of money: a decimal number, never NaN or Infinity (they compare with nothing)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        number = getattr(self, "data", None)  # mypy cannot infer DecimalField.data
+        if isinstance(number, Decimal) and not number.is_finite():
+            self.data = None
+            raise ValueError(self.gettext("Not a valid decimal value."))
+
+
+class InRange(NumberRange):
+    """NumberRange that, when the number is out of range, ends the field's checks and drops it.
+
+    Rules of other fields then never compute with it: year 0 or 10²⁰ is no date.
+    """
+
+    def __call__(self, form: Form, field: Field) -> None:
+        try:
+            super().__call__(form, field)
+        except ValidationError as error:
+            field.data = None
+            raise StopValidation(error.args[0]) from error
 
 
 def integer(
@@ -218,7 +243,8 @@ def integer(
     )
     validators: list[Callable[..., None]] = [
         InputRequired(message=f"请填写{label}") if required else Optional(),
-        NumberRange(min=minimum, max=maximum, message=message),
+        # WTForms fills the message in with %, so a label such as 比例（%） needs %%.
+        InRange(min=minimum, max=maximum, message=message.replace("%", "%%")),
     ]
     return IntegerField(label, validators=validators)
 

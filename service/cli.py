@@ -14,9 +14,9 @@ import click
 from service.accounts import ROLES, AccountError, create_token, create_user, has_users
 from service.archive.lookup import DatabaseArchiveView
 from service.config import load_settings
-from service.facts import InvalidFacts, describe_fields, validate_facts
+from service.facts import InvalidFacts, describe_kinds, validate_facts
 from service.issuing import IssueFailed, issue_document
-from service.registry import INSTRUMENTS, UnknownKind, get_instrument
+from service.registry import UnknownKind, get_instrument
 from service.render.convert import OfficeError
 from service.render.docx import TemplateProblem
 from service.services import Wenshu
@@ -89,10 +89,7 @@ def main() -> None:
 @click.option("--json", "as_json", is_flag=True, help="机器可读的 JSON 输出")
 def kinds(as_json: bool) -> None:
     """List every instrument and its fields."""
-    described: list[dict[str, Any]] = [
-        {"kind": spec.kind, "title": spec.title, "fields": describe_fields(spec)}
-        for spec in INSTRUMENTS.values()
-    ]
+    described = describe_kinds()
     if as_json:
         click.echo(json.dumps(described, ensure_ascii=False, indent=2))
         return

@@ -22,7 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired
 
 from forms.fields import ArchiveView
-from service.registry import Instrument
+from service.registry import INSTRUMENTS, Instrument
 
 _SCALARS = (str, int, float, bool)
 
@@ -155,6 +155,14 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: _jsonable(item) for key, item in value.items()}
     return value
+
+
+def describe_kinds() -> list[dict[str, Any]]:
+    """Return every instrument with its fields: `wenshu kinds --json` and GET /api/kinds."""
+    return [
+        {"kind": spec.kind, "title": spec.title, "fields": describe_fields(spec)}
+        for spec in INSTRUMENTS.values()
+    ]
 
 
 def describe_fields(instrument: Instrument) -> list[dict[str, Any]]:

@@ -20,12 +20,17 @@ NAVIGATION = [
 
 def register_blueprints(app: Flask) -> None:
     """Attach every blueprint and error page to the app."""
-    from service.web import admin, auth, documents, errors, layouts
+    from service.web import admin, api, auth, documents, errors, layouts
 
     auth.init_app(app)
     app.register_blueprint(documents.blueprint)
     app.register_blueprint(layouts.blueprint)
     app.register_blueprint(admin.blueprint)
+    api.init_app(app)  # the JSON API, exempt from CSRF: it takes bearer tokens only
+    from service.web import deadlines, register
+
+    app.register_blueprint(register.blueprint)
+    app.register_blueprint(deadlines.blueprint)
     errors.register(app)
 
     @app.context_processor

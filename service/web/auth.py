@@ -13,6 +13,7 @@ from flask import (
     Flask,
     abort,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -28,6 +29,7 @@ from service.accounts import Account, account_for_token, authenticate, load_acco
 from service.web import wenshu
 
 blueprint = Blueprint("auth", __name__)
+API_PREFIX = "/api/"
 SESSION_IDLE = dt.timedelta(minutes=30)
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -68,6 +70,10 @@ def init_app(app: Flask) -> None:
 
     @manager.user_loader
     def load_user(user_id: str) -> SignedIn | None:
+        # The API takes bearer tokens only: it is exempt from CSRF protection, so a browser's
+        # session cookie must not stand in for a token there.
+        if request.path.startswith(API_PREFIX):
+            return None
         with wenshu().database.session() as db:
             account = load_account(db, int(user_id))
         return SignedIn(account) if account else None
@@ -83,13 +89,14 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def require_sign_in() -> Response | None:
+        open_endpoints = {"auth.login", "static", "api.openapi"}
+        if request.path.startswith(API_PREFIX):  # no session, so no cookie, for API calls
+            signed_in = request.endpoint in open_endpoints or current_user.is_authenticated
+            return None if signed_in else bearer_challenge()
         # An idle session expires after PERMANENT_SESSION_LIFETIME; each request renews it.
         session.permanent = True
-        open_endpoints = {"auth.login", "static"}
         if request.endpoint in open_endpoints or current_user.is_authenticated:
             return None
-        if request.path.startswith("/api/"):
-            abort(401)
         return manager.unauthorized()
 
     @app.context_processor
@@ -98,6 +105,18 @@ def init_app(app: Flask) -> None:
         return {"account": account}
 
     app.register_blueprint(blueprint)
+
+
+def bearer_challenge() -> Response:
+    """Return the API's 401: a Chinese JSON message with the Bearer challenge of RFC 6750."""
+    if request.headers.get("Authorization", "").startswith("Bearer "):
+        message, challenge = "API 令牌无效或已撤销", 'Bearer realm="wenshu", error="invalid_token"'
+    else:
+        message, challenge = "请提供 API 令牌：Authorization: Bearer 令牌", 'Bearer realm="wenshu"'
+    response = jsonify(error=message)
+    response.status_code = 401
+    response.headers["WWW-Authenticate"] = challenge
+    return response
 
 
 def requires(roles: frozenset[str]) -> Callable[[View], View]:

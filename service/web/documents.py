@@ -2,49 +2,71 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import re
 import tempfile
 from pathlib import Path
 
-from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 from wtforms import FieldList
 
+from forms.fields import InstrumentForm
 from service.accounts import ISSUE
 from service.archive.lookup import DatabaseArchiveView
 from service.archive.models import Document
+from service.drafts import delete_draft, list_drafts, load_draft, save_draft
 from service.facts import Facts, InvalidFacts
 from service.issuing import IssueFailed, issue_document
+from service.previewing import PreviewFailed, preview_first_page
 from service.registry import INSTRUMENTS, Instrument, UnknownKind, get_instrument
 from service.render.convert import OfficeError
 from service.render.docx import TemplateProblem
 from service.render.preview import page_png
 from service.web import wenshu
 from service.web.auth import current_account, requires
+from service.web.deadlines import SOON, current_agenda
 
 blueprint = Blueprint("documents", __name__)
 
 
 @blueprint.get("/")
 def index() -> str:
-    """Home: every instrument by its Chinese title, and the latest documents."""
+    """Home: every instrument by its Chinese title, the clerk's drafts, and the latest documents."""
     with wenshu().database.session() as session:
         recent = session.scalars(select(Document).order_by(Document.id.desc()).limit(20)).all()
-    return render_template("index.html", instruments=INSTRUMENTS.values(), recent=recent)
+        drafts = list_drafts(session, current_account().id)
+    return render_template(
+        "index.html", instruments=INSTRUMENTS.values(), recent=recent, drafts=drafts,
+        due=current_agenda(SOON),
+    )  # fmt: skip
 
 
 @blueprint.route("/documents/new/<kind>", methods=["GET", "POST"])
 @requires(ISSUE)
 def new(kind: str) -> str | Response | tuple[str, int]:
-    """Show an instrument's form; on a valid submission issue it and show the result."""
+    """Show an instrument's form; on a valid submission issue it and show the result.
+
+    The button pressed is the "action": issue (the default), preview (check as for
+    issuing, then show the first page without a number), or draft (save as typed).
+    A draft is resumed with ?draft=<id> and deleted once issued.
+    """
     try:
         instrument = get_instrument(kind)
     except UnknownKind:
         abort(404)
     problem = None
+    preview = None
+    action = request.form.get("action", "issue")
+    if request.method == "POST":
+        draft_id = request.form.get("draft_id", type=int)
+    else:
+        draft_id = request.args.get("draft", type=int)
+    if request.method == "POST" and action == "draft":
+        return save_as_draft(instrument, draft_id)
     if request.method == "POST":
         formdata = without_blank_rows(request.form)
         try:
@@ -52,29 +74,131 @@ def new(kind: str) -> str | Response | tuple[str, int]:
         except (OSError, ValueError) as error:
             problem = f"上传的表格无法读取：{error}"
         form = instrument.form(formdata)
+    elif draft_id is not None:
+        form = form_from_draft(instrument, draft_id)
+    elif (source_id := request.args.get("from", type=int)) is not None:
+        form = form_from_document(instrument, source_id)  # a corrected copy of a voided one
     else:
         form = instrument.form(data=defaults_for(instrument))
-        for field in form:
-            if isinstance(field, FieldList) and not field.entries:
-                for _ in range(BLANK_ROWS):
-                    field.append_entry()
+        offer_blank_rows(form)
     form.archive = DatabaseArchiveView(wenshu().database)
     form.policy = wenshu().settings.policy
     if request.method == "POST" and not problem and form.validate():
         try:
             facts = Facts(kind, dict(form.data)).to_json()
-            document = issue_document(wenshu(), kind, facts, current_account().username)
-            return redirect(url_for("documents.show", document_id=document.id))
+            if action == "preview":
+                first = preview_first_page(wenshu(), kind, facts, current_account().username)
+                image = base64.b64encode(first.png).decode("ascii")
+                width, height = first.size
+                preview = {"src": f"data:image/png;base64,{image}", "pages": first.pages,
+                           "width": width, "height": height}  # fmt: skip
+            else:
+                document = issue_document(wenshu(), kind, facts, current_account().username)
+                if draft_id is not None:
+                    with wenshu().database.session() as session:
+                        delete_draft(session, current_account().id, draft_id)
+                return redirect(url_for("documents.show", document_id=document.id))
         except InvalidFacts as error:
             for name, messages in error.errors.items():
                 if name in form:
                     form[name].errors = list(messages)
-        except (OfficeError, IssueFailed, TemplateProblem) as error:
-            problem = f"文书未能生成，未占用文号，填写的内容已保留：{error}"
+        except (OfficeError, IssueFailed, TemplateProblem, PreviewFailed) as error:
+            failed = "预览未能生成" if action == "preview" else "文书未能生成，未占用文号"
+            problem = f"{failed}，填写的内容已保留：{error}"
     # 503: the facts were fine but the service could not finish; 422: the facts were not.
-    status = 503 if problem and form.errors == {} else 422 if request.method == "POST" else 200
-    page = render_template("form.html", instrument=instrument, form=form, problem=problem)
+    status = (
+        200 if preview
+        else 503 if problem and form.errors == {}
+        else 422 if request.method == "POST"
+        else 200
+    )  # fmt: skip
+    page = render_template(
+        "form.html", instrument=instrument, form=form, problem=problem, preview=preview,
+        draft_id=draft_id,
+    )  # fmt: skip
     return page, status
+
+
+# Submitted names that are the page's own, not the instrument's: never saved in a draft.
+NOT_DRAFTED = frozenset({"csrf_token", "action", "draft_id"})
+
+
+def save_as_draft(instrument: Instrument, draft_id: int | None) -> Response:
+    """Save the submitted form as typed, unchecked, and return to it."""
+    typed = [(key, value) for key, value in request.form.items(multi=True)
+             if key not in NOT_DRAFTED]  # fmt: skip
+    with wenshu().database.session() as session:
+        saved = save_draft(session, current_account().id, instrument.kind, typed, draft_id)
+    uploaded = any(upload.filename for upload in request.files.values())
+    flash("草稿已保存。" + ("上传的表格不随草稿保存，继续填写时请重新上传。" if uploaded else ""))
+    return redirect(url_for("documents.new", kind=instrument.kind, draft=saved))
+
+
+def form_from_draft(instrument: Instrument, draft_id: int) -> InstrumentForm:
+    """Return the form filled with one of the clerk's drafts of this kind (404 otherwise)."""
+    with wenshu().database.session() as session:
+        draft = load_draft(session, current_account().id, draft_id)
+        if draft is None or draft.kind != instrument.kind:
+            abort(404)
+        typed = MultiDict([(name, value) for name, value in draft.fields])
+    form = instrument.form(typed)
+    offer_blank_rows(form)
+    return form
+
+
+def form_from_document(instrument: Instrument, document_id: int) -> InstrumentForm:
+    """Return the form filled with an archived document's facts, to issue a corrected one."""
+    with wenshu().database.session() as session:
+        document = session.get(Document, document_id)
+        if document is None or document.kind != instrument.kind:
+            abort(404)
+        facts, number, voided = document.facts, document.number, document.status == "voided"
+    flash(
+        f"以下内容取自{number}{'（已作废）' if voided else ''}，核对修改后生成的文书将使用新的文号。"
+    )
+    form = instrument.form(facts_as_formdata(facts))
+    offer_blank_rows(form)
+    return form
+
+
+def facts_as_formdata(facts: dict[str, object]) -> MultiDict[str, str]:
+    """Return archived facts as the browser would submit them (rows as name-index-field)."""
+    formdata: MultiDict[str, str] = MultiDict()
+
+    def add(name: str, value: object) -> None:
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, dict):
+                    for key, sub in item.items():
+                        add(f"{name}-{index}-{key}", sub)
+                else:
+                    add(f"{name}-{index}", item)
+        elif value is True:
+            formdata.add(name, "y")
+        elif value is not None and value is not False:
+            formdata.add(name, str(value))
+
+    for name, value in facts.items():
+        add(name, value)
+    return formdata
+
+
+def offer_blank_rows(form: InstrumentForm) -> None:
+    """Give each list of repeated rows that has none a few empty rows to fill."""
+    for field in form:
+        if isinstance(field, FieldList) and not field.entries:
+            for _ in range(BLANK_ROWS):
+                field.append_entry()
+
+
+@blueprint.post("/drafts/<int:draft_id>/delete", endpoint="delete_draft")
+def discard_draft(draft_id: int) -> Response:
+    """Delete one of the signed-in user's drafts and go home."""
+    with wenshu().database.session() as session:
+        if not delete_draft(session, current_account().id, draft_id):
+            abort(404)
+    flash("草稿已删除")
+    return redirect(url_for("documents.index"))
 
 
 BLANK_ROWS = 2  # empty rows offered for officers, table lines and the like
@@ -137,7 +261,9 @@ def show(document_id: int) -> str:
         document = session.get(Document, document_id)
     if document is None:
         abort(404)
-    return render_template("document.html", document=document)
+    return render_template(
+        "document.html", document=document, may_issue=current_account().may(ISSUE)
+    )
 
 
 @blueprint.get("/documents/<int:document_id>/pages/<int:page>.png")

@@ -1,19 +1,24 @@
-"""Error pages in Chinese: no request ends in a bare 500 page or a stack trace."""
+"""Error pages in Chinese, and JSON errors under /api/: no request ends in a bare 500 or a stack trace."""
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
 
 MESSAGES = {
     400: "请求有误",
+    401: "请提供有效的 API 令牌",
     403: "没有权限",
     404: "找不到这个页面或文书",
     405: "不支持这种请求方式",
     413: "提交的内容过大",
+    415: "不支持这种内容类型",
     500: "服务出错，已记录，请稍后重试",
 }
+API_PREFIX = "/api/"
 
 
 def register(app: Flask) -> None:
@@ -24,8 +29,23 @@ def register(app: Flask) -> None:
         return render_template("error.html", code=400, message="页面已过期，请刷新后重新提交"), 400
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[str, int]:
+    def http_error(error: HTTPException) -> ResponseReturnValue:
         code = error.code or 500
+        if request.path.startswith(API_PREFIX):
+            return json_error(error)
         return render_template(
             "error.html", code=code, message=MESSAGES.get(code, error.name)
         ), code
+
+
+def json_error(error: HTTPException) -> Response:
+    """Return the API's answer to an HTTP error: {"error": message}, keeping headers such as Allow."""
+    code = error.code or 500
+    response = jsonify(error=MESSAGES.get(code, error.name))
+    response.status_code = code
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers.add(name, value)
+    if code == 401 and "WWW-Authenticate" not in response.headers:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="wenshu"'
+    return response

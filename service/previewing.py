@@ -1,0 +1,110 @@
+"""Previews: an instrument rendered from checked facts with no 文号, no archive file and no record."""
+
+from __future__ import annotations
+
+import struct
+import subprocess
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from service.archive.lookup import DatabaseArchiveView
+from service.archive.models import utcnow
+from service.facts import validate_facts
+from service.layouts.versions import active_template
+from service.registry import get_instrument
+from service.render.pdfa import DocumentMetadata, RenderedPdf
+from service.render.pipeline import render_pdf
+from service.render.preview import page_png
+from service.services import Wenshu
+
+PREVIEW_MARK = "（预览）"
+PREVIEW_ACTION = "预览（未编号，未归档）"
+PREVIEW_DPI = 72  # sharp enough to read the text on a form page, small enough for a data: URI
+
+
+class PreviewFailed(RuntimeError):
+    """Raised when the rendered preview could not be drawn as an image."""
+
+
+@dataclass(frozen=True)
+class FirstPage:
+    """The first page of a preview as a PNG image, and how many pages the preview has."""
+
+    png: bytes
+    pages: int
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """Return the image's width and height in pixels, read from the PNG header."""
+        width, height = struct.unpack(">II", self.png[16:24])
+        return width, height
+
+
+def preview_number(agency_code: str, year: int) -> str:
+    """Return the placeholder printed where the 文号 goes: 君档监通〔2026〕　号（预览）."""
+    # The ideographic space keeps the gap a number would fill; the mark says it is not one.
+    return f"{agency_code}〔{year}〕\u3000号{PREVIEW_MARK}"
+
+
+def preview_pdf(
+    wenshu: Wenshu, kind: str, raw_facts: Mapping[str, Any], previewed_by: str = ""
+) -> bytes:
+    """Return the instrument as a PDF marked as a preview, checked exactly as for issuing.
+
+    Raises UnknownKind or InvalidFacts as issue_document does. The active template, the
+    context hook and the bureau are the ones issuing would use; only the 文号 is a
+    placeholder and the metadata says preview. Nothing is numbered, stored or recorded.
+    """
+    return _render_preview(wenshu, kind, raw_facts, previewed_by).data
+
+
+def preview_first_page(
+    wenshu: Wenshu,
+    kind: str,
+    raw_facts: Mapping[str, Any],
+    previewed_by: str = "",
+    dpi: int = PREVIEW_DPI,
+) -> FirstPage:
+    """Return the preview's first page as a PNG image with its page count; raises as preview_pdf."""
+    pdf = _render_preview(wenshu, kind, raw_facts, previewed_by)
+    with tempfile.TemporaryDirectory(prefix="wenshu-preview-") as work:
+        path = Path(work) / "preview.pdf"
+        path.write_bytes(pdf.data)
+        try:
+            return FirstPage(page_png(path, 1, dpi), pdf.pages)
+        except (OSError, ValueError, subprocess.SubprocessError) as error:
+            raise PreviewFailed(f"预览图无法绘制：{error}") from error
+
+
+def _render_preview(
+    wenshu: Wenshu, kind: str, raw_facts: Mapping[str, Any], previewed_by: str
+) -> RenderedPdf:
+    """Return the validated facts rendered with the placeholder number and preview metadata."""
+    instrument = get_instrument(kind)
+    archive = DatabaseArchiveView(wenshu.database)
+    facts = validate_facts(instrument, raw_facts, archive, wenshu.settings.policy)
+    hook = instrument.context_hook
+    extra = hook(facts.values, archive) if hook else {}
+    with wenshu.database.session() as session:
+        template = active_template(session, wenshu.templates, instrument.kind)
+    agency_code = wenshu.settings.bureau.agency_codes.get(instrument.kind, instrument.agency_code)
+    number = preview_number(agency_code, facts.values[instrument.date_field].year)
+    metadata = DocumentMetadata(
+        title=f"{instrument.title}{PREVIEW_MARK}",
+        document_number=number,
+        responsible_body=wenshu.settings.bureau.name,
+        date=facts.values[instrument.date_field],
+        retention_period=instrument.retention,
+        classification=instrument.classification,
+        kind=instrument.kind,
+        agent=previewed_by or "—",
+        action_time=utcnow(),
+        business_action=PREVIEW_ACTION,
+    )
+    return render_pdf(
+        instrument, facts, extra, number, template.data, wenshu.settings.bureau,
+        wenshu.converter, metadata,
+    )  # fmt: skip

@@ -1,0 +1,197 @@
+"""The JSON API: instrument kinds, issuing from JSON facts, archived documents and their PDFs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from typing import Any, NoReturn
+
+from flask import Blueprint, Flask, jsonify, request, send_file, url_for
+from werkzeug.wrappers import Response
+
+from service.accounts import ISSUE
+from service.archive.models import Document
+from service.facts import InvalidFacts, describe_kinds
+from service.issuing import IssueFailed, issue_document
+from service.registry import UnknownKind, get_instrument
+from service.render.convert import OfficeError
+from service.render.docx import TemplateProblem
+from service.web import wenshu
+from service.web.auth import current_account, requires
+from service.web.openapi import OPENAPI
+
+blueprint = Blueprint("api", __name__, url_prefix="/api")
+# Ids beyond a 32-bit integer cannot exist (PostgreSQL's integer) and would fail the query.
+DOCUMENT = "/documents/<int(min=1, max=2147483647):document_id>"
+SHAPE = '{"kind": "文书种类", "facts": {…}}'
+
+
+class ApiProblem(Exception):
+    """Raised by a view to answer {"error": message} with an HTTP status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def init_app(app: Flask) -> None:
+    """Attach the API; it authenticates by bearer token, so it needs no CSRF token."""
+    app.register_blueprint(blueprint)
+    app.extensions["csrf"].exempt(blueprint)
+
+
+@blueprint.errorhandler(ApiProblem)
+def problem(error: ApiProblem) -> tuple[Response, int]:
+    """Return the JSON answer to a problem a view found."""
+    return jsonify(error=error.message), error.status
+
+
+@blueprint.get("/kinds")
+def kinds() -> Response:
+    """Every instrument with its fields, as `wenshu kinds --json` prints them."""
+    return jsonify(describe_kinds())
+
+
+@blueprint.post("/documents")
+@requires(ISSUE)
+def issue() -> tuple[Response, int] | tuple[Response, int, dict[str, str]]:
+    """Issue an instrument from JSON facts: 201 with its 文号, fixity values and PDF address."""
+    kind, facts = issue_request()
+    try:
+        document = issue_document(wenshu(), kind, facts, current_account().username)
+    except InvalidFacts as error:
+        return jsonify(errors=error.errors), 422
+    except (OfficeError, TemplateProblem, IssueFailed) as error:
+        raise ApiProblem(503, f"文书未能生成，未占用文号：{error}") from error
+    issued = {
+        "id": document.id,
+        "number": document.number,
+        "kind": document.kind,
+        "sha256": document.sha256,
+        "sm3": document.sm3,
+        "pdf_url": url_for("api.document_pdf", document_id=document.id, _external=True),
+        "warnings": list(document.warnings),
+    }
+    location = url_for("api.document", document_id=document.id, _external=True)
+    return jsonify(issued), 201, {"Location": location}
+
+
+@blueprint.get(DOCUMENT)
+def document(document_id: int) -> Response:
+    """One archived document's metadata."""
+    return jsonify(document_metadata(find_document(document_id)))
+
+
+@blueprint.get(DOCUMENT + "/pdf")
+def document_pdf(document_id: int) -> Response:
+    """The archived PDF/A file."""
+    found = find_document(document_id)
+    return send_file(
+        wenshu().archive.absolute(found.pdf_path),
+        mimetype="application/pdf",
+        download_name=f"{found.number}.pdf",
+    )
+
+
+@blueprint.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3.1 description of this API; open without a token."""
+    return jsonify(OPENAPI)
+
+
+def issue_request() -> tuple[str, dict[str, Any]]:
+    """Return the kind and facts of the request's JSON body, or raise ApiProblem saying what is wrong."""
+    if request.mimetype != "application/json":
+        raise ApiProblem(415, "请求体应当是 JSON，并标明 Content-Type: application/json")
+    if request.mimetype_params.get("charset", "utf-8").lower() not in {"utf-8", "utf8"}:
+        raise ApiProblem(415, "JSON 应当以 UTF-8 编码")
+    data = request.get_data(cache=False)  # 413 beyond MAX_CONTENT_LENGTH
+    if not data.strip():
+        raise ApiProblem(400, f"请求体是空的，应当是 JSON 对象 {SHAPE}")
+    try:
+        payload = json.loads(data.decode("utf-8"), parse_constant=_refuse, parse_float=_finite)
+    except UnicodeDecodeError as error:
+        raise ApiProblem(400, f"请求体不是 UTF-8 编码（第{error.start + 1}个字节）") from error
+    except json.JSONDecodeError as error:
+        where = f"第{error.lineno}行第{error.colno}列"
+        raise ApiProblem(400, f"请求体不是有效的 JSON（{where}）") from error
+    except Unacceptable as error:
+        raise ApiProblem(400, f"请求体不是可接受的 JSON：{error}") from error
+    except ValueError as error:  # Python refuses integers of more than 4300 digits
+        raise ApiProblem(400, "请求体不是可接受的 JSON：数字过长") from error
+    except RecursionError as error:
+        raise ApiProblem(400, "请求体不是可接受的 JSON：嵌套过深") from error
+    if not isinstance(payload, dict):
+        raise ApiProblem(400, f"请求体应当是 JSON 对象 {SHAPE}，而不是数组或单个值")
+    unknown = sorted(set(payload) - {"kind", "facts"})
+    if unknown:
+        raise ApiProblem(400, f"请求体只接受 kind 和 facts，不认识：{'、'.join(unknown)}")
+    missing = [key for key in ("kind", "facts") if key not in payload]
+    if missing:
+        raise ApiProblem(400, f"请求体缺少 {'、'.join(missing)}，应当是 {SHAPE}")
+    kind, facts = payload["kind"], payload["facts"]
+    if not isinstance(kind, str):
+        raise ApiProblem(400, "kind 应当是文书种类的名称（字符串），种类见 GET /api/kinds")
+    try:
+        get_instrument(kind)
+    except UnknownKind as error:
+        raise ApiProblem(400, str(error)) from error
+    if not isinstance(facts, dict):
+        raise ApiProblem(400, "facts 应当是以字段名为键的 JSON 对象")
+    return kind, facts
+
+
+class Unacceptable(ValueError):
+    """Raised for a JSON number the API refuses."""
+
+
+def _refuse(constant: str) -> NoReturn:
+    """Refuse NaN and Infinity, which JSON does not have."""
+    raise Unacceptable(f"JSON 中没有 {constant}")
+
+
+def _finite(text: str) -> float:
+    """Return a JSON number as a float, refusing one too large to be finite."""
+    number = float(text)
+    if not math.isfinite(number):
+        raise Unacceptable(f"数字 {text[:20]} 超出范围")
+    return number
+
+
+def find_document(document_id: int) -> Document:
+    """Return the archived document with this id, or raise a 404 ApiProblem."""
+    with wenshu().database.session() as session:
+        found = session.get(Document, document_id)
+    if found is None:
+        raise ApiProblem(404, f"没有 id 为 {document_id} 的文书")
+    return found
+
+
+def document_metadata(document: Document) -> dict[str, Any]:
+    """Return a document's metadata as the API answers it."""
+    issued_at = document.issued_at
+    if issued_at.tzinfo is None:  # SQLite keeps no offset; every time is stored in UTC
+        issued_at = issued_at.replace(tzinfo=dt.UTC)
+    return {
+        "id": document.id,
+        "kind": document.kind,
+        "title": document.title,
+        "number": document.number,
+        "recipient": document.recipient,
+        "document_date": document.document_date.isoformat(),
+        "status": document.status,
+        "void_reason": document.void_reason,
+        "sha256": document.sha256,
+        "sm3": document.sm3,
+        "size": document.size,
+        "pages": document.pages,
+        "template_version": document.template_version,
+        "template_sha256": document.template_sha256,
+        "issued_by": document.issued_by,
+        "issued_at": issued_at.isoformat(),
+        "facts": document.facts,
+        "warnings": list(document.warnings),
+        "pdf_url": url_for("api.document_pdf", document_id=document.id, _external=True),
+    }

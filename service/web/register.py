@@ -1,0 +1,118 @@
+"""The register of issued documents (文书登记簿): search, and voiding a mistaken document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+from wtforms import Field, Form, SelectChoice, SelectField, StringField
+from wtforms.validators import Length, Optional, ValidationError
+
+from forms.fields import ChineseDateField
+from service.accounts import ISSUE
+from service.archive.models import Document
+from service.archive.search import Criteria, search_documents
+from service.archive.voiding import NoSuchDocument, VoidRefused, void_document
+from service.registry import INSTRUMENTS
+from service.web import wenshu
+from service.web.auth import current_account, requires
+
+blueprint = Blueprint("register", __name__)
+STATUS_TITLES = {"issued": "有效", "voided": "已作废"}
+
+
+class SearchForm(Form):
+    """The register's search form, submitted by GET; every field may stay empty."""
+
+    class Meta:
+        locales = ("zh_CN", "zh")
+
+    kind = SelectField(
+        "文书",
+        choices=[
+            SelectChoice("", "全部文书"),
+            *(SelectChoice(kind, spec.title) for kind, spec in INSTRUMENTS.items()),
+        ],
+        validate_choice=False,  # an unknown kind simply matches nothing
+    )
+    number = StringField("文号", validators=[Length(max=100, message="文号不能超过100个字")])
+    recipient = StringField(
+        "主送单位或个人", validators=[Length(max=200, message="单位名称不能超过200个字")]
+    )
+    text = StringField("内容包含", validators=[Length(max=200, message="内容不能超过200个字")])
+    date_from = ChineseDateField("成文日期从", validators=[Optional()], format="%Y-%m-%d")
+    date_to = ChineseDateField("成文日期至", validators=[Optional()], format="%Y-%m-%d")
+    status = SelectField(
+        "状态",
+        choices=[
+            SelectChoice("", "全部"),
+            *(SelectChoice(*item) for item in STATUS_TITLES.items()),
+        ],
+        validate_choice=False,
+    )
+
+    def validate_date_to(self, field: Field) -> None:
+        """The range ends on or after its start."""
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("结束日期不能早于开始日期")
+
+    def criteria(self) -> Criteria:
+        """Return the search criteria the form holds."""
+        return Criteria(
+            kind=self.kind.data or "",
+            number=self.number.data or "",
+            recipient=self.recipient.data or "",
+            date_from=self.date_from.data,
+            date_to=self.date_to.data,
+            text=self.text.data or "",
+            status=self.status.data or "",
+        )
+
+
+@blueprint.get("/documents")
+def search() -> tuple[str, int]:
+    """Every issued document, newest first, 50 a page, narrowed by the search form."""
+    form = SearchForm(request.args)
+    if not form.validate():
+        return render_template("register.html", form=form, results=None, **_titles()), 422
+    page = request.args.get("page", 1, type=int) or 1
+    with wenshu().database.session() as session:
+        results = search_documents(session, form.criteria(), page)
+    return render_template(
+        "register.html", form=form, results=results, query=_query(form), **_titles()
+    ), 200
+
+
+def _query(form: SearchForm) -> dict[str, str]:
+    """Return the search's own parameters, for the links to other pages of results."""
+    return {field.name: request.args[field.name] for field in form if request.args.get(field.name)}
+
+
+def _titles() -> dict[str, Any]:
+    """Return the Chinese names of statuses the page shows."""
+    return {"status_titles": STATUS_TITLES}
+
+
+@blueprint.post("/documents/<int:document_id>/void")
+@requires(ISSUE)
+def void(document_id: int) -> Response | tuple[str, int]:
+    """Void a mistaken document with a reason; its 文号 stays used and its file unchanged."""
+    reason = request.form.get("reason", "")
+    try:
+        with wenshu().database.session() as session:
+            void_document(session, document_id, reason, current_account().username)
+    except NoSuchDocument:
+        abort(404)
+    except VoidRefused as refusal:
+        with wenshu().database.session() as session:
+            document = session.get(Document, document_id)
+        page = render_template(
+            "document.html",
+            document=document,
+            may_issue=True,
+            void_error=str(refusal),
+            void_reason=reason,
+        )
+        return page, 409 if document is not None and document.status == "voided" else 422
+    return redirect(url_for("documents.show", document_id=document_id))
