@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app
+from werkzeug.routing import IntegerConverter, Map
 
 from service.facts import flatten_messages
 from service.services import Wenshu
@@ -18,8 +19,16 @@ NAVIGATION = [
 ]
 
 
+class RecordId(IntegerConverter):
+    """A database row id in a URL: 1 to 2³¹−1, so that no id can overflow a query (404 instead)."""
+
+    def __init__(self, url_map: Map) -> None:
+        super().__init__(url_map, min=1, max=2**31 - 1)
+
+
 def register_blueprints(app: Flask) -> None:
     """Attach every blueprint and error page to the app."""
+    app.url_map.converters["id"] = RecordId
     from service.web import admin, api, auth, documents, errors, layouts
 
     auth.init_app(app)

@@ -52,7 +52,7 @@ def users() -> str | Response | tuple[str, int]:
     return render_template("users.html", form=form, users=people, roles=ROLES), status
 
 
-@blueprint.post("/users/<int:user_id>/active")
+@blueprint.post("/users/<id:user_id>/active")
 @requires(ADMINISTER)
 def toggle(user_id: int) -> Response:
     """Enable or disable a user (an administrator cannot disable himself)."""

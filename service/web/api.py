@@ -23,7 +23,7 @@ from service.web.openapi import OPENAPI
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 # Ids beyond a 32-bit integer cannot exist (PostgreSQL's integer) and would fail the query.
-DOCUMENT = "/documents/<int(min=1, max=2147483647):document_id>"
+DOCUMENT = "/documents/<id:document_id>"
 SHAPE = '{"kind": "文书种类", "facts": {…}}'
 
 

@@ -191,7 +191,7 @@ def offer_blank_rows(form: InstrumentForm) -> None:
                 field.append_entry()
 
 
-@blueprint.post("/drafts/<int:draft_id>/delete", endpoint="delete_draft")
+@blueprint.post("/drafts/<id:draft_id>/delete", endpoint="delete_draft")
 def discard_draft(draft_id: int) -> Response:
     """Delete one of the signed-in user's drafts and go home."""
     with wenshu().database.session() as session:
@@ -254,7 +254,7 @@ def defaults_for(instrument: Instrument) -> dict[str, object]:
     return defaults
 
 
-@blueprint.get("/documents/<int:document_id>")
+@blueprint.get("/documents/<id:document_id>")
 def show(document_id: int) -> str:
     """One issued document: its number, metadata, fixity values and PDF."""
     with wenshu().database.session() as session:
@@ -266,7 +266,7 @@ def show(document_id: int) -> str:
     )
 
 
-@blueprint.get("/documents/<int:document_id>/pages/<int:page>.png")
+@blueprint.get("/documents/<id:document_id>/pages/<int:page>.png")
 def page_image(document_id: int, page: int) -> Response:
     """One page of the archived PDF as an image, for the preview on the document page."""
     with wenshu().database.session() as session:
@@ -279,7 +279,7 @@ def page_image(document_id: int, page: int) -> Response:
     return response
 
 
-@blueprint.get("/documents/<int:document_id>/pdf")
+@blueprint.get("/documents/<id:document_id>/pdf")
 def pdf(document_id: int) -> Response:
     """The archived PDF, inline so that the browser opens it for printing."""
     with wenshu().database.session() as session:

@@ -94,7 +94,7 @@ def _titles() -> dict[str, Any]:
     return {"status_titles": STATUS_TITLES}
 
 
-@blueprint.post("/documents/<int:document_id>/void")
+@blueprint.post("/documents/<id:document_id>/void")
 @requires(ISSUE)
 def void(document_id: int) -> Response | tuple[str, int]:
     """Void a mistaken document with a reason; its 文号 stays used and its file unchanged."""

@@ -140,3 +140,9 @@ def test_session_times_out(tmp_path: Path, office_pool: OfficePool) -> None:
     time.sleep(2.1)
     assert client.get("/").status_code == 302
     app.extensions["wenshu"].database.dispose()
+
+
+def test_huge_ids_are_not_found(client: FlaskClient) -> None:
+    """This test ensures that an id too large for the database is a 404, not a 500."""
+    for path in ["/documents/99999999999999999999", "/documents/2147483648/pdf", "/documents/0"]:
+        assert client.get(path).status_code == 404, path
