@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.archive.models import Base
+from service.archive.schema import upgrade_to_latest
 
 
 def create_database_engine(url: str) -> Engine:
@@ -50,8 +50,8 @@ class Database:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def create_tables(self) -> None:
-        """Create every table that does not exist yet."""
-        Base.metadata.create_all(self.engine)
+        """Bring the schema to the newest version through the migrations."""
+        upgrade_to_latest(self.engine)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
