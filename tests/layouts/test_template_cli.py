@@ -50,7 +50,7 @@ def test_publish_list_show_activate(runner: CliRunner, tmp_path: Path) -> None:
     assert published.exit_code == 0, published.output
     assert "published supervision_notice v2 (active)" in published.output
     listed = runner.invoke(main, ["template", "list", "supervision_notice"])
-    lines = listed.output.strip().splitlines()
+    lines = listed.output.splitlines()
     assert lines[0].startswith("  supervision_notice\tv1") and lines[1].startswith(
         "* supervision_notice\tv2"
     )
