@@ -8,20 +8,17 @@ from typing import Any
 import pytest
 
 from forms.annual_report import is_late, report_due
-from service.facts import Facts, InvalidFacts, validate_facts
+from service.facts import Facts, validate_facts
 from service.registry import get_instrument
 from tests.conftest import sample
+from tests.fakes import validation_errors
 
 REPORT = get_instrument("annual_report")
 
 
 def errors_for(facts: dict[str, Any]) -> dict[str, list[str]]:
     """Return the validation errors for facts (empty when valid)."""
-    try:
-        validate_facts(REPORT, facts)
-    except InvalidFacts as error:
-        return error.errors
-    return {}
+    return validation_errors(REPORT, facts)
 
 
 def check(facts: dict[str, Any]) -> Facts:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import itertools
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,41 +15,16 @@ from sqlalchemy import update
 from forms.audit_summary import PaperReportsUnreadable, read_paper_reports, summary_context
 from service.archive.lookup import DatabaseArchiveView
 from service.archive.models import Document
-from service.facts import Facts, InvalidFacts, validate_facts
+from service.facts import Facts, validate_facts
 from service.issuing import issue_document
 from service.registry import get_instrument
 from service.services import Wenshu
 from tests import pdfcheck
 from tests.conftest import sample
+from tests.fakes import FakeArchive, FakeDocument, validation_errors
 
 SUMMARY = get_instrument("audit_summary")
 SEQUENCE = itertools.count(1)
-
-
-@dataclass(frozen=True)
-class FakeDocument:
-    """An archived document as the forms see it."""
-
-    kind: str
-    number: str
-    status: str
-    document_date: dt.date
-    facts: dict[str, Any] = field(default_factory=dict)
-
-
-class FakeArchive:
-    """An archive holding a few documents."""
-
-    def __init__(self, *documents: FakeDocument) -> None:
-        self.documents = list(documents)
-
-    def find(self, number: str) -> FakeDocument | None:
-        """Return the document with this 文号, if any."""
-        return next((d for d in self.documents if d.number == number), None)
-
-    def of_kind(self, kind: str) -> Sequence[FakeDocument]:
-        """Return the documents of a kind, oldest first."""
-        return [document for document in self.documents if document.kind == kind]
 
 
 def report(unit: str, dated: str, year: int = 2025, status: str = "issued") -> FakeDocument:
@@ -64,11 +37,7 @@ def report(unit: str, dated: str, year: int = 2025, status: str = "issued") -> F
 
 def errors_for(facts: dict[str, Any], archive: FakeArchive | None = None) -> dict[str, list[str]]:
     """Return the validation errors for facts (empty when valid)."""
-    try:
-        validate_facts(SUMMARY, facts, archive=archive)
-    except InvalidFacts as error:
-        return error.errors
-    return {}
+    return validation_errors(SUMMARY, facts, archive=archive)
 
 
 def check(facts: dict[str, Any], archive: Any = None) -> Facts:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -12,35 +10,10 @@ import pytest
 from service.facts import Facts, InvalidFacts, validate_facts
 from service.registry import get_instrument
 from tests.conftest import sample
+from tests.fakes import FakeArchive, FakeDocument
 
 ORDER = get_instrument("correction_order")
 UNIT = "岳阳市君山区良心堡镇人民政府"
-
-
-@dataclass(frozen=True)
-class FakeDocument:
-    """An archived document as the forms see it."""
-
-    kind: str
-    number: str
-    status: str
-    document_date: dt.date
-    facts: dict[str, Any] = field(default_factory=dict)
-
-
-class FakeArchive:
-    """An archive holding a few documents."""
-
-    def __init__(self, *documents: FakeDocument) -> None:
-        self.documents = list(documents)
-
-    def find(self, number: str) -> FakeDocument | None:
-        """Return the document with this 文号, if any."""
-        return next((d for d in self.documents if d.number == number), None)
-
-    def of_kind(self, kind: str) -> Sequence[FakeDocument]:
-        """Return the documents of a kind, oldest first."""
-        return [document for document in self.documents if document.kind == kind]
 
 
 def report(year: int = 2025, unit: str = UNIT, status: str = "issued") -> FakeDocument:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -17,35 +16,10 @@ from service.issuing import issue_document
 from service.registry import get_instrument
 from service.services import Wenshu
 from tests.conftest import sample
+from tests.fakes import FakeArchive, FakeDocument
 
 REVIEW = get_instrument("review_decision")
 NOTICE_NUMBER = "君档监通〔2026〕1号"
-
-
-@dataclass(frozen=True)
-class FakeDocument:
-    """An archived document as the forms see it."""
-
-    kind: str
-    number: str
-    status: str
-    document_date: dt.date
-    facts: dict[str, Any] = field(default_factory=dict)
-
-
-class FakeArchive:
-    """An archive holding a few documents, looked up by 文号."""
-
-    def __init__(self, *documents: FakeDocument) -> None:
-        self.documents = {document.number: document for document in documents}
-
-    def find(self, number: str) -> FakeDocument | None:
-        """Return the document with this 文号, if any."""
-        return self.documents.get(number)
-
-    def of_kind(self, kind: str) -> Sequence[FakeDocument]:
-        """Return the documents of a kind."""
-        return [document for document in self.documents.values() if document.kind == kind]
 
 
 def notice(issued: str = "2026-03-05", **changes: Any) -> FakeDocument:

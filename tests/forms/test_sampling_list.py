@@ -7,20 +7,17 @@ from typing import Any
 import pytest
 
 from forms.sampling_list import conflicts_of, draw_context, draw_count
-from service.facts import InvalidFacts, validate_facts
+from service.facts import validate_facts
 from service.registry import get_instrument
 from tests.conftest import sample
+from tests.fakes import validation_errors
 
 SAMPLING = get_instrument("sampling_list")
 
 
 def errors_for(facts: dict[str, Any]) -> dict[str, list[str]]:
     """Return the validation errors for facts (empty when valid)."""
-    try:
-        validate_facts(SAMPLING, facts)
-    except InvalidFacts as error:
-        return error.errors
-    return {}
+    return validation_errors(SAMPLING, facts)
 
 
 def drawn(facts: dict[str, Any]) -> list[tuple[str, list[str]]]:

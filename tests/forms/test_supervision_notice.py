@@ -7,17 +7,14 @@ import pytest
 from service.facts import InvalidFacts, validate_facts
 from service.registry import get_instrument
 from tests.conftest import sample
+from tests.fakes import validation_errors
 
 NOTICE = get_instrument("supervision_notice")
 
 
 def errors_for(facts: dict[str, object]) -> dict[str, list[str]]:
     """Return the validation errors for facts (empty when valid)."""
-    try:
-        validate_facts(NOTICE, facts)
-    except InvalidFacts as error:
-        return error.errors
-    return {}
+    return validation_errors(NOTICE, facts)
 
 
 def test_sample_is_valid() -> None:

@@ -2,45 +2,14 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask
-from playwright.sync_api import Page, sync_playwright
-from werkzeug.serving import make_server
+from playwright.sync_api import Page
 
-from service import create_app
-from service.render.convert import OfficePool
-from tests.conftest import PASSWORD, add_user
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.office
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-@pytest.fixture
-def live_server(tmp_path: Path, office_pool: OfficePool) -> Iterator[str]:
-    """The app served on a free loopback port, CSRF on, as in production."""
-    app: Flask = create_app({"instance_path": tmp_path / "instance", "converter": office_pool})
-    add_user(app, "王文书", "clerk")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.port}"
-    server.shutdown()
-    app.extensions["wenshu"].database.dispose()
-
-
-@pytest.fixture
-def page(tmp_path: Path) -> Iterator[Page]:
-    """A Chromium page at 1280×800."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-        yield context.new_page()
-        browser.close()
 
 
 def test_fill_fix_issue_and_open_pdf(live_server: str, page: Page, tmp_path: Path) -> None:

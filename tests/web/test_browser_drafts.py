@@ -2,55 +2,19 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask
-from playwright.sync_api import Page, sync_playwright
-from werkzeug.serving import make_server
+from playwright.sync_api import Page
 
-from service import create_app
-from service.render.convert import OfficePool
-from tests.conftest import PASSWORD, add_user
+from tests.web.conftest import sign_in
 
 pytestmark = pytest.mark.office
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-@pytest.fixture
-def live_server(tmp_path: Path, office_pool: OfficePool) -> Iterator[str]:
-    """The app served on a free loopback port, CSRF on, as in production."""
-    app: Flask = create_app({"instance_path": tmp_path / "instance", "converter": office_pool})
-    add_user(app, "王文书", "clerk")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.port}"
-    server.shutdown()
-    app.extensions["wenshu"].database.dispose()
-
-
-@pytest.fixture
-def page(live_server: str) -> Iterator[Page]:
-    """A Chromium page at 1280×800, signed in as the clerk 王文书."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-        page = context.new_page()
-        page.goto(live_server + "/login")
-        page.fill("input[name=username]", "王文书")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(live_server + "/")
-        yield page
-        browser.close()
 
 
 def test_draft_resume_preview_issue(live_server: str, page: Page, tmp_path: Path) -> None:
     """This test ensures that a clerk can save half a form, resume it from home, preview it and issue it."""
+    sign_in(page, live_server)
     page.click("text=执法监督通知（决定）书")
     page.fill("#inspected_body", "岳阳市君山区钱粮湖镇人民政府")
     page.select_option("#situation", "行政执法程序违法或者不当")
