@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,6 +45,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     wenshu = Wenshu.open(settings, converter)
     wenshu.prepare()
     app.extensions["wenshu"] = wenshu
+
+    if settings.verify_interval_hours > 0 and not app.config.get("TESTING"):
+        from service.archive.checks import ScheduledCheck
+
+        check = ScheduledCheck(wenshu, dt.timedelta(hours=settings.verify_interval_hours))
+        check.start()
+        app.extensions["archive_check"] = check
 
     CSRFProtect(app)
     from service.web import register_blueprints

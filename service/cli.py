@@ -13,6 +13,8 @@ import click
 
 from service.accounts import ROLES, AccountError, create_token, create_user, has_users
 from service.archive.lookup import DatabaseArchiveView
+from service.archive_commands import archive
+from service.batch.commands import batch
 from service.config import PROJECT_ROOT, load_settings
 from service.facts import InvalidFacts, describe_kinds, validate_facts
 from service.issuing import IssueFailed, issue_document
@@ -397,3 +399,9 @@ def activate_command(kind: str, number: int) -> None:
     finally:
         wenshu.close()
     click.echo(f"active: {kind} v{number}")
+
+
+main.add_command(archive)
+
+
+main.add_command(batch)

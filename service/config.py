@@ -53,6 +53,8 @@ class Settings:
     max_upload_bytes: int = 16 * 1024 * 1024
     # Bureau policy the forms' rules read, e.g. [policy.penalty_tiers] in wenshu.toml.
     policy: dict[str, Any] = field(default_factory=dict)
+    # Hours between the service's own checks of the archive's fixity and audit chain; 0 disables.
+    verify_interval_hours: float = 24.0
 
     @property
     def archive_path(self) -> Path:
@@ -81,6 +83,7 @@ _ENVIRONMENT = {
     "WENSHU_OFFICE_RESTART_AFTER": "office_restart_after",
     "WENSHU_SOFFICE": "soffice_path",
     "WENSHU_UNO_PYTHON": "uno_python",
+    "WENSHU_VERIFY_INTERVAL_HOURS": "verify_interval_hours",
 }
 
 

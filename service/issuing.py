@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from service.archive.audit import record_event
 from service.archive.lookup import DatabaseArchiveView
 from service.archive.models import Document, utcnow
 from service.archive.numbering import NumberTaken, claim_sequence, peek_next_sequence
@@ -123,6 +124,12 @@ def _issue_once(
                 warnings=list(facts.warnings),
             )
             session.add(document)
+            session.flush()
+            record_event(
+                session, "issue", issued_by, number,
+                {"document_id": document.id, "kind": instrument.kind, "sha256": fixity.sha256,
+                 "sm3": fixity.sm3, "path": relative},
+            )  # fmt: skip
     except (NumberTaken, IntegrityError) as error:
         wenshu.archive.discard(relative)
         raise NumberTaken(str(error)) from error

@@ -1,4 +1,4 @@
-"""Database tables: issued documents, numbering series, template versions."""
+"""Database tables: issued documents, numbering series, template versions, the audit chain."""
 
 from __future__ import annotations
 
@@ -120,3 +120,48 @@ class Draft(Base):
     kind: Mapped[str] = mapped_column(String(64))
     fields: Mapped[list[Any]] = mapped_column(JSON)  # [[name, value], ...] as submitted
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class AuditEvent(Base):
+    """One entry of the audit chain: who did what to which subject, linked by hash to the one before.
+
+    Ids are given by record_event, one more than the last, so that a deleted entry leaves a gap.
+    """
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    at: Mapped[dt.datetime]
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(200), index=True)
+    details: Mapped[dict[str, Any]]
+    previous_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditChainHead(Base):
+    """The single row naming the newest audit entry: appends lock it, verification checks the tail."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_id: Mapped[int] = mapped_column(Integer)
+    last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class ArchiveCheck(Base):
+    """One run of the archive check (fixity of every file and the audit chain) and what it found."""
+
+    __tablename__ = "archive_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[dt.datetime]
+    finished_at: Mapped[dt.datetime]
+    trigger: Mapped[str] = mapped_column(String(16))  # schedule, web or cli
+    actor: Mapped[str] = mapped_column(String(64))
+    documents: Mapped[int] = mapped_column(Integer)
+    files: Mapped[int] = mapped_column(Integer)
+    audit_events: Mapped[int] = mapped_column(Integer)
+    problems: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+    leftovers: Mapped[list[dict[str, str]]] = mapped_column(JSON)

@@ -8,6 +8,10 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
 
+# Tables declared outside service.archive (batch jobs) join Base.metadata on this import,
+# so that the metadata the migrations are compared with is the whole schema.
+import service.batch.models  # noqa: F401
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from service.archive.audit import record_event
 from service.archive.models import Document, utcnow
 
 MAX_REASON = 500
@@ -43,4 +44,7 @@ def void_document(session: Session, document_id: int, reason: str, by: str) -> D
     if changed.rowcount != 1:  # type: ignore[attr-defined]
         when = document.voided_at.strftime("%Y-%m-%d %H:%M") if document.voided_at else ""
         raise VoidRefused(f"{document.number}已于{when}由{document.voided_by}作废，不能重复作废")
+    record_event(
+        session, "void", by, document.number, {"document_id": document_id, "reason": reason}
+    )
     return document

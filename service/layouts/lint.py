@@ -84,9 +84,15 @@ def lint_template(data: bytes, instrument: Instrument, sample: dict[str, Any]) -
     """Return what is wrong with template bytes for an instrument, tried with its sample facts."""
     report = LintReport()
     try:
-        parts = _open_package(data, report)
-        _check_xml_safety(parts, report)
-        source = _template_source(data, report)
+        # A damaged package (bad CRC, missing part) is refused, never a crash.
+        try:
+            parts = _open_package(data, report)
+            _check_xml_safety(parts, report)
+            source = _template_source(data, report)
+        except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as error:
+            report.add("error", "文件", f"文件已损坏，无法读取（{type(error).__name__}）",
+                       "请用 Word 或 LibreOffice 打开后重新另存为 .docx")  # fmt: skip
+            raise Refused from None
         _check_jinja(source, instrument, sample, report)
         _check_runs_and_quotes(parts.get("word/document.xml", b""), report)
         _check_fonts(parts, report)

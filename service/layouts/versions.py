@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from service.archive.audit import record_event
 from service.archive.models import TemplateVersion
 from service.layouts.lint import LintReport, lint_template
 from service.registry import INSTRUMENTS, get_instrument
@@ -121,12 +122,36 @@ def publish_version(
     session.add(version)
     session.flush()
     if activate:
-        activate_version(session, kind, version.version)
+        _make_active(session, kind, version.version)
+    # Recorded after the rows are written, so that the audit chain's lock is always taken last.
+    record_event(
+        session, "template_publish", published_by, f"{kind} v{version.version}",
+        {"kind": kind, "version": version.version, "sha256": sha256, "note": note},
+    )  # fmt: skip
+    if activate:
+        _record_activation(session, version, published_by)
     return version, report
 
 
-def activate_version(session: Session, kind: str, number: int) -> TemplateVersion:
+def activate_version(
+    session: Session, kind: str, number: int, by: str = "system"
+) -> TemplateVersion:
     """Make one version of a kind the active one (rolling back is activating an earlier one)."""
+    target = _make_active(session, kind, number)
+    _record_activation(session, target, by)
+    return target
+
+
+def _record_activation(session: Session, version: TemplateVersion, by: str) -> None:
+    """Record in the audit chain that a version became the active one."""
+    record_event(
+        session, "template_activate", by, f"{version.kind} v{version.version}",
+        {"kind": version.kind, "version": version.version, "sha256": version.sha256},
+    )  # fmt: skip
+
+
+def _make_active(session: Session, kind: str, number: int) -> TemplateVersion:
+    """Return the version after making it the only active one of its kind (written at once)."""
     target = session.scalar(
         select(TemplateVersion).where(
             TemplateVersion.kind == kind, TemplateVersion.version == number
@@ -136,6 +161,7 @@ def activate_version(session: Session, kind: str, number: int) -> TemplateVersio
         raise LookupError(f"{kind} 没有第{number}版模板")
     for row in session.scalars(select(TemplateVersion).where(TemplateVersion.kind == kind)):
         row.active = row.id == target.id
+    session.flush()
     return target
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import http.client
+import json
 import logging
 import os
 import queue
@@ -23,6 +24,7 @@ import tempfile
 import threading
 import time
 import xmlrpc.client
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -136,12 +138,15 @@ class OfficeWorker:
             )
         profile.with_suffix(".pid").write_text(str(self.process.pid))
 
-    def convert(self, docx_path: Path, pdf_path: Path) -> None:
-        """Convert one document on this worker; raise on any failure or timeout."""
+    def convert(self, docx_path: Path, pdf_path: Path, options: Sequence[str] = ()) -> None:
+        """Convert one document on this worker; raise on any failure or timeout.
+
+        options are further PDF export settings, "Name=value" (true, false and digits typed).
+        """
         proxy = self._proxy(timeout=self.settings.office_timeout + 5)
         proxy.convert(
             str(docx_path.resolve()), None, str(pdf_path.resolve()), "pdf",
-            "writer_pdf_Export", PDFA_FILTER_OPTIONS, False, None, None,
+            "writer_pdf_Export", [*PDFA_FILTER_OPTIONS, *options], False, None, None,
         )  # fmt: skip
         self.conversions += 1
         if not pdf_path.exists() or pdf_path.stat().st_size == 0:
@@ -253,14 +258,14 @@ class OfficePool:
                 )
             time.sleep(0.1)
 
-    def convert(self, docx_path: Path, pdf_path: Path) -> None:
+    def convert(self, docx_path: Path, pdf_path: Path, options: Sequence[str] = ()) -> None:
         """Convert on a free worker; after a failure restart that worker and retry once."""
         self.start()
         last_error: Exception | None = None
         for _attempt in range(2):
             worker = self._borrow()
             try:
-                worker.convert(docx_path, pdf_path)
+                worker.convert(docx_path, pdf_path, options)
             except xmlrpc.client.Fault as fault:
                 if worker.healthy():
                     # LibreOffice is fine; it could not read this document, and will not on retry.
@@ -326,7 +331,7 @@ class ColdOffice:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    def convert(self, docx_path: Path, pdf_path: Path) -> None:
+    def convert(self, docx_path: Path, pdf_path: Path, options: Sequence[str] = ()) -> None:
         """Convert one document with a cold soffice, holding a lock on the shared profile."""
         profiles = self.settings.office_profiles_path
         profiles.mkdir(parents=True, exist_ok=True)
@@ -336,7 +341,7 @@ class ColdOffice:
             command = [
                 self.settings.soffice_path, "--headless", "--norestore", "--nolockcheck",
                 f"-env:UserInstallation={(profiles / 'cold').as_uri()}",
-                "--convert-to", PDFA_CONVERT_TO, "--outdir", outdir, str(docx_path),
+                "--convert-to", _convert_to(options), "--outdir", outdir, str(docx_path),
             ]  # fmt: skip
             result = subprocess.run(
                 command,
@@ -350,3 +355,17 @@ class ColdOffice:
                 detail = result.stderr.decode(errors="replace").strip()
                 raise OfficeError(f"soffice could not convert {docx_path.name}: {detail}")
             shutil.move(produced, pdf_path)
+
+
+def _convert_to(options: Sequence[str]) -> str:
+    """Return soffice's --convert-to argument: PDF/A-2b plus options ("Name=value"), as JSON."""
+    if not options:
+        return PDFA_CONVERT_TO
+    settings: dict[str, dict[str, str]] = {"SelectPdfVersion": {"type": "long", "value": "2"}}
+    for option in options:
+        name, _, value = option.partition("=")
+        kind = (
+            "boolean" if value in {"true", "false"} else "long" if value.isdecimal() else "string"
+        )
+        settings[name] = {"type": kind, "value": value}
+    return "pdf:writer_pdf_Export:" + json.dumps(settings, separators=(",", ":"))

@@ -16,6 +16,7 @@ NAVIGATION = [
     ("deadlines.index", "到期事项", ALL_ROLES),
     ("layouts.index", "模板", frozenset({"maintainer", "admin"})),
     ("admin.users", "用户", frozenset({"admin"})),
+    ("archive_web.index", "档案检测", frozenset({"clerk", "admin"})),
 ]
 
 
@@ -40,6 +41,9 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(register.blueprint)
     app.register_blueprint(deadlines.blueprint)
+    from service.web import archive
+
+    app.register_blueprint(archive.blueprint)
     errors.register(app)
 
     @app.context_processor

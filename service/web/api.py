@@ -11,6 +11,7 @@ from flask import Blueprint, Flask, jsonify, request, send_file, url_for
 from werkzeug.wrappers import Response
 
 from service.accounts import ISSUE
+from service.archive.audit import record_event
 from service.archive.models import Document
 from service.facts import InvalidFacts, describe_kinds
 from service.issuing import IssueFailed, issue_document
@@ -88,6 +89,11 @@ def document(document_id: int) -> Response:
 def document_pdf(document_id: int) -> Response:
     """The archived PDF/A file."""
     found = find_document(document_id)
+    with wenshu().database.session() as session:
+        record_event(
+            session, "download", current_account().username, found.number,
+            {"document_id": found.id, "via": "api"},
+        )  # fmt: skip
     return send_file(
         wenshu().archive.absolute(found.pdf_path),
         mimetype="application/pdf",

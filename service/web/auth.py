@@ -26,6 +26,7 @@ from wtforms import Form, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from service.accounts import Account, account_for_token, authenticate, load_account
+from service.archive.audit import record_event
 from service.web import wenshu
 
 blueprint = Blueprint("auth", __name__)
@@ -145,8 +146,11 @@ def login() -> str | Response | tuple[str, int]:
     """Sign in with username and password."""
     form = LoginForm(request.form if request.method == "POST" else None)
     if request.method == "POST" and form.validate():
+        username = (form.username.data or "").strip()
         with wenshu().database.session() as db:
-            account = authenticate(db, form.username.data or "", form.password.data or "")
+            account = authenticate(db, username, form.password.data or "")
+            action = "login" if account is not None else "login_failed"
+            record_event(db, action, username, username, {"address": request.remote_addr or ""})
         if account is not None:
             session.clear()
             login_user(SignedIn(account))

@@ -16,6 +16,7 @@ from wtforms import FieldList
 
 from forms.fields import InstrumentForm
 from service.accounts import ISSUE
+from service.archive.audit import record_event
 from service.archive.lookup import DatabaseArchiveView
 from service.archive.models import Document
 from service.drafts import delete_draft, list_drafts, load_draft, save_draft
@@ -284,8 +285,12 @@ def pdf(document_id: int) -> Response:
     """The archived PDF, inline so that the browser opens it for printing."""
     with wenshu().database.session() as session:
         document = session.get(Document, document_id)
-    if document is None:
-        abort(404)
+        if document is None:
+            abort(404)
+        record_event(
+            session, "download", current_account().username, document.number,
+            {"document_id": document.id, "via": "web"},
+        )  # fmt: skip
     return send_file(
         wenshu().archive.absolute(document.pdf_path),
         mimetype="application/pdf",

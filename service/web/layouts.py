@@ -1,28 +1,231 @@
-"""Template versions, for template maintainers: every version of every instrument's template."""
+"""Template maintenance: versions of each instrument's template, candidates side by side, publish, roll back."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
-from sqlalchemy import select
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
 
 from service.accounts import MAINTAIN_TEMPLATES
-from service.archive.models import TemplateVersion
-from service.registry import INSTRUMENTS
+from service.facts import InvalidFacts
+from service.layouts.candidates import (
+    SAMPLES,
+    check_candidate,
+    keep_candidate,
+    load_candidate,
+    version_with_sha,
+)
+from service.layouts.lint import LintReport, read_sample
+from service.layouts.preview import PreviewCache
+from service.layouts.versions import (
+    TemplateRefused,
+    activate_version,
+    list_versions,
+    publish_version,
+)
+from service.registry import INSTRUMENTS, Instrument
+from service.render.convert import OfficeError
+from service.render.docx import TemplateProblem
 from service.web import wenshu
-from service.web.auth import requires
+from service.web.auth import current_account, requires
 
 blueprint = Blueprint("layouts", __name__)
+MAX_NOTE = 200
+NO_FILE = "请选择要上传的模板文件（.docx）"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def instrument_or_404(kind: str) -> Instrument:
+    """Return the instrument of a kind named in a URL, or answer 404."""
+    if kind not in INSTRUMENTS:
+        abort(404)
+    return INSTRUMENTS[kind]
+
+
+def previews() -> PreviewCache:
+    """Return the instance's cache of template preview images."""
+    return PreviewCache(wenshu().settings.instance_path / "template-previews")
+
+
+def submitted_note() -> str:
+    """Return the version note typed in the form or carried in the URL, trimmed to its limit."""
+    return (request.values.get("note") or "").strip()[:MAX_NOTE]
 
 
 @blueprint.get("/templates")
 @requires(MAINTAIN_TEMPLATES)
 def index() -> str:
-    """List each instrument's template versions, the active one marked."""
+    """Every instrument with its active template version and how many versions it has."""
     with wenshu().database.session() as session:
-        versions = session.scalars(
-            select(TemplateVersion).order_by(TemplateVersion.kind, TemplateVersion.version)
-        ).all()
-    by_kind: dict[str, list[TemplateVersion]] = {kind: [] for kind in INSTRUMENTS}
+        versions = list_versions(session)
+    counts = {kind: 0 for kind in INSTRUMENTS}
+    active: dict[str, int] = {}
     for version in versions:
-        by_kind.setdefault(version.kind, []).append(version)
-    return render_template("layouts.html", instruments=INSTRUMENTS, by_kind=by_kind)
+        counts[version.kind] = counts.get(version.kind, 0) + 1
+        if version.active:
+            active[version.kind] = version.version
+    return render_template("layouts.html", instruments=INSTRUMENTS, counts=counts, active=active)
+
+
+def kind_page(instrument: Instrument, report: LintReport | None = None, filename: str = "") -> str:
+    """Return the page of one kind's versions, with a refused upload's report when there is one."""
+    with wenshu().database.session() as session:
+        versions = list_versions(session, instrument.kind)
+    return render_template(
+        "layout_kind.html", instrument=instrument, versions=versions, report=report,
+        filename=filename, note=submitted_note(), max_note=MAX_NOTE,
+    )  # fmt: skip
+
+
+@blueprint.get("/templates/<kind>")
+@requires(MAINTAIN_TEMPLATES)
+def kind(kind: str) -> str:
+    """One kind's versions: activate (roll back), download, and upload a candidate."""
+    return kind_page(instrument_or_404(kind))
+
+
+@blueprint.post("/templates/<kind>/versions/<int:number>/activate")
+@requires(MAINTAIN_TEMPLATES)
+def activate(kind: str, number: int) -> Response:
+    """Make a version the active one; activating an earlier one rolls back."""
+    instrument = instrument_or_404(kind)
+    try:
+        with wenshu().database.session() as session:
+            activate_version(session, kind, number, by=current_account().username)
+    except LookupError:
+        abort(404)
+    flash(
+        f"已启用第{number}版。此后生成的{instrument.title}使用第{number}版；已归档的文书不受影响。"
+    )
+    return redirect(url_for("layouts.kind", kind=kind))
+
+
+@blueprint.get("/templates/<kind>/versions/<int:number>.docx")
+@requires(MAINTAIN_TEMPLATES)
+def download(kind: str, number: int) -> Response:
+    """One version's DOCX, to edit in Word or LibreOffice."""
+    instrument = instrument_or_404(kind)
+    with wenshu().database.session() as session:
+        version = next((v for v in list_versions(session, kind) if v.version == number), None)
+        if version is None:
+            abort(404)
+        data = wenshu().templates.read(version.path, version.sha256)
+    response = Response(data, mimetype=DOCX)
+    filename = f"{instrument.title}-第{number}版.docx"
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    return response
+
+
+@blueprint.post("/templates/<kind>/candidates")
+@requires(MAINTAIN_TEMPLATES)
+def upload(kind: str) -> Response | tuple[str, int]:
+    """Lint an uploaded template: refused, show why and keep nothing; else show it as a candidate."""
+    instrument = instrument_or_404(kind)
+    upload = request.files.get("template")
+    if upload is None or not upload.filename:
+        report = LintReport()
+        report.add("error", "上传", NO_FILE, "点“选择文件”选中模板后再点“上传并检查”")
+        return kind_page(instrument, report), 422
+    try:
+        sha256, _report = keep_candidate(wenshu().templates, kind, upload.read())
+    except TemplateRefused as refused:
+        return kind_page(instrument, refused.report, upload.filename), 422
+    return redirect(
+        url_for("layouts.candidate", kind=kind, sha256=sha256, note=submitted_note() or None)
+    )
+
+
+def candidate_page(instrument: Instrument, sha256: str, data: bytes) -> str:
+    """Return the candidate's page: lint's findings, and its pages beside the active version's."""
+    report = check_candidate(instrument.kind, data)
+    with wenshu().database.session() as session:
+        versions = list_versions(session, instrument.kind)
+        active = next((v for v in versions if v.active), None)
+        active_data = wenshu().templates.read(active.path, active.sha256) if active else None
+        same = version_with_sha(session, instrument.kind, sha256)
+    sides = []
+    if not report.errors:
+        current = f"启用中：第{active.version}版" if active else "尚无启用的版本"
+        sides = [
+            preview_side(instrument, current, active.sha256 if active else "", active_data),
+            preview_side(instrument, "新上传（未发布）", sha256, data),
+        ]
+    return render_template(
+        "layout_candidate.html", instrument=instrument, sha256=sha256, report=report,
+        active=active, same=same, sides=sides, note=submitted_note(), max_note=MAX_NOTE,
+        candidate_failed=bool(sides) and bool(sides[-1]["problem"]),
+    )  # fmt: skip
+
+
+def preview_side(
+    instrument: Instrument, label: str, sha256: str, template: bytes | None
+) -> dict[str, object]:
+    """Return one column of the comparison: its label, page count (drawn unless cached), problem."""
+    side: dict[str, object] = {"label": label, "sha256": sha256, "pages": 0, "problem": ""}
+    if template is None:
+        return side
+    try:
+        side["pages"] = previews().page_count(wenshu(), instrument.kind, template)
+    except TemplateRefused:
+        side["problem"] = "该版本未通过模板检查，无法预览"
+    except (OfficeError, TemplateProblem, InvalidFacts, ValueError, OSError) as error:
+        side["problem"] = f"预览未能生成：{error}"
+    return side
+
+
+@blueprint.get("/templates/<kind>/candidates/<string(length=64):sha256>")
+@requires(MAINTAIN_TEMPLATES)
+def candidate(kind: str, sha256: str) -> str:
+    """A kept candidate: its warnings, its pages beside the active version's, and 发布."""
+    instrument = instrument_or_404(kind)
+    try:
+        data = load_candidate(wenshu().templates, sha256)
+    except LookupError:
+        abort(404)
+    return candidate_page(instrument, sha256, data)
+
+
+@blueprint.get("/templates/<kind>/previews/<string(length=64):sha256>/<int:page>.png")
+@requires(MAINTAIN_TEMPLATES)
+def preview_image(kind: str, sha256: str, page: int) -> Response:
+    """One page of a kept template filled with the sample facts, as an image."""
+    instrument_or_404(kind)
+    try:
+        data = load_candidate(wenshu().templates, sha256)
+        image = previews().page(wenshu(), kind, data, page)
+    except (LookupError, TemplateRefused):
+        abort(404)  # IndexError, a page past the last, is a LookupError
+    except (OfficeError, TemplateProblem, InvalidFacts, ValueError, OSError):
+        abort(503)
+    response = Response(image, mimetype="image/png")
+    response.cache_control.max_age = 86400  # the same bytes always give the same pages
+    return response
+
+
+@blueprint.post("/templates/<kind>/candidates/<string(length=64):sha256>/publish")
+@requires(MAINTAIN_TEMPLATES)
+def publish(kind: str, sha256: str) -> Response | tuple[str, int]:
+    """Publish a kept candidate as the kind's next version and make it active."""
+    instrument = instrument_or_404(kind)
+    try:
+        data = load_candidate(wenshu().templates, sha256)
+    except LookupError:
+        abort(404)
+    with wenshu().database.session() as session:
+        same = version_with_sha(session, kind, sha256)
+    if same is not None:
+        flash(f"这份模板与第{same}版完全相同，没有重复发布；要改用它，请启用第{same}版。")
+        return redirect(url_for("layouts.kind", kind=kind))
+    try:
+        with wenshu().database.session() as session:
+            version, _report = publish_version(
+                session, wenshu().templates, kind, data, read_sample(kind, SAMPLES),
+                published_by=current_account().username, note=submitted_note(),
+            )  # fmt: skip
+            number = version.version
+    except TemplateRefused:
+        return candidate_page(instrument, sha256, data), 422
+    flash(
+        f"已发布并启用第{number}版。此后生成的{instrument.title}使用第{number}版；"
+        "已归档的文书仍保留原来的版本。"
+    )
+    return redirect(url_for("layouts.kind", kind=kind))

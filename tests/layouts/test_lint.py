@@ -227,3 +227,14 @@ def test_other_kinds_of_docx_do_not_crash_lint(tmp_path: Path) -> None:
     document.add_picture(str(png))
     report = lint(as_bytes(document))
     assert "subdocument" in messages(report, "error")  # not a field of this instrument
+
+
+def test_damaged_package_is_refused_not_crashed() -> None:
+    """This test ensures that a DOCX whose member fails its CRC, or lacks a declared part, is refused."""
+    data = bytearray(with_paragraphs(ALL_FIELDS))
+    start = data.find(b"word/document.xml")
+    # Flip a byte inside the compressed document.xml, past its local header.
+    data[start + 200] ^= 0xFF
+    report = lint(bytes(data))
+    assert report.errors
+    assert "损坏" in messages(report, "error")

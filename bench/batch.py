@@ -1,0 +1,308 @@
+"""Copies per second of a batch (rows checked → numbered, archived PDF/A copies → outputs) against the naive way.
+
+Run: .venv/bin/python bench/batch.py [--copies 500] [--naive-copies 10] [--one-by-one-copies 100]
+The naive way is docxtpl and a cold `soffice --convert-to pdf` per copy, one after the
+other, as bench/single.py runs it; both ways run in this one process on the same
+machine, so compare the ratio. Peak RSS of the soffice processes is sampled throughout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import service.batch.planning  # noqa: E402
+import service.batch.recording  # noqa: E402
+import service.batch.rendering  # noqa: E402
+from service.archive.store import ArchiveStore  # noqa: E402
+from service.batch.compose import CompiledTemplate  # noqa: E402
+from service.batch.executor import run_job  # noqa: E402
+from service.batch.jobs import create_job  # noqa: E402
+from service.batch.outputs import issued_copies, write_outputs  # noqa: E402
+from service.batch.validation import SnapshotArchive, check_rows  # noqa: E402
+from service.config import Bureau, load_settings  # noqa: E402
+from service.facts import validate_facts  # noqa: E402
+from service.registry import get_instrument  # noqa: E402
+from service.render.context import build_context  # noqa: E402
+from service.render.convert import PDFA_CONVERT_TO, OfficePool, office_environment  # noqa: E402
+from service.render.docx import render_docx  # noqa: E402
+from service.services import Wenshu  # noqa: E402
+
+KINDS = ("safety_circular", "correction_order")
+TOWNS = (
+    "柳林洲街道",
+    "许市镇",
+    "钱粮湖镇",
+    "良心堡镇",
+    "广兴洲镇",
+    "采桑湖镇",
+    "芦苇场",
+    "君山工业园",
+)
+TOWN_UNITS = (
+    "人民政府", "中心学校", "中心卫生院", "财政所", "司法所", "农业综合服务中心",
+    "文化站", "社会事务办", "水利站", "自然资源所", "退役军人服务站", "便民服务中心",
+)  # fmt: skip
+VILLAGES = (
+    "新华", "团结", "胜利", "建新", "幸福", "和平", "光明", "东风", "长江", "洞庭", "芦花",
+    "湖滨", "东港", "西湖", "南堤", "北洲", "红旗", "新河", "永兴", "丰收", "太平", "兴隆",
+    "联合", "民主", "前进", "白沙", "黄泥", "杨林", "桃花", "柳湾", "荷花", "金盆", "银湖",
+    "大堤", "新港", "向阳", "青山", "双港", "三合", "五星", "六合", "七星", "八一", "九龙",
+    "复兴", "育才", "高桥", "中洲", "沙湖", "垸子", "莲塘", "枫树", "石门", "龙口", "凤凰", "万福",
+)  # fmt: skip
+DISTRICT_UNITS = (
+    "区财政局", "区教育局", "区卫生健康局", "区人力资源和社会保障局", "区自然资源局",
+    "区住房和城乡建设局", "区交通运输局", "区水利局", "区农业农村局", "区商务局",
+    "区文化旅游广电体育局", "区市场监督管理局", "区应急管理局", "区统计局", "区医疗保障局",
+    "区民政局", "区司法局", "区审计局", "区退役军人事务局", "区人民医院", "区中医医院",
+    "区疾病预防控制中心", "区第一中学", "区第二中学", "区实验小学", "区机关幼儿园",
+)  # fmt: skip
+
+
+def unit_names(count: int) -> list[str]:
+    """Return count distinct, realistic names of units in 君山区."""
+    names = [f"岳阳市君山{u}" for u in DISTRICT_UNITS]
+    names += [f"岳阳市君山区{t}{u}" for t in TOWNS for u in TOWN_UNITS]
+    names += [f"岳阳市君山区{t}{v}村民委员会" for v in VILLAGES for t in TOWNS]
+    if count > len(names):
+        raise ValueError(f"at most {len(names)} distinct units")
+    return names[:count]
+
+
+def sample(kind: str) -> dict[str, Any]:
+    """Return the shipped sample facts of a kind."""
+    facts: dict[str, Any] = json.loads((ROOT / "samples" / f"{kind}.json").read_text("utf-8"))
+    return facts
+
+
+def soffice_rss(pool: OfficePool) -> dict[int, int]:
+    """Return the resident memory (kB) of each soffice.bin process of the pool."""
+    found = {}
+    for worker in pool.workers:
+        for pid in worker.pids() if worker.process else []:
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+                command = Path(f"/proc/{pid}/comm").read_text().strip()
+            except OSError:
+                continue
+            if command.startswith("soffice"):
+                rss = next(line for line in status.splitlines() if line.startswith("VmRSS"))
+                found[pid] = int(rss.split()[1])
+    return found
+
+
+class RssSampler:
+    """Samples the pool's soffice memory every 0.2 s in the background."""
+
+    def __init__(self, pool: OfficePool) -> None:
+        self.pool = pool
+        self.peak = 0  # the largest single soffice.bin, kB
+        self.first: dict[int, int] = {}
+        self.last: dict[int, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> RssSampler:
+        self.first = soffice_rss(self.pool)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.last = soffice_rss(self.pool)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.2):
+            self.peak = max([self.peak, *soffice_rss(self.pool).values()])
+
+
+# Where the time goes: each stage's calls, timed where they happen (in several threads at once).
+STAGES = (
+    ("check rows again", service.batch.planning, "check_row"),
+    ("fill bodies (Jinja)", CompiledTemplate, "render_body"),
+    ("merge DOCX", CompiledTemplate, "merge"),
+    ("LibreOffice", OfficePool, "convert"),
+    ("split PDF", service.batch.rendering, "split_copies"),
+    ("XMP metadata", service.batch.rendering, "write_metadata"),
+    ("SHA-256 + SM3", service.batch.rendering, "fixity_of"),
+    ("store (fsync)", ArchiveStore, "put"),
+    ("record (database)", service.batch.recording, "_record"),
+)
+
+
+class StageTimes:
+    """Wraps each stage's function to add up the time spent in it, across threads."""
+
+    def __init__(self) -> None:
+        self.seconds = dict.fromkeys((name for name, _, _ in STAGES), 0.0)
+        self._lock = threading.Lock()
+        self._saved: list[tuple[object, str, object]] = []
+
+    def __enter__(self) -> StageTimes:
+        for name, owner, attribute in STAGES:
+            original = getattr(owner, attribute)
+            self._saved.append((owner, attribute, original))
+            setattr(owner, attribute, self._timed(name, original))
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for owner, attribute, original in self._saved:
+            setattr(owner, attribute, original)
+
+    def _timed(self, name: str, function: Any) -> Any:
+        @functools.wraps(function)
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                with self._lock:
+                    self.seconds[name] += time.perf_counter() - started
+
+        return timed
+
+
+def batch_rate(
+    wenshu: Wenshu, kind: str, copies: int, chunk_size: int, out: Path
+) -> dict[str, float]:
+    """Return seconds for checking, issuing and writing the outputs of one batch, and the rate."""
+    instrument = get_instrument(kind)
+    common = sample(kind)
+    common.pop(instrument.recipient_field)
+    rows = [(n + 2, {instrument.recipient_field: u}) for n, u in enumerate(unit_names(copies))]
+    started = time.perf_counter()
+    check = check_rows(instrument, common, rows, SnapshotArchive(wenshu.database), {})
+    assert not check.problems, check.problems[:3]
+    job = create_job(wenshu, instrument, common, check, "bench")
+    checked = time.perf_counter()
+    run_job(wenshu, job.id, chunk_size=chunk_size)
+    issued = time.perf_counter()
+    write_outputs(wenshu, issued_copies(wenshu, job.id), out)
+    finished = time.perf_counter()
+    return {
+        "check": checked - started,
+        "issue": issued - checked,
+        "outputs": finished - issued,
+        "rate": copies / (finished - started),
+        "issue_rate": copies / (issued - checked),
+    }
+
+
+def one_by_one_rate(wenshu: Wenshu, kind: str, copies: int, out: Path) -> float:
+    """Return copies per second when each copy is its own LibreOffice conversion (no merging)."""
+    if not copies:
+        return 0.0
+    merge_obstacle = service.batch.rendering.merge_obstacle
+    service.batch.rendering.merge_obstacle = lambda _template: "bench: one by one"
+    try:
+        return batch_rate(wenshu, kind, copies, 50, out)["rate"]
+    finally:
+        service.batch.rendering.merge_obstacle = merge_obstacle
+
+
+def naive_rate(instance: Path, kind: str, copies: int) -> float:
+    """Return copies per second the naive way: docxtpl, then a cold soffice, one copy at a time."""
+    settings = load_settings({"instance_path": instance})
+    instrument = get_instrument(kind)
+    template = ROOT / "templates_docx" / f"{kind}.docx"
+    profile = (instance / "naive-profile").as_uri()
+    env = office_environment(settings)
+    facts = sample(kind)
+
+    def once(out: Path, unit: str, sequence: int) -> None:
+        checked = validate_facts(instrument, facts | {instrument.recipient_field: unit})
+        context = build_context(instrument, checked, f"君档〔2026〕{sequence}号", Bureau())
+        docx = out / "copy.docx"
+        docx.write_bytes(render_docx(template, context))
+        subprocess.run(
+            [settings.soffice_path, "--headless", f"-env:UserInstallation={profile}",
+             "--convert-to", PDFA_CONVERT_TO, "--outdir", str(out), str(docx)],
+            env=env, check=True, capture_output=True,
+        )  # fmt: skip
+        if not (out / "copy.pdf").exists():
+            raise RuntimeError("soffice wrote no PDF")
+
+    with tempfile.TemporaryDirectory() as work:
+        once(Path(work), "预热单位", 0)  # the first run creates the profile; not counted
+        started = time.perf_counter()
+        for index, unit in enumerate(unit_names(copies)):
+            out = Path(work) / str(index)
+            out.mkdir()
+            once(out, unit, index + 1)
+        return copies / (time.perf_counter() - started)
+
+
+def main() -> None:
+    """Measure the batch and the naive way for each kind and print rates and the ratio."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=500)
+    parser.add_argument("--naive-copies", type=int, default=10)
+    parser.add_argument("--chunk-size", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--one-by-one-copies", type=int, default=100,
+        help="copies converted one per LibreOffice call, through the same pipeline (0: skip)",
+    )  # fmt: skip
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="wenshu-bench-") as folder:
+        instance = Path(folder)
+        settings = load_settings(
+            {"instance_path": instance / "batch", "office_workers": args.workers}
+        )
+        pool = OfficePool(settings)
+        started = time.perf_counter()
+        pool.wait_ready()
+        print(f"{args.workers} LibreOffice workers ready in {time.perf_counter() - started:.1f} s")
+        wenshu = Wenshu.open(settings, pool)
+        wenshu.prepare()
+        try:
+            for kind in KINDS:
+                batch_rate(wenshu, kind, 4, args.chunk_size, instance / "warm" / kind)  # warm-up
+                with RssSampler(pool) as rss, StageTimes() as stages:
+                    timing = batch_rate(
+                        wenshu, kind, args.copies, args.chunk_size, instance / "out" / kind
+                    )
+                naive = naive_rate(instance / "naive", kind, args.naive_copies)
+                single = one_by_one_rate(wenshu, kind, args.one_by_one_copies, instance / "single")
+                print(
+                    f"{kind}: {args.copies} copies in "
+                    f"{timing['check'] + timing['issue'] + timing['outputs']:.1f} s "
+                    f"(check {timing['check']:.1f} s, issue {timing['issue']:.1f} s, "
+                    f"outputs {timing['outputs']:.1f} s): {timing['rate']:.1f} copies/s "
+                    f"({timing['issue_rate']:.1f}/s issuing alone); naive "
+                    f"({args.naive_copies} copies): {naive:.2f} copies/s; "
+                    f"speed-up {timing['rate'] / naive:.0f}×"
+                )
+                if single:
+                    print(
+                        f"  one copy per LibreOffice call, same pipeline and workers "
+                        f"({args.one_by_one_copies} copies): {single:.1f} copies/s"
+                    )
+                spent = ", ".join(
+                    f"{name} {seconds / args.copies * 1000:.1f}"
+                    for name, seconds in stages.seconds.items()
+                )
+                print(f"  ms per copy, summed over threads: {spent}")
+                print(
+                    f"  soffice RSS: peak {rss.peak / 1024:.0f} MB per process; "
+                    f"before {max(rss.first.values(), default=0) / 1024:.0f} MB, "
+                    f"after {max(rss.last.values(), default=0) / 1024:.0f} MB"
+                )
+        finally:
+            wenshu.close()
+
+
+if __name__ == "__main__":
+    main()

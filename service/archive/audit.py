@@ -1,0 +1,179 @@
+"""The audit chain: every business action appended as an entry whose hash covers the one before."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from service.archive.models import AuditChainHead, AuditEvent, utcnow
+
+GENESIS = "0" * 64  # the previous hash of the first entry
+HEAD_ID = 1
+# What each action is called on the pages.
+ACTIONS = {
+    "issue": "发文",
+    "void": "作废",
+    "template_publish": "发布模板",
+    "template_activate": "启用模板",
+    "login": "登录",
+    "login_failed": "登录失败",
+    "download": "下载 PDF",
+    "export": "导出",
+    "verify": "检测",
+}
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    """Something wrong with one entry of the chain (or with its end, entry_id being the last id)."""
+
+    entry_id: int
+    message: str
+
+
+def _text(value: str, limit: int) -> str:
+    """Return value without control characters (PostgreSQL refuses NUL), cut to limit."""
+    kept = "".join(c for c in str(value) if unicodedata.category(c) != "Cc")
+    return kept[:limit]
+
+
+def _utc_text(at: dt.datetime) -> str:
+    """Return a time as naive UTC ISO text with microseconds, as both databases give it back."""
+    if at.tzinfo is not None:
+        at = at.astimezone(dt.UTC).replace(tzinfo=None)
+    return at.isoformat(timespec="microseconds")
+
+
+def canonical_json(event: AuditEvent) -> str:
+    """Return the entry's content as canonical JSON: sorted keys, no spaces, UTF-8 text."""
+    content = {
+        "id": event.id,
+        "at": _utc_text(event.at),
+        "actor": event.actor,
+        "action": event.action,
+        "subject": event.subject,
+        "details": event.details,
+    }
+    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def entry_hash(previous_hash: str, event: AuditEvent) -> str:
+    """Return SHA-256 over the previous entry's hash and this entry's canonical JSON."""
+    return hashlib.sha256((previous_hash + canonical_json(event)).encode("utf-8")).hexdigest()
+
+
+def record_event(
+    session: Session, action: str, actor: str, subject: str, details: dict[str, Any] | None = None
+) -> AuditEvent:
+    """Append an entry to the chain inside the caller's transaction and return it.
+
+    The head row is read with FOR UPDATE, so on PostgreSQL concurrent appends queue on
+    it until the appending transaction ends; on SQLite every write transaction already
+    begins IMMEDIATE and so holds the database's write lock. Either way the previous hash
+    is the one the entry before committed, and the entry commits or rolls back together
+    with the action it records.
+    """
+    head = session.scalar(
+        select(AuditChainHead)
+        .where(AuditChainHead.id == HEAD_ID)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if head is None:  # a database migrated before the head row existed
+        head = AuditChainHead(id=HEAD_ID, last_id=0, last_hash=GENESIS)
+        session.add(head)
+    # Stored as it will read back, so that the hash verifies later.
+    stored_details = json.loads(json.dumps(details or {}, ensure_ascii=False, default=str))
+    event = AuditEvent(
+        id=head.last_id + 1,
+        at=utcnow(),
+        actor=_text(actor, 64),
+        action=_text(action, 32),
+        subject=_text(subject, 200),
+        details=stored_details,
+        previous_hash=head.last_hash,
+    )
+    event.hash = entry_hash(event.previous_hash, event)
+    session.add(event)
+    head.last_id, head.last_hash = event.id, event.hash
+    session.flush()
+    return event
+
+
+def verify_chain(session: Session) -> list[ChainProblem]:
+    """Return every break in the chain: an edited, deleted or reordered entry, or a cut tail."""
+    problems: list[ChainProblem] = []
+    previous_hash, expected_id = GENESIS, 1
+    entries = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).yield_per(1000)
+    for event in entries:
+        if event.id != expected_id:
+            missing = (
+                f"第{expected_id}条" if event.id == expected_id + 1
+                else f"第{expected_id}至{event.id - 1}条"
+            )  # fmt: skip
+            problems.append(ChainProblem(event.id, f"{missing}记录缺失：审计记录被删除"))
+        if event.previous_hash != previous_hash:
+            problems.append(
+                ChainProblem(
+                    event.id,
+                    f"第{event.id}条记录所链接的前一哈希与前一条记录不符："
+                    "之前的记录被删除、改动或调换了次序",
+                )
+            )
+        if entry_hash(event.previous_hash, event) != event.hash:
+            problems.append(
+                ChainProblem(
+                    event.id, f"第{event.id}条记录（{_label(event)}）的内容与其哈希不符：记录被改动"
+                )
+            )
+        previous_hash, expected_id = event.hash, event.id + 1
+    head = session.get(AuditChainHead, HEAD_ID, populate_existing=True)
+    last_id = expected_id - 1
+    if head is None:
+        problems.append(ChainProblem(last_id, "审计链的链头记录缺失"))
+    elif head.last_id != last_id or head.last_hash != previous_hash:
+        problems.append(
+            ChainProblem(
+                last_id,
+                f"审计链应当到第{head.last_id}条为止，实际到第{last_id}条："
+                "末尾的记录被删除，或链头被改动",
+            )
+        )
+    return problems
+
+
+def _label(event: AuditEvent) -> str:
+    """Return an entry's action and subject, for messages."""
+    return f"{ACTIONS.get(event.action, event.action)} {event.subject}".strip()
+
+
+def chain_head(session: Session) -> tuple[int, str]:
+    """Return the last entry's id and hash, to be written down outside the database."""
+    head = session.get(AuditChainHead, HEAD_ID)
+    return (head.last_id, head.last_hash) if head else (0, GENESIS)
+
+
+def count_events(session: Session) -> int:
+    """Return how many entries the chain has."""
+    return session.scalar(select(func.count(AuditEvent.id))) or 0
+
+
+def events_about(session: Session, subject: str) -> list[AuditEvent]:
+    """Return the entries about one subject (a 文号, a template), oldest first."""
+    return list(
+        session.scalars(
+            select(AuditEvent).where(AuditEvent.subject == subject).order_by(AuditEvent.id)
+        )
+    )
+
+
+def recent_events(session: Session, limit: int = 20) -> list[AuditEvent]:
+    """Return the newest entries, newest first."""
+    return list(session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)))

@@ -1,0 +1,139 @@
+"""The archive check: fixity of every file and the audit chain, run on demand or on a schedule, kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from service.archive.audit import chain_head, count_events, record_event, verify_chain
+from service.archive.fixity import Problem, verify_archive
+from service.archive.models import ArchiveCheck, utcnow
+from service.services import Wenshu
+
+FIRST_DELAY = dt.timedelta(minutes=10)  # after a start, when no check was ever run
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What one check found: counts, the problems (fixity and chain) and temporary leftovers."""
+
+    checked_at: dt.datetime
+    documents: int
+    files: int
+    audit_events: int
+    chain_head: str
+    problems: list[Problem]
+    leftovers: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        """Return whether the archive and the audit chain are intact."""
+        return not self.problems
+
+    def to_json(self) -> dict[str, object]:
+        """Return the result as a JSON object."""
+        return {
+            "ok": self.ok,
+            "checked_at": self.checked_at.isoformat(timespec="seconds"),
+            "documents": self.documents,
+            "files": self.files,
+            "audit_events": self.audit_events,
+            "chain_head": self.chain_head,
+            "problems": [problem.to_json() for problem in self.problems],
+            "leftovers": [leftover.to_json() for leftover in self.leftovers],
+        }
+
+
+def run_check(wenshu: Wenshu, actor: str, trigger: str) -> CheckResult:
+    """Return the result of checking the archive's files and the audit chain, after keeping it.
+
+    The result is stored as the latest check and recorded in the audit chain as "verify".
+    """
+    report = verify_archive(wenshu)
+    with wenshu.database.session() as session:
+        chain = verify_chain(session)
+        events = count_events(session)
+        _last_id, head = chain_head(session)
+    problems = report.problems + [
+        Problem("chain", "", f"audit_events/{problem.entry_id}", problem.message)
+        for problem in chain
+    ]
+    result = CheckResult(
+        report.checked_at, report.documents, report.files, events, head, problems, report.leftovers
+    )
+    with wenshu.database.session() as session:
+        session.add(
+            ArchiveCheck(
+                started_at=report.checked_at, finished_at=utcnow(), trigger=trigger, actor=actor,
+                documents=result.documents, files=result.files, audit_events=events,
+                problems=[p.to_json() for p in problems],
+                leftovers=[p.to_json() for p in result.leftovers],
+            )
+        )  # fmt: skip
+        record_event(
+            session, "verify", actor, "archive",
+            {"trigger": trigger, "documents": result.documents, "files": result.files,
+             "problems": len(problems), "leftovers": len(result.leftovers), "chain_head": head},
+        )  # fmt: skip
+    return result
+
+
+def last_check(wenshu: Wenshu) -> ArchiveCheck | None:
+    """Return the latest stored check, if any."""
+    with wenshu.database.session() as session:
+        return session.scalar(select(ArchiveCheck).order_by(ArchiveCheck.id.desc()).limit(1))
+
+
+def stored_problems(check: ArchiveCheck) -> list[Problem]:
+    """Return a stored check's problems as Problem values."""
+    return [Problem(**problem) for problem in check.problems]
+
+
+class ScheduledCheck:
+    """A daemon thread running the check every interval, continuing from the last stored check."""
+
+    def __init__(self, wenshu: Wenshu, interval: dt.timedelta) -> None:
+        self.wenshu = wenshu
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="wenshu-archive-check", daemon=True)
+
+    def start(self) -> None:
+        """Start the thread."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Ask the thread to stop and wait for it."""
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
+
+    def next_due(self, now: dt.datetime) -> dt.datetime:
+        """Return when the next check is due: an interval after the last, or soon after a start."""
+        latest = last_check(self.wenshu)
+        if latest is None:
+            return now + FIRST_DELAY
+        finished = latest.finished_at
+        if finished.tzinfo is None:  # SQLite gives stored UTC times back without their zone
+            finished = finished.replace(tzinfo=dt.UTC)
+        return max(finished + self.interval, now + dt.timedelta(seconds=30))
+
+    def _run(self) -> None:
+        """Sleep until the next check is due, run it, repeat; never let an error end the thread."""
+        while not self._stop.is_set():
+            try:
+                wait = (self.next_due(utcnow()) - utcnow()).total_seconds()
+                if self._stop.wait(max(wait, 0)):
+                    return
+                result = run_check(self.wenshu, "system", "schedule")
+                if not result.ok:
+                    log.warning("archive check found %d problems", len(result.problems))
+            except Exception:
+                log.exception("archive check failed")
+                if self._stop.wait(600):
+                    return

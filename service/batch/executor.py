@@ -1,0 +1,125 @@
+"""Runs a batch job in this process: numbered chunks rendered in parallel, recorded in order.
+
+Both LibreOffice workers are kept busy with a chunk each while the next one is filled;
+chunks are recorded strictly in number order (service.batch.recording), so the numbers
+stay gapless. Numbers are peeked, not held, while LibreOffice works: another writer
+issuing from the same series meanwhile makes a chunk fail its compare-and-set, and the
+pending rows are numbered again. Any executor may run a job this way: the command line
+now, a task queue later, each through run_job.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from service.archive.numbering import NumberTaken
+from service.batch.jobs import claim_job, job_items, load_job, release_job
+from service.batch.leftovers import sweep_incoming
+from service.batch.models import PENDING, BatchItem, BatchJob
+from service.batch.planning import ChunkPlanner
+from service.batch.recording import record_chunk
+from service.batch.rendering import ChunkRenderer, RenderedCopy
+from service.layouts.versions import template_of
+from service.registry import Instrument, get_instrument
+from service.services import Wenshu
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CHUNK = 50  # copies per LibreOffice call; a merged conversion of 50 peaks near 200 MB
+MAX_RENUMBERING = 10
+Progress = Callable[[int, int], None]  # (copies done, copies in the job)
+
+
+class BatchFailed(RuntimeError):
+    """Raised when the job could not go on; what is recorded stays, the rest can be resumed."""
+
+
+def run_job(
+    wenshu: Wenshu,
+    job_id: int,
+    *,
+    chunk_size: int = DEFAULT_CHUNK,
+    progress: Progress | None = None,
+) -> BatchJob:
+    """Issue every pending copy of the job and return it, done; raise if it had to stop.
+
+    Raises JobBusy when a live runner holds the job, RowsInvalid when a row no longer
+    passes its rules and the job does not skip such rows. After any error the job is
+    left "failed" with the error, and run_job on it again goes on where it stopped.
+    """
+    job = claim_job(wenshu, job_id)
+    try:
+        _advance(wenshu, job, chunk_size, progress)
+    except BaseException as error:
+        release_job(wenshu, job_id, _describe(error))
+        raise
+    finally:
+        sweep_incoming(wenshu.archive)
+    return release_job(wenshu, job_id)
+
+
+def _describe(error: BaseException) -> str:
+    """Return the error as the job records it."""
+    if isinstance(error, KeyboardInterrupt):
+        return "已中断"
+    return str(error) or type(error).__name__
+
+
+def _advance(wenshu: Wenshu, job: BatchJob, chunk_size: int, progress: Progress | None) -> None:
+    """Render and record pending items until none is left, renumbering after a lost claim."""
+    instrument = get_instrument(job.kind)
+    with wenshu.database.session() as session:
+        template = template_of(session, wenshu.templates, job.template_id)
+    renderer = ChunkRenderer(instrument, template, wenshu.settings.bureau, wenshu.converter)
+    for _attempt in range(MAX_RENUMBERING):
+        job = load_job(wenshu, job.id)  # done and total as recorded so far
+        pending = job_items(wenshu, job.id, PENDING)
+        if not pending:
+            return
+        try:
+            _run_pipeline(wenshu, job, instrument, renderer, pending, chunk_size, progress)
+            return
+        except NumberTaken as taken:
+            log.info("batch %s: numbers taken meanwhile (%s); renumbering", job.id, taken)
+    raise BatchFailed(f"另有文书同时取号，{MAX_RENUMBERING}次重排文号仍未成功，请稍后继续")
+
+
+def _run_pipeline(
+    wenshu: Wenshu,
+    job: BatchJob,
+    instrument: Instrument,
+    renderer: ChunkRenderer,
+    pending: Sequence[BatchItem],
+    chunk_size: int,
+    progress: Progress | None,
+) -> None:
+    """Keep every LibreOffice worker busy with a chunk, and record chunks in number order."""
+    planner = ChunkPlanner(wenshu, job, instrument)
+    chunks = planner.chunks(pending, chunk_size)
+    # One chunk more than there are workers: it is being filled while the others convert.
+    depth = (len(getattr(wenshu.converter, "workers", ())) or 1) + 1
+    done = job.done
+    if progress:
+        progress(done, job.total)
+    in_flight: deque[Future[list[RenderedCopy]]] = deque()
+    with ThreadPoolExecutor(max_workers=depth, thread_name_prefix="wenshu-batch") as pool:
+
+        def fill() -> None:
+            while len(in_flight) < depth and (chunk := next(chunks, None)) is not None:
+                in_flight.append(pool.submit(renderer.render, chunk))
+
+        try:
+            fill()
+            while in_flight:
+                rendered = in_flight.popleft().result()
+                record_chunk(wenshu, job, renderer.template, rendered)
+                done += len(rendered)
+                if progress:
+                    progress(done, job.total - planner.invalidated)
+                fill()
+        finally:
+            for future in in_flight:
+                future.cancel()

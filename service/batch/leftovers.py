@@ -1,0 +1,76 @@
+"""What a killed runner leaves behind: files stored for rows it never recorded, half-written files."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from sqlalchemy import select
+
+from service.archive.models import Document
+from service.archive.store import TEMPORARY_DIR, ArchiveStore
+from service.batch.models import PENDING, BatchItem
+from service.services import Wenshu
+
+
+def remove_leftovers(wenshu: Wenshu, job_id: int) -> int:
+    """Remove files stored for the job's rows but never recorded; return how many were removed."""
+    removed = 0
+    with wenshu.database.session() as session:
+        staged = session.scalars(
+            select(BatchItem).where(
+                BatchItem.job_id == job_id, BatchItem.status == PENDING, BatchItem.staged_path != ""
+            )
+        ).all()
+        for item in staged:
+            recorded = session.scalar(
+                select(Document.id).where(Document.pdf_path == item.staged_path)
+            )
+            if recorded is None and wenshu.archive.absolute(item.staged_path).exists():
+                wenshu.archive.discard(item.staged_path)
+                removed += 1
+            item.staged_path = ""
+    return removed + sweep_incoming(wenshu.archive)
+
+
+def sweep_incoming(store: ArchiveStore, min_age: float = 2.0) -> int:
+    """Remove temporary files a killed writer left in the store; return how many.
+
+    A file is left over when no process has it open and it has not been written to for
+    min_age seconds; a writer that is alive holds its file open until it renames it.
+    """
+    incoming = (store.root / TEMPORARY_DIR).resolve()
+    if not incoming.is_dir():
+        return 0
+    candidates = []
+    for path in incoming.iterdir():
+        try:
+            if time.time() - path.stat().st_mtime > min_age:
+                candidates.append(path)
+        except FileNotFoundError:  # renamed into place meanwhile
+            continue
+    if not candidates:
+        return 0
+    held = _open_files()
+    removed = 0
+    for path in candidates:
+        if str(path) not in held:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def _open_files() -> set[str]:
+    """Return the paths every process on this machine has open, as far as we may see them."""
+    found = set()
+    for descriptors in Path("/proc").glob("[0-9]*/fd"):
+        try:
+            for descriptor in descriptors.iterdir():
+                try:
+                    found.add(os.readlink(descriptor))
+                except OSError:
+                    continue
+        except OSError:
+            continue
+    return found

@@ -1,0 +1,127 @@
+"""Pending rows checked again and numbered: chunks of copies of one year, in row order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from sqlalchemy import update
+
+from service.archive.models import utcnow
+from service.archive.numbering import peek_next_sequence
+from service.batch.models import INVALID, PENDING, BatchItem, BatchJob
+from service.batch.rendering import PlannedCopy
+from service.batch.validation import RowProblem, SnapshotArchive, check_row, merged_facts
+from service.facts import Facts
+from service.registry import Instrument
+from service.render.formatting import format_document_number
+from service.render.pdfa import DocumentMetadata
+from service.services import Wenshu
+
+
+class RowsInvalid(ValueError):
+    """Raised when a row fails its rules at rendering time and the job does not skip such rows."""
+
+    def __init__(self, problems: Sequence[RowProblem]) -> None:
+        super().__init__("\n".join(problem.line() for problem in problems))
+        self.problems = list(problems)
+
+
+class ChunkPlanner:
+    """Checks pending rows again and gives them numbers, one chunk of one year at a time."""
+
+    def __init__(self, wenshu: Wenshu, job: BatchJob, instrument: Instrument) -> None:
+        self.wenshu = wenshu
+        self.job = job
+        self.instrument = instrument
+        self.archive = SnapshotArchive(wenshu.database)
+        self.agency_code = wenshu.settings.bureau.agency_codes.get(
+            instrument.kind, instrument.agency_code
+        )
+        self.next_sequence: dict[int, int] = {}
+        self.invalidated = 0
+
+    def chunks(self, items: Sequence[BatchItem], size: int) -> Iterator[list[PlannedCopy]]:
+        """Yield numbered chunks of at most size copies, each of one year, in row order."""
+        group: list[tuple[BatchItem, Facts]] = []
+        for item in items:
+            checked = check_row(
+                self.instrument,
+                item.row_number,
+                merged_facts(self.job.common_facts, item.facts),
+                self.archive,
+                self.wenshu.settings.policy,
+            )
+            if checked.facts is None:
+                self._invalid(item, checked.errors)
+                continue
+            if group and (
+                len(group) == size or self._year(group[0][1]) != self._year(checked.facts)
+            ):
+                yield self._numbered(group)
+                group = []
+            group.append((item, checked.facts))
+        if group:
+            yield self._numbered(group)
+
+    def _year(self, facts: Facts) -> int:
+        """Return the year a copy is numbered in: that of its 成文日期."""
+        year: int = facts.values[self.instrument.date_field].year
+        return year
+
+    def _invalid(self, item: BatchItem, errors: dict[str, list[str]]) -> None:
+        """Record a row that no longer passes its rules, or stop the job if it does not skip."""
+        if not self.job.skip_invalid:
+            raise RowsInvalid(
+                [RowProblem(item.row_number, k, m) for k, ms in errors.items() for m in ms]
+            )
+        with self.wenshu.database.session() as session:
+            session.execute(
+                update(BatchItem)
+                .where(BatchItem.id == item.id, BatchItem.status == PENDING)
+                .values(status=INVALID, errors=errors)
+            )
+            session.execute(
+                update(BatchJob).where(BatchJob.id == self.job.id).values(total=BatchJob.total - 1)
+            )
+        self.invalidated += 1
+
+    def _numbered(self, group: list[tuple[BatchItem, Facts]]) -> list[PlannedCopy]:
+        """Return the group as copies with the next numbers of their series and year."""
+        instrument = self.instrument
+        year = self._year(group[0][1])
+        if year not in self.next_sequence:
+            with self.wenshu.database.session() as session:
+                self.next_sequence[year] = peek_next_sequence(session, instrument.series, year)
+        issued_at = utcnow()
+        copies = []
+        for item, facts in group:
+            sequence = self.next_sequence[year]
+            self.next_sequence[year] += 1
+            number = format_document_number(self.agency_code, year, sequence)
+            hook = instrument.context_hook
+            metadata = DocumentMetadata(
+                title=instrument.title,
+                document_number=number,
+                responsible_body=self.wenshu.settings.bureau.name,
+                date=facts.values[instrument.date_field],
+                retention_period=instrument.retention,
+                classification=instrument.classification,
+                kind=instrument.kind,
+                agent=self.job.issued_by,
+                action_time=issued_at,
+            )
+            copies.append(
+                PlannedCopy(
+                    item_id=item.id,
+                    row_number=item.row_number,
+                    facts=facts,
+                    extra=hook(facts.values, self.archive) if hook else {},
+                    year=year,
+                    sequence=sequence,
+                    number=number,
+                    recipient=str(facts.values.get(instrument.recipient_field) or ""),
+                    issued_at=issued_at,
+                    metadata=metadata,
+                )
+            )
+        return copies

@@ -1,0 +1,133 @@
+"""A rendered chunk stored and recorded: numbers, documents, audit entries and items in one transaction.
+
+Exactly once, whatever stops the run: a chunk's block of numbers (compare-and-set), its
+documents, their audit entries and its items marked done are one transaction. Its files
+are stored before that transaction, named on the items first, and removed if it fails;
+a runner killed in between leaves the names, and the next runner removes those files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from service.archive.audit import record_event
+from service.archive.models import Document, utcnow
+from service.archive.numbering import NumberTaken
+from service.batch.jobs import JobBusy
+from service.batch.models import DONE, PENDING, BatchItem, BatchJob
+from service.batch.numbers import claim_block
+from service.batch.rendering import RenderedCopy
+from service.layouts.versions import LoadedTemplate
+from service.registry import Instrument, get_instrument
+from service.services import Wenshu
+
+
+def record_chunk(
+    wenshu: Wenshu, job: BatchJob, template: LoadedTemplate, rendered: Sequence[RenderedCopy]
+) -> None:
+    """Store the chunk's files and record its documents in one transaction, or leave nothing.
+
+    Raises NumberTaken when another writer took one of its numbers since they were peeked.
+    """
+    paths = [wenshu.archive.path_for(copy.fixity.sha256) for copy in rendered]
+    with wenshu.database.session() as session:
+        # Named before they are stored: a runner killed before committing leaves the names.
+        session.execute(
+            update(BatchItem),
+            [
+                {"id": c.plan.item_id, "staged_path": p}
+                for c, p in zip(rendered, paths, strict=True)
+            ],
+        )
+        session.execute(update(BatchJob).where(BatchJob.id == job.id).values(heartbeat_at=utcnow()))
+    stored: list[str] = []
+    try:
+        for copy in rendered:
+            stored.append(wenshu.archive.put(copy.pdf.data, copy.fixity.sha256))
+        with wenshu.database.session() as session:
+            _record(session, job, template, rendered, stored)
+    except (NumberTaken, IntegrityError) as error:
+        _discard(wenshu, stored)
+        raise NumberTaken(str(error)) from error
+    except BaseException:
+        _discard(wenshu, stored)
+        raise
+
+
+def _discard(wenshu: Wenshu, stored: Sequence[str]) -> None:
+    """Remove files whose records were not committed."""
+    for path in stored:
+        wenshu.archive.discard(path)
+
+
+def _record(
+    session: Session,
+    job: BatchJob,
+    template: LoadedTemplate,
+    rendered: Sequence[RenderedCopy],
+    stored: Sequence[str],
+) -> None:
+    """Claim the chunk's numbers, insert its documents and audit entries, mark its items done."""
+    instrument = get_instrument(job.kind)
+    first = rendered[0].plan
+    claim_block(session, instrument.series, first.year, first.sequence, len(rendered))
+    documents = [
+        _document(job, instrument, template, copy, path)
+        for copy, path in zip(rendered, stored, strict=True)
+    ]
+    session.add_all(documents)
+    session.flush()
+    for copy, document in zip(rendered, documents, strict=True):
+        record_event(
+            session, "issue", job.issued_by, document.number,
+            {"document_id": document.id, "kind": instrument.kind, "sha256": document.sha256,
+             "sm3": document.sm3, "path": document.pdf_path, "batch_job": job.id,
+             "row": copy.plan.row_number},
+        )  # fmt: skip
+        marked = session.execute(
+            update(BatchItem)
+            .where(BatchItem.id == copy.plan.item_id, BatchItem.status == PENDING)
+            .values(status=DONE, document_id=document.id, staged_path="")
+        )
+        if marked.rowcount != 1:  # type: ignore[attr-defined]
+            raise JobBusy(f"批量任务 #{job.id} 第{copy.plan.row_number}行已由另一进程完成")
+    session.execute(
+        update(BatchJob)
+        .where(BatchJob.id == job.id)
+        .values(done=BatchJob.done + len(rendered), heartbeat_at=utcnow())
+    )
+
+
+def _document(
+    job: BatchJob, instrument: Instrument, template: LoadedTemplate, copy: RenderedCopy, path: str
+) -> Document:
+    """Return the record of one copy, with the same fields service.issuing records."""
+    plan = copy.plan
+    return Document(
+        kind=instrument.kind,
+        title=instrument.title,
+        series=instrument.series,
+        year=plan.year,
+        sequence=plan.sequence,
+        number=plan.number,
+        recipient=plan.recipient[:200],
+        document_date=plan.facts.values[instrument.date_field],
+        facts=plan.facts.to_json(),
+        template_id=template.id,
+        template_version=template.version,
+        template_sha256=template.sha256,
+        pdf_path=path,
+        size=copy.fixity.size,
+        pages=copy.pdf.pages,
+        sha256=copy.fixity.sha256,
+        sm3=copy.fixity.sm3,
+        retention=instrument.retention,
+        classification=instrument.classification,
+        issued_by=job.issued_by,
+        issued_at=plan.issued_at,
+        warnings=list(plan.facts.warnings),
+    )

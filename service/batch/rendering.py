@@ -1,0 +1,129 @@
+"""A chunk of copies rendered to finished PDF/A: merged in one LibreOffice call and split, or one by one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import logging
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol, cast
+
+from service.archive.store import Fixity, fixity_of
+from service.batch.compose import EXPORT_OPTIONS, CompiledTemplate, merge_obstacle
+from service.batch.split import SplitFailed, split_copies
+from service.config import Bureau
+from service.facts import Facts
+from service.layouts.versions import LoadedTemplate
+from service.registry import Instrument
+from service.render.context import build_context
+from service.render.convert import Converter
+from service.render.pdfa import DocumentMetadata, RenderedPdf, write_metadata
+from service.render.pipeline import render_pdf
+
+log = logging.getLogger(__name__)
+
+
+class ExportingConverter(Protocol):
+    """A converter that takes further PDF export settings (OfficePool, ColdOffice)."""
+
+    def convert(self, docx_path: Path, pdf_path: Path, options: Sequence[str] = ()) -> None:
+        """Write the PDF/A rendering of docx_path to pdf_path with the export options."""
+
+
+def exporting(converter: Converter) -> ExportingConverter | None:
+    """Return the converter if it takes export options (needed to find each copy), else None."""
+    parameters = inspect.signature(converter.convert).parameters
+    return cast(ExportingConverter, converter) if "options" in parameters else None
+
+
+@dataclass(frozen=True)
+class PlannedCopy:
+    """One copy about to be rendered: its row, facts, 文号 and the metadata it will carry."""
+
+    item_id: int
+    row_number: int
+    facts: Facts
+    extra: dict[str, Any]
+    year: int
+    sequence: int
+    number: str
+    recipient: str
+    issued_at: dt.datetime
+    metadata: DocumentMetadata
+
+
+@dataclass(frozen=True)
+class RenderedCopy:
+    """A finished copy: the PDF/A with its metadata, and its fixity values."""
+
+    plan: PlannedCopy
+    pdf: RenderedPdf
+    fixity: Fixity
+
+
+class ChunkRenderer:
+    """Renders chunks of copies of one template; safe to call from several threads at once."""
+
+    def __init__(
+        self,
+        instrument: Instrument,
+        template: LoadedTemplate,
+        bureau: Bureau,
+        converter: Converter,
+    ) -> None:
+        self.instrument = instrument
+        self.template = template
+        self.bureau = bureau
+        self.converter = converter
+        self.compiled = CompiledTemplate(template.data)
+        self._exporting = exporting(converter)
+        obstacle = merge_obstacle(template.data)
+        if obstacle:
+            log.info("%s: copies converted one by one: %s", instrument.kind, obstacle)
+        elif self._exporting is None:
+            log.info(
+                "%s: copies converted one by one: the converter takes no options", instrument.kind
+            )
+        self.merging = obstacle is None and self._exporting is not None
+
+    def render(self, copies: Sequence[PlannedCopy]) -> list[RenderedCopy]:
+        """Return the copies rendered, in order."""
+        with tempfile.TemporaryDirectory(prefix="wenshu-batch-") as work:
+            if self.merging and len(copies) > 1:
+                try:
+                    return self._render_merged(copies, Path(work))
+                except SplitFailed as error:
+                    log.warning("merged conversion could not be split (%s); one by one", error)
+            return [self._render_one(copy) for copy in copies]
+
+    def _render_merged(self, copies: Sequence[PlannedCopy], work: Path) -> list[RenderedCopy]:
+        """Fill every copy, convert them as one document, cut it, and write each part's metadata."""
+        bodies = [
+            self.compiled.render_body(
+                build_context(self.instrument, c.facts, c.number, self.bureau, c.extra)
+            )
+            for c in copies
+        ]
+        converter = self._exporting
+        if converter is None:
+            raise SplitFailed("the converter takes no export options")
+        docx_path, pdf_path = work / "merged.docx", work / "merged.pdf"
+        docx_path.write_bytes(self.compiled.merge(bodies))
+        converter.convert(docx_path, pdf_path, EXPORT_OPTIONS)
+        parts = split_copies(pdf_path, len(copies), work)
+        rendered = []
+        for copy, part in zip(copies, parts, strict=True):
+            pdf = write_metadata(part, copy.metadata)
+            rendered.append(RenderedCopy(copy, pdf, fixity_of(pdf.data)))
+        return rendered
+
+    def _render_one(self, copy: PlannedCopy) -> RenderedCopy:
+        """Render one copy the way a single document is rendered."""
+        pdf = render_pdf(
+            self.instrument, copy.facts, copy.extra, copy.number, self.template.data,
+            self.bureau, self.converter, copy.metadata,
+        )  # fmt: skip
+        return RenderedCopy(copy, pdf, fixity_of(pdf.data))

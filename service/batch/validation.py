@@ -1,0 +1,134 @@
+"""Every row of a batch checked before anything is rendered, each problem named by row and field."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from forms.fields import ArchivedDocument, ArchiveView
+from service.archive.db import Database
+from service.archive.lookup import DatabaseArchiveView
+from service.facts import Facts, InvalidFacts, validate_facts
+from service.registry import Instrument
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One problem of one row: the spreadsheet's row number, the field and the message."""
+
+    row: int
+    field: str
+    message: str
+
+    def line(self) -> str:
+        """Return the problem as one line: 第3行 unit: 请填写……"""
+        return f"第{self.row}行 {self.field}: {self.message}"
+
+
+@dataclass(frozen=True)
+class CheckedRow:
+    """A row after checking: its merged raw facts, and the typed facts or the errors."""
+
+    number: int
+    raw: dict[str, Any]
+    facts: Facts | None
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RowsCheck:
+    """The outcome of checking every row: which are valid, the problems, and the warnings."""
+
+    rows: list[CheckedRow]
+    warnings: list[str]
+
+    @property
+    def valid(self) -> list[CheckedRow]:
+        """Return the rows that passed."""
+        return [row for row in self.rows if row.facts is not None]
+
+    @property
+    def problems(self) -> list[RowProblem]:
+        """Return every problem of every bad row, in row order."""
+        return [
+            RowProblem(row.number, name, message)
+            for row in self.rows
+            for name, messages in row.errors.items()
+            for message in messages
+        ]
+
+
+class SnapshotArchive:
+    """The archive as the rules see it, read once per kind: checking 500 rows reads it once."""
+
+    def __init__(self, database: Database) -> None:
+        self._view = DatabaseArchiveView(database)
+        self._kinds: dict[str, Sequence[ArchivedDocument]] = {}
+
+    def find(self, number: str) -> ArchivedDocument | None:
+        """Return the archived document with this 文号, if any."""
+        return self._view.find(number)
+
+    def of_kind(self, kind: str) -> Sequence[ArchivedDocument]:
+        """Return every document of a kind, oldest first, as it was when first asked."""
+        if kind not in self._kinds:
+            self._kinds[kind] = self._view.of_kind(kind)
+        return self._kinds[kind]
+
+
+def merged_facts(common: Mapping[str, Any], row: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the facts of one copy: the common facts with the row's own over them."""
+    return {**common, **row}
+
+
+def check_row(
+    instrument: Instrument,
+    number: int,
+    raw: dict[str, Any],
+    archive: ArchiveView,
+    policy: Mapping[str, Any],
+) -> CheckedRow:
+    """Return one row checked as service.issuing checks a single document."""
+    try:
+        facts = validate_facts(instrument, raw, archive, policy)
+    except InvalidFacts as error:
+        return CheckedRow(number, raw, None, error.errors)
+    return CheckedRow(number, raw, facts)
+
+
+def check_rows(
+    instrument: Instrument,
+    common: Mapping[str, Any],
+    rows: Sequence[tuple[int, Mapping[str, Any]]],
+    archive: ArchiveView,
+    policy: Mapping[str, Any],
+) -> RowsCheck:
+    """Return every row (number, own facts) checked, with a warning for a repeated recipient."""
+    checked = [
+        check_row(instrument, number, merged_facts(common, own), archive, policy)
+        for number, own in rows
+    ]
+    first_row: dict[str, int] = {}
+    warnings = []
+    for row in checked:
+        recipient = str(row.raw.get(instrument.recipient_field) or "")
+        if recipient in first_row:
+            warnings.append(
+                f"第{row.number}行与第{first_row[recipient]}行的收文单位相同：{recipient}"
+            )
+        first_row.setdefault(recipient, row.number)
+    return RowsCheck(checked, warnings)
+
+
+def summarise(problems: Sequence[RowProblem], rows: int) -> list[str]:
+    """Return the problems as lines; one that every row has is said once, not rows times."""
+    everywhere = {
+        key
+        for key, count in Counter((p.field, p.message) for p in problems).items()
+        if count == rows > 1
+    }
+    lines = [f"全部{rows}行 {name}: {message}" for name, message in sorted(everywhere)]
+    lines += [p.line() for p in problems if (p.field, p.message) not in everywhere]
+    return lines

@@ -1,0 +1,260 @@
+"""Tests of `wenshu batch`: bad rows refused by row and field, outputs, resuming, a kill -9 mid-run."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from sqlalchemy import select
+
+from service.archive.models import Document
+from service.batch.commands import SMALL_BATCH
+from service.batch.compose import EXPORT_OPTIONS
+from service.batch.models import BatchJob
+from service.cli import main
+from service.config import Settings, load_settings
+from service.render.convert import ColdOffice, OfficePool
+from service.services import Wenshu
+from tests import pdfcheck
+from tests.batch.conftest import common_facts, recipients_table, unit_names, write_csv
+
+pytestmark = pytest.mark.office
+KIND = "correction_order"
+
+
+@pytest.fixture
+def common(tmp_path: Path) -> Path:
+    """The facts every correction order shares, as a JSON file."""
+    path = tmp_path / "common.json"
+    path.write_text(json.dumps(common_facts(KIND), ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def workers(office_pool: OfficePool, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The shared LibreOffice workers, named to the command as running ones."""
+    office_pool.wait_ready()
+    addresses = ",".join(f"{worker.host}:{worker.port}" for worker in office_pool.workers)
+    monkeypatch.setenv("WENSHU_OFFICE_ADDRESSES", addresses)
+    return addresses
+
+
+def instance_of(runner_env: Path) -> Wenshu:
+    """Return services on the command's instance (no converter needed)."""
+    wenshu = Wenshu.open(load_settings({"instance_path": runner_env}))
+    wenshu.prepare()
+    return wenshu
+
+
+def numbers_of(instance: Path) -> list[str]:
+    """Return the numbers recorded in an instance, in order."""
+    wenshu = instance_of(instance)
+    try:
+        with wenshu.database.session() as session:
+            return list(session.scalars(select(Document.number).order_by(Document.sequence)))
+    finally:
+        wenshu.close()
+
+
+def batch(runner: CliRunner, *args: str) -> Result:
+    """Invoke wenshu batch."""
+    return runner.invoke(main, ["batch", *args])
+
+
+def test_bad_rows_are_listed_and_nothing_is_issued(
+    runner: CliRunner, tmp_path: Path, common: Path, workers: str
+) -> None:
+    """This test ensures that all bad rows are listed by row and field, exit 2, and nothing is issued."""
+    table = write_csv(
+        tmp_path / "r.csv",
+        ["未提交自查报告的单位", "改正期限"],
+        [["甲单位", ""], ["", "2026-11-09"], ["丙单位", "2026-01-01"], ["丁单位", "2026-13-40"]],
+    )
+    result = batch(runner, KIND, str(table), "--facts", str(common), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert [line.split(":")[0] for line in lines[:3]] == [
+        "第3行 unit", "第4行 deadline", "第5行 deadline",
+    ]  # fmt: skip
+    assert "3 行不合规，未生成任何文书" in lines[-1]
+    assert numbers_of(tmp_path / "cli-instance") == []
+    assert not (tmp_path / "out").exists()
+
+
+def test_skip_invalid_issues_the_other_rows(
+    runner: CliRunner, tmp_path: Path, common: Path, workers: str
+) -> None:
+    """This test ensures that --skip-invalid issues the good rows with gapless numbers."""
+    table = write_csv(
+        tmp_path / "r.csv",
+        ["unit", "deadline"],
+        [["甲单位", ""], ["乙单位", "2026-01-01"], ["丙单位", ""]],
+    )
+    out = tmp_path / "out"
+    result = batch(
+        runner, KIND, str(table), "--facts", str(common), "--out", str(out), "--skip-invalid"
+    )
+    assert result.exit_code == 0, result.output
+    assert "第3行 deadline" in result.stderr and "跳过 1 行" in result.stderr
+    assert numbers_of(tmp_path / "cli-instance") == ["君档责改〔2026〕1号", "君档责改〔2026〕2号"]
+    with (out / "manifest.csv").open(encoding="utf-8-sig") as handle:
+        assert [row["recipient"] for row in csv.DictReader(handle)] == ["甲单位", "丙单位"]
+
+
+def test_outputs_and_running_the_same_command_again(
+    runner: CliRunner, tmp_path: Path, common: Path, workers: str
+) -> None:
+    """This test ensures that the outputs are written, and the same input again issues nothing new."""
+    units = unit_names(4)
+    table = recipients_table(tmp_path, KIND, units)
+    out = tmp_path / "out"
+    args = [KIND, str(table), "--facts", str(common), "--out", str(out), "--as", "王文书"]
+    first = batch(runner, *args)
+    assert first.exit_code == 0, first.output
+    assert first.stdout.startswith("批量任务 #1：责令限期改正通知书 4 份")
+    assert "进度 4/4" in first.stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(
+        ["copies.zip", "manifest.csv", "merged.pdf"]
+        + [f"君档责改〔2026〕{n}号_{unit}.pdf" for n, unit in enumerate(units, start=1)]
+    )
+    (out / "manifest.csv").unlink()
+    again = batch(runner, *args)
+    assert again.exit_code == 0, again.output
+    assert "批量任务 #1 已经完成（4 份），不再重复发文" in again.stdout
+    assert (out / "manifest.csv").exists()
+    assert len(numbers_of(tmp_path / "cli-instance")) == 4
+    fresh = batch(runner, *args, "--new")
+    assert fresh.exit_code == 0 and "批量任务 #2" in fresh.stdout
+    assert len(numbers_of(tmp_path / "cli-instance")) == 8
+
+
+def test_input_problems_exit_2(runner: CliRunner, tmp_path: Path, common: Path) -> None:
+    """This test ensures that a missing table, an unknown kind or column, or bad facts exit 2."""
+    table = write_csv(tmp_path / "r.csv", ["单位名称"], [["甲单位"]])
+    out = str(tmp_path / "out")
+    bad_facts = tmp_path / "bad.json"
+    bad_facts.write_text('{"unit_name": "x"}', encoding="utf-8")
+    cases = [
+        (["batch", "--out", out], "需要文书种类和收文单位表格"),
+        (["batch", "no_such_kind", str(table), "--out", out], "kind: 没有这种文书"),
+        (["batch", KIND, str(table), "--facts", str(common), "--out", out], "“单位名称”不是"),
+        (["batch", KIND, str(table), "--facts", str(bad_facts), "--out", out], "unit_name"),
+        (["batch", "--resume", "99", "--out", out], "没有编号为 99 的批量任务"),
+    ]
+    for args, message in cases:
+        result = runner.invoke(main, args)
+        assert result.exit_code == 2 and message in result.stderr, (args, result.output)
+
+
+def command_environment(settings: Settings, addresses: str) -> dict[str, str]:
+    """Return the environment a `wenshu` subprocess runs in, on the test's instance and database."""
+    env = dict(os.environ, WENSHU_INSTANCE=str(settings.instance_path))
+    env["WENSHU_OFFICE_ADDRESSES"] = addresses
+    if settings.database_url:
+        env["WENSHU_DATABASE_URL"] = settings.database_url
+    return env
+
+
+def test_a_batch_killed_with_sigkill_resumes_exactly_once(
+    settings: Settings, tmp_path: Path, common: Path, workers: str
+) -> None:
+    """This test ensures that after kill -9 mid-run the same command finishes: numbers 1..N once, no stray file."""
+    units = unit_names(40)
+    table = recipients_table(tmp_path, KIND, units)
+    command = [str(Path(sys.executable).parent / "wenshu"), "batch", KIND, str(table), "--facts", str(common),
+               "--out", str(tmp_path / "out"), "--chunk-size", "3"]  # fmt: skip
+    env = command_environment(settings, workers)
+    with subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    ) as process:
+        assert process.stderr is not None
+        for line in process.stderr:
+            if line.startswith("进度 ") and int(line.split()[1].split("/")[0]) >= 9:
+                process.send_signal(signal.SIGKILL)
+                break
+    process.wait()
+    assert process.returncode == -signal.SIGKILL
+    wenshu = Wenshu.open(settings)
+    try:
+        with wenshu.database.session() as session:
+            job = session.scalars(select(BatchJob)).one()
+            assert 9 <= job.done < 40 and job.runner  # the dead runner's name stays behind
+        resumed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+        assert resumed.returncode == 0, resumed.stderr
+        assert f"继续输入相同的未完成批量任务 #{job.id}" in resumed.stdout
+        with wenshu.database.session() as session:
+            recorded = list(session.scalars(select(Document).order_by(Document.sequence)))
+        assert [d.sequence for d in recorded] == list(range(1, 41))
+        assert sorted(d.recipient for d in recorded) == sorted(units)
+        root = settings.archive_path
+        assert {str(p.relative_to(root)) for p in (root / "pdf").rglob("*.pdf")} == {
+            d.pdf_path for d in recorded
+        }
+        assert list((root / ".incoming").iterdir()) == []
+        assert len(list((tmp_path / "out").glob("君档责改*.pdf"))) == 40
+    finally:
+        wenshu.close()
+
+
+def test_resume_by_job_id(runner: CliRunner, tmp_path: Path, common: Path, workers: str) -> None:
+    """This test ensures that --resume JOB_ID goes on with a stopped job and writes its outputs."""
+    units = unit_names(5)
+    table = recipients_table(tmp_path, KIND, units)
+    first = batch(runner, KIND, str(table), "--facts", str(common), "--out", str(tmp_path / "a"))
+    assert first.exit_code == 0
+    wenshu = instance_of(tmp_path / "cli-instance")
+    try:
+        with wenshu.database.session() as session:
+            session.get(BatchJob, 1).status = "failed"  # type: ignore[union-attr]
+    finally:
+        wenshu.close()
+    result = batch(runner, "--resume", "1", "--out", str(tmp_path / "b"))
+    assert result.exit_code == 0, result.output
+    assert "继续批量任务 #1" in result.stdout
+    assert len(list((tmp_path / "b").glob("君档责改*.pdf"))) == 5
+
+
+def test_a_larger_batch_starts_its_own_workers(
+    runner: CliRunner, tmp_path: Path, common: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This test ensures that without running workers a batch of more than a few copies starts and stops its own."""
+    monkeypatch.delenv("WENSHU_OFFICE_ADDRESSES", raising=False)
+    units = unit_names(SMALL_BATCH + 1)
+    table = recipients_table(tmp_path, KIND, units)
+    result = batch(runner, KIND, str(table), "--facts", str(common), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert len(numbers_of(tmp_path / "cli-instance")) == SMALL_BATCH + 1
+    slot = tmp_path / "cli-instance" / "batch-office" / "slot-0" / "office"
+    assert (slot / "worker-0").is_dir()
+    left = subprocess.run(["pgrep", "-f", str(slot)], capture_output=True, text=True).stdout
+    assert left == ""
+
+
+def test_a_small_batch_converts_merged_with_one_cold_soffice(
+    runner: CliRunner, tmp_path: Path, common: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This test ensures that a few copies without running workers go through one cold soffice call."""
+    monkeypatch.delenv("WENSHU_OFFICE_ADDRESSES", raising=False)
+    calls = []
+    real = ColdOffice.convert
+
+    def counted(self: ColdOffice, docx: Path, pdf: Path, options: Sequence[str] = ()) -> None:
+        calls.append(options)
+        real(self, docx, pdf, options)
+
+    monkeypatch.setattr(ColdOffice, "convert", counted)
+    table = recipients_table(tmp_path, KIND, unit_names(3))
+    result = batch(runner, KIND, str(table), "--facts", str(common), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert calls == [EXPORT_OPTIONS]
+    for path in (tmp_path / "out").glob("君档责改*.pdf"):
+        assert pdfcheck.pdfa_violations(path) == []

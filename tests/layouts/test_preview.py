@@ -1,0 +1,90 @@
+"""Tests of template previews: any template bytes with the sample facts, marked, unnumbered, cached."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import pytest
+
+from service.issuing import issue_document
+from service.layouts.preview import PreviewCache, preview_pages
+from service.layouts.versions import TemplateRefused
+from service.render.convert import Converter
+from service.services import Wenshu
+from tests import pdfcheck
+from tests.conftest import sample
+from tests.layouts.test_lint import ALL_FIELDS, with_paragraphs
+from tests.layouts.test_versions import MARKER, second_version
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class Recording:
+    """A converter that counts conversions and keeps a copy of each PDF, converting with another."""
+
+    def __init__(self, inner: Converter, keep: Path) -> None:
+        self.inner = inner
+        self.keep = keep
+        self.calls = 0
+
+    def convert(self, docx_path: Path, pdf_path: Path) -> None:
+        """Convert with the inner converter and keep the PDF."""
+        self.inner.convert(docx_path, pdf_path)
+        self.calls += 1
+        shutil.copyfile(pdf_path, self.keep / f"{self.calls}.pdf")
+
+
+@pytest.fixture
+def recording(wenshu: Wenshu, tmp_path: Path) -> tuple[Wenshu, Recording]:
+    """The services with a converter that records what it converts."""
+    recorder = Recording(wenshu.converter, tmp_path)
+    return dataclasses.replace(wenshu, converter=recorder), recorder
+
+
+@pytest.mark.office
+def test_candidate_is_drawn_marked_as_a_preview(recording: tuple[Wenshu, Recording]) -> None:
+    """This test ensures that an unpublished template is drawn page by page, marked, with no number used."""
+    wenshu, recorder = recording
+    pages = preview_pages(wenshu, "supervision_notice", second_version())
+    assert pages and all(page.startswith(b"\x89PNG") for page in pages)
+    text = pdfcheck.poppler_text(recorder.keep / "1.pdf")
+    assert MARKER in text and "号（预览）" in text
+    assert "岳阳市君山区钱粮湖镇人民政府" in text  # the sample facts
+    assert list(wenshu.archive.root.rglob("*.pdf")) == []
+    issued = issue_document(wenshu, "supervision_notice", sample("supervision_notice"), "甲")
+    assert issued.number == "君档监通〔2026〕1号" and issued.template_version == 1
+
+
+def test_refused_template_is_never_rendered(recording: tuple[Wenshu, Recording]) -> None:
+    """This test ensures that a template lint refuses raises TemplateRefused without any conversion."""
+    wenshu, recorder = recording
+    hostile = with_paragraphs(ALL_FIELDS, "{{ ''.__class__.__mro__ }}")
+    with pytest.raises(TemplateRefused) as refused:
+        preview_pages(wenshu, "supervision_notice", hostile)
+    assert "禁止" in str(refused.value)
+    with pytest.raises(TemplateRefused):
+        preview_pages(wenshu, "supervision_notice", b"not a docx")
+    assert recorder.calls == 0
+
+
+@pytest.mark.office
+def test_cache_draws_each_template_once(
+    recording: tuple[Wenshu, Recording], tmp_path: Path
+) -> None:
+    """This test ensures that a template's pages are drawn once and then served from the disk cache."""
+    wenshu, recorder = recording
+    cache = PreviewCache(tmp_path / "previews")
+    template = (ROOT / "templates_docx" / "supervision_notice.docx").read_bytes()
+    count = cache.page_count(wenshu, "supervision_notice", template)
+    first = cache.page(wenshu, "supervision_notice", template, 1)
+    assert count >= 1 and first.startswith(b"\x89PNG")
+    assert cache.page(wenshu, "supervision_notice", template, count) and recorder.calls == 1
+    with pytest.raises(IndexError):
+        cache.page(wenshu, "supervision_notice", template, count + 1)
+    assert (
+        PreviewCache(tmp_path / "previews").page_count(wenshu, "supervision_notice", template)
+        == count
+    )
+    assert recorder.calls == 1
