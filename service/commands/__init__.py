@@ -1,0 +1,1 @@
+"""Groups of the wenshu command beyond issuing: accounts and templates."""

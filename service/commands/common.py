@@ -1,0 +1,89 @@
+"""What the wenshu commands share: reading facts, naming errors, opening the services."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from service.config import PROJECT_ROOT, load_settings
+from service.facts import InvalidFacts
+from service.registry import Instrument, UnknownKind, get_instrument
+from service.services import Wenshu
+
+EXIT_INVALID = 2
+SAMPLES = PROJECT_ROOT / "samples"
+
+
+def read_facts(path: Path) -> dict[str, Any]:
+    """Return the facts object in a JSON file, or exit 2 with the reason."""
+    try:
+        facts = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        click.echo(f"facts: 无法读取 {path}：{error}", err=True)
+        sys.exit(EXIT_INVALID)
+    if not isinstance(facts, dict):
+        click.echo("facts: 应当是一个以字段名为键的 JSON 对象", err=True)
+        sys.exit(EXIT_INVALID)
+    return facts
+
+
+def with_rows(
+    instrument: Instrument, facts: dict[str, Any], tables: tuple[str, ...]
+) -> dict[str, Any]:
+    """Return facts with row fields filled from spreadsheets given as FIELD=FILE, or exit 2."""
+    for table in tables:
+        name, _, path = table.partition("=")
+        if name not in instrument.row_readers:
+            readable = "、".join(instrument.row_readers) or "无"
+            click.echo(
+                f"{name}: 不能从表格读取（{instrument.kind} 可读取的字段：{readable}）", err=True
+            )
+            sys.exit(EXIT_INVALID)
+        try:
+            facts = facts | {name: instrument.read_rows(name, path)}
+        except (OSError, ValueError) as error:
+            click.echo(f"{name}: {error}", err=True)
+            sys.exit(EXIT_INVALID)
+    return facts
+
+
+ROWS_OPTION = click.option(
+    "--rows",
+    "tables",
+    multiple=True,
+    metavar="FIELD=FILE",
+    help="从 .xlsx 或 .csv 表格读取一个明细字段（如 paper_reports=纸质报告.xlsx）",
+)
+
+
+def instrument_or_exit(kind: str) -> Instrument:
+    """Return the instrument of a kind, or exit 2 naming the known kinds."""
+    try:
+        return get_instrument(kind)
+    except UnknownKind as error:
+        click.echo(f"kind: {error}", err=True)
+        sys.exit(EXIT_INVALID)
+
+
+def report_invalid(error: InvalidFacts) -> None:
+    """Print one "field: message" line per problem and exit 2."""
+    for line in error.lines():
+        click.echo(line, err=True)
+    sys.exit(EXIT_INVALID)
+
+
+@contextmanager
+def opened() -> Iterator[Wenshu]:
+    """Yield the services of the configured instance, database prepared, closed afterwards."""
+    wenshu = Wenshu.open(load_settings())
+    try:
+        wenshu.prepare()
+        yield wenshu
+    finally:
+        wenshu.close()
