@@ -34,6 +34,7 @@ lint: setup
 
 bench: setup
 	$(PY) bench/single.py
+	$(PY) bench/batch.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
