@@ -212,6 +212,16 @@ def _kill_leftover(profile: Path) -> None:
     pid_file.unlink(missing_ok=True)
 
 
+# unoserver's words for a document LibreOffice cannot read; any other fault (a UNO
+# RuntimeException or DisposedException from a dying soffice) means the worker failed.
+INPUT_FAULTS = ("Could not load document", "does not exist", "There is no")
+
+
+def _input_problem(fault: xmlrpc.client.Fault) -> bool:
+    """Return whether a fault blames the document rather than the worker."""
+    return any(words in str(fault.faultString) for words in INPUT_FAULTS)
+
+
 def _split(address: str) -> tuple[str, int]:
     """Return host and port from "host:port"."""
     host, _, port = address.rpartition(":")
@@ -267,7 +277,7 @@ class OfficePool:
             try:
                 worker.convert(docx_path, pdf_path, options)
             except xmlrpc.client.Fault as fault:
-                if worker.healthy():
+                if _input_problem(fault) and worker.healthy():
                     # LibreOffice is fine; it could not read this document, and will not on retry.
                     self._idle.put(worker)
                     raise OfficeError(

@@ -413,7 +413,7 @@ def test_issue_read_and_download(app: Flask, api: FlaskClient, clerk: dict[str, 
         assert pdf.mimetype == "application/pdf"
         assert hashlib.sha256(pdf.data).hexdigest() == record["sha256"]
         assert len(pdf.data) == record["size"]
-        saved = Path(app.instance_path) / "api.pdf"
+        saved = app.extensions["wenshu"].settings.instance_path / "api.pdf"
         saved.write_bytes(pdf.data)
     assert '<script>alert("x")</script>&{{facts}}' in pdfcheck.poppler_text(saved)
     is_json_error(api.get(issued["pdf_url"]), 401)
