@@ -27,6 +27,7 @@ class Criteria:
     date_to: dt.date | None = None
     text: str = ""  # part of any fact
     status: str = ""  # "", "issued" or "voided"
+    classifications: frozenset[str] | None = None  # the 密级 the reader may see; None for all
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,8 @@ def _conditions(criteria: Criteria) -> list[ColumnElement[bool]]:
         conditions.append(facts_contain(criteria.text.strip()))
     if criteria.status in STATUSES:
         conditions.append(Document.status == criteria.status)
+    if criteria.classifications is not None:
+        conditions.append(Document.classification.in_(criteria.classifications))
     return conditions
 
 

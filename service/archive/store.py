@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import tempfile
@@ -9,6 +10,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TEMPORARY_DIR = ".incoming"
+
+
+class ArchiveFull(OSError):
+    """Raised when the archive's disk is full; the temporary file is gone and nothing was stored."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(errno.ENOSPC, f"归档存储空间已满（{root}），请腾出空间后重试")
+
+    def __str__(self) -> str:
+        """Return the Chinese message alone, without the errno prefix."""
+        return str(self.strerror)
 
 
 @dataclass(frozen=True)
@@ -36,7 +48,19 @@ class ArchiveStore:
         return f"pdf/{sha256[:2]}/{sha256[2:4]}/{sha256}.pdf"
 
     def put(self, data: bytes, sha256: str) -> str:
-        """Store data durably and return its relative path; no partial file is ever visible."""
+        """Store data durably and return its relative path; no partial file is ever visible.
+
+        Raises ArchiveFull when the disk has no room left, after removing the temporary file.
+        """
+        try:
+            return self._put(data, sha256)
+        except OSError as error:
+            if error.errno == errno.ENOSPC:
+                raise ArchiveFull(self.root) from error
+            raise
+
+    def _put(self, data: bytes, sha256: str) -> str:
+        """Write data to a temporary file, flush it and rename it into place; return its path."""
         relative = self.path_for(sha256)
         target = self.root / relative
         target.parent.mkdir(parents=True, exist_ok=True)

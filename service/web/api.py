@@ -11,8 +11,10 @@ from flask import Blueprint, Flask, jsonify, request, send_file, url_for
 from werkzeug.wrappers import Response
 
 from service.accounts import ISSUE
+from service.archive.access import may_see
 from service.archive.audit import record_event
 from service.archive.models import Document
+from service.archive.store import ArchiveFull
 from service.facts import InvalidFacts, describe_kinds
 from service.issuing import IssueFailed, issue_document
 from service.registry import UnknownKind, get_instrument
@@ -64,7 +66,7 @@ def issue() -> tuple[Response, int] | tuple[Response, int, dict[str, str]]:
         document = issue_document(wenshu(), kind, facts, current_account().username)
     except InvalidFacts as error:
         return jsonify(errors=error.errors), 422
-    except (OfficeError, TemplateProblem, IssueFailed) as error:
+    except (OfficeError, TemplateProblem, IssueFailed, ArchiveFull) as error:
         raise ApiProblem(503, f"文书未能生成，未占用文号：{error}") from error
     issued = {
         "id": document.id,
@@ -170,7 +172,8 @@ def find_document(document_id: int) -> Document:
     """Return the archived document with this id, or raise a 404 ApiProblem."""
     with wenshu().database.session() as session:
         found = session.get(Document, document_id)
-    if found is None:
+    role, policy = current_account().role, wenshu().settings.policy
+    if found is None or not may_see(role, found.classification, policy):
         raise ApiProblem(404, f"没有 id 为 {document_id} 的文书")
     return found
 

@@ -12,6 +12,7 @@ from service.archive.four_properties import PROPERTIES, assess_document, assess_
 from service.registry import INSTRUMENTS
 from service.web import wenshu
 from service.web.auth import current_account, requires
+from service.web.documents import visible_document
 
 blueprint = Blueprint("archive_web", __name__)
 VIEWERS = frozenset({"clerk", "admin"})
@@ -66,6 +67,8 @@ def report() -> str | tuple[str, int]:
 @requires(VIEWERS)
 def document(document_id: int) -> str:
     """四性检测 of one document."""
+    with wenshu().database.session() as session:
+        visible_document(session, document_id)
     assessment = assess_document(wenshu(), document_id)
     if assessment is None:
         abort(404)

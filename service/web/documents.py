@@ -10,15 +10,18 @@ from pathlib import Path
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 from wtforms import FieldList
 
 from forms.fields import InstrumentForm
 from service.accounts import ISSUE
+from service.archive.access import may_see, visible_classifications
 from service.archive.audit import record_event
 from service.archive.lookup import DatabaseArchiveView
 from service.archive.models import Document
+from service.archive.store import ArchiveFull
 from service.drafts import delete_draft, list_drafts, load_draft, save_draft
 from service.facts import Facts, InvalidFacts
 from service.issuing import IssueFailed, issue_document
@@ -38,7 +41,11 @@ blueprint = Blueprint("documents", __name__)
 def index() -> str:
     """Home: every instrument by its Chinese title, the clerk's drafts, and the latest documents."""
     with wenshu().database.session() as session:
-        recent = session.scalars(select(Document).order_by(Document.id.desc()).limit(20)).all()
+        latest = select(Document).order_by(Document.id.desc()).limit(20)
+        visible = visible_classifications(current_account().role, wenshu().settings.policy)
+        if visible is not None:
+            latest = latest.where(Document.classification.in_(visible))
+        recent = session.scalars(latest).all()
         drafts = list_drafts(session, current_account().id)
     return render_template(
         "index.html", instruments=INSTRUMENTS.values(), recent=recent, drafts=drafts,
@@ -103,7 +110,7 @@ def new(kind: str) -> str | Response | tuple[str, int]:
             for name, messages in error.errors.items():
                 if name in form:
                     form[name].errors = list(messages)
-        except (OfficeError, IssueFailed, TemplateProblem, PreviewFailed) as error:
+        except (OfficeError, IssueFailed, TemplateProblem, PreviewFailed, ArchiveFull) as error:
             failed = "预览未能生成" if action == "preview" else "文书未能生成，未占用文号"
             problem = f"{failed}，填写的内容已保留：{error}"
     # 503: the facts were fine but the service could not finish; 422: the facts were not.
@@ -150,8 +157,8 @@ def form_from_draft(instrument: Instrument, draft_id: int) -> InstrumentForm:
 def form_from_document(instrument: Instrument, document_id: int) -> InstrumentForm:
     """Return the form filled with an archived document's facts, to issue a corrected one."""
     with wenshu().database.session() as session:
-        document = session.get(Document, document_id)
-        if document is None or document.kind != instrument.kind:
+        document = visible_document(session, document_id)
+        if document.kind != instrument.kind:
             abort(404)
         facts, number, voided = document.facts, document.number, document.status == "voided"
     flash(
@@ -259,9 +266,7 @@ def defaults_for(instrument: Instrument) -> dict[str, object]:
 def show(document_id: int) -> str:
     """One issued document: its number, metadata, fixity values and PDF."""
     with wenshu().database.session() as session:
-        document = session.get(Document, document_id)
-    if document is None:
-        abort(404)
+        document = visible_document(session, document_id)
     return render_template(
         "document.html", document=document, may_issue=current_account().may(ISSUE)
     )
@@ -271,8 +276,8 @@ def show(document_id: int) -> str:
 def page_image(document_id: int, page: int) -> Response:
     """One page of the archived PDF as an image, for the preview on the document page."""
     with wenshu().database.session() as session:
-        document = session.get(Document, document_id)
-    if document is None or not 1 <= page <= document.pages:
+        document = visible_document(session, document_id)
+    if not 1 <= page <= document.pages:
         abort(404)
     image = page_png(wenshu().archive.absolute(document.pdf_path), page)
     response = Response(image, mimetype="image/png")
@@ -284,9 +289,7 @@ def page_image(document_id: int, page: int) -> Response:
 def pdf(document_id: int) -> Response:
     """The archived PDF, inline so that the browser opens it for printing."""
     with wenshu().database.session() as session:
-        document = session.get(Document, document_id)
-        if document is None:
-            abort(404)
+        document = visible_document(session, document_id)
         record_event(
             session, "download", current_account().username, document.number,
             {"document_id": document.id, "via": "web"},
@@ -297,3 +300,12 @@ def pdf(document_id: int) -> Response:
         download_name=f"{document.number}.pdf",
         as_attachment=request.args.get("download") == "1",
     )
+
+
+def visible_document(session: Session, document_id: int) -> Document:
+    """Return the document if the reader's role may see its 密级; 404 otherwise, hiding that it exists."""
+    document = session.get(Document, document_id)
+    policy = wenshu().settings.policy
+    if document is None or not may_see(current_account().role, document.classification, policy):
+        abort(404)
+    return document

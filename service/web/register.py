@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
@@ -11,12 +12,14 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from forms.fields import ChineseDateField
 from service.accounts import ISSUE
+from service.archive.access import visible_classifications
 from service.archive.models import Document
 from service.archive.search import Criteria, search_documents
 from service.archive.voiding import NoSuchDocument, VoidRefused, void_document
 from service.registry import INSTRUMENTS
 from service.web import wenshu
 from service.web.auth import current_account, requires
+from service.web.documents import visible_document
 
 blueprint = Blueprint("register", __name__)
 STATUS_TITLES = {"issued": "有效", "voided": "已作废"}
@@ -78,7 +81,9 @@ def search() -> tuple[str, int]:
         return render_template("register.html", form=form, results=None, **_titles()), 422
     page = request.args.get("page", 1, type=int) or 1
     with wenshu().database.session() as session:
-        results = search_documents(session, form.criteria(), page)
+        visible = visible_classifications(current_account().role, wenshu().settings.policy)
+        criteria = replace(form.criteria(), classifications=visible)
+        results = search_documents(session, criteria, page)
     return render_template(
         "register.html", form=form, results=results, query=_query(form), **_titles()
     ), 200
@@ -99,6 +104,8 @@ def _titles() -> dict[str, Any]:
 def void(document_id: int) -> Response | tuple[str, int]:
     """Void a mistaken document with a reason; its 文号 stays used and its file unchanged."""
     reason = request.form.get("reason", "")
+    with wenshu().database.session() as session:
+        visible_document(session, document_id)
     try:
         with wenshu().database.session() as session:
             void_document(session, document_id, reason, current_account().username)
