@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +24,7 @@ from forms.fields import (
     short_text,
 )
 from service.render.formatting import format_date
+from service.tables import TableUnreadable, read_table
 
 RESULTS = ("合格", "基本合格", "不合格")
 ON_TIME, LATE, MISSING = "已报送", "逾期报送", "未报送"
@@ -235,7 +234,7 @@ DATE_COLUMNS = ("收到日期", "received_date")
 _DATE_PATTERN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
-class PaperReportsUnreadable(ValueError):
+class PaperReportsUnreadable(TableUnreadable):
     """Raised when a table of paper reports cannot be read; the message names the row."""
 
 
@@ -247,17 +246,10 @@ def read_paper_reports(path: Path | str) -> list[dict[str, str]]:
     date as 年-月-日. Raises PaperReportsUnreadable, naming the row, for a bad row.
     """
     path = Path(path)
-    suffix = path.suffix.lower()
-    table: list[Sequence[Any]]
-    if suffix == ".xlsx":
-        table = list(_xlsx_rows(path))
-    elif suffix == ".csv":
-        table = list(_csv_rows(path))
-    else:
-        raise PaperReportsUnreadable(f"只能读取 .xlsx 或 .csv 文件，不能读取“{path.name}”")
-    numbered = [(number, cells) for number, cells in enumerate(table, start=1) if any(cells)]
-    if not numbered:
-        raise PaperReportsUnreadable(f"“{path.name}”中没有内容")
+    try:
+        numbered = read_table(path)
+    except TableUnreadable as error:
+        raise PaperReportsUnreadable(str(error)) from None
     header_number, header = numbered[0]
     names = [str(cell or "").strip().lower() for cell in header]
     unit_at = _column(names, UNIT_COLUMNS, header_number)
@@ -276,32 +268,6 @@ def read_paper_reports(path: Path | str) -> list[dict[str, str]]:
             )
         reports.append({"unit": unit, "received_date": received.isoformat()})
     return reports
-
-
-def _xlsx_rows(path: Path) -> Iterator[tuple[Any, ...]]:
-    """Yield the cell values of each row of the workbook's first sheet."""
-    from openpyxl import load_workbook  # only this reader needs openpyxl
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
-        raise PaperReportsUnreadable(f"“{path.name}”不是可读取的 .xlsx 文件") from error
-    try:
-        yield from workbook.worksheets[0].iter_rows(values_only=True)
-    finally:
-        workbook.close()
-
-
-def _csv_rows(path: Path) -> Iterable[list[str]]:
-    """Return the rows of a CSV file in UTF-8, or in GB18030 as Chinese Excel saves it."""
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return list(csv.reader(io.StringIO(text, newline="")))
-    raise PaperReportsUnreadable(f"“{path.name}”的文字编码无法识别，请另存为 UTF-8 编码的 CSV")
 
 
 def _column(names: list[str], accepted: Sequence[str], header_number: int) -> int:

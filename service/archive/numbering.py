@@ -24,29 +24,33 @@ def peek_next_sequence(session: Session, series: str, year: int) -> int:
 
 
 def claim_sequence(session: Session, series: str, year: int, sequence: int) -> None:
-    """Advance the series to sequence inside the caller's transaction, or raise NumberTaken.
+    """Advance the series to sequence inside the caller's transaction, or raise NumberTaken."""
+    claim_block(session, series, year, sequence, 1)
+
+
+def claim_block(session: Session, series: str, year: int, first: int, count: int) -> None:
+    """Advance the series from first - 1 to first + count - 1, or raise NumberTaken.
 
     The update is a compare-and-set on the previous value, so two writers that rendered
-    the same number cannot both record it, on SQLite or PostgreSQL, without locks held
-    while LibreOffice works.
+    the same numbers cannot both record them, on SQLite or PostgreSQL, without locks held
+    while LibreOffice works. A batch claims its chunk's block at once; a document, one.
     """
-    if sequence == 1:
-        exists = session.get(NumberSeries, (series, year))
-        if exists is None:
-            try:
-                with session.begin_nested():
-                    session.add(NumberSeries(series=series, year=year, last_sequence=1))
-            except IntegrityError:
-                raise NumberTaken(f"{series} {year}: 1 was taken") from None
-            return
+    last = first + count - 1
+    if first == 1 and session.get(NumberSeries, (series, year)) is None:
+        try:
+            with session.begin_nested():
+                session.add(NumberSeries(series=series, year=year, last_sequence=last))
+        except IntegrityError:
+            raise NumberTaken(f"{series} {year}: 1 was taken") from None
+        return
     result = session.execute(
         update(NumberSeries)
         .where(
             NumberSeries.series == series,
             NumberSeries.year == year,
-            NumberSeries.last_sequence == sequence - 1,
+            NumberSeries.last_sequence == first - 1,
         )
-        .values(last_sequence=sequence)
+        .values(last_sequence=last)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise NumberTaken(f"{series} {year}: {sequence} was taken")
+        raise NumberTaken(f"{series} {year}: {first}–{last} were taken")

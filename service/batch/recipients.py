@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from service.facts import describe_fields
 from service.registry import Instrument
+from service.tables import TableUnreadable, filled, read_table
 
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _TRUE = {"是", "true", "yes", "y", "1", "√", "✓"}
 _FALSE = {"否", "false", "no", "n", "0", "×", ""}
-
-
-class TableUnreadable(ValueError):
-    """Raised for a recipients table that cannot be read as a whole (file, encoding, header)."""
 
 
 @dataclass(frozen=True)
@@ -40,19 +35,7 @@ def read_recipients(path: Path, instrument: Instrument) -> list[RecipientRow]:
     apply; a spreadsheet date becomes 年-月-日, as do 2026/3/5 and 2026年3月5日 in a date
     column. Completely empty rows are skipped; row numbers are those the spreadsheet shows.
     """
-    suffix = path.suffix.lower()
-    table: list[Sequence[Any]]
-    if suffix == ".xlsx":
-        table = list(_xlsx_rows(path))
-    elif suffix == ".csv":
-        table = _csv_rows(path)
-    else:
-        raise TableUnreadable(f"只能读取 .xlsx 或 .csv 文件，不能读取“{path.name}”")
-    numbered = [
-        (n, cells) for n, cells in enumerate(table, start=1) if any(_filled(c) for c in cells)
-    ]
-    if not numbered:
-        raise TableUnreadable(f"“{path.name}”中没有内容")
+    numbered = read_table(path)
     header_number, header = numbered[0]
     columns = _columns(header, header_number, instrument)
     types = {field["name"]: field["type"] for field in describe_fields(instrument)}
@@ -61,7 +44,7 @@ def read_recipients(path: Path, instrument: Instrument) -> list[RecipientRow]:
         facts = {}
         for index, name in columns.items():
             value = cells[index] if index < len(cells) else None
-            if _filled(value):
+            if filled(value):
                 facts[name] = _typed(value, types[name])
         rows.append(RecipientRow(number, facts))
     if not rows:
@@ -77,7 +60,7 @@ def _columns(header: Sequence[Any], number: int, instrument: Instrument) -> dict
         by_label[field["label"]] = field["name"]
     columns: dict[int, str] = {}
     for index, cell in enumerate(header):
-        title = str(cell).strip() if _filled(cell) else ""
+        title = str(cell).strip() if filled(cell) else ""
         if not title:
             continue
         name = by_label.get(title)
@@ -123,37 +106,3 @@ def _typed(value: Any, kind: str) -> Any:
         except json.JSONDecodeError:
             return text  # refused by validation as the wrong shape, naming the row
     return text
-
-
-def _filled(value: Any) -> bool:
-    """Return whether a cell holds anything."""
-    return value is not None and str(value).strip() != ""
-
-
-def _xlsx_rows(path: Path) -> Iterator[tuple[Any, ...]]:
-    """Yield the cell values of each row of the workbook's first sheet."""
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
-        raise TableUnreadable(f"“{path.name}”不是可读取的 .xlsx 文件") from error
-    try:
-        yield from workbook.worksheets[0].iter_rows(values_only=True)
-    finally:
-        workbook.close()
-
-
-def _csv_rows(path: Path) -> list[Sequence[Any]]:
-    """Return the rows of a CSV file in UTF-8, or in GB18030 as Chinese Excel saves it."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise TableUnreadable(f"无法读取“{path.name}”：{error.strerror}") from error
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return list(csv.reader(io.StringIO(text, newline="")))
-    raise TableUnreadable(f"“{path.name}”的文字编码无法识别，请另存为 UTF-8 编码的 CSV")

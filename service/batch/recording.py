@@ -16,10 +16,9 @@ from sqlalchemy.orm import Session
 
 from service.archive.audit import record_event
 from service.archive.models import Document, utcnow
-from service.archive.numbering import NumberTaken
+from service.archive.numbering import NumberTaken, claim_block
 from service.batch.jobs import JobBusy
 from service.batch.models import DONE, PENDING, BatchItem, BatchJob
-from service.batch.numbers import claim_block
 from service.batch.rendering import RenderedCopy
 from service.layouts.versions import LoadedTemplate
 from service.registry import Instrument, get_instrument
