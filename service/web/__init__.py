@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app
 from werkzeug.routing import IntegerConverter, Map
 
+from service.accounts import ISSUE
 from service.facts import flatten_messages
 from service.services import Wenshu
 
@@ -17,6 +18,7 @@ NAVIGATION = [
     ("layouts.index", "模板", frozenset({"maintainer", "admin"})),
     ("admin.users", "用户", frozenset({"admin"})),
     ("archive_web.index", "档案检测", frozenset({"clerk", "admin"})),
+    ("batch_web.index", "批量生成", ISSUE),
 ]
 
 
@@ -44,6 +46,9 @@ def register_blueprints(app: Flask) -> None:
     from service.web import archive
 
     app.register_blueprint(archive.blueprint)
+    from service.web import batch
+
+    app.register_blueprint(batch.blueprint)
     errors.register(app)
 
     @app.context_processor

@@ -1,0 +1,218 @@
+"""Batch pages: upload a recipients table, check every row, run the job in the background, download."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from werkzeug.wrappers import Response
+
+from service.accounts import ADMINISTER, ISSUE
+from service.batch.executor import run_job
+from service.batch.jobs import UnknownJob, job_items, load_job
+from service.batch.models import DONE, INVALID, BatchJob
+from service.batch.submission import (
+    OUTPUTS,
+    SubmissionError,
+    check_staged,
+    create_staged_job,
+    jobs_of,
+    outputs_folder,
+    outputs_ready,
+    parse_common,
+    stage_upload,
+    write_job_outputs,
+)
+from service.facts import describe_fields
+from service.registry import INSTRUMENTS, Instrument
+from service.services import Wenshu
+from service.web import wenshu
+from service.web.auth import current_account, requires
+
+blueprint = Blueprint("batch_web", __name__)
+log = logging.getLogger(__name__)
+STATUS = {"pending": "排队中", "running": "生成中", "failed": "已停止", "done": "已完成"}
+DOWNLOADS = {
+    "merged.pdf": "application/pdf",
+    "copies.zip": "application/zip",
+    "manifest.csv": "text/csv",
+}
+
+
+def _executor() -> tuple[ThreadPoolExecutor, dict[int, Future[None]]]:
+    """Return the app's one-worker batch executor and its futures by job, created on first use."""
+    state = current_app.extensions.get("batch_executor")
+    if state is None:
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wenshu-batch-web")
+        state = current_app.extensions.setdefault("batch_executor", (pool, {}))
+    return state
+
+
+def _submit(job_id: int) -> None:
+    """Queue the job on the executor unless it is queued or running already."""
+    pool, futures = _executor()
+    if job_id in futures and not futures[job_id].done():
+        return
+    futures[job_id] = pool.submit(_run, wenshu(), job_id)
+
+
+def _run(services: Wenshu, job_id: int) -> None:
+    """Run a job to the end and write its outputs; errors stay recorded on the job."""
+    try:
+        run_job(services, job_id)
+        write_job_outputs(services, job_id)
+    except Exception:
+        log.exception("batch job %s stopped", job_id)
+
+
+def _active(job_id: int) -> bool:
+    """Return whether this process has the job queued or running."""
+    _pool, futures = _executor()
+    return job_id in futures and not futures[job_id].done()
+
+
+def _owned_job(job_id: int) -> BatchJob:
+    """Return the job if the signed-in account issued it or administers; 404 otherwise."""
+    try:
+        job = load_job(wenshu(), job_id)
+    except UnknownJob:
+        abort(404)
+    account = current_account()
+    if job.issued_by != account.username and not account.may(ADMINISTER):
+        abort(404)
+    return job
+
+
+def _progress(job: BatchJob) -> dict[str, Any]:
+    """Return the job's state as the progress page polls it."""
+    ready = outputs_ready(wenshu(), job)
+    return {
+        "id": job.id,
+        "status": job.status,
+        "status_text": STATUS.get(job.status, job.status)
+        if job.status != DONE or ready
+        else "正在写出输出",
+        "done": job.done,
+        "total": job.total,
+        "error": job.error,
+        "active": _active(job.id),
+        "finished": ready,
+    }
+
+
+@blueprint.get("/batch")
+@requires(ISSUE)
+def index() -> str:
+    """The clerk's batch jobs and the form for a new one."""
+    return _form_page()
+
+
+def _form_page(error: str = "", status: int = 200, **context: Any) -> Any:
+    """Render the list and form, with an error or the rows' problems."""
+    jobs = jobs_of(wenshu(), current_account().username)
+    page = render_template(
+        "batch.html", jobs=jobs, status_text=STATUS, instruments=INSTRUMENTS.values(),
+        instruments_by_kind=INSTRUMENTS, error=error, chosen=request.form.get("kind", ""),
+        facts_text=request.form.get("facts", ""), **context,
+    )  # fmt: skip
+    return page, status
+
+
+@blueprint.post("/batch")
+@requires(ISSUE)
+def submit() -> Any:
+    """Check an uploaded table (or a staged one again, skipping bad rows) and start the job."""
+    instrument = INSTRUMENTS.get(request.form.get("kind", ""))
+    if instrument is None:
+        return _form_page("请选择文书种类", 400)
+    owner = current_account().username
+    try:
+        token = request.form.get("token", "")
+        if not token:
+            token = _stage(instrument, owner)
+        checked = check_staged(wenshu(), instrument, token, owner)
+        if checked.job is not None:
+            flash(f"输入相同的批量任务 #{checked.job.id} 已经存在，不再重复发文")
+            return redirect(url_for("batch_web.job", job_id=checked.job.id))
+        skip = request.form.get("skip_invalid") == "1"
+        if checked.problems and not skip:
+            labels = {field["name"]: field["label"] for field in describe_fields(instrument)}
+            return _form_page(checked=checked, instrument=instrument, labels=labels)
+        job = create_staged_job(wenshu(), instrument, checked, owner, skip)
+    except SubmissionError as error:
+        return _form_page(str(error), 400)
+    _submit(job.id)
+    return redirect(url_for("batch_web.job", job_id=job.id))
+
+
+def _stage(instrument: Instrument, owner: str) -> str:
+    """Keep the uploaded table and the common facts (file or text); return the staging token."""
+    facts_file = request.files.get("facts_file")
+    text = request.form.get("facts", "")
+    if facts_file is not None and facts_file.filename:
+        try:
+            text = facts_file.read().decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise SubmissionError("共同事实文件应当是 UTF-8 编码的 JSON") from error
+    common = parse_common(text, instrument)
+    table = request.files.get("recipients")
+    if table is None or not table.filename:
+        raise SubmissionError("请上传收文单位表格（.xlsx 或 .csv）")
+    return stage_upload(wenshu(), owner, instrument.kind, common, table.filename, table.read())
+
+
+@blueprint.get("/batch/<id:job_id>")
+@requires(ISSUE)
+def job(job_id: int) -> str:
+    """A job's progress, and its outputs once it is done."""
+    found = _owned_job(job_id)
+    skipped = job_items(wenshu(), job_id, INVALID)
+    return render_template(
+        "batch_job.html", job=found, progress=_progress(found), skipped=skipped,
+        instrument=INSTRUMENTS.get(found.kind), outputs=OUTPUTS,
+    )  # fmt: skip
+
+
+@blueprint.get("/batch/<id:job_id>/progress.json")
+@requires(ISSUE)
+def progress(job_id: int) -> Response:
+    """The job's progress as JSON, read from the database each time."""
+    return jsonify(_progress(_owned_job(job_id)))
+
+
+@blueprint.post("/batch/<id:job_id>/resume")
+@requires(ISSUE)
+def resume(job_id: int) -> Response:
+    """Hand an unfinished job (or one whose outputs are missing) to the executor again."""
+    found = _owned_job(job_id)
+    if not outputs_ready(wenshu(), found):
+        _submit(found.id)
+        flash(f"批量任务 #{found.id} 已重新开始，已生成的文书不会重复生成")
+    return redirect(url_for("batch_web.job", job_id=found.id))
+
+
+@blueprint.get("/batch/<id:job_id>/<name>")
+@requires(ISSUE)
+def download(job_id: int, name: str) -> Response:
+    """One of a finished job's outputs, to its owner or an administrator."""
+    found = _owned_job(job_id)
+    if name not in DOWNLOADS or not outputs_ready(wenshu(), found):
+        abort(404)
+    path = outputs_folder(wenshu(), found.id) / name
+    return send_file(
+        path, mimetype=DOWNLOADS[name], as_attachment=name != "merged.pdf",
+        download_name=f"批量任务{found.id}_{name}",
+    )  # fmt: skip

@@ -1,0 +1,176 @@
+"""Tests of the batch pages: rows checked on upload, a job run in the background, outputs to the owner."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from playwright.sync_api import Page
+
+from tests.batch.conftest import common_facts, unit_names
+from tests.conftest import signed_in
+from tests.web.conftest import sign_in
+
+KIND = "safety_circular"
+
+
+def csv_bytes(rows: list[str]) -> bytes:
+    """Return a recipients CSV with the addressee column and these rows."""
+    return ("addressee\n" + "".join(f"{row}\n" for row in rows)).encode("utf-8")
+
+
+def upload(client: FlaskClient, table: bytes, facts: dict[str, Any] | None = None) -> Any:
+    """Post a new batch of safety circulars with the common facts as text."""
+    data = {
+        "kind": KIND,
+        "facts": json.dumps(facts if facts is not None else common_facts(KIND), ensure_ascii=False),
+        "recipients": (io.BytesIO(table), "主送单位.csv"),
+    }
+    return client.post("/batch", data=data, content_type="multipart/form-data")
+
+
+def status_and_body(client: FlaskClient, url: str) -> tuple[int, bytes]:
+    """Return a response's status and body, closing the file a download holds open."""
+    with client.get(url) as response:
+        return response.status_code, response.data
+
+
+def wait_until_finished(client: FlaskClient, job_url: str) -> dict[str, Any]:
+    """Poll the job's progress JSON until its outputs are ready (at most 60 s); return the last."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        progress: dict[str, Any] = client.get(job_url + "/progress.json").get_json()
+        if progress["finished"] or (not progress["active"] and progress["status"] != "done"):
+            return progress
+        time.sleep(0.5)
+    raise AssertionError("批量任务 60 秒内未完成")
+
+
+def test_bad_rows_are_shown_with_row_and_field(client: FlaskClient) -> None:
+    """This test ensures that bad rows are listed by row number and field and nothing is issued."""
+    response = upload(client, csv_bytes([*unit_names(2), '""', "x" * 300]))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "第5行" in page and "主送单位" in page
+    assert "修改表格后重新上传" in page and "跳过这些行继续" in page
+    assert client.get("/batch").get_data(as_text=True).count("/batch/1") == 0
+
+
+def test_bad_json_facts_are_refused(client: FlaskClient) -> None:
+    """This test ensures that common facts that are not a JSON object are refused with a message."""
+    response = client.post(
+        "/batch",
+        data={
+            "kind": KIND,
+            "facts": "[1, 2",
+            "recipients": (io.BytesIO(csv_bytes(["甲"])), "a.csv"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert "不是有效的 JSON" in response.get_data(as_text=True)
+
+
+def test_maintainer_may_not_open_batches(app: Flask) -> None:
+    """This test ensures that a template maintainer gets 403 on the batch pages."""
+    maintainer = signed_in(app, "maintainer")
+    assert maintainer.get("/batch").status_code == 403
+    assert maintainer.get("/batch/1/merged.pdf").status_code == 403
+
+
+@pytest.mark.office
+def test_skip_invalid_runs_to_completion_and_outputs_go_to_owner_only(
+    app: Flask, client: FlaskClient
+) -> None:
+    """This test ensures that skipping bad rows runs the rest in the background, with outputs for the owner."""
+    units = unit_names(3)
+    first = upload(client, csv_bytes([units[0], "x" * 300, units[1], units[2]]))
+    page = first.get_data(as_text=True)
+    assert "第3行" in page
+    token = page.split('name="token" value="')[1].split('"')[0]
+    response = client.post("/batch", data={"kind": KIND, "token": token, "skip_invalid": "1"})
+    assert response.status_code == 302
+    job_url = response.headers["Location"]
+    assert job_url.endswith("/batch/1")
+
+    progress = wait_until_finished(client, job_url)
+    assert progress["finished"], progress
+    assert (progress["done"], progress["total"]) == (3, 3)
+    finished = client.get(job_url).get_data(as_text=True)
+    assert "第3行" in finished and "merged.pdf" in finished and "已完成" in finished
+
+    with client.get(job_url + "/merged.pdf") as merged:
+        assert merged.status_code == 200 and merged.mimetype == "application/pdf"
+        data = merged.data
+    with pikepdf.open(io.BytesIO(data)) as pdf, pdf.open_outline() as outline:
+        titles = [item.title for item in outline.root]
+    assert [title.split()[0] for title in titles] == units
+    copies = zipfile.ZipFile(io.BytesIO(status_and_body(client, job_url + "/copies.zip")[1]))
+    assert len(copies.namelist()) == 3
+    manifest = status_and_body(client, job_url + "/manifest.csv")[1].decode("utf-8-sig")
+    assert manifest.splitlines()[0] == "recipient,number,file,sha256,sm3"
+    assert client.get(job_url + "/other.txt").status_code == 404
+    listing = client.get("/batch").get_data(as_text=True)
+    assert "3/3" in listing and "已完成" in listing
+
+    other = signed_in(app, "clerk")
+    assert other.get(job_url).status_code == 404
+    assert other.get(job_url + "/merged.pdf").status_code == 404
+    assert other.get(job_url + "/progress.json").status_code == 404
+    assert status_and_body(signed_in(app, "admin"), job_url + "/manifest.csv")[0] == 200
+    assert signed_in(app, "maintainer").get(job_url + "/merged.pdf").status_code == 403
+
+    again = upload(client, csv_bytes([units[0], "x" * 300, units[1], units[2]]))
+    assert again.headers["Location"] == job_url  # the same input again issues nothing new
+    assert "不再重复发文" in client.get(job_url).get_data(as_text=True)
+
+
+@pytest.mark.office
+def test_an_unfinished_job_can_be_resumed(app: Flask, client: FlaskClient) -> None:
+    """This test ensures that a job left unfinished (service restarted) offers 继续, which completes it."""
+    from service.batch.jobs import create_job
+    from service.batch.validation import SnapshotArchive, check_rows
+    from service.registry import get_instrument
+
+    services = app.extensions["wenshu"]
+    instrument = get_instrument(KIND)
+    numbered = [(n + 2, {"addressee": unit}) for n, unit in enumerate(unit_names(2))]
+    check = check_rows(
+        instrument, common_facts(KIND), numbered, SnapshotArchive(services.database), {}
+    )
+    username = client.get("/batch").get_data(as_text=True).split('class="who">')[1].split("（")[0]
+    job = create_job(services, instrument, common_facts(KIND), check, username)
+    page = client.get(f"/batch/{job.id}").get_data(as_text=True)
+    assert "不会自动继续" in page and "继续</button>" in page
+    assert client.post(f"/batch/{job.id}/resume").status_code == 302
+    progress = wait_until_finished(client, f"/batch/{job.id}")
+    assert progress["finished"] and progress["done"] == 2
+
+
+@pytest.mark.office
+def test_screenshots_of_progress_and_finished_pages(
+    live_server: str, page: Page, tmp_path: Path
+) -> None:
+    """This test ensures that the progress page updates live in Chromium and ends with the downloads."""
+    sign_in(page, live_server)
+    page.goto(live_server + "/batch")
+    page.screenshot(path=str(tmp_path / "batch-form.png"), full_page=True)
+    page.select_option("#kind", KIND)
+    page.fill("#facts", json.dumps(common_facts(KIND), ensure_ascii=False, indent=1))
+    table = tmp_path / "主送单位.csv"
+    table.write_bytes(csv_bytes(unit_names(5)))
+    page.set_input_files("#recipients", str(table))
+    page.click("form.batch-form button[type=submit]")
+    page.wait_for_url("**/batch/1")
+    page.screenshot(path=str(tmp_path / "batch-progress.png"), full_page=True)
+    page.wait_for_selector("#outputs:not([hidden])", timeout=60_000)
+    assert page.inner_text("#done-total") == "5 / 5 份"
+    page.screenshot(path=str(tmp_path / "batch-finished.png"), full_page=True)
