@@ -12,9 +12,9 @@ from typing import Any
 
 from service.archive.lookup import DatabaseArchiveView
 from service.archive.models import utcnow
-from service.facts import validate_facts
+from service.facts import Facts, validate_facts
 from service.layouts.versions import active_template
-from service.registry import get_instrument
+from service.registry import Instrument, get_instrument
 from service.render.pdfa import DocumentMetadata, RenderedPdf
 from service.render.pipeline import render_pdf
 from service.render.preview import page_png
@@ -90,8 +90,27 @@ def _render_preview(
     extra = hook(facts.values, archive) if hook else {}
     with wenshu.database.session() as session:
         template = active_template(session, wenshu.templates, instrument.kind)
-    agency_code = wenshu.settings.bureau.agency_codes.get(instrument.kind, instrument.agency_code)
-    number = preview_number(agency_code, facts.values[instrument.date_field].year)
+    return render_unnumbered(
+        wenshu, instrument, facts, extra, template.data, previewed_by or "—", PREVIEW_ACTION
+    )
+
+
+def render_unnumbered(
+    wenshu: Wenshu,
+    instrument: Instrument,
+    facts: Facts,
+    extra: dict[str, Any],
+    template: bytes,
+    agent: str,
+    action: str,
+) -> RenderedPdf:
+    """Return facts rendered with a template under the preview number, marked as a preview.
+
+    Nothing is numbered, archived or recorded: used for a clerk's preview and for trying a
+    template candidate with the sample facts.
+    """
+    code = wenshu.settings.bureau.agency_codes.get(instrument.kind, instrument.agency_code)
+    number = preview_number(code, facts.values[instrument.date_field].year)
     metadata = DocumentMetadata(
         title=f"{instrument.title}{PREVIEW_MARK}",
         document_number=number,
@@ -100,11 +119,11 @@ def _render_preview(
         retention_period=instrument.retention,
         classification=instrument.classification,
         kind=instrument.kind,
-        agent=previewed_by or "—",
+        agent=agent,
         action_time=utcnow(),
-        business_action=PREVIEW_ACTION,
+        business_action=action,
     )
     return render_pdf(
-        instrument, facts, extra, number, template.data, wenshu.settings.bureau,
+        instrument, facts, extra, number, template, wenshu.settings.bureau,
         wenshu.converter, metadata,
     )  # fmt: skip

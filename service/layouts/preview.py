@@ -7,15 +7,12 @@ import tempfile
 import threading
 from pathlib import Path
 
-from service.archive.models import utcnow
 from service.facts import validate_facts
 from service.layouts.candidates import SAMPLES, check_candidate
 from service.layouts.lint import read_sample
 from service.layouts.versions import TemplateRefused
-from service.previewing import PREVIEW_MARK, preview_number
+from service.previewing import render_unnumbered
 from service.registry import get_instrument
-from service.render.pdfa import DocumentMetadata
-from service.render.pipeline import render_pdf
 from service.render.preview import page_png
 from service.services import Wenshu
 
@@ -43,24 +40,9 @@ def preview_pages(
     facts = validate_facts(instrument, read_sample(kind, SAMPLES), None, wenshu.settings.policy)
     hook = instrument.context_hook
     extra = hook(facts.values, None) if hook else {}
-    agency_code = wenshu.settings.bureau.agency_codes.get(kind, instrument.agency_code)
-    number = preview_number(agency_code, facts.values[instrument.date_field].year)
-    metadata = DocumentMetadata(
-        title=f"{instrument.title}{PREVIEW_MARK}",
-        document_number=number,
-        responsible_body=wenshu.settings.bureau.name,
-        date=facts.values[instrument.date_field],
-        retention_period=instrument.retention,
-        classification=instrument.classification,
-        kind=kind,
-        agent="—",
-        action_time=utcnow(),
-        business_action=TEMPLATE_PREVIEW_ACTION,
+    pdf = render_unnumbered(
+        wenshu, instrument, facts, extra, template_bytes, "—", TEMPLATE_PREVIEW_ACTION
     )
-    pdf = render_pdf(
-        instrument, facts, extra, number, template_bytes, wenshu.settings.bureau,
-        wenshu.converter, metadata,
-    )  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="wenshu-template-") as work:
         path = Path(work) / "preview.pdf"
         path.write_bytes(pdf.data)
