@@ -7,12 +7,11 @@ import json
 import math
 from typing import Any, NoReturn
 
-from flask import Blueprint, Flask, jsonify, request, send_file, url_for
+from flask import Blueprint, Flask, jsonify, request, url_for
 from werkzeug.wrappers import Response
 
 from service.accounts import ISSUE
 from service.archive.access import may_see
-from service.archive.audit import record_event
 from service.archive.models import Document
 from service.archive.store import ArchiveFull
 from service.facts import InvalidFacts, describe_kinds
@@ -22,6 +21,7 @@ from service.render.convert import OfficeError
 from service.render.docx import TemplateProblem
 from service.web import wenshu
 from service.web.auth import current_account, requires
+from service.web.documents import send_archived_pdf
 from service.web.openapi import OPENAPI
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
@@ -90,17 +90,7 @@ def document(document_id: int) -> Response:
 @blueprint.get(DOCUMENT + "/pdf")
 def document_pdf(document_id: int) -> Response:
     """The archived PDF/A file."""
-    found = find_document(document_id)
-    with wenshu().database.session() as session:
-        record_event(
-            session, "download", current_account().username, found.number,
-            {"document_id": found.id, "via": "api"},
-        )  # fmt: skip
-    return send_file(
-        wenshu().archive.absolute(found.pdf_path),
-        mimetype="application/pdf",
-        download_name=f"{found.number}.pdf",
-    )
+    return send_archived_pdf(find_document(document_id), "api")
 
 
 @blueprint.get("/openapi.json")

@@ -290,15 +290,21 @@ def pdf(document_id: int) -> Response:
     """The archived PDF, inline so that the browser opens it for printing."""
     with wenshu().database.session() as session:
         document = visible_document(session, document_id)
+    return send_archived_pdf(document, "web", request.args.get("download") == "1")
+
+
+def send_archived_pdf(document: Document, via: str, attachment: bool = False) -> Response:
+    """Return the document's archived PDF, the download recorded in the audit chain."""
+    with wenshu().database.session() as session:
         record_event(
             session, "download", current_account().username, document.number,
-            {"document_id": document.id, "via": "web"},
+            {"document_id": document.id, "via": via},
         )  # fmt: skip
     return send_file(
         wenshu().archive.absolute(document.pdf_path),
         mimetype="application/pdf",
         download_name=f"{document.number}.pdf",
-        as_attachment=request.args.get("download") == "1",
+        as_attachment=attachment,
     )
 
 
