@@ -5,7 +5,7 @@ set -euo pipefail
 PACKAGES=(
   libreoffice-writer-nogui python3-uno python3-venv python3-pip
   fonts-noto-cjk fonts-arphic-ukai fonts-arphic-uming fonts-hanazono fonts-symbola
-  poppler-utils qpdf fontconfig chromium postgresql
+  poppler-utils qpdf fontconfig chromium postgresql redis-server
 )
 FANDOL_DIR=/usr/local/share/fonts/fandol
 

@@ -53,6 +53,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         check.start()
         app.extensions["archive_check"] = check
 
+    from service.batch.dispatch import dispatcher_for
+
+    app.extensions["batch_dispatcher"] = dispatcher_for(wenshu)
     CSRFProtect(app)
     from service.web import register_blueprints
 

@@ -22,6 +22,7 @@ from service.commands.common import (
     with_rows,
 )
 from service.commands.templates import template
+from service.commands.worker import worker
 from service.config import load_settings
 from service.facts import InvalidFacts, describe_kinds, validate_facts
 from service.issuing import IssueFailed, issue_document
@@ -120,21 +121,25 @@ def serve(host: str, port: int, threads: int) -> None:
     import waitress
 
     from service import create_app
+    from service.batch.dispatch import resume_orphans
 
     app = create_app()
+    services, dispatcher = app.extensions["wenshu"], app.extensions["batch_dispatcher"]
     # A plain kill (SIGTERM) stops the workers too, through the finally below.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    for job_id in resume_orphans(dispatcher, services):
+        click.echo(f"resuming batch job #{job_id}, left unfinished by a stopped service")
     click.echo(f"wenshu serving on http://{host}:{port}/")
     try:
         waitress.serve(app, host=host, port=port, threads=threads, ident="wenshu")
     finally:
-        app.extensions["wenshu"].close()
+        dispatcher.close()
+        services.close()
 
 
 main.add_command(users)
 main.add_command(tokens)
 main.add_command(template)
 main.add_command(archive)
-
-
 main.add_command(batch)
+main.add_command(worker)

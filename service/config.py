@@ -55,11 +55,23 @@ class Settings:
     policy: dict[str, Any] = field(default_factory=dict)
     # Hours between the service's own checks of the archive's fixity and audit chain; 0 disables.
     verify_interval_hours: float = 24.0
+    # Folders that every machine of the service must share when batch workers run on
+    # several machines (an NFS mount, say); by default inside the instance folder.
+    archive_folder: str = ""
+    batch_folder: str = ""
+    # A Celery broker (redis://host:port/db): batch jobs go to `wenshu worker` processes
+    # through it instead of running inside the web service.
+    broker_url: str = ""
 
     @property
     def archive_path(self) -> Path:
         """Return the folder holding archived PDFs."""
-        return self.instance_path / "archive"
+        return Path(self.archive_folder) if self.archive_folder else self.instance_path / "archive"
+
+    @property
+    def batch_path(self) -> Path:
+        """Return the folder holding staged batch uploads and each batch job's outputs."""
+        return Path(self.batch_folder) if self.batch_folder else self.instance_path / "batches"
 
     @property
     def office_profiles_path(self) -> Path:
@@ -84,6 +96,9 @@ _ENVIRONMENT = {
     "WENSHU_SOFFICE": "soffice_path",
     "WENSHU_UNO_PYTHON": "uno_python",
     "WENSHU_VERIFY_INTERVAL_HOURS": "verify_interval_hours",
+    "WENSHU_ARCHIVE": "archive_folder",
+    "WENSHU_BATCHES": "batch_folder",
+    "WENSHU_BROKER_URL": "broker_url",
 }
 
 

@@ -7,7 +7,11 @@ from dataclasses import dataclass
 from service.archive.db import Database
 from service.archive.store import ArchiveStore
 from service.config import Settings
-from service.layouts.versions import TemplateStore, install_shipped_templates
+from service.layouts.versions import (
+    TemplateStore,
+    install_shipped_templates,
+    keep_contents_in_database,
+)
 from service.render.convert import ColdOffice, Converter, OfficePool
 
 
@@ -37,6 +41,7 @@ class Wenshu:
         """Create missing tables and install the shipped templates; return the kinds installed."""
         self.database.create_tables()
         with self.database.session() as session:
+            keep_contents_in_database(session, self.templates)
             return install_shipped_templates(session, self.templates, self.settings.templates_path)
 
     def close(self) -> None:

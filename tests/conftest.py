@@ -12,14 +12,13 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine
 
 from service import create_app
 from service.accounts import create_user
 from service.config import Settings, load_settings
 from service.render.convert import OfficePool
 from service.services import Wenshu
-from tests.postgres import postgres_server
+from tests.postgres import fresh_database, postgres_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -57,14 +56,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield ""
         return
     server: str = request.getfixturevalue("postgres_url")
-    name = f"wenshu_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f"CREATE DATABASE {name}")
-    yield server.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
-    admin.dispose()
+    with fresh_database(server) as url:
+        yield url
 
 
 @pytest.fixture

@@ -5,7 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -44,6 +53,9 @@ class TemplateVersion(Base):
     version: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     path: Mapped[str] = mapped_column(String(255))  # inside the instance's template store
+    # The DOCX itself, so that every machine of the service can render any version; loaded
+    # only when this machine has no copy. Null only for rows from before it was kept here.
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, default=None, deferred=True)
     active: Mapped[bool] = mapped_column(default=False)
     published_by: Mapped[str] = mapped_column(String(64))
     published_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -4,8 +4,8 @@ Both LibreOffice workers are kept busy with a chunk each while the next one is f
 chunks are recorded strictly in number order (service.batch.recording), so the numbers
 stay gapless. Numbers are peeked, not held, while LibreOffice works: another writer
 issuing from the same series meanwhile makes a chunk fail its compare-and-set, and the
-pending rows are numbered again. Any executor may run a job this way: the command line
-now, a task queue later, each through run_job.
+pending rows are numbered again. Every executor runs a job this way, through run_job:
+the command line, the web service's own thread, a Celery worker (service.batch.dispatch).
 """
 
 from __future__ import annotations
@@ -43,16 +43,21 @@ def run_job(
     *,
     chunk_size: int = DEFAULT_CHUNK,
     progress: Progress | None = None,
+    finish: Callable[[], object] | None = None,
 ) -> BatchJob:
     """Issue every pending copy of the job and return it, done; raise if it had to stop.
 
-    Raises JobBusy when a live runner holds the job, RowsInvalid when a row no longer
-    passes its rules and the job does not skip such rows. After any error the job is
-    left "failed" with the error, and run_job on it again goes on where it stopped.
+    finish, if given, runs after the last copy and before the job is marked done (writing
+    the job's outputs, say), so that a done job has them. Raises JobBusy when a live runner
+    holds the job, RowsInvalid when a row no longer passes its rules and the job does not
+    skip such rows. After any error the job is left "failed" with the error, and run_job
+    on it again goes on where it stopped.
     """
     job = claim_job(wenshu, job_id)
     try:
         _advance(wenshu, job, chunk_size, progress)
+        if finish is not None:
+            finish()
     except BaseException as error:
         release_job(wenshu, job_id, _describe(error))
         raise
@@ -63,7 +68,7 @@ def run_job(
 
 def _describe(error: BaseException) -> str:
     """Return the error as the job records it."""
-    if isinstance(error, KeyboardInterrupt):
+    if isinstance(error, KeyboardInterrupt | SystemExit):
         return "已中断"
     return str(error) or type(error).__name__
 

@@ -1,6 +1,6 @@
 """Batch jobs in the database: created from checked rows, found again, held by one runner at a time.
 
-A runner (this process, or later a task-queue worker) takes a job by compare-and-set on
+A runner (the command line, the web service, or a Celery worker) takes a job by compare-and-set on
 its runner column. A runner that died (kill -9) leaves its name behind; the next one
 takes over when that process is gone (same machine) or its heartbeat is old (another
 machine), and first removes the files the dead one stored without recording them.
@@ -195,6 +195,26 @@ def release_job(wenshu: Wenshu, job_id: int, error: str = "") -> BatchJob:
         with _held_guard:
             _held.discard(job_id)
     return load_job(wenshu, job_id)
+
+
+def orphaned_jobs(wenshu: Wenshu, *, pending_too: bool) -> list[int]:
+    """Return the ids of jobs that should go on but that no live runner holds, oldest first.
+
+    These are jobs whose runner died (kill -9, a crash, a lost machine) and, when
+    pending_too, jobs never started (queued in a process that is gone). A job stopped on
+    purpose (Ctrl-C, a shutdown) is "failed" and waits for someone to resume it.
+    """
+    wanted = [RUNNING, PENDING] if pending_too else [RUNNING]
+    with wenshu.database.session() as session:
+        jobs = session.scalars(
+            select(BatchJob).where(BatchJob.status.in_(wanted)).order_by(BatchJob.id)
+        ).all()
+    return [job.id for job in jobs if job.status == PENDING or not held_by_live_runner(job)]
+
+
+def held_by_live_runner(job: BatchJob) -> bool:
+    """Return whether the runner named on the job may still be working on it."""
+    return bool(job.runner) and _runner_alive(job.runner, job.heartbeat_at)
 
 
 def job_items(wenshu: Wenshu, job_id: int, status: str | None = None) -> list[BatchItem]:

@@ -18,7 +18,7 @@ PENDING, RUNNING, FAILED, DONE, INVALID = "pending", "running", "failed", "done"
 class BatchJob(Base):
     """One batch: an instrument kind, the facts common to every copy, who issues it, its state.
 
-    Any executor may advance a job (the command line now, a task queue later); runner names
+    Any executor may advance a job (the command line, the web service, a Celery worker); runner names
     the one holding it and heartbeat_at when it last recorded progress.
     """
 

@@ -44,8 +44,8 @@ class Checked:
 
 
 def batches_folder(wenshu: Wenshu) -> Path:
-    """Return the folder under the instance holding staged uploads and each job's outputs."""
-    return wenshu.settings.instance_path / "batches"
+    """Return the folder holding staged uploads and each job's outputs."""
+    return wenshu.settings.batch_path
 
 
 def outputs_folder(wenshu: Wenshu, job_id: int) -> Path:

@@ -70,7 +70,7 @@ def show_command(kind: str, number: int | None, output: Path | None) -> None:
             which = f"第{number}版" if number else "启用中的"
             click.echo(f"template: {kind} 没有{which}模板", err=True)
             sys.exit(EXIT_INVALID)
-        data = wenshu.templates.read(chosen.path, chosen.sha256)
+        data = wenshu.templates.read_version(chosen)
         click.echo(
             f"kind: {kind}\nversion: {chosen.version}\nactive: {'yes' if chosen.active else 'no'}"
         )

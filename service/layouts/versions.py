@@ -56,6 +56,29 @@ class TemplateStore:
             self._cache[sha256] = data
         return self._cache[sha256]
 
+    def read_version(self, version: TemplateVersion) -> bytes:
+        """Return a version's bytes: this machine's copy, else the database's (kept here after)."""
+        if version.sha256 not in self._cache and not (self.root / version.path).exists():
+            if version.content is None:
+                raise TemplateProblem(f"模板文件 {version.path} 在本机和数据库中都找不到")
+            if hashlib.sha256(version.content).hexdigest() != version.sha256:
+                raise TemplateProblem(
+                    f"数据库中的第{version.version}版模板与登记的 SHA-256 不符，可能已被改动"
+                )
+            self.put(version.content)
+        return self.read(version.path, version.sha256)
+
+
+def keep_contents_in_database(session: Session, store: TemplateStore) -> int:
+    """Copy into the database the template files of versions recorded before it kept them."""
+    missing = session.scalars(select(TemplateVersion).where(TemplateVersion.content.is_(None)))
+    filled = 0
+    for version in missing:
+        if (store.root / version.path).exists():
+            version.content = store.read(version.path, version.sha256)
+            filled += 1
+    return filled
+
 
 def install_shipped_templates(session: Session, store: TemplateStore, shipped: Path) -> list[str]:
     """Record templates_docx/<kind>.docx as version 1 of each kind that has no version yet."""
@@ -65,10 +88,11 @@ def install_shipped_templates(session: Session, store: TemplateStore, shipped: P
         source = shipped / f"{kind}.docx"
         if exists is not None or not source.exists():
             continue  # a kind without a shipped template cannot be issued until one is published
-        sha256, relative = store.put(source.read_bytes())
+        data = source.read_bytes()
+        sha256, relative = store.put(data)
         session.add(
             TemplateVersion(
-                kind=kind, version=1, sha256=sha256, path=relative, active=True,
+                kind=kind, version=1, sha256=sha256, path=relative, content=data, active=True,
                 published_by="system", note="随系统提供的第1版",
             )
         )  # fmt: skip
@@ -83,9 +107,7 @@ def active_template(session: Session, store: TemplateStore, kind: str) -> Loaded
     ).one_or_none()
     if row is None:
         raise TemplateProblem(f"{kind} 还没有启用的模板版本，请模板维护人员发布一个")
-    return LoadedTemplate(
-        row.id, row.kind, row.version, row.sha256, store.read(row.path, row.sha256)
-    )
+    return LoadedTemplate(row.id, row.kind, row.version, row.sha256, store.read_version(row))
 
 
 class TemplateRefused(ValueError):
@@ -116,8 +138,8 @@ def publish_version(
         select(func.max(TemplateVersion.version)).where(TemplateVersion.kind == kind)
     )
     version = TemplateVersion(
-        kind=kind, version=(latest or 0) + 1, sha256=sha256, path=relative, active=False,
-        published_by=published_by, note=note,
+        kind=kind, version=(latest or 0) + 1, sha256=sha256, path=relative, content=data,
+        active=False, published_by=published_by, note=note,
     )  # fmt: skip
     session.add(version)
     session.flush()
@@ -178,6 +200,4 @@ def template_of(session: Session, store: TemplateStore, template_id: int) -> Loa
     row = session.get(TemplateVersion, template_id)
     if row is None:
         raise TemplateProblem(f"没有编号为 {template_id} 的模板版本")
-    return LoadedTemplate(
-        row.id, row.kind, row.version, row.sha256, store.read(row.path, row.sha256)
-    )
+    return LoadedTemplate(row.id, row.kind, row.version, row.sha256, store.read_version(row))

@@ -231,7 +231,8 @@ def _split(address: str) -> tuple[str, int]:
 class OfficePool:
     """A fixed set of workers; each conversion borrows an idle one."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, name: str = "worker") -> None:
+        """Workers named name-0, name-1, …; each has its own profile folder under the instance."""
         self.settings = settings
         if settings.office_addresses:
             self.workers = [
@@ -240,7 +241,7 @@ class OfficePool:
             ]
         else:
             self.workers = [
-                OfficeWorker(f"worker-{i}", settings) for i in range(settings.office_workers)
+                OfficeWorker(f"{name}-{i}", settings) for i in range(settings.office_workers)
             ]
         self._idle: queue.Queue[OfficeWorker] = queue.Queue()
         self._started = False

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from flask import (
@@ -21,7 +19,7 @@ from flask import (
 from werkzeug.wrappers import Response
 
 from service.accounts import ADMINISTER, ISSUE
-from service.batch.executor import run_job
+from service.batch.dispatch import Dispatcher, submit_or_record
 from service.batch.jobs import UnknownJob, job_items, load_job
 from service.batch.models import DONE, INVALID, BatchJob
 from service.batch.submission import (
@@ -34,16 +32,13 @@ from service.batch.submission import (
     outputs_ready,
     parse_common,
     stage_upload,
-    write_job_outputs,
 )
 from service.facts import describe_fields
 from service.registry import INSTRUMENTS, Instrument
-from service.services import Wenshu
 from service.web import wenshu
 from service.web.auth import current_account, requires
 
 blueprint = Blueprint("batch_web", __name__)
-log = logging.getLogger(__name__)
 STATUS = {"pending": "排队中", "running": "生成中", "failed": "已停止", "done": "已完成"}
 DOWNLOADS = {
     "merged.pdf": "application/pdf",
@@ -52,36 +47,17 @@ DOWNLOADS = {
 }
 
 
-def _executor() -> tuple[ThreadPoolExecutor, dict[int, Future[None]]]:
-    """Return the app's one-worker batch executor and its futures by job, created on first use."""
-    state = current_app.extensions.get("batch_executor")
-    if state is None:
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wenshu-batch-web")
-        state = current_app.extensions.setdefault("batch_executor", (pool, {}))
-    return state
+def _dispatcher() -> Dispatcher:
+    """Return the app's dispatcher: its own thread, or Celery workers when a broker is set."""
+    dispatcher: Dispatcher = current_app.extensions["batch_dispatcher"]
+    return dispatcher
 
 
 def _submit(job_id: int) -> None:
-    """Queue the job on the executor unless it is queued or running already."""
-    pool, futures = _executor()
-    if job_id in futures and not futures[job_id].done():
-        return
-    futures[job_id] = pool.submit(_run, wenshu(), job_id)
-
-
-def _run(services: Wenshu, job_id: int) -> None:
-    """Run a job to the end and write its outputs; errors stay recorded on the job."""
-    try:
-        run_job(services, job_id)
-        write_job_outputs(services, job_id)
-    except Exception:
-        log.exception("batch job %s stopped", job_id)
-
-
-def _active(job_id: int) -> bool:
-    """Return whether this process has the job queued or running."""
-    _pool, futures = _executor()
-    return job_id in futures and not futures[job_id].done()
+    """Hand the job to its runners; if the queue is unreachable, say so (the job can resume)."""
+    problem = submit_or_record(_dispatcher(), wenshu(), job_id)
+    if problem:
+        flash(f"批量任务 #{job_id} 已保存，但未能开始：{problem}。请稍后点“继续”。")
 
 
 def _owned_job(job_id: int) -> BatchJob:
@@ -108,7 +84,7 @@ def _progress(job: BatchJob) -> dict[str, Any]:
         "done": job.done,
         "total": job.total,
         "error": job.error,
-        "active": _active(job.id),
+        "active": _dispatcher().active(job),
         "finished": ready,
     }
 

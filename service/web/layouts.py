@@ -108,7 +108,7 @@ def download(kind: str, number: int) -> Response:
         version = next((v for v in list_versions(session, kind) if v.version == number), None)
         if version is None:
             abort(404)
-        data = wenshu().templates.read(version.path, version.sha256)
+        data = wenshu().templates.read_version(version)
     response = Response(data, mimetype=DOCX)
     filename = f"{instrument.title}-第{number}版.docx"
     response.headers.set("Content-Disposition", "attachment", filename=filename)
@@ -140,7 +140,7 @@ def candidate_page(instrument: Instrument, sha256: str, data: bytes) -> str:
     with wenshu().database.session() as session:
         versions = list_versions(session, instrument.kind)
         active = next((v for v in versions if v.active), None)
-        active_data = wenshu().templates.read(active.path, active.sha256) if active else None
+        active_data = wenshu().templates.read_version(active) if active else None
         same = version_with_sha(session, instrument.kind, sha256)
     sides = []
     if not report.errors:

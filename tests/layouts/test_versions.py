@@ -14,9 +14,12 @@ from service.layouts.lint import read_sample
 from service.layouts.versions import (
     TemplateRefused,
     activate_version,
+    active_template,
     list_versions,
     publish_version,
+    template_of,
 )
+from service.render.docx import TemplateProblem
 from service.rerendering import rerender_document
 from service.services import Wenshu
 from tests import pdfcheck
@@ -80,3 +83,63 @@ def test_new_version_changes_new_documents_not_archived_ones(wenshu: Wenshu) -> 
     third = issue_document(wenshu, "supervision_notice", sample("supervision_notice"), "甲")
     assert third.template_version == 1
     assert MARKER not in pdfcheck.poppler_text(wenshu.archive.absolute(third.pdf_path))
+
+
+def another_machine(wenshu: Wenshu, tmp_path: Path) -> Wenshu:
+    """Return services on the same database with an instance (and template store) of their own."""
+    from dataclasses import replace
+
+    shared = wenshu.settings.resolved_database_url
+    other = replace(wenshu.settings, instance_path=tmp_path / "other", database_url=shared)
+    return Wenshu.open(other, wenshu.converter)
+
+
+def test_a_version_published_here_renders_on_another_machine(
+    wenshu: Wenshu, tmp_path: Path
+) -> None:
+    """This test ensures that a machine with no copy of a template takes it from the database and keeps it."""
+    data = second_version()
+    with wenshu.database.session() as session:
+        version, _report = publish_version(session, wenshu.templates, "supervision_notice", data,
+                                           read_sample("supervision_notice", ROOT / "samples"), "维护员")  # fmt: skip
+        version_id = version.id
+    other = another_machine(wenshu, tmp_path)
+    try:
+        assert not other.templates.root.exists()
+        with other.database.session() as session:
+            loaded = template_of(session, other.templates, version_id)
+            active = active_template(session, other.templates, "supervision_notice")
+        assert loaded.data == data and active.data == data
+        assert (other.templates.root / f"{loaded.sha256}.docx").read_bytes() == data
+    finally:
+        other.database.dispose()
+
+
+def test_a_changed_template_in_the_database_is_refused(wenshu: Wenshu, tmp_path: Path) -> None:
+    """This test ensures that database bytes not matching the recorded SHA-256 are not rendered."""
+    with wenshu.database.session() as session:
+        version = list_versions(session, "supervision_notice")[0]
+        version.content = (version.content or b"") + b"tampered"
+        version_id = version.id
+    other = another_machine(wenshu, tmp_path)
+    try:
+        with (
+            pytest.raises(TemplateProblem, match="SHA-256 不符"),
+            other.database.session() as session,
+        ):
+            template_of(session, other.templates, version_id)
+    finally:
+        other.database.dispose()
+
+
+def test_versions_from_before_the_database_kept_them_are_filled_in(wenshu: Wenshu) -> None:
+    """This test ensures that on start, versions recorded without their bytes get them from the store."""
+    with wenshu.database.session() as session:
+        for version in list_versions(session):
+            version.content = None
+    wenshu.prepare()
+    with wenshu.database.session() as session:
+        versions = list_versions(session)
+        assert versions and all(
+            hashlib.sha256(v.content or b"").hexdigest() == v.sha256 for v in versions
+        )

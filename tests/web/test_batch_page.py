@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import io
 import json
-import time
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import pikepdf
 import pytest
@@ -17,41 +15,8 @@ from playwright.sync_api import Page
 
 from tests.batch.conftest import common_facts, unit_names
 from tests.conftest import signed_in
+from tests.web.batch_client import KIND, csv_bytes, status_and_body, upload, wait_until_finished
 from tests.web.conftest import sign_in
-
-KIND = "safety_circular"
-
-
-def csv_bytes(rows: list[str]) -> bytes:
-    """Return a recipients CSV with the addressee column and these rows."""
-    return ("addressee\n" + "".join(f"{row}\n" for row in rows)).encode("utf-8")
-
-
-def upload(client: FlaskClient, table: bytes, facts: dict[str, Any] | None = None) -> Any:
-    """Post a new batch of safety circulars with the common facts as text."""
-    data = {
-        "kind": KIND,
-        "facts": json.dumps(facts if facts is not None else common_facts(KIND), ensure_ascii=False),
-        "recipients": (io.BytesIO(table), "主送单位.csv"),
-    }
-    return client.post("/batch", data=data, content_type="multipart/form-data")
-
-
-def status_and_body(client: FlaskClient, url: str) -> tuple[int, bytes]:
-    """Return a response's status and body, closing the file a download holds open."""
-    with client.get(url) as response:
-        return response.status_code, response.data
-
-
-def wait_until_finished(client: FlaskClient, job_url: str) -> dict[str, Any]:
-    """Poll the job's progress JSON until its outputs are ready (at most 60 s); return the last."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        progress: dict[str, Any] = client.get(job_url + "/progress.json").get_json()
-        if progress["finished"] or (not progress["active"] and progress["status"] != "done"):
-            return progress
-        time.sleep(0.5)
-    raise AssertionError("批量任务 60 秒内未完成")
 
 
 def test_bad_rows_are_shown_with_row_and_field(client: FlaskClient) -> None:
@@ -149,7 +114,7 @@ def test_an_unfinished_job_can_be_resumed(app: Flask, client: FlaskClient) -> No
     username = client.get("/batch").get_data(as_text=True).split('class="who">')[1].split("（")[0]
     job = create_job(services, instrument, common_facts(KIND), check, username)
     page = client.get(f"/batch/{job.id}").get_data(as_text=True)
-    assert "不会自动继续" in page and "继续</button>" in page
+    assert "当前没有在执行" in page and "继续</button>" in page
     assert client.post(f"/batch/{job.id}/resume").status_code == 302
     progress = wait_until_finished(client, f"/batch/{job.id}")
     assert progress["finished"] and progress["done"] == 2

@@ -1,0 +1,107 @@
+"""`wenshu worker`: a Celery worker with its own LibreOffice pool that runs batch jobs to the end.
+
+Each worker takes one job at a time from the broker and runs it as every executor does
+(service.batch.dispatch.complete_job), keeping all of its own LibreOffice workers busy.
+Jobs left by a worker that died (kill -9, a lost machine) are sent to the queue again
+by whichever worker notices first: when it starts, and once a minute after that.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import socket
+import threading
+from typing import Any
+
+from celery import Celery
+from celery.signals import worker_ready
+
+from service.batch.dispatch import QueueDispatcher, complete_job, resume_orphans
+from service.batch.jobs import JobBusy, UnknownJob
+from service.batch.queue import QUEUE, TASK
+from service.config import Settings
+from service.render.convert import OfficePool
+from service.services import Wenshu
+
+log = logging.getLogger(__name__)
+ORPHAN_CHECK_SECONDS = 60.0
+
+
+def default_name() -> str:
+    """Return the worker's Celery node name on this machine."""
+    return f"wenshu@{socket.gethostname()}"
+
+
+def add_task(app: Celery, wenshu: Wenshu) -> None:
+    """Define the batch task on the app, running jobs with these services."""
+
+    @app.task(name=TASK)
+    def complete(job_id: int) -> str:
+        """Run one job to the end and write its outputs; the outcome is recorded on the job."""
+        try:
+            return complete_job(wenshu, job_id).status
+        except JobBusy as busy:  # a duplicate delivery; the live runner finishes the job
+            log.info("batch job %s: %s", job_id, busy)
+            return "busy"
+        except UnknownJob:
+            log.warning("batch job %s is not in this worker's database", job_id)
+            return "unknown"
+        except Exception:  # recorded on the job; it waits to be resumed, not redelivered
+            log.exception("batch job %s stopped", job_id)
+            return "failed"
+
+
+class OrphanWatch(threading.Thread):
+    """Sends jobs whose runner died back to the queue, now and every interval."""
+
+    def __init__(self, dispatcher: QueueDispatcher, wenshu: Wenshu, interval: float) -> None:
+        super().__init__(name="wenshu-orphan-watch", daemon=True)
+        self.dispatcher = dispatcher
+        self.wenshu = wenshu
+        self.interval = interval
+        self._stopped = threading.Event()
+
+    def run(self) -> None:
+        """Check until stopped; a failed check is logged and tried again next time."""
+        while True:
+            try:
+                resume_orphans(self.dispatcher, self.wenshu)
+            except Exception:
+                log.exception("could not look for batch jobs left by dead workers")
+            if self._stopped.wait(self.interval):
+                return
+
+    def stop(self) -> None:
+        """Stop checking."""
+        self._stopped.set()
+
+
+def run_worker(settings: Settings, name: str, loglevel: str = "INFO") -> None:
+    """Start this machine's LibreOffice pool, then serve batch jobs from the broker until stopped."""
+    logging.basicConfig(level=loglevel, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # The pool's profiles are named after the worker, so that a worker restarted under the
+    # same name kills the LibreOffice its killed predecessor left, and no other's.
+    pool = OfficePool(settings, name=re.sub(r"[^A-Za-z0-9_.-]+", "-", name))
+    wenshu = Wenshu.open(settings, pool)
+    try:
+        wenshu.prepare()
+        pool.wait_ready()
+        dispatcher = QueueDispatcher(wenshu)
+        add_task(dispatcher.celery, wenshu)
+        watch = OrphanWatch(dispatcher, wenshu, ORPHAN_CHECK_SECONDS)
+
+        def start_watch(**_: Any) -> None:
+            watch.start()
+
+        worker_ready.connect(start_watch, weak=False)
+        try:
+            dispatcher.celery.worker_main(
+                ["worker", "--pool=solo", "--concurrency=1", f"--hostname={name}", f"--loglevel={loglevel}",
+                 f"--queues={QUEUE}", "--without-gossip", "--without-mingle"]
+            )  # fmt: skip
+        finally:
+            watch.stop()
+            dispatcher.close()
+    finally:
+        wenshu.close()

@@ -1,0 +1,193 @@
+"""Tests of where jobs run: which jobs count as left behind, and `wenshu serve` taking them up again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from service.archive.models import Document, utcnow
+from service.batch.dispatch import InProcessDispatcher, complete_job, resume_orphans
+from service.batch.jobs import LEASE, orphaned_jobs, release_job
+from service.batch.models import DONE, FAILED, PENDING, RUNNING, BatchJob
+from service.cli import main
+from service.config import Settings
+from service.render.convert import OfficePool
+from service.services import Wenshu
+from tests.batch.conftest import unit_names
+from tests.batch.test_executor import make_job
+
+WENSHU = str(Path(sys.executable).parent / "wenshu")
+
+
+def dead_runner() -> str:
+    """Return the runner name of a process on this machine that has exited."""
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return f"{socket.gethostname()}:{process.pid}:1"
+
+
+def set_state(
+    wenshu: Wenshu, job_id: int, status: str, runner: str = "", heartbeat: dt.datetime | None = None
+) -> None:
+    """Put a job in a state as a runner would have left it."""
+    with wenshu.database.session() as session:
+        job = session.get(BatchJob, job_id)
+        assert job is not None
+        job.status, job.runner, job.heartbeat_at = status, runner, heartbeat
+
+
+def test_which_jobs_count_as_left_behind(wenshu: Wenshu) -> None:
+    """This test ensures that only jobs whose runner is gone (and unstarted ones, if asked) are orphans."""
+    jobs = [make_job(wenshu, [unit]).id for unit in unit_names(6)]
+    now = utcnow()
+    set_state(wenshu, jobs[0], RUNNING, dead_runner(), now)  # killed here: its process is gone
+    me = f"{socket.gethostname()}:{os.getpid()}:{Path(f'/proc/{os.getpid()}/stat').read_text().rpartition(')')[2].split()[19]}"
+    set_state(wenshu, jobs[1], RUNNING, me, now)  # alive here
+    set_state(wenshu, jobs[2], RUNNING, "elsewhere:42:7", now)  # another machine, fresh heartbeat
+    set_state(wenshu, jobs[3], RUNNING, "elsewhere:43:7", now - LEASE - dt.timedelta(seconds=1))
+    set_state(wenshu, jobs[4], FAILED, "")  # stopped on purpose, or by an error
+    # jobs[5] stays pending: never started
+
+    assert orphaned_jobs(wenshu, pending_too=False) == [jobs[0], jobs[3]]
+    assert orphaned_jobs(wenshu, pending_too=True) == [jobs[0], jobs[3], jobs[5]]
+
+
+@pytest.mark.office
+def test_the_in_process_dispatcher_finishes_a_job_and_writes_its_outputs(wenshu: Wenshu) -> None:
+    """This test ensures that a job submitted in the web process ends done, with its outputs, once."""
+    job = make_job(wenshu, unit_names(3))
+    dispatcher = InProcessDispatcher(wenshu)
+    try:
+        dispatcher.submit(job.id)
+        dispatcher.submit(job.id)  # a second click while it runs changes nothing
+        deadline = time.monotonic() + 120
+        while dispatcher.active(job) and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        dispatcher.close()
+    assert complete_job(wenshu, job.id).status == DONE  # done already: nothing issued again
+    with wenshu.database.session() as session:
+        assert len(session.scalars(select(Document)).all()) == 3
+    assert (wenshu.settings.batch_path / str(job.id) / "merged.pdf").is_file()
+
+
+def test_a_failed_dispatch_is_recorded_on_the_job(wenshu: Wenshu) -> None:
+    """This test ensures that resume_orphans marks a job it could not hand over as failed, with why."""
+
+    class Unreachable:
+        durable = True
+
+        def submit(self, job_id: int) -> None:
+            from service.batch.dispatch import DispatchFailed
+
+            raise DispatchFailed("无法连接任务队列（redis://broker:6379/0）：Connection refused")
+
+        def active(self, job: BatchJob) -> bool:
+            return False
+
+        def close(self) -> None:
+            pass
+
+    job = make_job(wenshu, unit_names(1))
+    set_state(wenshu, job.id, RUNNING, dead_runner(), utcnow())
+    assert resume_orphans(Unreachable(), wenshu) == []
+    with wenshu.database.session() as session:
+        stopped = session.get(BatchJob, job.id)
+        assert stopped is not None and stopped.status == FAILED
+        assert "无法连接任务队列" in stopped.error and not stopped.runner
+
+
+@pytest.mark.office
+def test_serve_takes_up_jobs_a_killed_service_left(
+    settings: Settings, office_pool: OfficePool, tmp_path: Path
+) -> None:
+    """This test ensures that `wenshu serve` resumes a job whose runner died and one never started."""
+    wenshu = Wenshu.open(settings, office_pool)
+    wenshu.prepare()
+    try:
+        left = make_job(wenshu, unit_names(4))
+        never_started = make_job(wenshu, unit_names(6)[4:])
+        stopped = make_job(wenshu, unit_names(7)[6:])
+        set_state(wenshu, left.id, RUNNING, dead_runner(), utcnow())
+        release_job(wenshu, stopped.id, "已中断")
+        office_pool.wait_ready()
+        environment = {
+            **os.environ,
+            "WENSHU_INSTANCE": str(settings.instance_path),
+            "WENSHU_OFFICE_ADDRESSES": ",".join(f"{w.host}:{w.port}" for w in office_pool.workers),
+            "WENSHU_VERIFY_INTERVAL_HOURS": "0",
+        }
+        environment.pop("WENSHU_DATABASE_URL", None)
+        if settings.database_url:
+            environment["WENSHU_DATABASE_URL"] = settings.database_url
+        log = tmp_path / "serve.log"
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                [WENSHU, "serve", "--port", "0"],
+                env=environment, stdout=output, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                with wenshu.database.session() as session:
+                    states = {job.id: job.status for job in session.scalars(select(BatchJob)).all()}
+                if states[left.id] == DONE and states[never_started.id] == DONE:
+                    break
+                assert process.poll() is None, log.read_text()
+                time.sleep(0.2)
+        finally:
+            process.terminate()
+            process.wait(timeout=60)
+        text = log.read_text()
+        assert states == {left.id: DONE, never_started.id: DONE, stopped.id: FAILED}, text
+        assert f"resuming batch job #{left.id}" in text
+        assert f"resuming batch job #{never_started.id}" in text
+        with wenshu.database.session() as session:
+            sequences = list(session.scalars(select(Document.sequence).order_by(Document.sequence)))
+        assert sequences == list(range(1, 7))
+        assert (settings.batch_path / str(left.id) / "manifest.csv").is_file()
+    finally:
+        wenshu.database.dispose()  # the LibreOffice workers are the session's
+
+
+def test_worker_needs_a_broker(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    """This test ensures that `wenshu worker` without a broker exits 2 and says what to set."""
+    monkeypatch.delenv("WENSHU_BROKER_URL", raising=False)
+    result = runner.invoke(main, ["worker"])
+    assert result.exit_code == 2
+    assert "WENSHU_BROKER_URL" in result.output
+
+
+def test_queue_states_are_pending_until_a_worker_holds_the_job(wenshu: Wenshu) -> None:
+    """This test ensures that with a broker a job shows as active while queued or held by a live worker."""
+    from dataclasses import replace
+
+    from service.batch.dispatch import QueueDispatcher
+
+    queued = Wenshu(
+        replace(wenshu.settings, broker_url="redis://127.0.0.1:1/0"), wenshu.database,
+        wenshu.archive, wenshu.templates, wenshu.converter,
+    )  # fmt: skip
+    dispatcher = QueueDispatcher(queued)
+    try:
+        job = make_job(wenshu, unit_names(1))
+        assert job.status == PENDING and dispatcher.active(job)
+        set_state(wenshu, job.id, RUNNING, dead_runner(), utcnow())
+        with wenshu.database.session() as session:
+            running = session.get(BatchJob, job.id)
+        assert running is not None and not dispatcher.active(running)
+        set_state(wenshu, job.id, RUNNING, "elsewhere:1:1", utcnow())
+        with wenshu.database.session() as session:
+            running = session.get(BatchJob, job.id)
+        assert running is not None and dispatcher.active(running)
+    finally:
+        dispatcher.close()

@@ -1,0 +1,315 @@
+"""Tests of batch jobs on Celery workers: a real Redis, real `wenshu worker` processes, PostgreSQL.
+
+Each worker stands for a machine of its own: its own instance folder and LibreOffice
+pool, sharing only what a scaled-out service shares (the database, the archive and
+batch folders, the broker).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pikepdf
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from service import create_app
+from service.archive.fixity import verify_archive
+from service.archive.models import Document
+from service.batch.dispatch import QueueDispatcher
+from service.batch.jobs import create_job, job_items, load_job
+from service.batch.models import DONE, FAILED, RUNNING, BatchJob
+from service.batch.validation import SnapshotArchive, check_rows
+from service.config import load_settings
+from service.registry import get_instrument
+from service.render.convert import OfficePool
+from service.services import Wenshu
+from tests.batch.conftest import TOWNS, common_facts
+from tests.conftest import signed_in
+from tests.postgres import fresh_database
+from tests.redis_server import redis_server
+from tests.web.batch_client import KIND, csv_bytes, status_and_body, upload, wait_until_finished
+
+pytestmark = pytest.mark.office
+WENSHU = str(Path(sys.executable).parent / "wenshu")
+START_TIMEOUT = 120.0  # seconds for a worker and its LibreOffice to be ready
+JOB_TIMEOUT = 300.0
+
+
+def villages(count: int) -> list[str]:
+    """Return count distinct units: the villages' committees of 君山区's towns."""
+    return [f"岳阳市君山区{TOWNS[n % len(TOWNS)]}第{n + 1}村民委员会" for n in range(count)]
+
+
+@dataclass
+class Shared:
+    """What every machine of a scaled-out service shares: database, folders, broker."""
+
+    database_url: str
+    folder: Path
+    broker_url: str
+
+    @property
+    def environment(self) -> dict[str, str]:
+        """Return the WENSHU_* variables naming the shared parts."""
+        return {
+            "WENSHU_DATABASE_URL": self.database_url,
+            "WENSHU_ARCHIVE": str(self.folder / "archive"),
+            "WENSHU_BATCHES": str(self.folder / "batches"),
+            "WENSHU_BROKER_URL": self.broker_url,
+        }
+
+    def services(self, instance: Path) -> Wenshu:
+        """Return services of one machine (no LibreOffice) on the shared parts."""
+        overrides = {
+            "instance_path": instance,
+            "database_url": self.database_url,
+            "archive_folder": str(self.folder / "archive"),
+            "batch_folder": str(self.folder / "batches"),
+            "broker_url": self.broker_url,
+        }
+        wenshu = Wenshu.open(load_settings(overrides))
+        wenshu.prepare()
+        return wenshu
+
+
+@dataclass
+class Worker:
+    """A `wenshu worker` process standing for one machine."""
+
+    name: str
+    instance: Path
+    shared: Shared
+    process: subprocess.Popen[bytes] | None = None
+    logs: list[Path] = field(default_factory=list)
+
+    def start(self) -> None:
+        """Start the worker and wait until Celery says it is ready (LibreOffice is up by then)."""
+        environment = {**os.environ, **self.shared.environment}
+        environment.update(WENSHU_INSTANCE=str(self.instance), WENSHU_OFFICE_WORKERS="1")
+        environment["WENSHU_VERIFY_INTERVAL_HOURS"] = "0"
+        log = self.instance.parent / f"{self.name.split('@')[0]}-{len(self.logs)}.log"
+        self.logs.append(log)
+        with log.open("wb") as output:
+            self.process = subprocess.Popen(
+                [WENSHU, "worker", "--name", self.name],
+                env=environment, stdout=output, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        deadline = time.monotonic() + START_TIMEOUT
+        while f"{self.name} ready." not in log.read_text(errors="replace"):
+            assert self.process.poll() is None, log.read_text(errors="replace")
+            assert time.monotonic() < deadline, log.read_text(errors="replace")
+            time.sleep(0.2)
+
+    def kill(self) -> None:
+        """Kill the worker at once (kill -9); its LibreOffice is left running, as after a crash."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        """Stop the worker as an operator would (SIGTERM: finish the job at hand, then leave)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def office_pids(self) -> list[int]:
+        """Return the process ids of the worker's LibreOffice, from its pid files."""
+        return [int(path.read_text()) for path in (self.instance / "office").glob("*.pid")]
+
+    def text(self) -> str:
+        """Return everything the worker printed, over all its starts."""
+        return "".join(log.read_text(errors="replace") for log in self.logs)
+
+
+@pytest.fixture
+def shared(tmp_path: Path, postgres_url: str) -> Iterator[Shared]:
+    """A fresh PostgreSQL database, shared folders and a Redis of its own, for one test."""
+    with fresh_database(postgres_url) as database_url, redis_server() as broker_url:
+        yield Shared(database_url, tmp_path / "shared", broker_url)
+
+
+@pytest.fixture
+def workers(tmp_path: Path, shared: Shared) -> Iterator[list[Worker]]:
+    """Two workers, not started; each stopped at the end of the test."""
+    started = [Worker(f"w{n}@machine{n}", tmp_path / f"machine{n}", shared) for n in (1, 2)]
+    yield started
+    for worker in started:
+        worker.stop()
+
+
+@pytest.fixture
+def web(tmp_path: Path, shared: Shared, office_pool: OfficePool) -> Iterator[Flask]:
+    """The web service on its own machine, sending batch jobs to the broker."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "instance_path": tmp_path / "web",
+            "database_url": shared.database_url,
+            "archive_folder": str(shared.folder / "archive"),
+            "batch_folder": str(shared.folder / "batches"),
+            "broker_url": shared.broker_url,
+            "converter": office_pool,
+        }
+    )
+    yield app
+    app.extensions["batch_dispatcher"].close()
+    app.extensions["wenshu"].database.dispose()
+
+
+def new_job(wenshu: Wenshu, units: list[str]) -> BatchJob:
+    """Record a job of safety circulars to these units, as the web page does after checking."""
+    instrument = get_instrument(KIND)
+    rows = [(n + 2, {"addressee": unit}) for n, unit in enumerate(units)]
+    common = common_facts(KIND)
+    check = check_rows(instrument, common, rows, SnapshotArchive(wenshu.database), {})
+    return create_job(wenshu, instrument, common, check, "clerk1")
+
+
+def wait_for(wenshu: Wenshu, job_id: int, done: bool = True, at_least: int = 0) -> BatchJob:
+    """Poll the job until it is done (or has at least so many copies done); return it."""
+    deadline = time.monotonic() + JOB_TIMEOUT
+    while time.monotonic() < deadline:
+        job = load_job(wenshu, job_id)
+        if (done and job.status in {DONE, FAILED}) or (not done and job.done >= at_least):
+            return job
+        time.sleep(0.05)
+    raise AssertionError(f"batch job {job_id} did not get there within {JOB_TIMEOUT} s")
+
+
+def sequences(wenshu: Wenshu) -> list[int]:
+    """Return the sequence numbers recorded, in order."""
+    with wenshu.database.session() as session:
+        return list(session.scalars(select(Document.sequence).order_by(Document.sequence)))
+
+
+def test_a_batch_from_the_web_page_runs_on_a_celery_worker(
+    web: Flask, workers: list[Worker], shared: Shared
+) -> None:
+    """This test ensures that a batch uploaded on the web page runs on a worker and its outputs download."""
+    worker = workers[0]
+    worker.start()
+    client = signed_in(web, "clerk")
+    units = villages(30)
+    response = upload(client, csv_bytes(units))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    job_url = response.headers["Location"]
+    progress = wait_until_finished(client, job_url, timeout=JOB_TIMEOUT)
+    assert progress["finished"] and (progress["done"], progress["total"]) == (30, 30), progress
+    assert "Task wenshu.batch.complete" in worker.text() and "succeeded" in worker.text()
+
+    with client.get(job_url + "/merged.pdf") as merged:
+        assert merged.status_code == 200
+        data = merged.data
+    with pikepdf.open(io.BytesIO(data)) as pdf, pdf.open_outline() as outline:
+        assert [item.title.split()[0] for item in outline.root] == units
+    manifest = status_and_body(client, job_url + "/manifest.csv")[1].decode("utf-8-sig")
+    assert len(manifest.splitlines()) == 31
+    services = web.extensions["wenshu"]
+    assert sequences(services) == list(range(1, 31))
+    assert verify_archive(services).ok
+
+
+def test_a_killed_worker_is_replaced_and_its_job_finishes_exactly_once(
+    tmp_path: Path, workers: list[Worker], shared: Shared
+) -> None:
+    """This test ensures that after kill -9 of a worker mid-job its restart resumes: each copy once, no stray file."""
+    worker = workers[0]
+    worker.start()
+    wenshu = shared.services(tmp_path / "office-clerk")
+    try:
+        units = villages(300)
+        job = new_job(wenshu, units)
+        QueueDispatcher(wenshu).submit(job.id)
+        wait_for(wenshu, job.id, done=False, at_least=50)
+        left_running = worker.office_pids()
+        worker.kill()
+        stopped = load_job(wenshu, job.id)
+        assert stopped.status == RUNNING and stopped.runner and 50 <= stopped.done < 300
+        assert all(Path(f"/proc/{pid}").exists() for pid in left_running)
+
+        worker.start()  # the same machine's worker again: it finds the job and goes on
+        finished = wait_for(wenshu, job.id)
+        assert (finished.status, finished.done, finished.error) == (DONE, 300, "")
+        assert not any(Path(f"/proc/{pid}").exists() for pid in left_running)
+        assert f"resuming batch job {job.id}" in worker.logs[-1].read_text()
+
+        with wenshu.database.session() as session:
+            recorded = list(session.scalars(select(Document).order_by(Document.sequence)))
+        assert [d.sequence for d in recorded] == list(range(1, 301))
+        assert sorted(d.recipient for d in recorded) == sorted(units)
+        items = job_items(wenshu, job.id)
+        assert sorted(item.document_id for item in items) == [d.id for d in recorded]
+        report = verify_archive(wenshu)
+        assert report.ok and report.files == 300 and not report.leftovers
+        outputs = shared.folder / "batches" / str(job.id)
+        assert (outputs / "merged.pdf").is_file() and (outputs / "manifest.csv").is_file()
+    finally:
+        wenshu.close()
+
+
+def test_two_workers_share_the_queue_and_one_number_series(
+    tmp_path: Path, workers: list[Worker], shared: Shared
+) -> None:
+    """This test ensures that two workers each take a job and the 文号 of both stay gapless and unique."""
+    for worker in workers:
+        worker.start()
+    wenshu = shared.services(tmp_path / "office-clerk")
+    try:
+        units = villages(160)
+        jobs = [new_job(wenshu, units[:80]), new_job(wenshu, units[80:])]
+        dispatcher = QueueDispatcher(wenshu)
+        for job in jobs:
+            dispatcher.submit(job.id)
+        finished = [wait_for(wenshu, job.id) for job in jobs]
+        assert [(job.status, job.done) for job in finished] == [(DONE, 80), (DONE, 80)]
+        assert all("Task wenshu.batch.complete" in worker.text() for worker in workers)
+        assert sequences(wenshu) == list(range(1, 161))
+        with wenshu.database.session() as session:
+            recipients = list(session.scalars(select(Document.recipient)))
+        assert sorted(recipients) == sorted(units)
+        assert verify_archive(wenshu).ok
+    finally:
+        wenshu.close()
+
+
+def test_an_unreachable_broker_is_said_and_the_job_waits_to_be_resumed(
+    tmp_path: Path, postgres_url: str, office_pool: OfficePool
+) -> None:
+    """This test ensures that with the broker down the page says so and the job shows 继续, with no copy issued."""
+    with fresh_database(postgres_url) as database_url, redis_server() as url:
+        pass  # the server is gone now: its port is closed
+    with fresh_database(postgres_url) as database_url:
+        app = create_app(
+            {"TESTING": True, "WTF_CSRF_ENABLED": False, "instance_path": tmp_path / "web",
+             "database_url": database_url, "broker_url": url, "converter": office_pool}
+        )  # fmt: skip
+        try:
+            client = signed_in(app, "clerk")
+            started = time.monotonic()
+            response = upload(client, csv_bytes(villages(3)))
+            assert time.monotonic() - started < 30
+            assert response.status_code == 302
+            page = client.get(response.headers["Location"]).get_data(as_text=True)
+            assert "未能开始" in page and "无法连接任务队列" in page
+            progress = client.get(response.headers["Location"] + "/progress.json").get_json()
+            assert (progress["status"], progress["active"], progress["done"]) == (FAILED, False, 0)
+            assert "当前没有在执行" in page and "继续</button>" in page
+            assert sequences(app.extensions["wenshu"]) == []
+        finally:
+            app.extensions["batch_dispatcher"].close()
+            app.extensions["wenshu"].database.dispose()
