@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
@@ -19,12 +20,13 @@ from service.batch.jobs import (
     JobBusy,
     UnknownJob,
     create_job,
+    held_by_live_runner,
     input_fingerprint,
     job_items,
     load_job,
     same_input_job,
 )
-from service.batch.models import DONE, INVALID, PENDING, BatchJob
+from service.batch.models import DONE, FAILED, INVALID, PENDING, BatchJob
 from service.batch.outputs import issued_copies, write_outputs
 from service.batch.planning import RowsInvalid
 from service.batch.recipients import TableUnreadable, read_recipients
@@ -37,6 +39,7 @@ from service.services import Wenshu
 
 EXIT_INVALID = 2
 SMALL_BATCH = 8  # up to this many copies, one cold soffice beats starting workers (~6 s)
+QUEUE_HINT_SECONDS = 30.0  # a queued job not taken by then may have no worker to go to
 
 
 def _fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
@@ -149,6 +152,10 @@ class _ProgressDisplay:
     "--workers", type=click.IntRange(1, 8), default=2, show_default=True,
     help="本命令启动的 LibreOffice 进程数（设置了 WENSHU_OFFICE_ADDRESSES 时不启动）",
 )  # fmt: skip
+@click.option(
+    "--queue", "queued", is_flag=True,
+    help="交给任务队列（WENSHU_BROKER_URL）上的 wenshu worker 执行，本命令只跟踪进度并写出输出",
+)  # fmt: skip
 def batch(
     kind: str | None,
     recipients: Path | None,
@@ -160,6 +167,7 @@ def batch(
     fresh: bool,
     chunk_size: int,
     workers: int,
+    queued: bool,
 ) -> None:
     """Issue one instrument for every row of a recipients table (.csv/.xlsx): numbered, archived.
 
@@ -167,6 +175,10 @@ def batch(
     with wenshu batch --resume JOB_ID --out DIR, or by running the same command again.
     """
     settings = load_settings()
+    if queued and not settings.broker_url:
+        _fail(
+            "batch: --queue 需要任务队列；请设置 WENSHU_BROKER_URL（如 redis://127.0.0.1:6379/0）"
+        )
     wenshu = Wenshu.open(settings)
     try:
         wenshu.prepare()
@@ -175,17 +187,10 @@ def batch(
             if resume_id is not None
             else _prepared(wenshu, kind, recipients, facts_file, skip_invalid, issued_by, fresh)
         )
-        pending = len(job_items(wenshu, job.id, PENDING))
-        own = pending > SMALL_BATCH and not settings.office_addresses
-        try:
-            with _own_workers(settings, workers) if own else contextlib.nullcontext() as pool:
-                if pool is not None:
-                    click.echo(f"启动 {workers} 个 LibreOffice 进程（约需 6 秒）", err=True)
-                    wenshu.converter = pool
-                    pool.wait_ready(1)
-                job = _run(wenshu, job, chunk_size)
-        except OfficeError as error:
-            _fail(f"batch: {error}\n继续：wenshu batch --resume {job.id} --out DIR", 1)
+        run = (
+            follow_queued if queued else partial(_run_here, chunk_size=chunk_size, workers=workers)
+        )
+        job = run(wenshu, job)
         copies = issued_copies(wenshu, job.id)
         try:
             write_outputs(wenshu, copies, out_dir)
@@ -197,6 +202,56 @@ def batch(
     finally:
         wenshu.close()
     click.echo(f"批量任务 #{job.id} 完成：{len(copies)} 份，输出在 {out_dir}")
+
+
+def _run_here(wenshu: Wenshu, job: BatchJob, chunk_size: int, workers: int) -> BatchJob:
+    """Run the job in this process, starting LibreOffice workers for more than a few copies."""
+    settings = wenshu.settings
+    pending = len(job_items(wenshu, job.id, PENDING))
+    own = pending > SMALL_BATCH and not settings.office_addresses
+    try:
+        with _own_workers(settings, workers) if own else contextlib.nullcontext() as pool:
+            if pool is not None:
+                click.echo(f"启动 {workers} 个 LibreOffice 进程（约需 6 秒）", err=True)
+                wenshu.converter = pool
+                pool.wait_ready(1)
+            return _run(wenshu, job, chunk_size)
+    except OfficeError as error:
+        _fail(f"batch: {error}\n继续：wenshu batch --resume {job.id} --out DIR", 1)
+
+
+def follow_queued(wenshu: Wenshu, job: BatchJob, poll: float = 0.5) -> BatchJob:
+    """Hand the job to the workers unless one holds it, and show its progress until it ends."""
+    from service.batch.dispatch import DispatchFailed, QueueDispatcher
+
+    dispatcher = QueueDispatcher(wenshu)
+    display = _ProgressDisplay(sys.stderr)
+    resume = f"wenshu batch --resume {job.id} --queue --out DIR"
+    try:
+        if job.status != DONE and not held_by_live_runner(job):  # a duplicate would do no harm
+            dispatcher.submit(job.id)
+            click.echo(f"批量任务 #{job.id} 已交给任务队列，等待 wenshu worker 执行", err=True)
+        waiting_since = time.monotonic()
+        while job.status not in {DONE, FAILED}:
+            display(job.done, job.total)
+            time.sleep(poll)
+            job = load_job(wenshu, job.id)
+            if job.status == PENDING and time.monotonic() - waiting_since > QUEUE_HINT_SECONDS:
+                click.echo("仍在排队：请确认有 wenshu worker 连着同一个任务队列在运行", err=True)
+                waiting_since = float("inf")
+    except DispatchFailed as error:
+        _fail(f"batch: {error}\n批量任务 #{job.id} 已保存；继续：{resume}", 1)
+    except KeyboardInterrupt:
+        _fail(f"\n批量任务 #{job.id} 仍在 worker 上执行；再次跟踪并写出输出：{resume}", 1)
+    finally:
+        display.close()
+        dispatcher.close()
+    if job.status == FAILED:
+        _fail(
+            f"batch: {job.error}\n批量任务 #{job.id} 已停止，已生成的文书都已归档；继续：{resume}",
+            1,
+        )
+    return job
 
 
 def _resumed(wenshu: Wenshu, job_id: int) -> BatchJob:

@@ -191,3 +191,12 @@ def test_queue_states_are_pending_until_a_worker_holds_the_job(wenshu: Wenshu) -
         assert running is not None and dispatcher.active(running)
     finally:
         dispatcher.close()
+
+
+def test_batch_on_the_queue_needs_a_broker(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """This test ensures that `wenshu batch --queue` without a broker exits 2 before doing anything."""
+    monkeypatch.delenv("WENSHU_BROKER_URL", raising=False)
+    result = runner.invoke(main, ["batch", "--resume", "1", "--queue", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "WENSHU_BROKER_URL" in result.output

@@ -7,7 +7,9 @@ batch folders, the broker).
 
 from __future__ import annotations
 
+import csv
 import io
+import json
 import os
 import signal
 import subprocess
@@ -313,3 +315,28 @@ def test_an_unreachable_broker_is_said_and_the_job_waits_to_be_resumed(
         finally:
             app.extensions["batch_dispatcher"].close()
             app.extensions["wenshu"].database.dispose()
+
+
+def test_the_command_line_hands_a_batch_to_the_workers_and_writes_the_outputs(
+    tmp_path: Path, workers: list[Worker], shared: Shared
+) -> None:
+    """This test ensures that `wenshu batch --queue` lets a worker issue the copies and writes them to --out."""
+    workers[0].start()
+    units = villages(12)
+    table = tmp_path / "主送单位.csv"
+    table.write_bytes(csv_bytes(units))
+    facts = tmp_path / "common.json"
+    facts.write_text(json.dumps(common_facts(KIND), ensure_ascii=False), encoding="utf-8")
+    environment = {**os.environ, **shared.environment, "WENSHU_INSTANCE": str(tmp_path / "desk")}
+    command = [WENSHU, "batch", KIND, str(table), "--facts", str(facts), "--out",
+               str(tmp_path / "out"), "--queue"]  # fmt: skip
+    done = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "已交给任务队列" in done.stderr and "完成：12 份" in done.stdout
+    assert "Task wenshu.batch.complete" in workers[0].text()
+    assert len(list((tmp_path / "out").glob("君档通报*.pdf"))) == 12
+    with (tmp_path / "out" / "manifest.csv").open(encoding="utf-8-sig") as manifest:
+        assert sorted(row["recipient"] for row in csv.DictReader(manifest)) == sorted(units)
+
+    again = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0 and "不再重复发文" in again.stdout  # nothing issued twice
