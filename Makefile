@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: setup system run test lint bench clean
+.PHONY: setup system run worker test lint bench clean
 
 setup: system $(STAMP)
 
@@ -26,6 +26,12 @@ run: setup
 	$(VENV)/bin/wenshu users ensure-admin
 	$(VENV)/bin/wenshu serve --host $(HOST) --port $(PORT)
 
+# A batch worker for a scaled-out service: WENSHU_BROKER_URL, WENSHU_DATABASE_URL and the shared
+# WENSHU_ARCHIVE / WENSHU_BATCHES folders set as on the web service's machine.
+worker: setup
+	$(VENV)/bin/wenshu init-db
+	$(VENV)/bin/wenshu worker
+
 test: setup
 	$(VENV)/bin/pytest
 
@@ -35,6 +41,7 @@ lint: setup
 bench: setup
 	$(PY) bench/single.py
 	$(PY) bench/batch.py
+	$(PY) bench/scaleout.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python bench/batch.py [--copies 500] [--naive-copies 10] [--one-by-one-copies 100]
 The naive way is docxtpl and a cold `soffice --convert-to pdf` per copy, one after the
-other, as bench/single.py runs it; both ways run in this one process on the same
+other (bench/naive.py); both ways run in this one process on the same
 machine, so compare the ratio. Peak RSS of the soffice processes is sampled throughout.
 """
 
@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import json
-import subprocess
 import sys
 import tempfile
 import threading
@@ -25,18 +23,16 @@ sys.path.insert(0, str(ROOT))
 import service.batch.planning  # noqa: E402
 import service.batch.recording  # noqa: E402
 import service.batch.rendering  # noqa: E402
+from bench.naive import naive_rate, sample  # noqa: E402
 from service.archive.store import ArchiveStore  # noqa: E402
 from service.batch.compose import CompiledTemplate  # noqa: E402
 from service.batch.executor import run_job  # noqa: E402
 from service.batch.jobs import create_job  # noqa: E402
 from service.batch.outputs import issued_copies, write_outputs  # noqa: E402
 from service.batch.validation import SnapshotArchive, check_rows  # noqa: E402
-from service.config import Bureau, load_settings  # noqa: E402
-from service.facts import validate_facts  # noqa: E402
+from service.config import load_settings  # noqa: E402
 from service.registry import get_instrument  # noqa: E402
-from service.render.context import build_context  # noqa: E402
-from service.render.convert import PDFA_CONVERT_TO, OfficePool, office_environment  # noqa: E402
-from service.render.docx import render_docx  # noqa: E402
+from service.render.convert import OfficePool  # noqa: E402
 from service.services import Wenshu  # noqa: E402
 
 KINDS = ("safety_circular", "correction_order")
@@ -78,12 +74,6 @@ def unit_names(count: int) -> list[str]:
     if count > len(names):
         raise ValueError(f"at most {len(names)} distinct units")
     return names[:count]
-
-
-def sample(kind: str) -> dict[str, Any]:
-    """Return the shipped sample facts of a kind."""
-    facts: dict[str, Any] = json.loads((ROOT / "samples" / f"{kind}.json").read_text("utf-8"))
-    return facts
 
 
 def soffice_rss(pool: OfficePool) -> dict[int, int]:
@@ -205,43 +195,11 @@ def one_by_one_rate(wenshu: Wenshu, kind: str, copies: int, out: Path) -> float:
     if not copies:
         return 0.0
     merge_obstacle = service.batch.rendering.merge_obstacle
-    service.batch.rendering.merge_obstacle = lambda _template: "bench: one by one"
+    service.batch.rendering.merge_obstacle = lambda template: "bench: one by one"
     try:
         return batch_rate(wenshu, kind, copies, 50, out)["rate"]
     finally:
         service.batch.rendering.merge_obstacle = merge_obstacle
-
-
-def naive_rate(instance: Path, kind: str, copies: int) -> float:
-    """Return copies per second the naive way: docxtpl, then a cold soffice, one copy at a time."""
-    settings = load_settings({"instance_path": instance})
-    instrument = get_instrument(kind)
-    template = ROOT / "templates_docx" / f"{kind}.docx"
-    profile = (instance / "naive-profile").as_uri()
-    env = office_environment(settings)
-    facts = sample(kind)
-
-    def once(out: Path, unit: str, sequence: int) -> None:
-        checked = validate_facts(instrument, facts | {instrument.recipient_field: unit})
-        context = build_context(instrument, checked, f"君档〔2026〕{sequence}号", Bureau())
-        docx = out / "copy.docx"
-        docx.write_bytes(render_docx(template, context))
-        subprocess.run(
-            [settings.soffice_path, "--headless", f"-env:UserInstallation={profile}",
-             "--convert-to", PDFA_CONVERT_TO, "--outdir", str(out), str(docx)],
-            env=env, check=True, capture_output=True,
-        )  # fmt: skip
-        if not (out / "copy.pdf").exists():
-            raise RuntimeError("soffice wrote no PDF")
-
-    with tempfile.TemporaryDirectory() as work:
-        once(Path(work), "预热单位", 0)  # the first run creates the profile; not counted
-        started = time.perf_counter()
-        for index, unit in enumerate(unit_names(copies)):
-            out = Path(work) / str(index)
-            out.mkdir()
-            once(out, unit, index + 1)
-        return copies / (time.perf_counter() - started)
 
 
 def main() -> None:
@@ -274,7 +232,7 @@ def main() -> None:
                     timing = batch_rate(
                         wenshu, kind, args.copies, args.chunk_size, instance / "out" / kind
                     )
-                naive = naive_rate(instance / "naive", kind, args.naive_copies)
+                naive = naive_rate(instance / "naive", kind, unit_names(args.naive_copies))
                 single = one_by_one_rate(wenshu, kind, args.one_by_one_copies, instance / "single")
                 print(
                     f"{kind}: {args.copies} copies in "

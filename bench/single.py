@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -18,13 +17,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from service.config import Bureau, load_settings  # noqa: E402
-from service.facts import validate_facts  # noqa: E402
+from bench.naive import NaiveWay  # noqa: E402
+from service.config import load_settings  # noqa: E402
 from service.issuing import issue_document  # noqa: E402
-from service.registry import get_instrument  # noqa: E402
-from service.render.context import build_context  # noqa: E402
-from service.render.convert import PDFA_CONVERT_TO, OfficePool, office_environment  # noqa: E402
-from service.render.docx import render_docx  # noqa: E402
+from service.render.convert import OfficePool  # noqa: E402
 from service.services import Wenshu  # noqa: E402
 
 KIND = "supervision_notice"
@@ -53,37 +49,8 @@ def warm_latencies(instance: Path, runs: int) -> list[float]:
 
 def naive_latencies(instance: Path, runs: int) -> list[float]:
     """Return seconds per document the naive way: docxtpl, then a cold soffice --convert-to."""
-    settings = load_settings({"instance_path": instance})
-    instrument = get_instrument(KIND)
-    facts = validate_facts(
-        instrument, json.loads((ROOT / "samples" / f"{KIND}.json").read_text(encoding="utf-8"))
-    )
-    template = ROOT / "templates_docx" / f"{KIND}.docx"
-    profile = (instance / "naive-profile").as_uri()
-    env = office_environment(settings)
-
-    def once(out: Path) -> None:
-        context = build_context(instrument, facts, "君档监通〔2026〕1号", Bureau())
-        docx = out / "notice.docx"
-        docx.write_bytes(render_docx(template, context))
-        subprocess.run(
-            [settings.soffice_path, "--headless", f"-env:UserInstallation={profile}",
-             "--convert-to", PDFA_CONVERT_TO, "--outdir", str(out), str(docx)],
-            env=env, check=True, capture_output=True,
-        )  # fmt: skip
-        if not (out / "notice.pdf").exists():
-            raise RuntimeError("soffice wrote no PDF")
-
-    timings = []
-    with tempfile.TemporaryDirectory() as work:
-        once(Path(work))  # the first run creates the profile; not counted
-        for index in range(runs):
-            out = Path(work) / str(index)
-            out.mkdir()
-            started = time.perf_counter()
-            once(out)
-            timings.append(time.perf_counter() - started)
-    return timings
+    facts = json.loads((ROOT / "samples" / f"{KIND}.json").read_text(encoding="utf-8"))
+    return NaiveWay(instance, KIND).latencies([facts] * runs)
 
 
 def main() -> None:

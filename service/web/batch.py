@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response
 from service.accounts import ADMINISTER, ISSUE
 from service.batch.dispatch import Dispatcher, submit_or_record
 from service.batch.jobs import UnknownJob, job_items, load_job
-from service.batch.models import DONE, INVALID, BatchJob
+from service.batch.models import DONE, INVALID, RUNNING, BatchJob
 from service.batch.submission import (
     OUTPUTS,
     SubmissionError,
@@ -75,18 +75,26 @@ def _owned_job(job_id: int) -> BatchJob:
 def _progress(job: BatchJob) -> dict[str, Any]:
     """Return the job's state as the progress page polls it."""
     ready = outputs_ready(wenshu(), job)
+    active = _dispatcher().active(job)
     return {
         "id": job.id,
         "status": job.status,
-        "status_text": STATUS.get(job.status, job.status)
-        if job.status != DONE or ready
-        else "正在写出输出",
+        "status_text": _status_text(job, ready, active),
         "done": job.done,
         "total": job.total,
         "error": job.error,
-        "active": _dispatcher().active(job),
+        "active": active,
         "finished": ready,
     }
+
+
+def _status_text(job: BatchJob, ready: bool, active: bool) -> str:
+    """Return the job's state in words, naming the machine that runs it."""
+    if job.status == RUNNING and job.runner:
+        return f"生成中（{job.runner.partition(':')[0]}）"
+    if job.status == DONE and not ready:
+        return "正在写出输出" if active else "已完成，输出尚未写出（点“继续”写出）"
+    return STATUS.get(job.status, job.status)
 
 
 @blueprint.get("/batch")

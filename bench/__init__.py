@@ -1,0 +1,1 @@
+"""Benchmarks, each runnable alone: .venv/bin/python bench/<name>.py."""
