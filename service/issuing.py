@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from service.archive.audit import record_event
+from service.archive.discard import discard_unrecorded
 from service.archive.lookup import DatabaseArchiveView
 from service.archive.models import Document, utcnow
 from service.archive.numbering import NumberTaken, claim_sequence, peek_next_sequence
@@ -131,9 +132,9 @@ def _issue_once(
                  "sm3": fixity.sm3, "path": relative},
             )  # fmt: skip
     except (NumberTaken, IntegrityError) as error:
-        wenshu.archive.discard(relative)
+        discard_unrecorded(wenshu.database, wenshu.archive, [relative])
         raise NumberTaken(str(error)) from error
     except BaseException:
-        wenshu.archive.discard(relative)
+        discard_unrecorded(wenshu.database, wenshu.archive, [relative])
         raise
     return document

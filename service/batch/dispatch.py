@@ -8,10 +8,12 @@ same way: run_job, then the job's outputs written (complete_job).
 from __future__ import annotations
 
 import logging
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from typing import Protocol
 
-from service.batch.executor import run_job
+from service.batch.executor import JobStopped, run_job
 from service.batch.jobs import held_by_live_runner, load_job, orphaned_jobs, release_job
 from service.batch.models import DONE, PENDING, RUNNING, BatchJob
 from service.batch.submission import outputs_ready, write_job_outputs
@@ -43,11 +45,15 @@ class Dispatcher(Protocol):
         ...
 
 
-def complete_job(wenshu: Wenshu, job_id: int) -> BatchJob:
-    """Run the job to the end, writing its outputs before it is marked done; skip what is done."""
+def complete_job(wenshu: Wenshu, job_id: int, stop: threading.Event | None = None) -> BatchJob:
+    """Run the job to the end, writing its outputs before it is marked done; skip what is done.
+
+    Raises JobStopped, the job pending again, when stop is set before the end.
+    """
     job = load_job(wenshu, job_id)
     if job.status != DONE:
-        return run_job(wenshu, job_id, finish=lambda: write_job_outputs(wenshu, job_id))
+        write = partial(write_job_outputs, wenshu, job_id)
+        return run_job(wenshu, job_id, finish=write, stop=stop)
     if not outputs_ready(wenshu, job):  # removed since, or the job was run by `wenshu batch`
         write_job_outputs(wenshu, job_id)
     return job
@@ -62,6 +68,7 @@ class InProcessDispatcher:
         self.wenshu = wenshu
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wenshu-batch-job")
         self._futures: dict[int, Future[None]] = {}
+        self._stop = threading.Event()
 
     def submit(self, job_id: int) -> None:
         """Queue the job unless this process has it queued or running already."""
@@ -72,7 +79,9 @@ class InProcessDispatcher:
     def _complete(self, job_id: int) -> None:
         """Run one job; its error stays recorded on the job."""
         try:
-            complete_job(self.wenshu, job_id)
+            complete_job(self.wenshu, job_id, self._stop)
+        except JobStopped as stopped:  # pending again; the next start takes it up
+            log.info("%s", stopped)
         except Exception:
             log.exception("batch job %s stopped", job_id)
 
@@ -86,8 +95,9 @@ class InProcessDispatcher:
         return self._running(job.id)
 
     def close(self) -> None:
-        """Let the running job finish its chunk and drop the queued ones (they stay pending)."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Record the running job's chunks under way and stop; it and queued ones stay pending."""
+        self._stop.set()
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 class QueueDispatcher:

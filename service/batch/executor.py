@@ -11,6 +11,7 @@ the command line, the web service's own thread, a Celery worker (service.batch.d
 from __future__ import annotations
 
 import logging
+import threading
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -37,6 +38,10 @@ class BatchFailed(RuntimeError):
     """Raised when the job could not go on; what is recorded stays, the rest can be resumed."""
 
 
+class JobStopped(RuntimeError):
+    """Raised when the runner was asked to stop: chunks under way are recorded, the job waits again."""
+
+
 def run_job(
     wenshu: Wenshu,
     job_id: int,
@@ -44,6 +49,7 @@ def run_job(
     chunk_size: int = DEFAULT_CHUNK,
     progress: Progress | None = None,
     finish: Callable[[], object] | None = None,
+    stop: threading.Event | None = None,
 ) -> BatchJob:
     """Issue every pending copy of the job and return it, done; raise if it had to stop.
 
@@ -51,13 +57,17 @@ def run_job(
     the job's outputs, say), so that a done job has them. Raises JobBusy when a live runner
     holds the job, RowsInvalid when a row no longer passes its rules and the job does not
     skip such rows. After any error the job is left "failed" with the error, and run_job
-    on it again goes on where it stopped.
+    on it again goes on where it stopped. When stop is set (the service shutting down), the
+    chunks under way are recorded and JobStopped raised; the job is left pending.
     """
     job = claim_job(wenshu, job_id)
     try:
-        _advance(wenshu, job, chunk_size, progress)
+        _advance(wenshu, job, chunk_size, progress, stop)
         if finish is not None:
             finish()
+    except JobStopped:
+        release_job(wenshu, job_id, requeue=True)
+        raise
     except BaseException as error:
         release_job(wenshu, job_id, _describe(error))
         raise
@@ -73,7 +83,13 @@ def _describe(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
-def _advance(wenshu: Wenshu, job: BatchJob, chunk_size: int, progress: Progress | None) -> None:
+def _advance(
+    wenshu: Wenshu,
+    job: BatchJob,
+    chunk_size: int,
+    progress: Progress | None,
+    stop: threading.Event | None,
+) -> None:
     """Render and record pending items until none is left, renumbering after a lost claim."""
     instrument = get_instrument(job.kind)
     with wenshu.database.session() as session:
@@ -85,7 +101,7 @@ def _advance(wenshu: Wenshu, job: BatchJob, chunk_size: int, progress: Progress 
         if not pending:
             return
         try:
-            _run_pipeline(wenshu, job, instrument, renderer, pending, chunk_size, progress)
+            _run_pipeline(wenshu, job, instrument, renderer, pending, chunk_size, progress, stop)
             return
         except NumberTaken as taken:
             log.info("batch %s: numbers taken meanwhile (%s); renumbering", job.id, taken)
@@ -100,6 +116,7 @@ def _run_pipeline(
     pending: Sequence[BatchItem],
     chunk_size: int,
     progress: Progress | None,
+    stop: threading.Event | None,
 ) -> None:
     """Keep every LibreOffice worker busy with a chunk, and record chunks in number order."""
     planner = ChunkPlanner(wenshu, job, instrument)
@@ -113,8 +130,11 @@ def _run_pipeline(
     with ThreadPoolExecutor(max_workers=depth, thread_name_prefix="wenshu-batch") as pool:
 
         def fill() -> None:
-            while len(in_flight) < depth and (chunk := next(chunks, None)) is not None:
+            while len(in_flight) < depth and not stopping() and (chunk := next(chunks, None)):
                 in_flight.append(pool.submit(renderer.render, chunk))
+
+        def stopping() -> bool:
+            return stop is not None and stop.is_set()
 
         try:
             fill()
@@ -128,3 +148,5 @@ def _run_pipeline(
         finally:
             for future in in_flight:
                 future.cancel()
+    if stopping() and next(chunks, None):
+        raise JobStopped(f"批量任务 #{job.id} 随服务停止而暂停，已生成 {done} 份")

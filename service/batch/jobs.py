@@ -173,14 +173,18 @@ def claim_job(wenshu: Wenshu, job_id: int) -> BatchJob:
         raise
 
 
-def release_job(wenshu: Wenshu, job_id: int, error: str = "") -> BatchJob:
-    """Let go of a job: done when no row is pending, else failed with the error (resumable)."""
+def release_job(wenshu: Wenshu, job_id: int, error: str = "", *, requeue: bool = False) -> BatchJob:
+    """Let go of a job: done when no row is pending, else failed with the error (resumable).
+
+    With requeue the unfinished job is pending again instead, to be taken up by itself.
+    """
     try:
         with wenshu.database.session() as session:
             pending = session.scalar(
                 select(BatchItem.id).where(BatchItem.job_id == job_id, BatchItem.status == PENDING)
             )
-            status = FAILED if pending is not None or error else DONE
+            unfinished = pending is not None or bool(error)
+            status = (PENDING if requeue else FAILED) if unfinished else DONE
             session.execute(
                 update(BatchJob)
                 .where(BatchJob.id == job_id)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from service.archive.models import Document
+from service.archive.discard import discard_unrecorded
 from service.archive.store import TEMPORARY_DIR, ArchiveStore
 from service.batch.models import PENDING, BatchItem
 from service.services import Wenshu
@@ -16,22 +16,18 @@ from service.services import Wenshu
 
 def remove_leftovers(wenshu: Wenshu, job_id: int) -> int:
     """Remove files stored for the job's rows but never recorded; return how many were removed."""
-    removed = 0
     with wenshu.database.session() as session:
         staged = session.scalars(
             select(BatchItem).where(
                 BatchItem.job_id == job_id, BatchItem.status == PENDING, BatchItem.staged_path != ""
             )
         ).all()
+        paths = [item.staged_path for item in staged]
         for item in staged:
-            recorded = session.scalar(
-                select(Document.id).where(Document.pdf_path == item.staged_path)
-            )
-            if recorded is None and wenshu.archive.absolute(item.staged_path).exists():
-                wenshu.archive.discard(item.staged_path)
-                removed += 1
             item.staged_path = ""
-    return removed + sweep_incoming(wenshu.archive)
+    present = [path for path in paths if wenshu.archive.absolute(path).exists()]
+    removed = discard_unrecorded(wenshu.database, wenshu.archive, present)
+    return len(removed) + sweep_incoming(wenshu.archive)
 
 
 def sweep_incoming(store: ArchiveStore, min_age: float = 2.0) -> int:

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.archive.audit import record_event
+from service.archive.discard import discard_unrecorded
 from service.archive.models import Document, utcnow
 from service.archive.numbering import NumberTaken, claim_block
 from service.batch.jobs import JobBusy
@@ -58,9 +59,8 @@ def record_chunk(
 
 
 def _discard(wenshu: Wenshu, stored: Sequence[str]) -> None:
-    """Remove files whose records were not committed."""
-    for path in stored:
-        wenshu.archive.discard(path)
+    """Remove the chunk's files that no committed record refers to."""
+    discard_unrecorded(wenshu.database, wenshu.archive, stored)
 
 
 def _record(

@@ -2,8 +2,10 @@
 
 Each worker takes one job at a time from the broker and runs it as every executor does
 (service.batch.dispatch.complete_job), keeping all of its own LibreOffice workers busy.
-Jobs left by a worker that died (kill -9, a lost machine) are sent to the queue again
-by whichever worker notices first: when it starts, and once a minute after that.
+A worker told to stop (SIGTERM) records the chunks under way and sends its job back to
+the queue for another worker. Jobs left by a worker that died (kill -9, a lost machine)
+are sent to the queue again by whichever worker notices first: when it starts, and once
+a minute after that.
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ import socket
 import threading
 from typing import Any
 
-from celery import Celery
-from celery.signals import worker_ready
+from celery.signals import worker_ready, worker_shutting_down
 
-from service.batch.dispatch import QueueDispatcher, complete_job, resume_orphans
+from service.batch.dispatch import QueueDispatcher, complete_job, resume_orphans, submit_or_record
+from service.batch.executor import JobStopped
 from service.batch.jobs import JobBusy, UnknownJob
 from service.batch.queue import QUEUE, TASK
 from service.config import Settings
@@ -33,14 +35,18 @@ def default_name() -> str:
     return f"wenshu@{socket.gethostname()}"
 
 
-def add_task(app: Celery, wenshu: Wenshu) -> None:
-    """Define the batch task on the app, running jobs with these services."""
+def add_task(dispatcher: QueueDispatcher, wenshu: Wenshu, stop: threading.Event) -> None:
+    """Define the batch task, running jobs with these services until stop is set."""
 
-    @app.task(name=TASK)
+    @dispatcher.celery.task(name=TASK)
     def complete(job_id: int) -> str:
         """Run one job to the end and write its outputs; the outcome is recorded on the job."""
         try:
-            return complete_job(wenshu, job_id).status
+            return complete_job(wenshu, job_id, stop).status
+        except JobStopped:  # this worker is shutting down: another one goes on with the job
+            log.info("batch job %s handed back to the queue", job_id)
+            submit_or_record(dispatcher, wenshu, job_id)
+            return "handed back"
         except JobBusy as busy:  # a duplicate delivery; the live runner finishes the job
             log.info("batch job %s: %s", job_id, busy)
             return "busy"
@@ -88,13 +94,18 @@ def run_worker(settings: Settings, name: str, loglevel: str = "INFO") -> None:
         wenshu.prepare()
         pool.wait_ready()
         dispatcher = QueueDispatcher(wenshu)
-        add_task(dispatcher.celery, wenshu)
+        stop = threading.Event()
+        add_task(dispatcher, wenshu, stop)
         watch = OrphanWatch(dispatcher, wenshu, ORPHAN_CHECK_SECONDS)
 
         def start_watch(**_: Any) -> None:
             watch.start()
 
+        def stop_job(**_: Any) -> None:
+            stop.set()  # the job at hand records its chunks under way and goes back to the queue
+
         worker_ready.connect(start_watch, weak=False)
+        worker_shutting_down.connect(stop_job, weak=False)
         try:
             dispatcher.celery.worker_main(
                 ["worker", "--pool=solo", "--concurrency=1", f"--hostname={name}", f"--loglevel={loglevel}",

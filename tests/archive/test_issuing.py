@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from service.archive.fixity import verify_archive
 from service.archive.models import Document, NumberSeries
 from service.archive.numbering import NumberTaken, claim_sequence
 from service.facts import InvalidFacts
-from service.issuing import issue_document
+from service.issuing import IssueFailed, issue_document
 from service.render.convert import OfficeError
 from service.services import Wenshu
 from tests.conftest import sample
@@ -88,6 +90,31 @@ def test_failed_commit_removes_the_stored_file(
         issue_document(wenshu, "supervision_notice", sample("supervision_notice"), "测试员")
     assert [p for p in archived_files(wenshu) if p.suffix == ".pdf"] == []
     assert list((wenshu.settings.archive_path / ".incoming").iterdir()) == []
+
+
+def test_a_writer_that_lost_its_number_keeps_the_winners_identical_file(
+    wenshu: Wenshu, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This test ensures that a loser whose PDF is byte-identical to the winner's does not delete it."""
+    import service.issuing
+
+    facts = sample("supervision_notice")
+    winner = issue_document(wenshu, "supervision_notice", facts, "测试员")
+    same_bytes = wenshu.archive.read(winner.pdf_path)
+    rendered = service.issuing.render_pdf
+
+    def render_the_same(*args: object, **kwargs: object) -> object:
+        pdf = rendered(*args, **kwargs)  # type: ignore[arg-type]
+        return dataclasses.replace(pdf, data=same_bytes)
+
+    # Another writer peeked number 1 too and rendered the very same bytes (same facts,
+    # number and second); its claim fails and it gives up after its retries.
+    monkeypatch.setattr(service.issuing, "peek_next_sequence", lambda *_args: 1)
+    monkeypatch.setattr(service.issuing, "render_pdf", render_the_same)
+    with pytest.raises(IssueFailed):
+        issue_document(wenshu, "supervision_notice", facts, "测试员")
+    assert wenshu.archive.read(winner.pdf_path) == same_bytes
+    assert verify_archive(wenshu).ok
 
 
 def test_claim_is_compare_and_set(wenshu: Wenshu) -> None:

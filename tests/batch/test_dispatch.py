@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from service.archive.models import Document, utcnow
 from service.batch.dispatch import InProcessDispatcher, complete_job, resume_orphans
-from service.batch.jobs import LEASE, orphaned_jobs, release_job
+from service.batch.jobs import LEASE, load_job, orphaned_jobs, release_job
 from service.batch.models import DONE, FAILED, PENDING, RUNNING, BatchJob
 from service.cli import main
 from service.config import Settings
@@ -200,3 +200,35 @@ def test_batch_on_the_queue_needs_a_broker(
     monkeypatch.delenv("WENSHU_BROKER_URL", raising=False)
     result = runner.invoke(main, ["batch", "--resume", "1", "--queue", "--out", str(tmp_path)])
     assert result.exit_code == 2 and "WENSHU_BROKER_URL" in result.output
+
+
+@pytest.mark.office
+def test_a_service_stopping_mid_job_leaves_it_pending_and_the_next_start_finishes_it(
+    wenshu: Wenshu,
+) -> None:
+    """This test ensures that closing the dispatcher mid-job records chunks under way and the job resumes once."""
+    job = make_job(wenshu, [f"岳阳市君山区第{n}村民委员会" for n in range(1, 301)])
+    first = InProcessDispatcher(wenshu)
+    first.submit(job.id)
+    deadline = time.monotonic() + 120
+    while load_job(wenshu, job.id).done < 50 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    first.close()  # as `wenshu serve` does on SIGTERM
+    paused = load_job(wenshu, job.id)
+    assert (paused.status, paused.runner, paused.error) == (PENDING, "", "")
+    assert 50 <= paused.done < 300
+    with wenshu.database.session() as session:
+        assert len(session.scalars(select(Document)).all()) == paused.done
+
+    second = InProcessDispatcher(wenshu)
+    try:
+        assert resume_orphans(second, wenshu) == [job.id]
+        deadline = time.monotonic() + 120
+        while second.active(job) and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        second.close()
+    assert load_job(wenshu, job.id).status == DONE
+    with wenshu.database.session() as session:
+        sequences = list(session.scalars(select(Document.sequence).order_by(Document.sequence)))
+    assert sequences == list(range(1, 301))

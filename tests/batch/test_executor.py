@@ -285,3 +285,37 @@ def test_libreoffice_killed_mid_run_costs_no_number(sqlite_wenshu: Wenshu) -> No
     finished = run_job(wenshu, job.id, chunk_size=3, progress=kill_soffice)
     assert killed and finished.status == DONE
     assert_exactly_once(wenshu, units)
+
+
+def test_a_chunk_that_lost_its_numbers_keeps_files_another_record_refers_to(
+    wenshu: Wenshu, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This test ensures that a failed chunk whose PDFs equal committed ones leaves those files alone."""
+    from dataclasses import replace
+
+    from service.archive.numbering import NumberTaken
+    from service.archive.store import fixity_of
+    from service.batch.executor import BatchFailed
+    from service.batch.rendering import ChunkRenderer
+
+    units = unit_names(3)
+    run_job(wenshu, make_job(wenshu, units).id)
+    committed = [wenshu.archive.read(d.pdf_path) for d in documents(wenshu)]
+    render = ChunkRenderer.render
+
+    def render_committed_bytes(self: ChunkRenderer, chunk: Any) -> Any:
+        copies = render(self, chunk)
+        return [
+            replace(c, pdf=replace(c.pdf, data=data), fixity=fixity_of(data))
+            for c, data in zip(copies, committed, strict=False)
+        ]
+
+    def taken(*_args: object) -> None:
+        raise NumberTaken("another runner took these numbers")
+
+    monkeypatch.setattr(ChunkRenderer, "render", render_committed_bytes)
+    monkeypatch.setattr(service.batch.recording, "_record", taken)
+    with pytest.raises(BatchFailed):
+        run_job(wenshu, make_job(wenshu, units).id)
+    assert [wenshu.archive.read(d.pdf_path) for d in documents(wenshu)] == committed
+    assert verify_archive(wenshu).ok

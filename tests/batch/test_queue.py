@@ -264,6 +264,33 @@ def test_a_killed_worker_is_replaced_and_its_job_finishes_exactly_once(
         wenshu.close()
 
 
+def test_a_worker_told_to_stop_hands_its_job_to_another(
+    tmp_path: Path, workers: list[Worker], shared: Shared
+) -> None:
+    """This test ensures that SIGTERM to the worker holding a job ends it soon and another worker finishes the job."""
+    for worker in workers:
+        worker.start()
+    wenshu = shared.services(tmp_path / "office-clerk")
+    try:
+        job = new_job(wenshu, villages(300))
+        QueueDispatcher(wenshu).submit(job.id)
+        running = wait_for(wenshu, job.id, done=False, at_least=50)
+        holder, other = sorted(
+            workers, key=lambda w: w.process is None or f":{w.process.pid}:" not in running.runner
+        )
+        assert holder.process is not None
+        holder.process.terminate()
+        holder.process.wait(timeout=60)  # the chunks under way only, not the whole job
+        finished = wait_for(wenshu, job.id)
+        assert (finished.status, finished.done) == (DONE, 300)
+        assert f"batch job {job.id} handed back to the queue" in holder.text()
+        assert other.text().count("Task wenshu.batch.complete") >= 1
+        assert sequences(wenshu) == list(range(1, 301))
+        assert verify_archive(wenshu).ok
+    finally:
+        wenshu.close()
+
+
 def test_two_workers_share_the_queue_and_one_number_series(
     tmp_path: Path, workers: list[Worker], shared: Shared
 ) -> None:
