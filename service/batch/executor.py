@@ -90,12 +90,17 @@ def _advance(
     progress: Progress | None,
     stop: threading.Event | None,
 ) -> None:
-    """Render and record pending items until none is left, renumbering after a lost claim."""
+    """Render and record pending items until none is left, renumbering after a lost claim.
+
+    Only lost claims in a row count against MAX_RENUMBERING: a long job in a busy series
+    loses many, but records chunks in between.
+    """
     instrument = get_instrument(job.kind)
     with wenshu.database.session() as session:
         template = template_of(session, wenshu.templates, job.template_id)
     renderer = ChunkRenderer(instrument, template, wenshu.settings.bureau, wenshu.converter)
-    for _attempt in range(MAX_RENUMBERING):
+    in_a_row = 0
+    while in_a_row < MAX_RENUMBERING:
         job = load_job(wenshu, job.id)  # done and total as recorded so far
         pending = job_items(wenshu, job.id, PENDING)
         if not pending:
@@ -105,6 +110,7 @@ def _advance(
             return
         except NumberTaken as taken:
             log.info("batch %s: numbers taken meanwhile (%s); renumbering", job.id, taken)
+            in_a_row = 0 if load_job(wenshu, job.id).done > job.done else in_a_row + 1
     raise BatchFailed(f"另有文书同时取号，{MAX_RENUMBERING}次重排文号仍未成功，请稍后继续")
 
 

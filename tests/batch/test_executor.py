@@ -319,3 +319,24 @@ def test_a_chunk_that_lost_its_numbers_keeps_files_another_record_refers_to(
         run_job(wenshu, make_job(wenshu, units).id)
     assert [wenshu.archive.read(d.pdf_path) for d in documents(wenshu)] == committed
     assert verify_archive(wenshu).ok
+
+
+def test_a_long_job_in_a_busy_series_survives_many_lost_claims(wenshu: Wenshu) -> None:
+    """This test ensures that lost claims only fail a job when many come in a row without progress."""
+    from service.batch.executor import MAX_RENUMBERING
+
+    units = unit_names(MAX_RENUMBERING + 3)
+    job = make_job(wenshu, units)
+    issued: list[int] = []
+
+    def another_clerk_issues(done: int, _total: int) -> None:
+        if 0 < done < len(units) and done not in issued:  # after every chunk recorded
+            issued.append(done)
+            facts = sample(KIND) | {"unit": f"岳阳市君山区第{done}居民委员会"}
+            issue_document(wenshu, KIND, facts, "另一位办事员")
+
+    finished = run_job(wenshu, job.id, chunk_size=1, progress=another_clerk_issues)
+    assert (finished.status, finished.done) == (DONE, len(units))
+    assert len(issued) > MAX_RENUMBERING
+    recorded = documents(wenshu)
+    assert [d.sequence for d in recorded] == list(range(1, len(units) + len(issued) + 1))
