@@ -7,7 +7,8 @@ folders as machines of one service do. It measures, as medians over the runs:
 1. one worker on the whole machine: a job handed to the queue until its outputs are written,
    against the same job run in this process (what the queue costs);
 2. "machines" of one CPU core each (the worker and its LibreOffice pinned to that core):
-   one worker with one job, then two workers with a job each at once (what a machine adds);
+   two jobs handed over at once to one such worker, then to two (what a machine adds),
+   once for jobs of two number series and once for two jobs of the same series;
 3. the naive way (docxtpl + a cold soffice per copy).
 """
 
@@ -41,13 +42,15 @@ from tests.postgres import fresh_database, postgres_server  # noqa: E402
 from tests.redis_server import redis_server  # noqa: E402
 
 KIND = "safety_circular"
+TWO_SERIES = ("safety_circular", "correction_order")  # two number series: no contention
+ONE_SERIES = ("safety_circular", "safety_circular")  # one series: blocks claimed in turn
 WENSHU = str(Path(sys.executable).parent / "wenshu")
 
 
-def new_job(wenshu: Wenshu, copies: int) -> int:
-    """Record a checked job of copies safety circulars; return its id."""
-    instrument = get_instrument(KIND)
-    common = sample(KIND)
+def new_job(wenshu: Wenshu, copies: int, kind: str = KIND) -> int:
+    """Record a checked job of copies of a kind; return its id."""
+    instrument = get_instrument(kind)
+    common = sample(kind)
     common.pop(instrument.recipient_field)
     rows = [(n + 2, {instrument.recipient_field: u}) for n, u in enumerate(unit_names(copies))]
     check = check_rows(instrument, common, rows, SnapshotArchive(wenshu.database), {})
@@ -96,18 +99,18 @@ def wait_for_outputs(wenshu: Wenshu, job_ids: list[int]) -> None:
             time.sleep(0.02)
 
 
-def parallel_rates(wenshu: Wenshu, jobs: int, copies: int, runs: int) -> list[float]:
-    """Return copies per second of each run: jobs handed to the queue at once → all outputs."""
+def parallel_rates(wenshu: Wenshu, kinds: list[str], copies: int, runs: int) -> list[float]:
+    """Return copies per second of each run: a job per kind handed over at once → all outputs."""
     dispatcher = QueueDispatcher(wenshu)
     rates = []
     try:
         for _ in range(runs):
-            job_ids = [new_job(wenshu, copies) for _ in range(jobs)]
+            job_ids = [new_job(wenshu, copies, kind) for kind in kinds]
             started = time.perf_counter()
             for job_id in job_ids:
                 dispatcher.submit(job_id)
             wait_for_outputs(wenshu, job_ids)
-            rates.append(jobs * copies / (time.perf_counter() - started))
+            rates.append(len(kinds) * copies / (time.perf_counter() - started))
     finally:
         dispatcher.close()
     return rates
@@ -115,7 +118,7 @@ def parallel_rates(wenshu: Wenshu, jobs: int, copies: int, runs: int) -> list[fl
 
 def queued_rates(wenshu: Wenshu, copies: int, runs: int) -> list[float]:
     """Return copies per second of each run: one job handed to the queue → outputs written."""
-    return parallel_rates(wenshu, 1, copies, runs)
+    return parallel_rates(wenshu, [KIND], copies, runs)
 
 
 def in_process_rates(wenshu: Wenshu, copies: int, runs: int) -> list[float]:
@@ -170,12 +173,14 @@ def main() -> None:
             local = in_process_rates(here, args.copies, args.runs)
         finally:
             here.close()
-        machines = {}
+        machines: dict[tuple[int, str], list[float]] = {}
         for count in (1, 2):
             workers = start_workers(count, folder / f"cores{count}", shared, cores=[0, 1])
             try:
-                parallel_rates(desk, count, 20, 1)
-                machines[count] = parallel_rates(desk, count, args.copies, args.runs)
+                parallel_rates(desk, list(TWO_SERIES), 20, 1)
+                for series, kinds in (("two", TWO_SERIES), ("one", ONE_SERIES)):
+                    rates = parallel_rates(desk, list(kinds), args.copies, args.runs)
+                    machines[count, series] = rates
             finally:
                 stop_workers(workers)
         desk.close()
@@ -187,7 +192,7 @@ def report(
     args: argparse.Namespace,
     queued: list[float],
     local: list[float],
-    machines: dict[int, list[float]],
+    machines: dict[tuple[int, str], list[float]],
     naive: float,
 ) -> None:
     """Print the medians, each run, and the ratios."""
@@ -195,16 +200,21 @@ def report(
     def runs(rates: list[float]) -> str:
         return f"{statistics.median(rates):.1f} copies/s (runs: {', '.join(f'{r:.1f}' for r in rates)})"
 
-    one, two = statistics.median(machines[1]), statistics.median(machines[2])
-    print(f"{KIND}, {args.copies} copies a job, {args.runs} runs, PostgreSQL; medians:")
-    print(f"  one worker on the whole machine, via Celery/Redis: {runs(queued)}")
-    print(f"  the same job in this process:                      {runs(local)}")
-    print(f"  1 machine of 1 core, 1 job:                        {runs(machines[1])}")
-    print(f"  2 machines of 1 core each, 2 jobs at once:         {runs(machines[2])}")
-    print(f"  naive docxtpl + cold soffice ({args.naive_copies} copies):      {naive:.2f} copies/s")
+    def gain(series: str) -> str:
+        return f"{statistics.median(machines[2, series]) / statistics.median(machines[1, series]):.2f}×"
+
+    print(f"{args.copies} copies a job, {args.runs} runs, PostgreSQL; medians:")
+    print(f"  {KIND}, one worker on the whole machine, via Celery/Redis: {runs(queued)}")
+    print(f"  {KIND}, the same job in this process:                      {runs(local)}")
+    for series, kinds in (("two", TWO_SERIES), ("one", ONE_SERIES)):
+        print(f"  two jobs at once, {' + '.join(kinds)}:")
+        for count in (1, 2):
+            print(f"    {count} machine(s) of 1 core each: {runs(machines[count, series])}")
+    print(f"  naive docxtpl + cold soffice ({args.naive_copies} copies): {naive:.2f} copies/s")
     print(
         f"  queue vs in-process {statistics.median(queued) / statistics.median(local):.2f}×; "
-        f"second machine {two / one:.2f}×; queue vs naive {statistics.median(queued) / naive:.0f}×"
+        f"second machine: two series {gain('two')}, one series {gain('one')}; "
+        f"queue vs naive {statistics.median(queued) / naive:.0f}×"
     )
 
 

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
+from playwright.sync_api import Page, sync_playwright
 
 from service import create_app
 from service.accounts import create_user
@@ -126,3 +127,17 @@ def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     """A runner for the wenshu command on a fresh instance."""
     monkeypatch.setenv("WENSHU_INSTANCE", str(tmp_path / "cli-instance"))
     return CliRunner()
+
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture
+def page() -> Iterator[Page]:
+    """A page of Debian's Chromium driven by Playwright, at 1280×800, not signed in."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+        yield context.new_page()
+        browser.close()

@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response
 from service.accounts import ADMINISTER, ISSUE
 from service.batch.dispatch import Dispatcher, submit_or_record
 from service.batch.jobs import UnknownJob, job_items, load_job
-from service.batch.models import DONE, INVALID, RUNNING, BatchJob
+from service.batch.models import DONE, INVALID, PENDING, RUNNING, BatchJob
 from service.batch.submission import (
     OUTPUTS,
     SubmissionError,
@@ -91,7 +91,9 @@ def _progress(job: BatchJob) -> dict[str, Any]:
 def _status_text(job: BatchJob, ready: bool, active: bool) -> str:
     """Return the job's state in words, naming the machine that runs it."""
     if job.status == RUNNING and job.runner:
-        return f"生成中（{job.runner.partition(':')[0]}）"
+        return f"生成中（由 {job.runner.partition(':')[0]} 执行）"
+    if job.status == PENDING and active:
+        return "排队中（等待空闲的生成进程接手）"
     if job.status == DONE and not ready:
         return "正在写出输出" if active else "已完成，输出尚未写出（点“继续”写出）"
     return STATUS.get(job.status, job.status)

@@ -12,6 +12,7 @@ import io
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -22,6 +23,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from flask import Flask
+from playwright.sync_api import Page
 from sqlalchemy import select
 
 from service import create_app
@@ -40,6 +42,7 @@ from tests.conftest import signed_in
 from tests.postgres import fresh_database
 from tests.redis_server import redis_server
 from tests.web.batch_client import KIND, csv_bytes, status_and_body, upload, wait_until_finished
+from tests.web.conftest import serving, sign_in
 
 pytestmark = pytest.mark.office
 WENSHU = str(Path(sys.executable).parent / "wenshu")
@@ -367,3 +370,41 @@ def test_the_command_line_hands_a_batch_to_the_workers_and_writes_the_outputs(
 
     again = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0 and "不再重复发文" in again.stdout  # nothing issued twice
+
+
+def test_the_progress_page_names_the_worker_machine_in_chromium(
+    tmp_path: Path, shared: Shared, workers: list[Worker], office_pool: OfficePool, page: Page
+) -> None:
+    """This test ensures that the page shows the job queued, then running on the worker's machine, then done."""
+    app = create_app(
+        {"instance_path": tmp_path / "web", "database_url": shared.database_url,
+         "archive_folder": str(shared.folder / "archive"),
+         "batch_folder": str(shared.folder / "batches"), "broker_url": shared.broker_url,
+         "converter": office_pool}
+    )  # fmt: skip
+    try:
+        with serving(app) as address:
+            sign_in(page, address)
+            page.goto(address + "/batch")
+            page.select_option("#kind", KIND)
+            page.fill("#facts", json.dumps(common_facts(KIND), ensure_ascii=False))
+            table = tmp_path / "主送单位.csv"
+            table.write_bytes(csv_bytes(villages(240)))
+            page.set_input_files("#recipients", str(table))
+            page.click("form.batch-form button[type=submit]")
+            page.wait_for_url("**/batch/1")
+            assert page.inner_text("#status-text") == "排队中（等待空闲的生成进程接手）"
+            page.screenshot(path=str(tmp_path / "batch-queued.png"), full_page=True)
+            workers[0].start()
+            page.wait_for_function(
+                "document.getElementById('status-text').textContent.startsWith('生成中（')",
+                timeout=120_000,
+            )
+            assert page.inner_text("#status-text") == f"生成中（由 {socket.gethostname()} 执行）"
+            page.screenshot(path=str(tmp_path / "batch-on-worker.png"), full_page=True)
+            page.wait_for_selector("#outputs:not([hidden])", timeout=300_000)
+            assert page.inner_text("#done-total") == "240 / 240 份"
+            page.screenshot(path=str(tmp_path / "batch-done.png"), full_page=True)
+    finally:
+        app.extensions["batch_dispatcher"].close()
+        app.extensions["wenshu"].database.dispose()

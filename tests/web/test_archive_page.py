@@ -18,11 +18,9 @@ from service.accounts import create_token
 from service.archive.models import AuditEvent, Document
 from service.issuing import issue_document
 from service.render.convert import OfficePool
-from tests.conftest import PASSWORD, add_user, sample, signed_in
+from tests.conftest import CHROMIUM, FLAGS, PASSWORD, add_user, sample, signed_in
 
 pytestmark = pytest.mark.office
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 def issue(app: Flask, kind: str = "supervision_notice") -> Document:
