@@ -157,6 +157,14 @@ def workers(tmp_path: Path, shared: Shared) -> Iterator[list[Worker]]:
 
 
 @pytest.fixture
+def desk(tmp_path: Path, shared: Shared) -> Iterator[Wenshu]:
+    """A clerk's machine of the service, without LibreOffice: it records jobs and reads them."""
+    wenshu = shared.services(tmp_path / "office-clerk")
+    yield wenshu
+    wenshu.close()
+
+
+@pytest.fixture
 def web(tmp_path: Path, shared: Shared, office_pool: OfficePool) -> Iterator[Flask]:
     """The web service on its own machine, sending batch jobs to the broker."""
     app = create_app(
@@ -230,93 +238,81 @@ def test_a_batch_from_the_web_page_runs_on_a_celery_worker(
 
 
 def test_a_killed_worker_is_replaced_and_its_job_finishes_exactly_once(
-    tmp_path: Path, workers: list[Worker], shared: Shared
+    desk: Wenshu, workers: list[Worker], shared: Shared
 ) -> None:
     """This test ensures that after kill -9 of a worker mid-job its restart resumes: each copy once, no stray file."""
     worker = workers[0]
     worker.start()
-    wenshu = shared.services(tmp_path / "office-clerk")
-    try:
-        units = villages(300)
-        job = new_job(wenshu, units)
-        QueueDispatcher(wenshu).submit(job.id)
-        wait_for(wenshu, job.id, done=False, at_least=50)
-        left_running = worker.office_pids()
-        worker.kill()
-        stopped = load_job(wenshu, job.id)
-        assert stopped.status == RUNNING and stopped.runner and 50 <= stopped.done < 300
-        assert all(Path(f"/proc/{pid}").exists() for pid in left_running)
+    units = villages(300)
+    job = new_job(desk, units)
+    QueueDispatcher(desk).submit(job.id)
+    wait_for(desk, job.id, done=False, at_least=50)
+    left_running = worker.office_pids()
+    worker.kill()
+    stopped = load_job(desk, job.id)
+    assert stopped.status == RUNNING and stopped.runner and 50 <= stopped.done < 300
+    assert all(Path(f"/proc/{pid}").exists() for pid in left_running)
 
-        worker.start()  # the same machine's worker again: it finds the job and goes on
-        finished = wait_for(wenshu, job.id)
-        assert (finished.status, finished.done, finished.error) == (DONE, 300, "")
-        assert not any(Path(f"/proc/{pid}").exists() for pid in left_running)
-        assert f"resuming batch job {job.id}" in worker.logs[-1].read_text()
+    worker.start()  # the same machine's worker again: it finds the job and goes on
+    finished = wait_for(desk, job.id)
+    assert (finished.status, finished.done, finished.error) == (DONE, 300, "")
+    assert not any(Path(f"/proc/{pid}").exists() for pid in left_running)
+    assert f"resuming batch job {job.id}" in worker.logs[-1].read_text()
 
-        with wenshu.database.session() as session:
-            recorded = list(session.scalars(select(Document).order_by(Document.sequence)))
-        assert [d.sequence for d in recorded] == list(range(1, 301))
-        assert sorted(d.recipient for d in recorded) == sorted(units)
-        items = job_items(wenshu, job.id)
-        assert sorted(item.document_id for item in items) == [d.id for d in recorded]
-        report = verify_archive(wenshu)
-        assert report.ok and report.files == 300 and not report.leftovers
-        outputs = shared.folder / "batches" / str(job.id)
-        assert (outputs / "merged.pdf").is_file() and (outputs / "manifest.csv").is_file()
-    finally:
-        wenshu.close()
+    with desk.database.session() as session:
+        recorded = list(session.scalars(select(Document).order_by(Document.sequence)))
+    assert [d.sequence for d in recorded] == list(range(1, 301))
+    assert sorted(d.recipient for d in recorded) == sorted(units)
+    items = job_items(desk, job.id)
+    assert sorted(item.document_id or 0 for item in items) == [d.id for d in recorded]
+    report = verify_archive(desk)
+    assert report.ok and report.files == 300 and not report.leftovers
+    outputs = shared.folder / "batches" / str(job.id)
+    assert (outputs / "merged.pdf").is_file() and (outputs / "manifest.csv").is_file()
 
 
 def test_a_worker_told_to_stop_hands_its_job_to_another(
-    tmp_path: Path, workers: list[Worker], shared: Shared
+    desk: Wenshu, workers: list[Worker]
 ) -> None:
     """This test ensures that SIGTERM to the worker holding a job ends it soon and another worker finishes the job."""
     for worker in workers:
         worker.start()
-    wenshu = shared.services(tmp_path / "office-clerk")
-    try:
-        job = new_job(wenshu, villages(300))
-        QueueDispatcher(wenshu).submit(job.id)
-        running = wait_for(wenshu, job.id, done=False, at_least=50)
-        holder, other = sorted(
-            workers, key=lambda w: w.process is None or f":{w.process.pid}:" not in running.runner
-        )
-        assert holder.process is not None
-        holder.process.terminate()
-        holder.process.wait(timeout=60)  # the chunks under way only, not the whole job
-        finished = wait_for(wenshu, job.id)
-        assert (finished.status, finished.done) == (DONE, 300)
-        assert f"batch job {job.id} handed back to the queue" in holder.text()
-        assert other.text().count("Task wenshu.batch.complete") >= 1
-        assert sequences(wenshu) == list(range(1, 301))
-        assert verify_archive(wenshu).ok
-    finally:
-        wenshu.close()
+    job = new_job(desk, villages(300))
+    QueueDispatcher(desk).submit(job.id)
+    running = wait_for(desk, job.id, done=False, at_least=50)
+    holder, other = sorted(
+        workers, key=lambda w: w.process is None or f":{w.process.pid}:" not in running.runner
+    )
+    assert holder.process is not None
+    holder.process.terminate()
+    holder.process.wait(timeout=60)  # the chunks under way only, not the whole job
+    finished = wait_for(desk, job.id)
+    assert (finished.status, finished.done) == (DONE, 300)
+    assert f"batch job {job.id} handed back to the queue" in holder.text()
+    assert other.text().count("Task wenshu.batch.complete") >= 1
+    assert sequences(desk) == list(range(1, 301))
+    assert verify_archive(desk).ok
 
 
 def test_two_workers_share_the_queue_and_one_number_series(
-    tmp_path: Path, workers: list[Worker], shared: Shared
+    desk: Wenshu, workers: list[Worker]
 ) -> None:
     """This test ensures that two workers each take a job and the 文号 of both stay gapless and unique."""
     for worker in workers:
         worker.start()
-    wenshu = shared.services(tmp_path / "office-clerk")
-    try:
-        units = villages(160)
-        jobs = [new_job(wenshu, units[:80]), new_job(wenshu, units[80:])]
-        dispatcher = QueueDispatcher(wenshu)
-        for job in jobs:
-            dispatcher.submit(job.id)
-        finished = [wait_for(wenshu, job.id) for job in jobs]
-        assert [(job.status, job.done) for job in finished] == [(DONE, 80), (DONE, 80)]
-        assert all("Task wenshu.batch.complete" in worker.text() for worker in workers)
-        assert sequences(wenshu) == list(range(1, 161))
-        with wenshu.database.session() as session:
-            recipients = list(session.scalars(select(Document.recipient)))
-        assert sorted(recipients) == sorted(units)
-        assert verify_archive(wenshu).ok
-    finally:
-        wenshu.close()
+    units = villages(160)
+    jobs = [new_job(desk, units[:80]), new_job(desk, units[80:])]
+    dispatcher = QueueDispatcher(desk)
+    for job in jobs:
+        dispatcher.submit(job.id)
+    finished = [wait_for(desk, job.id) for job in jobs]
+    assert [(job.status, job.done) for job in finished] == [(DONE, 80), (DONE, 80)]
+    assert all("Task wenshu.batch.complete" in worker.text() for worker in workers)
+    assert sequences(desk) == list(range(1, 161))
+    with desk.database.session() as session:
+        recipients = list(session.scalars(select(Document.recipient)))
+    assert sorted(recipients) == sorted(units)
+    assert verify_archive(desk).ok
 
 
 def test_an_unreachable_broker_is_said_and_the_job_waits_to_be_resumed(
