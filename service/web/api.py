@@ -1,4 +1,7 @@
-"""The JSON API: instrument kinds, issuing from JSON facts, archived documents and their PDFs."""
+"""The JSON API: instrument kinds, issuing from JSON facts, archived documents and their PDFs.
+
+Batch jobs join the same blueprint from service.web.api_batches.
+"""
 
 from __future__ import annotations
 
@@ -41,6 +44,8 @@ class ApiProblem(Exception):
 
 def init_app(app: Flask) -> None:
     """Attach the API; it authenticates by bearer token, so it needs no CSRF token."""
+    from service.web import api_batches  # noqa: F401  (its routes join this blueprint)
+
     app.register_blueprint(blueprint)
     app.extensions["csrf"].exempt(blueprint)
 
@@ -101,13 +106,21 @@ def openapi() -> Response:
 
 def issue_request() -> tuple[str, dict[str, Any]]:
     """Return the kind and facts of the request's JSON body, or raise ApiProblem saying what is wrong."""
+    payload = json_object(SHAPE, required=("kind", "facts"))
+    return checked_kind(payload["kind"]), facts_object(payload["facts"])
+
+
+def json_object(
+    shape: str, required: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """Return the request's JSON body, an object with these keys, or raise ApiProblem."""
     if request.mimetype != "application/json":
         raise ApiProblem(415, "请求体应当是 JSON，并标明 Content-Type: application/json")
     if request.mimetype_params.get("charset", "utf-8").lower() not in {"utf-8", "utf8"}:
         raise ApiProblem(415, "JSON 应当以 UTF-8 编码")
     data = request.get_data(cache=False)  # 413 beyond MAX_CONTENT_LENGTH
     if not data.strip():
-        raise ApiProblem(400, f"请求体是空的，应当是 JSON 对象 {SHAPE}")
+        raise ApiProblem(400, f"请求体是空的，应当是 JSON 对象 {shape}")
     try:
         payload = json.loads(data.decode("utf-8"), parse_constant=_refuse, parse_float=_finite)
     except UnicodeDecodeError as error:
@@ -122,23 +135,33 @@ def issue_request() -> tuple[str, dict[str, Any]]:
     except RecursionError as error:
         raise ApiProblem(400, "请求体不是可接受的 JSON：嵌套过深") from error
     if not isinstance(payload, dict):
-        raise ApiProblem(400, f"请求体应当是 JSON 对象 {SHAPE}，而不是数组或单个值")
-    unknown = sorted(set(payload) - {"kind", "facts"})
+        raise ApiProblem(400, f"请求体应当是 JSON 对象 {shape}，而不是数组或单个值")
+    unknown = sorted(set(payload) - {*required, *optional})
     if unknown:
-        raise ApiProblem(400, f"请求体只接受 kind 和 facts，不认识：{'、'.join(unknown)}")
-    missing = [key for key in ("kind", "facts") if key not in payload]
+        accepted = " 和 ".join("、".join(keys) for keys in (required, optional) if keys)
+        raise ApiProblem(400, f"请求体只接受 {accepted}，不认识：{'、'.join(unknown)}")
+    missing = [key for key in required if key not in payload]
     if missing:
-        raise ApiProblem(400, f"请求体缺少 {'、'.join(missing)}，应当是 {SHAPE}")
-    kind, facts = payload["kind"], payload["facts"]
+        raise ApiProblem(400, f"请求体缺少 {'、'.join(missing)}，应当是 {shape}")
+    return payload
+
+
+def checked_kind(kind: Any) -> str:
+    """Return the kind if it names an instrument, or raise ApiProblem."""
     if not isinstance(kind, str):
         raise ApiProblem(400, "kind 应当是文书种类的名称（字符串），种类见 GET /api/kinds")
     try:
         get_instrument(kind)
     except UnknownKind as error:
         raise ApiProblem(400, str(error)) from error
+    return kind
+
+
+def facts_object(facts: Any, name: str = "facts") -> dict[str, Any]:
+    """Return the facts if they are a JSON object, or raise ApiProblem."""
     if not isinstance(facts, dict):
-        raise ApiProblem(400, "facts 应当是以字段名为键的 JSON 对象")
-    return kind, facts
+        raise ApiProblem(400, f"{name} 应当是以字段名为键的 JSON 对象")
+    return facts
 
 
 class Unacceptable(ValueError):

@@ -47,7 +47,7 @@ DOWNLOADS = {
 }
 
 
-def _dispatcher() -> Dispatcher:
+def batch_dispatcher() -> Dispatcher:
     """Return the app's dispatcher: its own thread, or Celery workers when a broker is set."""
     dispatcher: Dispatcher = current_app.extensions["batch_dispatcher"]
     return dispatcher
@@ -55,12 +55,12 @@ def _dispatcher() -> Dispatcher:
 
 def _submit(job_id: int) -> None:
     """Hand the job to its runners; if the queue is unreachable, say so (the job can resume)."""
-    problem = submit_or_record(_dispatcher(), wenshu(), job_id)
+    problem = submit_or_record(batch_dispatcher(), wenshu(), job_id)
     if problem:
         flash(f"批量任务 #{job_id} 已保存，但未能开始：{problem}。请稍后点“继续”。")
 
 
-def _owned_job(job_id: int) -> BatchJob:
+def owned_job(job_id: int) -> BatchJob:
     """Return the job if the signed-in account issued it or administers; 404 otherwise."""
     try:
         job = load_job(wenshu(), job_id)
@@ -72,10 +72,10 @@ def _owned_job(job_id: int) -> BatchJob:
     return job
 
 
-def _progress(job: BatchJob) -> dict[str, Any]:
+def job_state(job: BatchJob) -> dict[str, Any]:
     """Return the job's state as the progress page polls it."""
     ready = outputs_ready(wenshu(), job)
-    active = _dispatcher().active(job)
+    active = batch_dispatcher().active(job)
     return {
         "id": job.id,
         "status": job.status,
@@ -164,10 +164,10 @@ def _stage(instrument: Instrument, owner: str) -> str:
 @requires(ISSUE)
 def job(job_id: int) -> str:
     """A job's progress, and its outputs once it is done."""
-    found = _owned_job(job_id)
+    found = owned_job(job_id)
     skipped = job_items(wenshu(), job_id, INVALID)
     return render_template(
-        "batch_job.html", job=found, progress=_progress(found), skipped=skipped,
+        "batch_job.html", job=found, progress=job_state(found), skipped=skipped,
         instrument=INSTRUMENTS.get(found.kind), outputs=OUTPUTS,
     )  # fmt: skip
 
@@ -176,14 +176,14 @@ def job(job_id: int) -> str:
 @requires(ISSUE)
 def progress(job_id: int) -> Response:
     """The job's progress as JSON, read from the database each time."""
-    return jsonify(_progress(_owned_job(job_id)))
+    return jsonify(job_state(owned_job(job_id)))
 
 
 @blueprint.post("/batch/<id:job_id>/resume")
 @requires(ISSUE)
 def resume(job_id: int) -> Response:
     """Hand an unfinished job (or one whose outputs are missing) to the executor again."""
-    found = _owned_job(job_id)
+    found = owned_job(job_id)
     if not outputs_ready(wenshu(), found):
         _submit(found.id)
         flash(f"批量任务 #{found.id} 已重新开始，已生成的文书不会重复生成")
@@ -194,11 +194,15 @@ def resume(job_id: int) -> Response:
 @requires(ISSUE)
 def download(job_id: int, name: str) -> Response:
     """One of a finished job's outputs, to its owner or an administrator."""
-    found = _owned_job(job_id)
-    if name not in DOWNLOADS or not outputs_ready(wenshu(), found):
+    return send_output(owned_job(job_id), name)
+
+
+def send_output(job: BatchJob, name: str) -> Response:
+    """Send one of a finished job's outputs (merged.pdf shown in the browser); 404 otherwise."""
+    if name not in DOWNLOADS or not outputs_ready(wenshu(), job):
         abort(404)
-    path = outputs_folder(wenshu(), found.id) / name
+    path = outputs_folder(wenshu(), job.id) / name
     return send_file(
         path, mimetype=DOWNLOADS[name], as_attachment=name != "merged.pdf",
-        download_name=f"批量任务{found.id}_{name}",
+        download_name=f"批量任务{job.id}_{name}",
     )  # fmt: skip

@@ -5,48 +5,31 @@ from __future__ import annotations
 from typing import Any
 
 from service.registry import INSTRUMENTS
+from service.web.openapi_batches import BATCH_PATHS, BATCH_SCHEMAS
+from service.web.openapi_parts import FIELD_ERRORS, HASH, TEXT, URL, error, errors, json_body, ref
 
-
-def _ref(name: str) -> dict[str, str]:
-    """Return a reference to a schema of the components."""
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    """Return a response with a JSON body of the schema."""
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def _error(description: str) -> dict[str, Any]:
-    """Return a response answering {"error": message}."""
-    return _json(_ref("Error"), description)
-
-
-_TEXT = {"type": "string"}
-_HASH = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
-_URL = {"type": "string", "format": "uri"}
 _FIELD_TYPES = ["string", "text", "date", "choice", "amount", "integer", "boolean", "list"]
 
 _DOCUMENT: dict[str, Any] = {
     "id": {"type": "integer"},
-    "kind": _TEXT,
-    "title": _TEXT,
-    "number": _TEXT,
-    "recipient": _TEXT,
+    "kind": TEXT,
+    "title": TEXT,
+    "number": TEXT,
+    "recipient": TEXT,
     "document_date": {"type": "string", "format": "date"},
     "status": {"enum": ["issued", "voided"]},
-    "void_reason": _TEXT,
-    "sha256": _HASH,
-    "sm3": _HASH,
+    "void_reason": TEXT,
+    "sha256": HASH,
+    "sm3": HASH,
     "size": {"type": "integer", "description": "PDF 的字节数"},
     "pages": {"type": "integer"},
     "template_version": {"type": "integer"},
-    "template_sha256": _HASH,
-    "issued_by": _TEXT,
+    "template_sha256": HASH,
+    "issued_by": TEXT,
     "issued_at": {"type": "string", "format": "date-time"},
     "facts": {"type": "object"},
-    "warnings": {"type": "array", "items": _TEXT},
-    "pdf_url": _URL,
+    "warnings": {"type": "array", "items": TEXT},
+    "pdf_url": URL,
 }
 
 _SCHEMAS: dict[str, Any] = {
@@ -54,7 +37,7 @@ _SCHEMAS: dict[str, Any] = {
         "type": "object",
         "description": "出错时的回答：一句中文说明。",
         "required": ["error"],
-        "properties": {"error": _TEXT},
+        "properties": {"error": TEXT},
         "additionalProperties": False,
     },
     "InvalidFacts": {
@@ -62,10 +45,7 @@ _SCHEMAS: dict[str, Any] = {
         "description": "事实未通过检查：每个有问题的字段及其中文说明。",
         "required": ["errors"],
         "properties": {
-            "errors": {
-                "type": "object",
-                "additionalProperties": {"type": "array", "items": _TEXT, "minItems": 1},
-            }
+            "errors": FIELD_ERRORS,
         },
         "additionalProperties": False,
     },
@@ -74,8 +54,8 @@ _SCHEMAS: dict[str, Any] = {
         "description": "明细行中的一个字段。",
         "required": ["name", "label", "type", "required"],
         "properties": {
-            "name": _TEXT,
-            "label": _TEXT,
+            "name": TEXT,
+            "label": TEXT,
             "type": {"enum": _FIELD_TYPES},
             "required": {"type": "boolean"},
         },
@@ -86,13 +66,13 @@ _SCHEMAS: dict[str, Any] = {
         "description": "文书的一个字段；recipient 为真的字段是受文者，每份一个。",
         "required": ["name", "label", "type", "required", "recipient"],
         "properties": {
-            "name": _TEXT,
-            "label": _TEXT,
+            "name": TEXT,
+            "label": TEXT,
             "type": {"enum": _FIELD_TYPES},
             "required": {"type": "boolean"},
             "recipient": {"type": "boolean"},
-            "choices": {"type": "array", "items": _TEXT},
-            "fields": {"type": "array", "items": _ref("RowField")},
+            "choices": {"type": "array", "items": TEXT},
+            "fields": {"type": "array", "items": ref("RowField")},
         },
         "additionalProperties": False,
     },
@@ -102,8 +82,8 @@ _SCHEMAS: dict[str, Any] = {
         "required": ["kind", "title", "fields"],
         "properties": {
             "kind": {"enum": list(INSTRUMENTS)},
-            "title": _TEXT,
-            "fields": {"type": "array", "items": _ref("Field")},
+            "title": TEXT,
+            "fields": {"type": "array", "items": ref("Field")},
         },
         "additionalProperties": False,
     },
@@ -130,11 +110,11 @@ _SCHEMAS: dict[str, Any] = {
         "properties": {
             "id": {"type": "integer"},
             "number": {"type": "string", "description": "文号，如 君档监通〔2026〕1号"},
-            "kind": _TEXT,
-            "sha256": _HASH,
-            "sm3": _HASH,
-            "pdf_url": _URL,
-            "warnings": {"type": "array", "items": _TEXT, "description": "提醒，随文书保存"},
+            "kind": TEXT,
+            "sha256": HASH,
+            "sm3": HASH,
+            "pdf_url": URL,
+            "warnings": {"type": "array", "items": TEXT, "description": "提醒，随文书保存"},
         },
         "additionalProperties": False,
     },
@@ -147,34 +127,23 @@ _SCHEMAS: dict[str, Any] = {
     },
 }
 
+_SCHEMAS |= BATCH_SCHEMAS
+
 _RESPONSES: dict[str, Any] = {
-    "BadRequest": _error("请求体不是 JSON 对象，缺少 kind 或 facts，或文书种类不存在"),
+    "BadRequest": error("请求体不是 JSON 对象，缺少 kind 或 facts，或文书种类不存在"),
     "Unauthorized": {
-        **_error("没有提供 API 令牌，或令牌无效、已撤销"),
+        **error("没有提供 API 令牌，或令牌无效、已撤销"),
         "headers": {
             "WWW-Authenticate": {"schema": {"type": "string"}, "description": "Bearer 质询"}
         },
     },
-    "Forbidden": _error("该用户的角色不能生成文书"),
-    "NotFound": _error("没有这份文书"),
-    "MethodNotAllowed": _error("不支持这种请求方式"),
-    "PayloadTooLarge": _error("请求体超过上限"),
-    "UnsupportedMediaType": _error("请求体应当是 UTF-8 编码的 application/json"),
-    "ServerError": _error("服务出错"),
+    "Forbidden": error("该用户的角色不能生成文书"),
+    "NotFound": error("没有这份文书"),
+    "MethodNotAllowed": error("不支持这种请求方式"),
+    "PayloadTooLarge": error("请求体超过上限"),
+    "UnsupportedMediaType": error("请求体应当是 UTF-8 编码的 application/json"),
+    "ServerError": error("服务出错"),
 }
-
-
-def _errors(*codes: str) -> dict[str, Any]:
-    """Return the error responses of an operation: the given codes and those every call may get."""
-    names = {
-        "400": "BadRequest", "401": "Unauthorized", "403": "Forbidden", "404": "NotFound",
-        "405": "MethodNotAllowed", "413": "PayloadTooLarge", "415": "UnsupportedMediaType",
-        "500": "ServerError",
-    }  # fmt: skip
-    return {
-        code: {"$ref": f"#/components/responses/{names[code]}"}
-        for code in (*codes, "401", "405", "500")
-    }
 
 
 _DOCUMENT_ID = {
@@ -203,8 +172,8 @@ OPENAPI: dict[str, Any] = {
                 "operationId": "listKinds",
                 "summary": "全部文书种类及其字段",
                 "responses": {
-                    "200": _json({"type": "array", "items": _ref("Kind")}, "文书种类"),
-                    **_errors(),
+                    "200": json_body({"type": "array", "items": ref("Kind")}, "文书种类"),
+                    **errors(),
                 },
             }
         },
@@ -215,11 +184,11 @@ OPENAPI: dict[str, Any] = {
                 "description": "办事员和管理员可以生成；事实有误时不占用文号、不归档。",
                 "requestBody": {
                     "required": True,
-                    "content": {"application/json": {"schema": _ref("IssueRequest")}},
+                    "content": {"application/json": {"schema": ref("IssueRequest")}},
                 },
                 "responses": {
                     "201": {
-                        **_json(_ref("Issued"), "已生成并归档"),
+                        **json_body(ref("Issued"), "已生成并归档"),
                         "headers": {
                             "Location": {
                                 "schema": {"type": "string", "format": "uri"},
@@ -227,9 +196,9 @@ OPENAPI: dict[str, Any] = {
                             }
                         },
                     },
-                    "422": _json(_ref("InvalidFacts"), "事实未通过检查"),
-                    "503": _error("LibreOffice 或模板出错，文书未生成，未占用文号"),
-                    **_errors("400", "403", "413", "415"),
+                    "422": json_body(ref("InvalidFacts"), "事实未通过检查"),
+                    "503": error("LibreOffice 或模板出错，文书未生成，未占用文号"),
+                    **errors("400", "403", "413", "415"),
                 },
             }
         },
@@ -238,7 +207,7 @@ OPENAPI: dict[str, Any] = {
                 "operationId": "getDocument",
                 "summary": "一份文书的元数据",
                 "parameters": [_DOCUMENT_ID],
-                "responses": {"200": _json(_ref("Document"), "文书元数据"), **_errors("404")},
+                "responses": {"200": json_body(ref("Document"), "文书元数据"), **errors("404")},
             }
         },
         "/api/documents/{document_id}/pdf": {
@@ -255,16 +224,17 @@ OPENAPI: dict[str, Any] = {
                             }
                         },
                     },
-                    **_errors("404"),
+                    **errors("404"),
                 },
             }
         },
+        **BATCH_PATHS,
         "/api/openapi.json": {
             "get": {
                 "operationId": "getOpenApi",
                 "summary": "本说明（不需要令牌）",
                 "security": [],
-                "responses": {"200": _json({"type": "object"}, "OpenAPI 3.1 说明")},
+                "responses": {"200": json_body({"type": "object"}, "OpenAPI 3.1 说明")},
             }
         },
     },

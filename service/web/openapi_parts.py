@@ -1,0 +1,45 @@
+"""Building blocks of the OpenAPI description: references, JSON bodies, errors, common types."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def ref(name: str) -> dict[str, str]:
+    """Return a reference to a schema of the components."""
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def json_body(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    """Return a response with a JSON body of the schema."""
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def error(description: str) -> dict[str, Any]:
+    """Return a response answering {"error": message}."""
+    return json_body(ref("Error"), description)
+
+
+TEXT = {"type": "string"}
+HASH = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+URL = {"type": "string", "format": "uri"}
+
+
+def errors(*codes: str) -> dict[str, Any]:
+    """Return the error responses of an operation: the given codes and those every call may get."""
+    names = {
+        "400": "BadRequest", "401": "Unauthorized", "403": "Forbidden", "404": "NotFound",
+        "405": "MethodNotAllowed", "413": "PayloadTooLarge", "415": "UnsupportedMediaType",
+        "500": "ServerError",
+    }  # fmt: skip
+    return {
+        code: {"$ref": f"#/components/responses/{names[code]}"}
+        for code in (*codes, "401", "405", "500")
+    }
+
+
+# Field name → its Chinese messages, as the forms report them.
+FIELD_ERRORS = {
+    "type": "object",
+    "additionalProperties": {"type": "array", "items": TEXT, "minItems": 1},
+}
