@@ -7,6 +7,7 @@ same way: run_job, then the job's outputs written (complete_job).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -14,7 +15,13 @@ from functools import partial
 from typing import Protocol
 
 from service.batch.executor import JobStopped, run_job
-from service.batch.jobs import held_by_live_runner, load_job, orphaned_jobs, release_job
+from service.batch.jobs import (
+    held_by_live_runner,
+    load_job,
+    mark_handed_over,
+    orphaned_jobs,
+    release_job,
+)
 from service.batch.models import DONE, PENDING, RUNNING, BatchJob
 from service.batch.submission import outputs_ready, write_job_outputs
 from service.services import Wenshu
@@ -29,8 +36,9 @@ class DispatchFailed(RuntimeError):
 class Dispatcher(Protocol):
     """Takes jobs to run in the background and says whether one is being taken care of."""
 
-    # Whether a submitted job outlives this process (a broker keeps it) or dies with it.
-    durable: bool
+    # How long a pending job may wait after it was handed over before it counts as lost:
+    # at once for a thread of this process (its queue dies with it), longer for a broker.
+    pending_lost_after: dt.timedelta
 
     def submit(self, job_id: int) -> None:
         """Have the job run to the end and its outputs written; raise DispatchFailed if not."""
@@ -62,7 +70,7 @@ def complete_job(wenshu: Wenshu, job_id: int, stop: threading.Event | None = Non
 class InProcessDispatcher:
     """Runs jobs one at a time on a thread of this process, with this process's LibreOffice."""
 
-    durable = False
+    pending_lost_after = dt.timedelta(0)
 
     def __init__(self, wenshu: Wenshu) -> None:
         self.wenshu = wenshu
@@ -103,7 +111,9 @@ class InProcessDispatcher:
 class QueueDispatcher:
     """Sends jobs to Celery workers (`wenshu worker`) through the broker."""
 
-    durable = True
+    # A broker may lose a queued job (Redis restarted without persistence); sending one
+    # again that it did keep does no harm: the second delivery finds the job held or done.
+    pending_lost_after = dt.timedelta(minutes=10)
 
     def __init__(self, wenshu: Wenshu) -> None:
         from service.batch.queue import make_celery
@@ -119,6 +129,7 @@ class QueueDispatcher:
             send_job(self.celery, job_id)
         except Exception as error:  # kombu raises its own and socket errors alike
             raise DispatchFailed(f"无法连接任务队列（{self._where()}）：{error}") from error
+        mark_handed_over(self.wenshu, job_id)
 
     def _where(self) -> str:
         """Return the broker's address without its password."""
@@ -154,12 +165,12 @@ def submit_or_record(dispatcher: Dispatcher, wenshu: Wenshu, job_id: int) -> str
 
 
 def resume_orphans(dispatcher: Dispatcher, wenshu: Wenshu) -> list[int]:
-    """Submit every job whose runner died (without a broker, never-started ones too); return them.
+    """Submit every job whose runner died, and pending ones taken as lost; return them.
 
     A job that cannot be submitted is marked failed with the reason, to be resumed by hand.
     """
     resumed = []
-    for job_id in orphaned_jobs(wenshu, pending_too=not dispatcher.durable):
+    for job_id in orphaned_jobs(wenshu, pending_after=dispatcher.pending_lost_after):
         log.info("resuming batch job %s, left by a runner that is gone", job_id)
         if not submit_or_record(dispatcher, wenshu, job_id):
             resumed.append(job_id)

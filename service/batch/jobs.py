@@ -141,9 +141,7 @@ def _runner_alive(runner: str, heartbeat: dt.datetime | None) -> bool:
         return _start_time(int(pid)) == started
     if heartbeat is None:
         return False
-    if heartbeat.tzinfo is None:  # SQLite gives naive UTC back
-        heartbeat = heartbeat.replace(tzinfo=dt.UTC)
-    return utcnow() - heartbeat < LEASE
+    return utcnow() - _aware(heartbeat) < LEASE
 
 
 def claim_job(wenshu: Wenshu, job_id: int) -> BatchJob:
@@ -201,19 +199,43 @@ def release_job(wenshu: Wenshu, job_id: int, error: str = "", *, requeue: bool =
     return load_job(wenshu, job_id)
 
 
-def orphaned_jobs(wenshu: Wenshu, *, pending_too: bool) -> list[int]:
+def orphaned_jobs(wenshu: Wenshu, *, pending_after: dt.timedelta | None) -> list[int]:
     """Return the ids of jobs that should go on but that no live runner holds, oldest first.
 
-    These are jobs whose runner died (kill -9, a crash, a lost machine) and, when
-    pending_too, jobs never started (queued in a process that is gone). A job stopped on
-    purpose (Ctrl-C, a shutdown) is "failed" and waits for someone to resume it.
+    These are jobs whose runner died (kill -9, a crash, a lost machine) and, unless
+    pending_after is None, jobs pending that long since they were last handed over (queued
+    in a process that is gone, or by a broker that lost them). A job stopped on purpose
+    (Ctrl-C) or by an error is "failed" and waits for someone to resume it.
     """
-    wanted = [RUNNING, PENDING] if pending_too else [RUNNING]
+    wanted = [RUNNING] if pending_after is None else [RUNNING, PENDING]
     with wenshu.database.session() as session:
         jobs = session.scalars(
             select(BatchJob).where(BatchJob.status.in_(wanted)).order_by(BatchJob.id)
         ).all()
-    return [job.id for job in jobs if job.status == PENDING or not held_by_live_runner(job)]
+    return [job.id for job in jobs if _left_behind(job, pending_after)]
+
+
+def _left_behind(job: BatchJob, pending_after: dt.timedelta | None) -> bool:
+    """Return whether a running job's runner is gone, or a pending job has waited too long."""
+    if job.status == RUNNING:
+        return not held_by_live_runner(job)
+    handed_over = _aware(job.heartbeat_at or job.created_at)
+    return pending_after is not None and utcnow() - handed_over >= pending_after
+
+
+def mark_handed_over(wenshu: Wenshu, job_id: int) -> None:
+    """Note that a pending job was just handed to its runners (its heartbeat, while it waits)."""
+    with wenshu.database.session() as session:
+        session.execute(
+            update(BatchJob)
+            .where(BatchJob.id == job_id, BatchJob.status == PENDING)
+            .values(heartbeat_at=utcnow())
+        )
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """Return a stored time with its UTC zone (SQLite gives stored UTC times back naive)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
 def held_by_live_runner(job: BatchJob) -> bool:

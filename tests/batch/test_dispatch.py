@@ -57,8 +57,16 @@ def test_which_jobs_count_as_left_behind(wenshu: Wenshu) -> None:
     set_state(wenshu, jobs[4], FAILED, "")  # stopped on purpose, or by an error
     # jobs[5] stays pending: never started
 
-    assert orphaned_jobs(wenshu, pending_too=False) == [jobs[0], jobs[3]]
-    assert orphaned_jobs(wenshu, pending_too=True) == [jobs[0], jobs[3], jobs[5]]
+    assert orphaned_jobs(wenshu, pending_after=None) == [jobs[0], jobs[3]]
+    assert orphaned_jobs(wenshu, pending_after=dt.timedelta(0)) == [jobs[0], jobs[3], jobs[5]]
+    # A broker may lose a queued job: one handed over long ago counts as lost, a recent one not.
+    assert orphaned_jobs(wenshu, pending_after=dt.timedelta(minutes=10)) == [jobs[0], jobs[3]]
+    set_state(wenshu, jobs[5], PENDING, "", now - dt.timedelta(minutes=11))
+    assert orphaned_jobs(wenshu, pending_after=dt.timedelta(minutes=10)) == [
+        jobs[0],
+        jobs[3],
+        jobs[5],
+    ]
 
 
 @pytest.mark.office
@@ -84,7 +92,7 @@ def test_a_failed_dispatch_is_recorded_on_the_job(wenshu: Wenshu) -> None:
     """This test ensures that resume_orphans marks a job it could not hand over as failed, with why."""
 
     class Unreachable:
-        durable = True
+        pending_lost_after = dt.timedelta(minutes=10)
 
         def submit(self, job_id: int) -> None:
             from service.batch.dispatch import DispatchFailed

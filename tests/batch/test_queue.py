@@ -8,6 +8,7 @@ batch folders, the broker).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import os
@@ -24,11 +25,11 @@ import pikepdf
 import pytest
 from flask import Flask
 from playwright.sync_api import Page
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from service import create_app
 from service.archive.fixity import verify_archive
-from service.archive.models import Document
+from service.archive.models import Document, utcnow
 from service.batch.dispatch import QueueDispatcher
 from service.batch.jobs import create_job, job_items, load_job
 from service.batch.models import DONE, FAILED, RUNNING, BatchJob
@@ -404,3 +405,18 @@ def test_the_progress_page_names_the_worker_machine_in_chromium(
     finally:
         app.extensions["batch_dispatcher"].close()
         app.extensions["wenshu"].database.dispose()
+
+
+def test_a_job_the_broker_lost_is_sent_again(desk: Wenshu, workers: list[Worker]) -> None:
+    """This test ensures that a job pending long after it was handed over (the message lost) still runs."""
+    job = new_job(desk, villages(5))  # recorded, but its message never reached the broker
+    with desk.database.session() as session:
+        session.execute(
+            update(BatchJob)
+            .where(BatchJob.id == job.id)
+            .values(heartbeat_at=utcnow() - dt.timedelta(minutes=11))
+        )
+    workers[0].start()  # looks for jobs left behind as it starts
+    finished = wait_for(desk, job.id)
+    assert (finished.status, finished.done) == (DONE, 5)
+    assert f"resuming batch job {job.id}" in workers[0].text()
