@@ -52,6 +52,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         check = ScheduledCheck(wenshu, dt.timedelta(hours=settings.verify_interval_hours))
         check.start()
         app.extensions["archive_check"] = check
+    if not app.config.get("TESTING"):
+        from service.housekeeping import Housekeeper
+
+        housekeeper = Housekeeper(wenshu)
+        housekeeper.start()
+        app.extensions["housekeeper"] = housekeeper
 
     from service.batch.dispatch import dispatcher_for
 
