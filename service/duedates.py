@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from forms.annual_report import report_due
+from forms.fields import ArchivedDocument
 from forms.review_decision import APPLICATION_DAYS
 from forms.safety_circular import circular_due
 from service.archive.models import Document
@@ -35,36 +36,16 @@ CORRECTION_DEADLINES = {
 }
 
 
-class Record(Protocol):
-    """What the due dates are computed from: an archived document."""
+class Record(ArchivedDocument, Protocol):
+    """What the due dates are computed from: an archived document, with its id and recipient."""
 
     @property
     def id(self) -> int:
         """The document's id."""
 
     @property
-    def kind(self) -> str:
-        """The instrument kind."""
-
-    @property
-    def number(self) -> str:
-        """The 文号."""
-
-    @property
-    def status(self) -> str:
-        """ "issued" or "voided"."""
-
-    @property
     def recipient(self) -> str:
         """The 主送 unit or person."""
-
-    @property
-    def document_date(self) -> dt.date:
-        """The 成文日期."""
-
-    @property
-    def facts(self) -> dict[str, Any]:
-        """The facts as archived (dates as ISO strings)."""
 
 
 @dataclass(frozen=True)
