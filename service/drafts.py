@@ -29,10 +29,7 @@ class DraftSummary:
     @property
     def saved_at(self) -> str:
         """Return when the draft was last saved, in Beijing time: 2026-03-05 10:13."""
-        moment = self.updated_at
-        if moment.tzinfo is None:  # SQLite gives back naive UTC
-            moment = moment.replace(tzinfo=dt.UTC)
-        return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+        return self.updated_at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
 
 
 def save_draft(

@@ -118,10 +118,7 @@ class ScheduledCheck:
         latest = last_check(self.wenshu)
         if latest is None:
             return now + FIRST_DELAY
-        finished = latest.finished_at
-        if finished.tzinfo is None:  # SQLite gives stored UTC times back without their zone
-            finished = finished.replace(tzinfo=dt.UTC)
-        return max(finished + self.interval, now + dt.timedelta(seconds=30))
+        return max(latest.finished_at + self.interval, now + dt.timedelta(seconds=30))
 
     def _run(self) -> None:
         """Sleep until the next check is due, run it, repeat; never let an error end the thread."""

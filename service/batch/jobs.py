@@ -141,7 +141,7 @@ def _runner_alive(runner: str, heartbeat: dt.datetime | None) -> bool:
         return _start_time(int(pid)) == started
     if heartbeat is None:
         return False
-    return utcnow() - _aware(heartbeat) < LEASE
+    return utcnow() - heartbeat < LEASE
 
 
 def claim_job(wenshu: Wenshu, job_id: int) -> BatchJob:
@@ -219,7 +219,7 @@ def _left_behind(job: BatchJob, pending_after: dt.timedelta | None) -> bool:
     """Return whether a running job's runner is gone, or a pending job has waited too long."""
     if job.status == RUNNING:
         return not held_by_live_runner(job)
-    handed_over = _aware(job.heartbeat_at or job.created_at)
+    handed_over = job.heartbeat_at or job.created_at
     return pending_after is not None and utcnow() - handed_over >= pending_after
 
 
@@ -231,11 +231,6 @@ def mark_handed_over(wenshu: Wenshu, job_id: int) -> None:
             .where(BatchJob.id == job_id, BatchJob.status == PENDING)
             .values(heartbeat_at=utcnow())
         )
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    """Return a stored time with its UTC zone (SQLite gives stored UTC times back naive)."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
 def held_by_live_runner(job: BatchJob) -> bool:

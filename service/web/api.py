@@ -5,7 +5,6 @@ Batch jobs join the same blueprint from service.web.api_batches.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
 from typing import Any, NoReturn
@@ -194,8 +193,6 @@ def find_document(document_id: int) -> Document:
 def document_metadata(document: Document) -> dict[str, Any]:
     """Return a document's metadata as the API answers it."""
     issued_at = document.issued_at
-    if issued_at.tzinfo is None:  # SQLite keeps no offset; every time is stored in UTC
-        issued_at = issued_at.replace(tzinfo=dt.UTC)
     return {
         "id": document.id,
         "kind": document.kind,
