@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import shutil
-import threading
 import time
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from service.archive.models import TemplateVersion
+from service.periodic import Every
 from service.services import Wenshu
 
 STALE_AFTER = dt.timedelta(days=7)
@@ -50,34 +50,16 @@ def sweep_stale(wenshu: Wenshu, older_than: dt.timedelta = STALE_AFTER) -> Swept
     return Swept(uploads, candidates)
 
 
-class Housekeeper:
+class Housekeeper(Every):
     """A daemon thread sweeping stale uploads and candidates now and every day."""
 
     def __init__(self, wenshu: Wenshu, every: dt.timedelta = EVERY) -> None:
+        super().__init__("wenshu-housekeeping", every.total_seconds())
         self.wenshu = wenshu
-        self.every = every
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="wenshu-housekeeping", daemon=True)
 
-    def start(self) -> None:
-        """Start the thread."""
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Ask the thread to stop and wait for it."""
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=5)
-
-    def _run(self) -> None:
-        """Sweep, then wait a day; an error is logged and the next sweep goes ahead."""
-        while True:
-            try:
-                swept = sweep_stale(self.wenshu)
-                if swept.uploads or swept.candidates:
-                    log.info("removed %d stale batch uploads and %d unpublished template "
-                             "candidates", swept.uploads, swept.candidates)  # fmt: skip
-            except Exception:
-                log.exception("housekeeping failed")
-            if self._stop.wait(self.every.total_seconds()):
-                return
+    def work(self) -> None:
+        """Sweep, and say in the log what went."""
+        swept = sweep_stale(self.wenshu)
+        if swept.uploads or swept.candidates:
+            log.info("removed %d stale batch uploads and %d unpublished template candidates",
+                     swept.uploads, swept.candidates)  # fmt: skip

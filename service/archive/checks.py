@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -12,6 +11,7 @@ from sqlalchemy import select
 from service.archive.audit import chain_head, count_events, record_event, verify_chain
 from service.archive.fixity import Problem, verify_archive
 from service.archive.models import ArchiveCheck, utcnow
+from service.periodic import Periodic
 from service.services import Wenshu
 
 FIRST_DELAY = dt.timedelta(minutes=10)  # after a start, when no check was ever run
@@ -94,24 +94,13 @@ def stored_problems(check: ArchiveCheck) -> list[Problem]:
     return [Problem(**problem) for problem in check.problems]
 
 
-class ScheduledCheck:
+class ScheduledCheck(Periodic):
     """A daemon thread running the check every interval, continuing from the last stored check."""
 
     def __init__(self, wenshu: Wenshu, interval: dt.timedelta) -> None:
+        super().__init__("wenshu-archive-check", retry_after=600)
         self.wenshu = wenshu
         self.interval = interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="wenshu-archive-check", daemon=True)
-
-    def start(self) -> None:
-        """Start the thread."""
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Ask the thread to stop and wait for it."""
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=5)
 
     def next_due(self, now: dt.datetime) -> dt.datetime:
         """Return when the next check is due: an interval after the last, or soon after a start."""
@@ -120,17 +109,12 @@ class ScheduledCheck:
             return now + FIRST_DELAY
         return max(latest.finished_at + self.interval, now + dt.timedelta(seconds=30))
 
-    def _run(self) -> None:
-        """Sleep until the next check is due, run it, repeat; never let an error end the thread."""
-        while not self._stop.is_set():
-            try:
-                wait = (self.next_due(utcnow()) - utcnow()).total_seconds()
-                if self._stop.wait(max(wait, 0)):
-                    return
-                result = run_check(self.wenshu, "system", "schedule")
-                if not result.ok:
-                    log.warning("archive check found %d problems", len(result.problems))
-            except Exception:
-                log.exception("archive check failed")
-                if self._stop.wait(600):
-                    return
+    def wait_seconds(self) -> float:
+        """Return the seconds until the next check is due."""
+        return (self.next_due(utcnow()) - utcnow()).total_seconds()
+
+    def work(self) -> None:
+        """Run the check and keep it; say so in the log when it found problems."""
+        result = run_check(self.wenshu, "system", "schedule")
+        if not result.ok:
+            log.warning("archive check found %d problems", len(result.problems))

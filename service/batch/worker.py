@@ -23,6 +23,7 @@ from service.batch.executor import JobStopped
 from service.batch.jobs import JobBusy, UnknownJob
 from service.batch.queue import QUEUE, TASK
 from service.config import Settings
+from service.periodic import Every
 from service.render.convert import OfficePool
 from service.services import Wenshu
 
@@ -58,29 +59,17 @@ def add_task(dispatcher: QueueDispatcher, wenshu: Wenshu, stop: threading.Event)
             return "failed"
 
 
-class OrphanWatch(threading.Thread):
-    """Sends jobs whose runner died back to the queue, now and every interval."""
+class OrphanWatch(Every):
+    """Sends jobs whose runner died (or that the broker lost) back to the queue, now and every interval."""
 
     def __init__(self, dispatcher: QueueDispatcher, wenshu: Wenshu, interval: float) -> None:
-        super().__init__(name="wenshu-orphan-watch", daemon=True)
+        super().__init__("wenshu-orphan-watch", interval)
         self.dispatcher = dispatcher
         self.wenshu = wenshu
-        self.interval = interval
-        self._stopped = threading.Event()
 
-    def run(self) -> None:
-        """Check until stopped; a failed check is logged and tried again next time."""
-        while True:
-            try:
-                resume_orphans(self.dispatcher, self.wenshu)
-            except Exception:
-                log.exception("could not look for batch jobs left by dead workers")
-            if self._stopped.wait(self.interval):
-                return
-
-    def stop(self) -> None:
-        """Stop checking."""
-        self._stopped.set()
+    def work(self) -> None:
+        """Look for jobs left behind once."""
+        resume_orphans(self.dispatcher, self.wenshu)
 
 
 def run_worker(settings: Settings, name: str, loglevel: str = "INFO") -> None:
