@@ -96,11 +96,23 @@ def check_staged(wenshu: Wenshu, instrument: Instrument, token: str, owner: str)
     except TableUnreadable as error:
         raise SubmissionError(str(error).replace(table.name, meta["name"])) from error
     numbered = [(row.number, row.facts) for row in rows]
-    fingerprint = input_fingerprint(instrument.kind, meta["common"], numbered, owner)
+    return check_input(wenshu, instrument, meta["common"], numbered, owner, token)
+
+
+def check_input(
+    wenshu: Wenshu,
+    instrument: Instrument,
+    common: dict[str, Any],
+    numbered: list[tuple[int, dict[str, Any]]],
+    owner: str,
+    token: str = "",
+) -> Checked:
+    """Check numbered rows over the common facts; name the job of the same input, if any."""
+    fingerprint = input_fingerprint(instrument.kind, common, numbered, owner)
     existing = same_input_job(wenshu, fingerprint)
     archive = SnapshotArchive(wenshu.database)
-    check = check_rows(instrument, meta["common"], numbered, archive, wenshu.settings.policy)
-    return Checked(token, len(rows), check, fingerprint, existing)
+    check = check_rows(instrument, common, numbered, archive, wenshu.settings.policy)
+    return Checked(token, len(numbered), check, fingerprint, existing)
 
 
 def create_staged_job(

@@ -9,10 +9,9 @@ from werkzeug.wrappers import Response
 
 from service.accounts import ISSUE
 from service.batch.dispatch import submit_or_record
-from service.batch.jobs import create_job, input_fingerprint, job_items, same_input_job
+from service.batch.jobs import create_job, job_items
 from service.batch.models import INVALID, BatchJob
-from service.batch.submission import OUTPUTS, outputs_ready
-from service.batch.validation import SnapshotArchive, check_rows
+from service.batch.submission import OUTPUTS, check_input, outputs_ready
 from service.registry import get_instrument
 from service.web import wenshu
 from service.web.api import ApiProblem, blueprint, checked_kind, facts_object, json_object
@@ -35,21 +34,17 @@ def submit_batch() -> Answer:
     rows, skip = _rows(payload["rows"]), payload.get("skip_invalid", False)
     if not isinstance(skip, bool):
         raise ApiProblem(400, "skip_invalid 应当是 true 或 false")
-    owner = current_account().username
-    numbered = list(enumerate(rows, start=1))
-    fingerprint = input_fingerprint(kind, common, numbered, owner)
-    existing = same_input_job(wenshu(), fingerprint)
-    if existing is not None:  # the same input again issues nothing new
-        return jsonify(batch_json(existing)), 200, _location(existing)
-    instrument = get_instrument(kind)
-    archive = SnapshotArchive(wenshu().database)
-    check = check_rows(instrument, common, numbered, archive, wenshu().settings.policy)
+    owner, instrument = current_account().username, get_instrument(kind)
+    checked = check_input(wenshu(), instrument, common, list(enumerate(rows, 1)), owner)
+    if checked.job is not None:  # the same input again issues nothing new
+        return jsonify(batch_json(checked.job)), 200, _location(checked.job)
+    check = checked.check
     bad = [{"row": row.number, "errors": row.errors} for row in check.rows if row.facts is None]
     if (bad and not skip) or not check.valid:
         return jsonify(rows=bad, valid=len(check.valid), total=len(rows)), 422
     job = create_job(
         wenshu(), instrument, common, check, owner, source="API", skip_invalid=skip,
-        fingerprint=fingerprint,
+        fingerprint=checked.fingerprint,
     )  # fmt: skip
     problem = submit_or_record(batch_dispatcher(), wenshu(), job.id)
     if problem:
