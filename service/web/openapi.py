@@ -6,7 +6,17 @@ from typing import Any
 
 from service.registry import INSTRUMENTS
 from service.web.openapi_batches import BATCH_PATHS, BATCH_SCHEMAS
-from service.web.openapi_parts import FIELD_ERRORS, HASH, TEXT, URL, error, errors, json_body, ref
+from service.web.openapi_parts import (
+    FIELD_ERRORS,
+    HASH,
+    TEXT,
+    URL,
+    error,
+    errors,
+    json_body,
+    record_id,
+    ref,
+)
 
 _FIELD_TYPES = ["string", "text", "date", "choice", "amount", "integer", "boolean", "list"]
 
@@ -146,12 +156,7 @@ _RESPONSES: dict[str, Any] = {
 }
 
 
-_DOCUMENT_ID = {
-    "name": "document_id",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647},
-}
+_DOCUMENT_ID = record_id("document_id")
 
 OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",

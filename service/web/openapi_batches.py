@@ -5,7 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from service.registry import INSTRUMENTS
-from service.web.openapi_parts import FIELD_ERRORS, TEXT, URL, error, errors, json_body, ref
+from service.web.openapi_parts import (
+    FIELD_ERRORS,
+    TEXT,
+    URL,
+    error,
+    errors,
+    json_body,
+    record_id,
+    ref,
+)
 
 BATCH_SCHEMAS: dict[str, Any] = {
     "BatchRequest": {
@@ -88,12 +97,7 @@ BATCH_SCHEMAS: dict[str, Any] = {
     },
 }
 
-_JOB_ID = {
-    "name": "job_id",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647},
-}
+_JOB_ID = record_id("job_id")
 _LOCATION = {
     "Location": {
         "schema": {"type": "string", "format": "uri"},

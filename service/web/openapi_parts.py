@@ -25,6 +25,16 @@ HASH = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
 URL = {"type": "string", "format": "uri"}
 
 
+def record_id(name: str) -> dict[str, Any]:
+    """Return a path parameter naming a database row: 1 to 2³¹−1, as the <id:…> converter takes."""
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647},
+    }
+
+
 def errors(*codes: str) -> dict[str, Any]:
     """Return the error responses of an operation: the given codes and those every call may get."""
     names = {
