@@ -14,12 +14,12 @@ from service.archive.discard import discard_unrecorded
 from service.archive.lookup import DatabaseArchiveView
 from service.archive.models import Document, utcnow
 from service.archive.numbering import NumberTaken, claim_sequence, peek_next_sequence
-from service.archive.store import fixity_of
+from service.archive.store import Fixity, fixity_of
 from service.facts import Facts, validate_facts
-from service.layouts.versions import active_template
+from service.layouts.versions import LoadedTemplate, active_template
 from service.registry import Instrument, get_instrument
 from service.render.formatting import format_document_number
-from service.render.pdfa import DocumentMetadata
+from service.render.pdfa import DocumentMetadata, RenderedPdf
 from service.render.pipeline import render_pdf
 from service.services import Wenshu
 
@@ -100,30 +100,11 @@ def _issue_once(
     try:
         with wenshu.database.session() as session:
             claim_sequence(session, instrument.series, year, sequence)
-            document = Document(
-                kind=instrument.kind,
-                title=instrument.title,
-                series=instrument.series,
-                year=year,
-                sequence=sequence,
-                number=number,
+            document = document_record(
+                instrument, facts, template, year=year, sequence=sequence, number=number,
                 recipient=str(facts.values.get(instrument.recipient_field) or ""),
-                document_date=document_date,
-                facts=facts.to_json(),
-                template_id=template.id,
-                template_version=template.version,
-                template_sha256=template.sha256,
-                pdf_path=relative,
-                size=fixity.size,
-                pages=pdf.pages,
-                sha256=fixity.sha256,
-                sm3=fixity.sm3,
-                retention=instrument.retention,
-                classification=instrument.classification,
-                issued_by=issued_by,
-                issued_at=issued_at,
-                warnings=list(facts.warnings),
-            )
+                pdf=pdf, fixity=fixity, path=relative, issued_by=issued_by, issued_at=issued_at,
+            )  # fmt: skip
             session.add(document)
             session.flush()
             record_event(
@@ -138,3 +119,45 @@ def _issue_once(
         discard_unrecorded(wenshu.database, wenshu.archive, [relative])
         raise
     return document
+
+
+def document_record(
+    instrument: Instrument,
+    facts: Facts,
+    template: LoadedTemplate,
+    *,
+    year: int,
+    sequence: int,
+    number: str,
+    recipient: str,
+    pdf: RenderedPdf,
+    fixity: Fixity,
+    path: str,
+    issued_by: str,
+    issued_at: dt.datetime,
+) -> Document:
+    """Return the record every issued document keeps, one by one or in a batch."""
+    return Document(
+        kind=instrument.kind,
+        title=instrument.title,
+        series=instrument.series,
+        year=year,
+        sequence=sequence,
+        number=number,
+        recipient=recipient,
+        document_date=facts.values[instrument.date_field],
+        facts=facts.to_json(),
+        template_id=template.id,
+        template_version=template.version,
+        template_sha256=template.sha256,
+        pdf_path=path,
+        size=fixity.size,
+        pages=pdf.pages,
+        sha256=fixity.sha256,
+        sm3=fixity.sm3,
+        retention=instrument.retention,
+        classification=instrument.classification,
+        issued_by=issued_by,
+        issued_at=issued_at,
+        warnings=list(facts.warnings),
+    )

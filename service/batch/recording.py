@@ -21,6 +21,7 @@ from service.archive.numbering import NumberTaken, claim_block
 from service.batch.jobs import JobBusy
 from service.batch.models import DONE, PENDING, BatchItem, BatchJob
 from service.batch.rendering import RenderedCopy
+from service.issuing import document_record
 from service.layouts.versions import LoadedTemplate
 from service.registry import Instrument, get_instrument
 from service.services import Wenshu
@@ -104,29 +105,10 @@ def _record(
 def _document(
     job: BatchJob, instrument: Instrument, template: LoadedTemplate, copy: RenderedCopy, path: str
 ) -> Document:
-    """Return the record of one copy, with the same fields service.issuing records."""
+    """Return the record of one copy: what service.issuing records for a single document."""
     plan = copy.plan
-    return Document(
-        kind=instrument.kind,
-        title=instrument.title,
-        series=instrument.series,
-        year=plan.year,
-        sequence=plan.sequence,
-        number=plan.number,
-        recipient=plan.recipient[:200],
-        document_date=plan.facts.values[instrument.date_field],
-        facts=plan.facts.to_json(),
-        template_id=template.id,
-        template_version=template.version,
-        template_sha256=template.sha256,
-        pdf_path=path,
-        size=copy.fixity.size,
-        pages=copy.pdf.pages,
-        sha256=copy.fixity.sha256,
-        sm3=copy.fixity.sm3,
-        retention=instrument.retention,
-        classification=instrument.classification,
-        issued_by=job.issued_by,
-        issued_at=plan.issued_at,
-        warnings=list(plan.facts.warnings),
-    )
+    return document_record(
+        instrument, plan.facts, template, year=plan.year, sequence=plan.sequence,
+        number=plan.number, recipient=plan.recipient[:200], pdf=copy.pdf, fixity=copy.fixity,
+        path=path, issued_by=job.issued_by, issued_at=plan.issued_at,
+    )  # fmt: skip
