@@ -20,6 +20,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
@@ -74,16 +75,19 @@ class Shared:
             "WENSHU_BROKER_URL": self.broker_url,
         }
 
-    def services(self, instance: Path) -> Wenshu:
-        """Return services of one machine (no LibreOffice) on the shared parts."""
-        overrides = {
+    def settings(self, instance: Path) -> dict[str, Any]:
+        """Return the settings of one machine with its own instance folder on the shared parts."""
+        return {
             "instance_path": instance,
             "database_url": self.database_url,
             "archive_folder": str(self.folder / "archive"),
             "batch_folder": str(self.folder / "batches"),
             "broker_url": self.broker_url,
         }
-        wenshu = Wenshu.open(load_settings(overrides))
+
+    def services(self, instance: Path) -> Wenshu:
+        """Return services of one machine (no LibreOffice) on the shared parts."""
+        wenshu = Wenshu.open(load_settings(self.settings(instance)))
         wenshu.prepare()
         return wenshu
 
@@ -172,11 +176,7 @@ def web(tmp_path: Path, shared: Shared, office_pool: OfficePool) -> Iterator[Fla
         {
             "TESTING": True,
             "WTF_CSRF_ENABLED": False,
-            "instance_path": tmp_path / "web",
-            "database_url": shared.database_url,
-            "archive_folder": str(shared.folder / "archive"),
-            "batch_folder": str(shared.folder / "batches"),
-            "broker_url": shared.broker_url,
+            **shared.settings(tmp_path / "web"),
             "converter": office_pool,
         }
     )
@@ -373,12 +373,7 @@ def test_the_progress_page_names_the_worker_machine_in_chromium(
     tmp_path: Path, shared: Shared, workers: list[Worker], office_pool: OfficePool, page: Page
 ) -> None:
     """This test ensures that the page shows the job queued, then running on the worker's machine, then done."""
-    app = create_app(
-        {"instance_path": tmp_path / "web", "database_url": shared.database_url,
-         "archive_folder": str(shared.folder / "archive"),
-         "batch_folder": str(shared.folder / "batches"), "broker_url": shared.broker_url,
-         "converter": office_pool}
-    )  # fmt: skip
+    app = create_app({**shared.settings(tmp_path / "web"), "converter": office_pool})
     try:
         with serving(app) as address:
             sign_in(page, address)
