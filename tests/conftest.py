@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,18 @@ from tests.postgres import fresh_database, postgres_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
+OPERATOR_PREFIX = "WENSHU_"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Forget every WENSHU_* variable of the shell, so no test reaches the operator's services.
+
+    The README tells operators to export WENSHU_DATABASE_URL, WENSHU_ARCHIVE, WENSHU_BROKER_URL
+    and the rest; `make test` on such a machine must not write into the real database,
+    archive or queue. A test that needs one sets it itself (monkeypatch or a child's env).
+    """
+    for name in [name for name in os.environ if name.startswith(OPERATOR_PREFIX)]:
+        del os.environ[name]
 
 
 def sample(kind: str) -> dict[str, Any]:
