@@ -16,6 +16,7 @@ from forms.fields import (
     short_text,
 )
 from forms.identity import resident_id_problem
+from service.plaintext import quote_back, quote_many
 
 RESIDENT_ID = "居民身份证"
 ID_TYPES = (
@@ -96,12 +97,12 @@ class AccessRegisterForm(InstrumentForm):
             copied, pages = row["copied_pages"], row["pages"]
             if copied is not None and pages is not None and copied > pages:
                 raise ValidationError(
-                    f"第{index}项（档号{row['reference']}）复制{copied}页，超过该档案的{pages}页"
+                    f"第{index}项（档号{quote_back(row['reference'])}）复制{copied}页，超过该档案的{pages}页"
                 )
         references = [row["reference"] for row in field.data if row["reference"]]
         repeated = sorted({r for r in references if references.count(r) > 1})
         if repeated:
-            self.warn(f"档号{'、'.join(repeated)}在查阅档案中重复登记，请核对")
+            self.warn(f"档号{quote_many(repeated)}在查阅档案中重复登记，请核对")
 
     def validate_copies(self, field: Field) -> None:
         """The pages copied, record by record, add up to the total copied."""

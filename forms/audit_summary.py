@@ -23,6 +23,7 @@ from forms.fields import (
     rows,
     short_text,
 )
+from service.plaintext import quote_back
 from service.render.formatting import format_date
 from service.tables import TableUnreadable, read_table
 
@@ -129,10 +130,12 @@ class AuditSummaryForm(InstrumentForm):
                 continue
             if isinstance(year, int) and received.year <= year:
                 raise ValidationError(
-                    f"第{index}项：{row['unit']}的收到日期应当在审核年度（{year}年）之后"
+                    f"第{index}项：{quote_back(row['unit'])}的收到日期应当在审核年度（{year}年）之后"
                 )
             if self.issue_date.data and received > self.issue_date.data:
-                raise ValidationError(f"第{index}项：{row['unit']}的收到日期不能晚于填报日期")
+                raise ValidationError(
+                    f"第{index}项：{quote_back(row['unit'])}的收到日期不能晚于填报日期"
+                )
 
     def _refuse_outside_register(self, entries: Sequence[dict[str, Any]]) -> None:
         """Raise ValidationError naming the first row whose unit is not in the register."""
@@ -140,7 +143,7 @@ class AuditSummaryForm(InstrumentForm):
         for index, row in enumerate(entries, start=1):
             if row.get("unit") and row["unit"] not in known:
                 raise ValidationError(
-                    f"第{index}项：“{row['unit']}”不在档案登记备份名册中，请核对单位名称"
+                    f"第{index}项：“{quote_back(row['unit'])}”不在档案登记备份名册中，请核对单位名称"
                 )
 
 
@@ -152,7 +155,9 @@ def _refuse_repeats(entries: Sequence[dict[str, Any]], where: str) -> None:
         if not unit:
             continue
         if unit in seen:
-            raise ValidationError(f"{where}中“{unit}”重复（第{seen[unit]}项和第{index}项）")
+            raise ValidationError(
+                f"{where}中“{quote_back(unit)}”重复（第{seen[unit]}项和第{index}项）"
+            )
         seen[unit] = index
 
 
@@ -262,9 +267,9 @@ def read_paper_reports(path: Path | str) -> list[dict[str, str]]:
         received = _read_date(_cell(cells, date_at))
         if received is None:
             value = _cell(cells, date_at)
-            shown = f"“{value}”不是日期" if value not in (None, "") else "没有填写"
+            shown = f"“{quote_back(value)}”不是日期" if value not in (None, "") else "没有填写"
             raise PaperReportsUnreadable(
-                f"第{number}行：{unit}的收到日期{shown}，日期应写作 2026-03-05 或 2026年3月5日"
+                f"第{number}行：{quote_back(unit)}的收到日期{shown}，日期应写作 2026-03-05 或 2026年3月5日"
             )
         reports.append({"unit": unit, "received_date": received.isoformat()})
     return reports

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
@@ -32,6 +31,8 @@ from wtforms.validators import (
     StopValidation,
     ValidationError,
 )
+
+from service.plaintext import unprintable
 
 DATE_HINT = "日期格式应为 年-月-日，如 2026-03-05"
 
@@ -102,24 +103,18 @@ class RowForm(Form):
 
 
 class PlainText:
-    """Refuses characters that cannot be printed: control characters, lone surrogates, U+FFFE/F.
+    """Refuses what cannot be printed or reorders what is read: see service.plaintext.unprintable.
 
     Line breaks are allowed only where multiline is true (long text, one paragraph a line).
     """
 
     def __init__(self, multiline: bool = False) -> None:
-        self.allowed = {"\n", "\t"} if multiline else set()
+        self.multiline = multiline
 
     def __call__(self, form: Form, field: Field) -> None:
-        text = field.data or ""
-        for position, char in enumerate(text, start=1):
-            if char in self.allowed:
-                continue
-            if unicodedata.category(char) in {"Cc", "Cs"} or char in "\ufffe\uffff":
-                kind = "换行" if char in "\r\n" else "不可打印的控制字符"
-                raise ValidationError(
-                    f"第{position}个字符是{kind}（U+{ord(char):04X}），请删除后再提交"
-                )
+        problem = unprintable(field.data or "", self.multiline)
+        if problem:
+            raise ValidationError(problem)
 
 
 class ChineseDateField(DateField):

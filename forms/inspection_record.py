@@ -16,6 +16,7 @@ from forms.fields import (
     rows,
     short_text,
 )
+from service.plaintext import quote_many
 
 KINDS = ("定期巡查", "不定期巡查", "回访")
 METHODS = {
@@ -63,7 +64,7 @@ class InspectionRecordForm(InstrumentForm):
         repeated = sorted({c for c in certificates if c and certificates.count(c) > 1})
         if repeated:
             raise ValidationError(
-                f"执法证号{'、'.join(repeated)}重复：每名执法人员应当持有各自的执法证件"
+                f"执法证号{quote_many(repeated)}重复：每名执法人员应当持有各自的执法证件"
             )
 
     def validate_refusal_note(self, field: Field) -> None:

@@ -22,9 +22,12 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired
 
 from forms.fields import ArchiveView
+from service.plaintext import quote_back
 from service.registry import INSTRUMENTS, Instrument
 
 _SCALARS = (str, int, float, bool)
+# An answer names a few unknown field names, not every one of a hostile request's thousands.
+MAX_STRANGERS_NAMED = 10
 
 
 class InvalidFacts(ValueError):
@@ -78,11 +81,18 @@ def validate_facts(
     form = instrument.form()
     errors: dict[str, list[str]] = {}
     formdata = FormData()
+    strangers = [name for name in raw if name not in form._fields]
+    for name in strangers[:MAX_STRANGERS_NAMED]:
+        errors[quote_back(name)] = ["不是这种文书的字段"]
+    if len(strangers) > MAX_STRANGERS_NAMED:
+        errors["facts"] = [
+            f"共有{len(strangers)}个名称不是这种文书的字段，以上只列出前{MAX_STRANGERS_NAMED}个"
+        ]
     for name, value in raw.items():
         field = form._fields.get(name)
         if field is None:
-            errors[name] = ["不是这种文书的字段"]
-        elif not _flatten(field, name, value, formdata):
+            continue
+        if not _flatten(field, name, value, formdata):
             expected = "一个列表" if isinstance(field, FieldList) else "文字、数字或日期"
             errors[name] = [f"值的类型不对：应当是{expected}"]
     form = instrument.form(formdata=formdata)

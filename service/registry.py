@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import Any
 
 from forms.fields import ArchiveView, InstrumentForm
+from service.plaintext import quote_back
 
 ContextHook = Callable[[dict[str, Any], "ArchiveView | None"], dict[str, Any]]
 
@@ -178,7 +179,7 @@ class UnknownKind(KeyError):
 
     def __str__(self) -> str:
         known = "、".join(INSTRUMENTS)
-        return f"没有这种文书：{self.args[0]}（可用：{known}）"
+        return f"没有这种文书：{quote_back(self.args[0])}（可用：{known}）"
 
 
 def get_instrument(kind: str) -> Instrument:

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from service.archive.audit import record_event
 from service.archive.models import Document, utcnow
+from service.plaintext import unprintable
 
 MAX_REASON = 500
 
@@ -31,6 +32,9 @@ def void_document(session: Session, document_id: int, reason: str, by: str) -> D
         raise VoidRefused("请填写作废原因")
     if len(reason) > MAX_REASON:
         raise VoidRefused(f"作废原因不能超过{MAX_REASON}个字（现为{len(reason)}个字）")
+    problem = unprintable(reason, multiline=True)
+    if problem:
+        raise VoidRefused(f"作废原因中{problem}")
     # Compare-and-set on the status, so that two clerks voiding at once cannot both succeed.
     changed = session.execute(
         update(Document)

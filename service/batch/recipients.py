@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from service.facts import describe_fields
+from service.plaintext import quote_back
 from service.registry import Instrument
 from service.tables import TableUnreadable, filled, read_table
 
@@ -67,7 +68,7 @@ def _columns(header: Sequence[Any], number: int, instrument: Instrument) -> dict
         if name is None:
             known = "、".join(f"{f['name']}（{f['label']}）" for f in describe_fields(instrument))
             raise TableUnreadable(
-                f"第{number}行（表头）第{index + 1}列“{title}”不是{instrument.title}的字段；"
+                f"第{number}行（表头）第{index + 1}列“{quote_back(title)}”不是{instrument.title}的字段；"
                 f"可用的列：{known}"
             )
         if name in columns.values():

@@ -16,6 +16,7 @@ from service.batch.models import DONE, BatchJob
 from service.batch.outputs import ARCHIVE, MANIFEST, MERGED, issued_copies, write_outputs
 from service.batch.recipients import TableUnreadable, read_recipients
 from service.batch.validation import RowProblem, RowsCheck, SnapshotArchive, check_rows
+from service.plaintext import quote_back, quote_many
 from service.registry import Instrument
 from service.services import Wenshu
 
@@ -67,7 +68,7 @@ def parse_common(text: str, instrument: Instrument) -> dict[str, Any]:
         raise SubmissionError("共同事实应当是一个以字段名为键的 JSON 对象")
     unknown = [name for name in facts if name not in instrument.form()._fields]
     if unknown:
-        raise SubmissionError(f"共同事实中的字段不属于{instrument.title}：{'、'.join(unknown)}")
+        raise SubmissionError(f"共同事实中的字段不属于{instrument.title}：{quote_many(unknown)}")
     return facts
 
 
@@ -77,7 +78,7 @@ def stage_upload(
     """Keep an uploaded table and its common facts for a second submission; return its token."""
     suffix = Path(name).suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        raise SubmissionError(f"只能上传 .xlsx 或 .csv 表格，不能上传“{name}”")
+        raise SubmissionError(f"只能上传 .xlsx 或 .csv 表格，不能上传“{quote_back(name)}”")
     token = secrets.token_hex(16)
     folder = batches_folder(wenshu) / "uploads" / token
     folder.mkdir(parents=True)

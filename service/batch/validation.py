@@ -11,6 +11,7 @@ from forms.fields import ArchivedDocument, ArchiveView
 from service.archive.db import Database
 from service.archive.lookup import DatabaseArchiveView
 from service.facts import Facts, InvalidFacts, validate_facts
+from service.plaintext import quote_back
 from service.registry import Instrument
 
 
@@ -116,7 +117,7 @@ def check_rows(
         recipient = str(row.raw.get(instrument.recipient_field) or "")
         if recipient in first_row:
             warnings.append(
-                f"第{row.number}行与第{first_row[recipient]}行的收文单位相同：{recipient}"
+                f"第{row.number}行与第{first_row[recipient]}行的收文单位相同：{quote_back(recipient)}"
             )
         first_row.setdefault(recipient, row.number)
     return RowsCheck(checked, warnings)

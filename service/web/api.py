@@ -18,12 +18,13 @@ from service.archive.models import Document
 from service.archive.store import ArchiveFull
 from service.facts import InvalidFacts, describe_kinds
 from service.issuing import IssueFailed, issue_document
+from service.plaintext import quote_many
 from service.registry import UnknownKind, get_instrument
 from service.render.convert import OfficeError
 from service.render.docx import TemplateProblem
 from service.web import wenshu
 from service.web.auth import current_account, requires
-from service.web.documents import send_archived_pdf
+from service.web.documents import reader_classifications, send_archived_pdf
 from service.web.openapi import OPENAPI
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
@@ -67,7 +68,9 @@ def issue() -> tuple[Response, int] | tuple[Response, int, dict[str, str]]:
     """Issue an instrument from JSON facts: 201 with its 文号, fixity values and PDF address."""
     kind, facts = issue_request()
     try:
-        document = issue_document(wenshu(), kind, facts, current_account().username)
+        document = issue_document(
+            wenshu(), kind, facts, current_account().username, reader_classifications()
+        )
     except InvalidFacts as error:
         return jsonify(errors=error.errors), 422
     except (OfficeError, TemplateProblem, IssueFailed, ArchiveFull) as error:
@@ -138,7 +141,7 @@ def json_object(
     unknown = sorted(set(payload) - {*required, *optional})
     if unknown:
         accepted = " 和 ".join("、".join(keys) for keys in (required, optional) if keys)
-        raise ApiProblem(400, f"请求体只接受 {accepted}，不认识：{'、'.join(unknown)}")
+        raise ApiProblem(400, f"请求体只接受 {accepted}，不认识：{quote_many(unknown)}")
     missing = [key for key in required if key not in payload]
     if missing:
         raise ApiProblem(400, f"请求体缺少 {'、'.join(missing)}，应当是 {shape}")
