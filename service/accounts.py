@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from service.archive.models import ApiToken, User
+from service.signin.sessions import end_user_sessions
 
 ROLES = {"clerk": "办事员", "maintainer": "模板维护人员", "admin": "管理员"}
 # What each role may do; an administrator may do everything.
@@ -65,11 +67,22 @@ def create_user(session: Session, username: str, password: str, role: str) -> Ac
 
 
 def authenticate(session: Session, username: str, password: str) -> Account | None:
-    """Return the account if the username and password match an active user."""
+    """Return the account if the username and password match an active user.
+
+    The password is checked against a hash in every case, a dummy one for an unknown user, so
+    that an unknown or disabled user's refusal takes as long as a wrong password's.
+    """
     user = session.scalar(select(User).where(User.username == username.strip()))
-    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+    matches = check_password_hash(user.password_hash if user else _dummy_hash(), password)
+    if user is None or not user.active or not matches:
         return None
     return _account(user)
+
+
+@cache
+def _dummy_hash() -> str:
+    """Return a hash made as every user's is, of a password nobody has (checked for unknown users)."""
+    return generate_password_hash(secrets.token_urlsafe(32))
 
 
 def load_account(session: Session, user_id: int) -> Account | None:
@@ -108,8 +121,10 @@ def list_users(session: Session) -> list[User]:
 
 
 def set_active(session: Session, user_id: int, active: bool) -> None:
-    """Enable or disable a user."""
+    """Enable or disable a user; disabling ends the user's sessions, so enabling revives none."""
     user = session.get(User, user_id)
     if user is None:
         raise AccountError("没有这个用户")
     user.active = active
+    if not active:
+        end_user_sessions(session, user_id)

@@ -62,6 +62,22 @@ class Settings:
     # A Celery broker (redis://host:port/db): batch jobs go to `wenshu worker` processes
     # through it instead of running inside the web service.
     broker_url: str = ""
+    # Signing in: a session ends after this many minutes without a request, whatever its cookie says.
+    session_idle_minutes: float = 30.0
+    # Reverse proxies in front of the service whose X-Forwarded-For, -Proto, -Host and -Port are
+    # believed (0: none; the client's address and scheme are those of the connection itself).
+    trusted_proxies: int = 0
+    # Cookies are Secure on every request that came over HTTPS; this marks them Secure on plain
+    # HTTP requests too (TLS ended by a proxy that sends no X-Forwarded-Proto).
+    secure_cookies: bool = False
+    # Failed sign-ins: after login_account_failures failures of one user name, or
+    # login_address_failures from one address, within login_window_minutes, further attempts
+    # wait login_lockout_minutes, doubled at each further lock up to login_lockout_max_minutes.
+    login_account_failures: int = 5
+    login_address_failures: int = 20
+    login_window_minutes: float = 15.0
+    login_lockout_minutes: float = 5.0
+    login_lockout_max_minutes: float = 60.0
 
     @property
     def archive_path(self) -> Path:
@@ -99,6 +115,14 @@ _ENVIRONMENT = {
     "WENSHU_ARCHIVE": "archive_folder",
     "WENSHU_BATCHES": "batch_folder",
     "WENSHU_BROKER_URL": "broker_url",
+    "WENSHU_SESSION_IDLE_MINUTES": "session_idle_minutes",
+    "WENSHU_TRUSTED_PROXIES": "trusted_proxies",
+    "WENSHU_SECURE_COOKIES": "secure_cookies",
+    "WENSHU_LOGIN_ACCOUNT_FAILURES": "login_account_failures",
+    "WENSHU_LOGIN_ADDRESS_FAILURES": "login_address_failures",
+    "WENSHU_LOGIN_WINDOW_MINUTES": "login_window_minutes",
+    "WENSHU_LOGIN_LOCKOUT_MINUTES": "login_lockout_minutes",
+    "WENSHU_LOGIN_LOCKOUT_MAX_MINUTES": "login_lockout_max_minutes",
 }
 
 

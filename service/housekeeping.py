@@ -10,9 +10,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from service.archive.models import TemplateVersion
+from service.archive.models import TemplateVersion, utcnow
 from service.periodic import Every
 from service.services import Wenshu
+from service.signin import forget_stale_sign_ins
 
 STALE_AFTER = dt.timedelta(days=7)
 EVERY = dt.timedelta(hours=24)
@@ -51,7 +52,7 @@ def sweep_stale(wenshu: Wenshu, older_than: dt.timedelta = STALE_AFTER) -> Swept
 
 
 class Housekeeper(Every):
-    """A daemon thread sweeping stale uploads and candidates now and every day."""
+    """A daemon thread sweeping stale uploads, candidates and ended sign-ins now and every day."""
 
     def __init__(self, wenshu: Wenshu, every: dt.timedelta = EVERY) -> None:
         super().__init__("wenshu-housekeeping", every.total_seconds())
@@ -60,6 +61,8 @@ class Housekeeper(Every):
     def work(self) -> None:
         """Sweep, and say in the log what went."""
         swept = sweep_stale(self.wenshu)
+        idle = dt.timedelta(minutes=self.wenshu.settings.session_idle_minutes)
+        forget_stale_sign_ins(self.wenshu.database, utcnow(), idle)
         if swept.uploads or swept.candidates:
             log.info("removed %d stale batch uploads and %d unpublished template candidates",
                      swept.uploads, swept.candidates)  # fmt: skip

@@ -195,3 +195,33 @@ class ArchiveCheck(Base):
     audit_events: Mapped[int] = mapped_column(Integer)
     problems: Mapped[list[dict[str, str]]] = mapped_column(JSON)
     leftovers: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+
+
+class LoginSession(Base):
+    """A signed-in browser session, kept on the server: signing out, idling or being disabled ends it.
+
+    The browser's signed cookie holds a random key; only its SHA-256 is kept here, so that
+    the table does not hand out sessions to whoever reads it.
+    """
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime]
+    last_seen_at: Mapped[dt.datetime] = mapped_column(index=True)
+
+
+class FailedLogins(Base):
+    """Recent failed sign-ins of one user name or from one address, and the wait they earned."""
+
+    __tablename__ = "failed_logins"
+
+    scope: Mapped[str] = mapped_column(String(16), primary_key=True)  # account or address
+    subject: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)  # in the window that began at window_started_at
+    window_started_at: Mapped[dt.datetime | None]
+    lockouts: Mapped[int] = mapped_column(Integer)  # locks so far; each lasts twice the one before
+    locked_until: Mapped[dt.datetime | None]
+    touched_at: Mapped[dt.datetime] = mapped_column(index=True)

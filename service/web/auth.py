@@ -1,4 +1,4 @@
-"""Signing in and out, the session timeout, bearer tokens for the API, and role checks."""
+"""Signing in and out, sessions kept on the server, login limits, API bearer tokens, role checks."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from flask import (
     Blueprint,
     Flask,
     abort,
+    current_app,
     flash,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -20,18 +22,22 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from flask_login import LoginManager, UserMixin, current_user, login_url, login_user, logout_user
 from werkzeug.wrappers import Response
 from wtforms import Form, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from service.accounts import Account, account_for_token, authenticate, load_account
 from service.archive.audit import record_event
+from service.archive.models import utcnow
+from service.signin.sessions import SessionState, end_session, open_session, resume_session
+from service.signin.throttle import ACCOUNT, Lockout, ThrottlePolicy, hold_limits
 from service.web import wenshu
 
 blueprint = Blueprint("auth", __name__)
 API_PREFIX = "/api/"
-SESSION_IDLE = dt.timedelta(minutes=30)
+# The cookie session's entry naming the server-side session record (see service.signin.sessions).
+SESSION_KEY = "session_key"
 View = TypeVar("View", bound=Callable[..., Any])
 
 
@@ -63,11 +69,19 @@ class LoginForm(Form):
 
 
 def init_app(app: Flask) -> None:
-    """Install sign-in on the app: every page but the login page and static files needs it."""
+    """Install sign-in on the app: every page but the login page and static files needs it.
+
+    app.extensions["clock"] gives the current UTC time to the idle limit and the login limits.
+    """
+    settings = app.extensions["wenshu"].settings
+    idle = dt.timedelta(minutes=settings.session_idle_minutes)
+    app.extensions.setdefault("clock", utcnow)
+    app.extensions["login_policy"] = ThrottlePolicy.from_settings(settings)
+    # The browser drops the cookie when the idle limit passes, and no "remember me" cookie may
+    # outlive it; the server-side record decides in any case (resume_session).
+    app.config.update(PERMANENT_SESSION_LIFETIME=idle, REMEMBER_COOKIE_DURATION=idle)
     manager = LoginManager(app)
     manager.login_view = "auth.login"
-    manager.login_message = "请先登录"
-    app.config.setdefault("PERMANENT_SESSION_LIFETIME", SESSION_IDLE)
 
     @manager.user_loader
     def load_user(user_id: str) -> SignedIn | None:
@@ -75,9 +89,25 @@ def init_app(app: Flask) -> None:
         # session cookie must not stand in for a token there.
         if request.path.startswith(API_PREFIX):
             return None
+        key = session.get(SESSION_KEY)
+        if not isinstance(key, str):  # a remember cookie or a session from before the records
+            return None
         with wenshu().database.session() as db:
-            account = load_account(db, int(user_id))
+            state = resume_session(db, key, int(user_id), now(), idle)
+            account = load_account(db, int(user_id)) if state is SessionState.ACTIVE else None
+        g.session_timed_out = state is SessionState.TIMED_OUT
         return SignedIn(account) if account else None
+
+    @manager.unauthorized_handler
+    def sign_in_first() -> Response:
+        if g.get("session_timed_out"):
+            flash(f"已超过{settings.session_idle_minutes:g}分钟没有操作，登录已失效，请重新登录")
+        else:
+            flash("请先登录")
+        if SESSION_KEY in session:  # a session that ended: the browser forgets it too
+            logout_user()
+            session.pop(SESSION_KEY)
+        return redirect(login_url("auth.login", next_url=request.url))
 
     @manager.request_loader
     def load_from_token(req: Any) -> SignedIn | None:
@@ -141,28 +171,66 @@ def current_account() -> Account:
     return account
 
 
+def now() -> dt.datetime:
+    """Return the current UTC time by the app's clock."""
+    moment: dt.datetime = current_app.extensions["clock"]()
+    return moment
+
+
 @blueprint.route("/login", methods=["GET", "POST"])
-def login() -> str | Response | tuple[str, int]:
-    """Sign in with username and password."""
+def login() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
+    """Sign in with username and password, unless the name or the address must wait."""
     form = LoginForm(request.form if request.method == "POST" else None)
-    if request.method == "POST" and form.validate():
-        username = (form.username.data or "").strip()
-        with wenshu().database.session() as db:
+    if request.method != "POST" or not form.validate():
+        status = 401 if request.method == "POST" else 200
+        return render_template("login.html", form=form), status
+    username = (form.username.data or "").strip()
+    address = request.remote_addr or ""
+    at, account, key = now(), None, ""
+    with wenshu().database.session() as db:
+        limits = hold_limits(db, username, address, at)
+        lockout = limits.lockout(at)  # while it lasts the password is not even checked
+        if lockout is None:
             account = authenticate(db, username, form.password.data or "")
+            details = {"address": address}
+            if account is not None:
+                limits.clear_account()
+                key = open_session(db, account.id, at)
+            else:
+                lockout = limits.count_failure(at, current_app.extensions["login_policy"])
+                if lockout is not None:
+                    details["locked_until"] = lockout.until.isoformat(timespec="seconds")
+                form.password.errors = ["用户名或密码不正确"]
             action = "login" if account is not None else "login_failed"
-            record_event(db, action, username, username, {"address": request.remote_addr or ""})
-        if account is not None:
-            session.clear()
-            login_user(SignedIn(account))
-            return redirect(_safe_next(request.args.get("next")))
-        form.password.errors = ["用户名或密码不正确"]
-    status = 401 if request.method == "POST" else 200
-    return render_template("login.html", form=form), status
+            record_event(db, action, username, username, details)
+    if account is not None:
+        session.clear()
+        session[SESSION_KEY] = key
+        login_user(SignedIn(account))
+        return redirect(_safe_next(request.args.get("next")))
+    if lockout is None:
+        return render_template("login.html", form=form), 401
+    seconds = lockout.seconds_left(at)
+    refusal = lockout_message(lockout, seconds)
+    page = render_template("login.html", form=form, refusal=refusal)
+    return page, 429, {"Retry-After": str(seconds)}
+
+
+def lockout_message(lockout: Lockout, seconds: int) -> str:
+    """Return the Chinese refusal for a name or an address that must wait, with the wait."""
+    wait = f"{seconds}秒" if seconds < 60 else f"{-(-seconds // 60)}分钟"
+    if lockout.scope == ACCOUNT:
+        return f"这个用户名登录失败次数过多，已暂停登录。请{wait}后再试；忘记密码请联系管理员。"
+    return f"从本机地址登录失败次数过多，已暂停登录。请{wait}后再试。"
 
 
 @blueprint.post("/logout")
 def logout() -> Response:
-    """Sign out."""
+    """Sign out: the session's record ends, so a copy of its cookie signs nobody in."""
+    key = session.get(SESSION_KEY)
+    if isinstance(key, str):
+        with wenshu().database.session() as db:
+            end_session(db, key)
     logout_user()
     session.clear()
     flash("已退出登录")

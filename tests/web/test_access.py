@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
-
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service import create_app
-from service.render.convert import OfficePool
 from tests.conftest import PASSWORD, add_user, signed_in
 
 
@@ -120,26 +115,6 @@ def test_logout(client: FlaskClient) -> None:
     assert client.get("/").status_code == 200
     client.post("/logout")
     assert client.get("/").status_code == 302
-
-
-def test_session_times_out(tmp_path: Path, office_pool: OfficePool) -> None:
-    """This test ensures that an idle session expires after the configured lifetime."""
-    import datetime as dt
-
-    app = create_app(
-        {
-            "TESTING": True,
-            "WTF_CSRF_ENABLED": False,
-            "PERMANENT_SESSION_LIFETIME": dt.timedelta(seconds=1),
-            "instance_path": tmp_path / "instance",
-            "converter": office_pool,
-        }
-    )
-    client = signed_in(app, "clerk")
-    assert client.get("/").status_code == 200
-    time.sleep(2.1)
-    assert client.get("/").status_code == 302
-    app.extensions["wenshu"].database.dispose()
 
 
 def test_huge_ids_are_not_found(client: FlaskClient) -> None:

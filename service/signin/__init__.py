@@ -1,0 +1,16 @@
+"""Signing in, below the web layer: sessions kept on the server and failed attempts counted."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from service.archive.db import Database
+from service.signin.sessions import forget_idle_sessions
+from service.signin.throttle import forget_quiet_limits
+
+
+def forget_stale_sign_ins(database: Database, now: dt.datetime, idle: dt.timedelta) -> None:
+    """Remove sessions idle past their end and failure counts untouched for a day."""
+    with database.session() as session:
+        forget_idle_sessions(session, now, idle)
+        forget_quiet_limits(session, now)

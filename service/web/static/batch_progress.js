@@ -1,0 +1,33 @@
+// The batch job page follows its job: every second it asks for the progress and shows it,
+// until the job is finished or stops.
+(function () {
+  var box = document.getElementById("batch-progress");
+  if (!box || box.dataset.finished === "true") return;
+  var first = null;
+  function show(p) {
+    var now = Date.now() / 1000;
+    if (first === null || p.done < first.done) first = {done: p.done, at: now};
+    document.getElementById("status-text").textContent = p.status_text;
+    document.getElementById("done-total").textContent = p.done + " / " + p.total + " 份";
+    var bar = document.getElementById("bar");
+    bar.max = Math.max(p.total, 1);
+    bar.value = p.done;
+    var rate = now > first.at ? (p.done - first.done) / (now - first.at) : 0;
+    var text = "";
+    if (rate > 0 && p.done < p.total) text = rate.toFixed(1) + " 份/秒，约剩 " + Math.ceil((p.total - p.done) / rate) + " 秒";
+    document.getElementById("rate").textContent = text;
+    var error = document.getElementById("error");
+    error.textContent = p.error; error.hidden = !p.error;
+    document.getElementById("resume").hidden = p.active || p.finished;
+    document.getElementById("outputs").hidden = !p.finished;
+    document.getElementById("leave-note").hidden = p.finished;
+    return p.finished || !p.active;
+  }
+  function poll() {
+    fetch(box.dataset.url, {credentials: "same-origin"})
+      .then(function (r) { return r.json(); })
+      .then(function (p) { if (!show(p)) setTimeout(poll, 1000); })
+      .catch(function () { setTimeout(poll, 1000); });
+  }
+  setTimeout(poll, 1000);
+})();
