@@ -204,7 +204,8 @@ def login() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
             action = "login" if account is not None else "login_failed"
             record_event(db, action, username, username, details)
     if account is not None:
-        session.clear()
+        session.clear()  # which also drops "permanent", that gives the cookie its lifetime
+        session.permanent = True
         session[SESSION_KEY] = key
         login_user(SignedIn(account))
         return redirect(_safe_next(request.args.get("next")))
