@@ -14,6 +14,7 @@ from forms.annual_report import report_due
 from forms.fields import ArchivedDocument
 from forms.review_decision import APPLICATION_DAYS
 from forms.safety_circular import circular_due
+from service.archive.access import Visibility, shown
 from service.archive.models import Document
 from service.deadlines import CalendarUnknown, calendar_known, deadline
 
@@ -79,10 +80,18 @@ def due_items(records: Iterable[Record], today: dt.date) -> list[DueItem]:
     return sorted(items, key=lambda item: (item.due, item.what, item.document_id or 0))
 
 
-def archive_due_items(session: Session, today: dt.date) -> list[DueItem]:
-    """Return everything due according to the issued documents in the archive."""
+def archive_due_items(
+    session: Session, today: dt.date, classifications: Visibility = None
+) -> list[DueItem]:
+    """Return everything due according to the issued documents in the archive.
+
+    Only documents of the 密级 in classifications count (None: all): what is due is
+    computed as if the others did not exist, so that no unit, 文号 or date of theirs shows.
+    """
     documents = session.scalars(
-        select(Document).where(Document.kind.in_(KINDS), Document.status == "issued")
+        select(Document).where(
+            Document.kind.in_(KINDS), Document.status == "issued", shown(classifications)
+        )
     )
     return due_items(documents, today)
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from service.archive.access import Visibility
 from service.archive.audit import record_event
 from service.archive.discard import discard_unrecorded
 from service.archive.lookup import DatabaseArchiveView
@@ -39,16 +40,22 @@ def _series_lock(series: str, year: int) -> threading.Lock:
 
 
 def issue_document(
-    wenshu: Wenshu, kind: str, raw_facts: Mapping[str, Any], issued_by: str
+    wenshu: Wenshu,
+    kind: str,
+    raw_facts: Mapping[str, Any],
+    issued_by: str,
+    classifications: Visibility = None,
 ) -> Document:
     """Return the recorded document after validating, numbering, rendering and archiving it.
 
     Raises UnknownKind or InvalidFacts before anything is rendered. The 文号 printed in
     the PDF is the next in its series; it is claimed in the same transaction that records
     the document, so a failure at any step leaves neither a used number nor a file.
+    Rules and computed content read only the documents of the 密级 in classifications
+    (None: all), those the issuer may see.
     """
     instrument = get_instrument(kind)
-    archive = DatabaseArchiveView(wenshu.database)
+    archive = DatabaseArchiveView(wenshu.database, classifications)
     facts = validate_facts(instrument, raw_facts, archive, wenshu.settings.policy)
     hook = instrument.context_hook
     extra = hook(facts.values, archive) if hook else {}

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from service.archive.access import Visibility
 from service.archive.lookup import DatabaseArchiveView
 from service.archive.models import utcnow
 from service.facts import Facts, validate_facts
@@ -50,15 +51,20 @@ def preview_number(agency_code: str, year: int) -> str:
 
 
 def preview_pdf(
-    wenshu: Wenshu, kind: str, raw_facts: Mapping[str, Any], previewed_by: str = ""
+    wenshu: Wenshu,
+    kind: str,
+    raw_facts: Mapping[str, Any],
+    previewed_by: str = "",
+    classifications: Visibility = None,
 ) -> bytes:
     """Return the instrument as a PDF marked as a preview, checked exactly as for issuing.
 
     Raises UnknownKind or InvalidFacts as issue_document does. The active template, the
     context hook and the bureau are the ones issuing would use; only the 文号 is a
     placeholder and the metadata says preview. Nothing is numbered, stored or recorded.
+    As for issuing, only documents of the 密级 in classifications are read (None: all).
     """
-    return _render_preview(wenshu, kind, raw_facts, previewed_by).data
+    return _render_preview(wenshu, kind, raw_facts, previewed_by, classifications).data
 
 
 def preview_first_page(
@@ -67,9 +73,10 @@ def preview_first_page(
     raw_facts: Mapping[str, Any],
     previewed_by: str = "",
     dpi: int = PREVIEW_DPI,
+    classifications: Visibility = None,
 ) -> FirstPage:
     """Return the preview's first page as a PNG image with its page count; raises as preview_pdf."""
-    pdf = _render_preview(wenshu, kind, raw_facts, previewed_by)
+    pdf = _render_preview(wenshu, kind, raw_facts, previewed_by, classifications)
     with tempfile.TemporaryDirectory(prefix="wenshu-preview-") as work:
         path = Path(work) / "preview.pdf"
         path.write_bytes(pdf.data)
@@ -80,11 +87,15 @@ def preview_first_page(
 
 
 def _render_preview(
-    wenshu: Wenshu, kind: str, raw_facts: Mapping[str, Any], previewed_by: str
+    wenshu: Wenshu,
+    kind: str,
+    raw_facts: Mapping[str, Any],
+    previewed_by: str,
+    classifications: Visibility,
 ) -> RenderedPdf:
     """Return the validated facts rendered with the placeholder number and preview metadata."""
     instrument = get_instrument(kind)
-    archive = DatabaseArchiveView(wenshu.database)
+    archive = DatabaseArchiveView(wenshu.database, classifications)
     facts = validate_facts(instrument, raw_facts, archive, wenshu.settings.policy)
     hook = instrument.context_hook
     extra = hook(facts.values, archive) if hook else {}

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import ColumnElement, select, true
+from sqlalchemy.orm import Session
+
 from service.accounts import ROLES
+from service.archive.models import Document, User
 
 EVERYONE = frozenset(ROLES)
 ADMIN_ONLY = frozenset({"admin"})
@@ -17,6 +22,8 @@ DEFAULT_CLASSIFIED_ROLES: dict[str, frozenset[str]] = {
     "机密": ADMIN_ONLY,
     "绝密": ADMIN_ONLY,
 }
+# The 密级 a reader may see, or None for a reader who sees every document.
+Visibility = frozenset[str] | None
 
 
 def classified_roles(policy: Mapping[str, Any]) -> dict[str, frozenset[str]]:
@@ -32,7 +39,7 @@ def may_see(role: str, classification: str, policy: Mapping[str, Any]) -> bool:
     return role in classified_roles(policy).get(classification, ADMIN_ONLY)
 
 
-def visible_classifications(role: str, policy: Mapping[str, Any]) -> frozenset[str] | None:
+def visible_classifications(role: str, policy: Mapping[str, Any]) -> Visibility:
     """Return the 密级 a role may see, or None when it may see every document."""
     roles = classified_roles(policy)
     visible = frozenset(name for name, allowed in roles.items() if role in allowed)
@@ -40,3 +47,48 @@ def visible_classifications(role: str, policy: Mapping[str, Any]) -> frozenset[s
     if visible == frozenset(roles) and role in ADMIN_ONLY:
         return None
     return visible
+
+
+def shown(classifications: Visibility) -> ColumnElement[bool]:
+    """Return the SQL condition that a document's 密级 is one the reader may see."""
+    if classifications is None:
+        return true()
+    return Document.classification.in_(classifications)
+
+
+def issuer_classifications(
+    session: Session, username: str, policy: Mapping[str, Any]
+) -> Visibility:
+    """Return what the account of this name may see; None for a name that is no account.
+
+    Work done later on someone's behalf (a batch job on a worker) reads the archive as its
+    issuer would. A name that is no account is the command line's operator (`--as cli`),
+    who reads the database directly anyway and so is not restricted.
+    """
+    role = session.scalar(select(User.role).where(User.username == username))
+    return None if role is None else visible_classifications(role, policy)
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """The documents a reader may not see, by 文号 and by archived file, to leave them out of reports."""
+
+    numbers: frozenset[str]
+    paths: frozenset[str]
+
+    def mentioned_in(self, *texts: str) -> bool:
+        """Return whether any of the texts names a hidden 文号 or file."""
+        names = self.numbers | self.paths
+        return any(name in text for text in texts if text for name in names)
+
+
+def hidden_from(session: Session, classifications: Visibility) -> Hidden:
+    """Return the documents whose 密级 the reader may not see (none for an unrestricted reader)."""
+    if classifications is None:
+        return Hidden(frozenset(), frozenset())
+    rows = session.execute(
+        select(Document.number, Document.pdf_path).where(
+            Document.classification.not_in(classifications)
+        )
+    ).all()
+    return Hidden(frozenset(n for n, _ in rows), frozenset(p for _, p in rows))

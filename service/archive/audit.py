@@ -6,13 +6,15 @@ import datetime as dt
 import hashlib
 import json
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, not_, select, true
 from sqlalchemy.orm import Session
 
-from service.archive.models import AuditChainHead, AuditEvent, utcnow
+from service.archive.access import Visibility
+from service.archive.models import AuditChainHead, AuditEvent, Document, utcnow
 
 GENESIS = "0" * 64  # the previous hash of the first entry
 HEAD_ID = 1
@@ -25,8 +27,33 @@ ACTIONS = {
     "login": "登录",
     "login_failed": "登录失败",
     "download": "下载 PDF",
+    "batch_download": "下载批量输出",
     "export": "导出",
     "verify": "检测",
+}
+# Entries anyone can cause without signing in: a failed login names whatever user was typed.
+# The audit views list them apart and summarise them, so that a flood of them cannot push the
+# entries of signed-in users out of view; any other action of that sort belongs here too.
+UNAUTHENTICATED_ACTIONS = frozenset({"login_failed"})
+# Said of a break in the chain at an entry about a document the reader may not see: the break
+# is shown to all who see the chain's check, the document it concerns to none of them.
+UNNAMED_BREAK = "审计记录被改动、删除或调换了次序"
+
+
+@dataclass(frozen=True)
+class Category:
+    """A kind of entries the audit views may be narrowed to."""
+
+    title: str
+    actions: frozenset[str]
+
+
+CATEGORIES = {
+    "documents": Category("文书", frozenset({"issue", "void", "download", "batch_download"})),
+    "templates": Category("模板", frozenset({"template_publish", "template_activate"})),
+    "logins": Category("登录", frozenset({"login"})),
+    "failed_logins": Category("登录失败", UNAUTHENTICATED_ACTIONS),
+    "archive": Category("检测与导出", frozenset({"export", "verify"})),
 }
 
 
@@ -174,6 +201,62 @@ def events_about(session: Session, subject: str) -> list[AuditEvent]:
     )
 
 
-def recent_events(session: Session, limit: int = 20) -> list[AuditEvent]:
-    """Return the newest entries, newest first."""
-    return list(session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)))
+def recent_events(
+    session: Session,
+    limit: int = 20,
+    *,
+    actions: Collection[str] | None = None,
+    classifications: Visibility = None,
+) -> list[AuditEvent]:
+    """Return the newest entries, newest first, as a reader may see them.
+
+    Without actions, every action but the UNAUTHENTICATED_ACTIONS: ten thousand failed logins
+    leave the entries of signed-in users in view. Entries about a document whose 密级 is
+    not among classifications (None: all) are left out, as if it did not exist.
+    """
+    query = select(AuditEvent).where(_shown_event(classifications))
+    if actions is None:
+        query = query.where(AuditEvent.action.not_in(UNAUTHENTICATED_ACTIONS))
+    else:
+        query = query.where(AuditEvent.action.in_(actions))
+    return list(session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)))
+
+
+def _shown_event(classifications: Visibility) -> ColumnElement[bool]:
+    """Return the condition that an entry is not about a document the reader may not see."""
+    if classifications is None:
+        return true()
+    hidden = select(Document.number).where(Document.classification.not_in(classifications))
+    return AuditEvent.subject.not_in(hidden)
+
+
+@dataclass(frozen=True)
+class Attempts:
+    """The entries anyone could cause without signing in, summarised: how many, and the newest."""
+
+    count: int
+    latest: AuditEvent | None
+
+
+def unauthenticated_attempts(session: Session) -> Attempts:
+    """Return how many UNAUTHENTICATED_ACTIONS entries the chain holds, and the newest one."""
+    of_sort = AuditEvent.action.in_(UNAUTHENTICATED_ACTIONS)
+    count = session.scalar(select(func.count(AuditEvent.id)).where(of_sort)) or 0
+    latest = session.scalar(
+        select(AuditEvent).where(of_sort).order_by(AuditEvent.id.desc()).limit(1)
+    )
+    return Attempts(count, latest)
+
+
+def hidden_events_before(session: Session, last_id: int, classifications: Visibility) -> int:
+    """Return how many entries up to last_id are about documents the reader may not see."""
+    if classifications is None:
+        return 0
+    return (
+        session.scalar(
+            select(func.count(AuditEvent.id)).where(
+                AuditEvent.id <= last_id, not_(_shown_event(classifications))
+            )
+        )
+        or 0
+    )

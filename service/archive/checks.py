@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from sqlalchemy import select
+from sqlalchemy import distinct, func, select
+from sqlalchemy.orm import Session
 
-from service.archive.audit import chain_head, count_events, record_event, verify_chain
+from service.archive.access import Visibility, hidden_from
+from service.archive.audit import (
+    UNNAMED_BREAK,
+    chain_head,
+    count_events,
+    hidden_events_before,
+    record_event,
+    verify_chain,
+)
 from service.archive.fixity import Problem, verify_archive
-from service.archive.models import ArchiveCheck, utcnow
+from service.archive.models import ArchiveCheck, Document, utcnow
 from service.periodic import Periodic
 from service.services import Wenshu
 
@@ -92,6 +101,50 @@ def last_check(wenshu: Wenshu) -> ArchiveCheck | None:
 def stored_problems(check: ArchiveCheck) -> list[Problem]:
     """Return a stored check's problems as Problem values."""
     return [Problem(**problem) for problem in check.problems]
+
+
+@dataclass(frozen=True)
+class CheckSeen:
+    """A stored check as one reader is shown it: counts and problems without hidden documents."""
+
+    check: ArchiveCheck
+    documents: int
+    files: int
+    audit_events: int
+    problems: list[Problem]
+
+
+def check_as_seen(session: Session, check: ArchiveCheck, classifications: Visibility) -> CheckSeen:
+    """Return the check as a reader who sees the 密级 in classifications (None: all) is shown it.
+
+    A document the reader may not see is answered as if it did not exist: it is not counted
+    (nor its file, nor the audit entries about it), and no problem naming its 文号 or file
+    is listed; a break in the audit chain at an entry about it is listed without its name.
+    """
+    hidden = hidden_from(session, classifications)
+    problems = []
+    for problem in stored_problems(check):
+        if not hidden.mentioned_in(problem.number, problem.path, problem.message):
+            problems.append(problem)
+        elif problem.kind == "chain":  # the chain is everyone's; the entry's subject is not
+            problems.append(replace(problem, message=UNNAMED_BREAK))
+    if classifications is None:
+        return CheckSeen(check, check.documents, check.files, check.audit_events, problems)
+    # Records are never deleted, so those hidden now and issued before the check were counted.
+    counted = session.execute(
+        select(func.count(Document.id), func.count(distinct(Document.pdf_path))).where(
+            Document.classification.not_in(classifications),
+            Document.issued_at <= check.started_at,
+        )
+    ).one()
+    events = hidden_events_before(session, check.audit_events, classifications)
+    return CheckSeen(
+        check,
+        max(0, check.documents - counted[0]),
+        max(0, check.files - counted[1]),
+        max(0, check.audit_events - events),
+        problems,
+    )
 
 
 class ScheduledCheck(Periodic):

@@ -9,7 +9,8 @@ from pathlib import Path
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from service.archive.audit import verify_chain
+from service.archive.access import Hidden, Visibility, hidden_from, shown
+from service.archive.audit import UNNAMED_BREAK, verify_chain
 from service.archive.fixity import PDF_DIR, archived_files, fixity_problem
 from service.archive.models import AuditEvent, Document, NumberSeries, utcnow
 from service.archive.pdfinspect import PdfFindings, inspect_pdf
@@ -131,14 +132,23 @@ def assess_document(wenshu: Wenshu, document_id: int) -> DocumentAssessment | No
     return _assess(wenshu, document, context)
 
 
-def assess_set(wenshu: Wenshu, kind: str = "", year: int | None = None) -> SetAssessment:
+def assess_set(
+    wenshu: Wenshu, kind: str = "", year: int | None = None, classifications: Visibility = None
+) -> SetAssessment:
     """Return the four-property report of the documents of a kind and year (all when not given).
 
     Beyond each document's report, the set's 文号 must be unbroken in each series and year,
     the audit chain intact, and — for the whole archive — no file may lie in it unrecorded.
+    Only documents of the 密级 in classifications (None: all) are in the report, and no
+    finding names another: to the reader the others do not exist. They still fill their
+    place in the numbering and own their files, which are then neither gaps nor strays.
     """
     with wenshu.database.session() as session:
-        query = select(Document).order_by(Document.kind, Document.year, Document.sequence)
+        query = (
+            select(Document)
+            .where(shown(classifications))
+            .order_by(Document.kind, Document.year, Document.sequence)
+        )
         if kind:
             query = query.where(Document.kind == kind)
         if year is not None:
@@ -151,6 +161,8 @@ def assess_set(wenshu: Wenshu, kind: str = "", year: int | None = None) -> SetAs
             counters = counters.where(NumberSeries.year == year)
         context = _context(wenshu, session, documents, counters)
         chain = verify_chain(session)
+        hidden = hidden_from(session, classifications)
+        recorded = set(session.scalars(select(Document.pdf_path)))
     assessed = [_assess(wenshu, document, context) for document in documents]
     missing = [number for numbers in context.gaps.values() for number in numbers]
     integrity = Check(
@@ -158,15 +170,8 @@ def assess_set(wenshu: Wenshu, kind: str = "", year: int | None = None) -> SetAs
         not missing,
         "缺少登记：" + "、".join(missing) if missing else "各系列各年度文号连续，无缺号",
     )
-    authenticity = [
-        Check(
-            "审计链",
-            not chain,
-            "；".join(p.message for p in chain) if chain else "审计记录逐条链接，未被改动或删除",
-        )
-    ]
+    authenticity = [_chain_check([p.message for p in chain], hidden)]
     if not kind and year is None:
-        recorded = {document.pdf_path for document in documents}
         extra = [path for path in archived_files(context.root, PDF_DIR) if path not in recorded]
         authenticity.append(
             Check(
@@ -177,6 +182,14 @@ def assess_set(wenshu: Wenshu, kind: str = "", year: int | None = None) -> SetAs
         )
     checks = [PropertyResult(AUTHENTICITY, authenticity), PropertyResult(INTEGRITY, [integrity])]
     return SetAssessment(kind, year, utcnow(), assessed, checks)
+
+
+def _chain_check(messages: list[str], hidden: Hidden) -> Check:
+    """Return the audit chain's check; a break in an entry about a hidden document is not named."""
+    if not messages:
+        return Check("审计链", True, "审计记录逐条链接，未被改动或删除")
+    named = [UNNAMED_BREAK if hidden.mentioned_in(message) else message for message in messages]
+    return Check("审计链", False, "；".join(dict.fromkeys(named)))
 
 
 def _series_of(kind: str) -> str:
@@ -349,9 +362,8 @@ def _security(findings: PdfFindings) -> list[Check]:
     ]  # fmt: skip
 
 
-def years_on_record(wenshu: Wenshu) -> list[int]:
-    """Return the years that have documents, newest first."""
+def years_on_record(wenshu: Wenshu, classifications: Visibility = None) -> list[int]:
+    """Return the years that have documents of the 密级 in classifications (None: all), newest first."""
     with wenshu.database.session() as session:
-        return list(
-            session.scalars(select(Document.year).distinct().order_by(Document.year.desc()))
-        )
+        years = select(Document.year).where(shown(classifications)).distinct()
+        return list(session.scalars(years.order_by(Document.year.desc())))

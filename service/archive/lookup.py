@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from service.archive.access import Visibility, shown
 from service.archive.db import Database
 from service.archive.models import Document
 
@@ -31,21 +32,32 @@ def _view(document: Document) -> ArchivedDocument:
 
 
 class DatabaseArchiveView:
-    """The archive as the forms see it: find a document by 文号, list documents of a kind."""
+    """The archive as the forms see it: find a document by 文号, list documents of a kind.
 
-    def __init__(self, database: Database) -> None:
+    classifications are the 密级 the person filling the form may see (None: all). A document
+    of another 密级 is not there for the rules: a 文号 naming it is answered as one that does
+    not exist, and it counts for nothing in summaries, so that no message, warning or
+    computed content discloses it.
+    """
+
+    def __init__(self, database: Database, classifications: Visibility = None) -> None:
         self.database = database
+        self.classifications = classifications
 
     def find(self, number: str) -> ArchivedDocument | None:
-        """Return the archived document with this 文号, if any."""
+        """Return the archived document with this 文号, if any the reader may see."""
         with self.database.session() as session:
-            document = session.scalar(select(Document).where(Document.number == number))
+            document = session.scalar(
+                select(Document).where(Document.number == number, shown(self.classifications))
+            )
             return _view(document) if document else None
 
     def of_kind(self, kind: str) -> list[ArchivedDocument]:
-        """Return every document of a kind, oldest first."""
+        """Return every document of a kind the reader may see, oldest first."""
         with self.database.session() as session:
             documents = session.scalars(
-                select(Document).where(Document.kind == kind).order_by(Document.id)
+                select(Document)
+                .where(Document.kind == kind, shown(self.classifications))
+                .order_by(Document.id)
             )
             return [_view(document) for document in documents]

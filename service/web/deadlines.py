@@ -6,8 +6,10 @@ import datetime as dt
 
 from flask import Blueprint, current_app, render_template
 
+from service.archive.access import visible_classifications
 from service.duedates import Agenda, agenda, archive_due_items
 from service.web import wenshu
+from service.web.auth import current_account
 
 blueprint = Blueprint("deadlines", __name__)
 WINDOW = 90  # days ahead the page lists
@@ -21,9 +23,10 @@ def today() -> dt.date:
 
 
 def current_agenda(window: int = WINDOW) -> Agenda:
-    """Return the overdue items and those due within window days, as of today."""
+    """Return the overdue items and those due within window days, as of today, as the reader may see them."""
+    role, policy = current_account().role, wenshu().settings.policy
     with wenshu().database.session() as session:
-        items = archive_due_items(session, today())
+        items = archive_due_items(session, today(), visible_classifications(role, policy))
     return agenda(items, window)
 
 

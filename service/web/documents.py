@@ -17,7 +17,7 @@ from wtforms import FieldList
 
 from forms.fields import InstrumentForm
 from service.accounts import ISSUE
-from service.archive.access import may_see, visible_classifications
+from service.archive.access import Visibility, may_see, shown, visible_classifications
 from service.archive.audit import record_event
 from service.archive.lookup import DatabaseArchiveView
 from service.archive.models import Document
@@ -41,11 +41,8 @@ blueprint = Blueprint("documents", __name__)
 def index() -> str:
     """Home: every instrument by its Chinese title, the clerk's drafts, and the latest documents."""
     with wenshu().database.session() as session:
-        latest = select(Document).order_by(Document.id.desc()).limit(20)
-        visible = visible_classifications(current_account().role, wenshu().settings.policy)
-        if visible is not None:
-            latest = latest.where(Document.classification.in_(visible))
-        recent = session.scalars(latest).all()
+        latest = select(Document).where(shown(reader_classifications()))
+        recent = session.scalars(latest.order_by(Document.id.desc()).limit(20)).all()
         drafts = list_drafts(session, current_account().id)
     return render_template(
         "index.html", instruments=INSTRUMENTS.values(), recent=recent, drafts=drafts,
@@ -89,19 +86,26 @@ def new(kind: str) -> str | Response | tuple[str, int]:
     else:
         form = instrument.form(data=defaults_for(instrument))
         offer_blank_rows(form)
-    form.archive = DatabaseArchiveView(wenshu().database)
+    # The rules read only what the clerk may see: a document of a higher 密级 is answered as
+    # one that does not exist, in messages, warnings, previews and the issued document alike.
+    visible = reader_classifications()
+    form.archive = DatabaseArchiveView(wenshu().database, visible)
     form.policy = wenshu().settings.policy
     if request.method == "POST" and not problem and form.validate():
         try:
             facts = Facts(kind, dict(form.data)).to_json()
             if action == "preview":
-                first = preview_first_page(wenshu(), kind, facts, current_account().username)
+                first = preview_first_page(
+                    wenshu(), kind, facts, current_account().username, classifications=visible
+                )
                 image = base64.b64encode(first.png).decode("ascii")
                 width, height = first.size
                 preview = {"src": f"data:image/png;base64,{image}", "pages": first.pages,
                            "width": width, "height": height}  # fmt: skip
             else:
-                document = issue_document(wenshu(), kind, facts, current_account().username)
+                document = issue_document(
+                    wenshu(), kind, facts, current_account().username, visible
+                )
                 if draft_id is not None:
                     with wenshu().database.session() as session:
                         delete_draft(session, current_account().id, draft_id)
@@ -306,6 +310,11 @@ def send_archived_pdf(document: Document, via: str, attachment: bool = False) ->
         download_name=f"{document.number}.pdf",
         as_attachment=attachment,
     )
+
+
+def reader_classifications() -> Visibility:
+    """Return the 密级 the signed-in account (or the API token's user) may see; None for all."""
+    return visible_classifications(current_account().role, wenshu().settings.policy)
 
 
 def visible_document(session: Session, document_id: int) -> Document:
