@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 
 from sqlalchemy import update
 
+from service.archive.access import issuer_classifications
 from service.archive.models import utcnow
 from service.archive.numbering import peek_next_sequence
 from service.batch.models import INVALID, PENDING, BatchItem, BatchJob
@@ -33,7 +34,10 @@ class ChunkPlanner:
         self.wenshu = wenshu
         self.job = job
         self.instrument = instrument
-        self.archive = SnapshotArchive(wenshu.database)
+        # Rows are checked again as their issuer would read the archive, no more.
+        with wenshu.database.session() as session:
+            visible = issuer_classifications(session, job.issued_by, wenshu.settings.policy)
+        self.archive = SnapshotArchive(wenshu.database, visible)
         self.agency_code = wenshu.settings.bureau.agency_codes.get(
             instrument.kind, instrument.agency_code
         )

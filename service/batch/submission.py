@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from service.archive.access import issuer_classifications
 from service.batch.jobs import create_job, input_fingerprint, same_input_job
 from service.batch.models import DONE, BatchJob
 from service.batch.outputs import ARCHIVE, MANIFEST, MERGED, issued_copies, write_outputs
@@ -111,7 +112,9 @@ def check_input(
     """Check numbered rows over the common facts; name the job of the same input, if any."""
     fingerprint = input_fingerprint(instrument.kind, common, numbered, owner)
     existing = same_input_job(wenshu, fingerprint)
-    archive = SnapshotArchive(wenshu.database)
+    with wenshu.database.session() as session:
+        visible = issuer_classifications(session, owner, wenshu.settings.policy)
+    archive = SnapshotArchive(wenshu.database, visible)  # what the owner may see, no more
     check = check_rows(instrument, common, numbered, archive, wenshu.settings.policy)
     return Checked(token, len(numbered), check, fingerprint, existing)
 

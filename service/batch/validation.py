@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from forms.fields import ArchivedDocument, ArchiveView
+from service.archive.access import Visibility
 from service.archive.db import Database
 from service.archive.lookup import DatabaseArchiveView
 from service.facts import Facts, InvalidFacts, validate_facts
@@ -62,10 +63,13 @@ class RowsCheck:
 
 
 class SnapshotArchive:
-    """The archive as the rules see it, read once per kind: checking 500 rows reads it once."""
+    """The archive as the rules see it, read once per kind: checking 500 rows reads it once.
 
-    def __init__(self, database: Database) -> None:
-        self._view = DatabaseArchiveView(database)
+    Only documents of the 密级 in classifications (None: all) are there, as for one document.
+    """
+
+    def __init__(self, database: Database, classifications: Visibility = None) -> None:
+        self._view = DatabaseArchiveView(database, classifications)
         self._kinds: dict[str, Sequence[ArchivedDocument]] = {}
 
     def find(self, number: str) -> ArchivedDocument | None:
