@@ -21,11 +21,15 @@ import zipfile
 from collections.abc import Sequence
 from typing import Any
 
-from docxtpl import DocxTemplate
 from jinja2 import TemplateError
 from lxml import etree
 
-from service.render.docx import TemplateProblem, describe_template_error, template_environment
+from service.render.docx import (
+    GuardedDocxTemplate,
+    TemplateProblem,
+    describe_template_error,
+    template_environment,
+)
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -80,7 +84,7 @@ class CompiledTemplate:
 
     def __init__(self, template: bytes) -> None:
         self.template = template
-        self._docx = DocxTemplate(io.BytesIO(template))
+        self._docx = GuardedDocxTemplate(io.BytesIO(template))
         self._docx.init_docx()
         source = self._docx.patch_xml(self._docx.get_xml())
         # As DocxTemplate.render_xml_part: one paragraph a line, so errors name a line.

@@ -88,17 +88,17 @@ def lint_template(data: bytes, instrument: Instrument, sample: dict[str, Any]) -
         try:
             parts = _open_package(data, report)
             _check_xml_safety(parts, report)
-            source = _template_source(data, report)
         except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as error:
             report.add("error", "文件", f"文件已损坏，无法读取（{type(error).__name__}）",
                        "请用 Word 或 LibreOffice 打开后重新另存为 .docx")  # fmt: skip
             raise Refused from None
+        source, trial_problem = _trial(data, instrument, sample, report)
         _check_jinja(source, instrument, sample, report)
         _check_runs_and_quotes(parts.get("word/document.xml", b""), report)
         _check_fonts(parts, report)
         _check_page(parts.get("word/document.xml", b""), report)
-        if not report.errors:
-            _trial_render(data, instrument, sample, report)
+        if not report.errors and trial_problem:
+            report.add("error", "试填样例", trial_problem, "按提示修改模板后重新检查")
     except Refused:
         pass
     return report
@@ -151,14 +151,27 @@ def _check_xml_safety(parts: dict[str, bytes], report: LintReport) -> None:
             raise Refused from None
 
 
-def _template_source(data: bytes, report: LintReport) -> str:
-    """Return the body XML as docxtpl sees it: one line per paragraph, tags cleaned."""
-    from docxtpl import DocxTemplate
+def _trial(
+    data: bytes, instrument: Instrument, sample: dict[str, Any], report: LintReport
+) -> tuple[str, str | None]:
+    """Return the body source and why filling it with the sample failed (None: it filled).
 
-    template = DocxTemplate(io.BytesIO(data))
-    template.init_docx()
-    xml = template.patch_xml(template.get_xml())
-    return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+    Opening a template runs docxtpl's clean-up of its XML, which a crafted file can make run
+    for hours; the child that does it is held to memory and CPU limits (service.render.trial).
+    """
+    from service.render.trial import trial_render
+
+    trial = trial_render(data, _sample_context(instrument, sample))
+    if trial.unreadable:
+        report.add("error", "文件", f"文件已损坏，无法读取（{trial.unreadable}）",
+                   "请用 Word 或 LibreOffice 打开后重新另存为 .docx")  # fmt: skip
+        raise Refused
+    if trial.source is None:
+        report.add(
+            "error", "文件", trial.problem or "模板无法打开", "请用 Word 重新保存模板后再上传"
+        )
+        raise Refused
+    return trial.source, trial.problem
 
 
 def _where(source: str, line: int | None) -> str:
@@ -180,6 +193,8 @@ def _check_jinja(
     source: str, instrument: Instrument, sample: dict[str, Any], report: LintReport
 ) -> None:
     """Check syntax, forbidden constructs and placeholders against what the form supplies."""
+    from service.layouts.growth import growth_findings
+    from service.render.checked_filters import REMOVED_FILTERS
     from service.render.docx import template_environment
 
     environment = template_environment()
@@ -200,6 +215,9 @@ def _check_jinja(
         if isinstance(attribute, str) and attribute.startswith("_"):
             report.add("error", _where(source, node.lineno), f"使用了被禁止的属性 {attribute}",
                        "模板只能引用表单字段，不能访问程序内部对象")  # fmt: skip
+    usable = set(environment.filters) - REMOVED_FILTERS
+    for finding in growth_findings(tree, usable, environment.limits):
+        report.add(finding.level, _where(source, finding.line), finding.message, finding.advice)
     available = _available_names(instrument, sample)
     used = meta.find_undeclared_variables(tree)
     for name in sorted(used - available):
@@ -230,6 +248,11 @@ def _unclosed_block(source: str) -> int | None:
 
 def _available_names(instrument: Instrument, sample: dict[str, Any]) -> set[str]:
     """Return every name the template context holds for this instrument."""
+    return set(_sample_context(instrument, sample)) | {f.name for f in instrument.form()}
+
+
+def _sample_context(instrument: Instrument, sample: dict[str, Any]) -> dict[str, Any]:
+    """Return the context the sample facts fill a template with."""
     from service.config import Bureau
     from service.facts import validate_facts
     from service.render.context import build_context
@@ -237,8 +260,7 @@ def _available_names(instrument: Instrument, sample: dict[str, Any]) -> set[str]
     facts = validate_facts(instrument, sample)
     hook = instrument.context_hook
     extra = hook(facts.values, None) if hook else {}
-    context = build_context(instrument, facts, "文号", Bureau(), extra)
-    return set(context) | {f.name for f in instrument.form()}
+    return build_context(instrument, facts, "文号", Bureau(), extra)
 
 
 TAG = re.compile(r"\{[{%].*?[}%]\}")
@@ -310,25 +332,6 @@ def _near_a4(width: int, height: int) -> bool:
     tolerance = MM_TOLERANCE * TWIPS_PER_MM
     low, high = sorted((width, height))
     return abs(low - A4[0]) <= tolerance and abs(high - A4[1]) <= tolerance
-
-
-def _trial_render(
-    data: bytes, instrument: Instrument, sample: dict[str, Any], report: LintReport
-) -> None:
-    """Fill the template with the sample facts in the sandbox; a failure is an error."""
-    from service.config import Bureau
-    from service.facts import validate_facts
-    from service.render.context import build_context
-    from service.render.docx import TemplateProblem, render_docx
-
-    facts = validate_facts(instrument, sample)
-    hook = instrument.context_hook
-    extra = hook(facts.values, None) if hook else {}
-    context = build_context(instrument, facts, "文号", Bureau(), extra)
-    try:
-        render_docx(data, context)
-    except TemplateProblem as error:
-        report.add("error", "试填样例", str(error), "按提示修改模板后重新检查")
 
 
 def read_sample(kind: str, samples: Path) -> dict[str, Any]:
