@@ -1,10 +1,13 @@
 """LibreOffice behind one door: a pool of long-running unoserver workers, and a cold one-shot way.
 
 Each worker is a unoserver process (XML-RPC in front of one soffice with its own profile).
-A worker converts one document at a time. A conversion that fails or passes its timeout
-kills the worker, which is restarted in the background, and the conversion is retried once
-on the next free worker. A worker is also restarted after a set number of conversions,
-because soffice's memory grows from about 80 MB to 500 MB over a few hundred documents.
+A worker converts one document at a time, each attempt into a private folder (office_retry).
+After a failed attempt, only a worker that really died (exited, silent, or past its timeout)
+is killed and restarted in the background; one that still answers goes back to the pool.
+The conversion is tried again on the next free worker until it succeeds or its deadline
+passes, unless the fault blames the document. A worker is also restarted after a set number
+of conversions, because soffice's memory grows from about 80 MB to 500 MB over a few hundred
+documents.
 """
 
 from __future__ import annotations
@@ -29,16 +32,21 @@ from pathlib import Path
 from typing import Protocol
 
 from service.config import Settings
+from service.render.office_retry import (
+    OfficeError,
+    OutputUnusable,
+    blames_document,
+    conversion_deadline,
+    private_output,
+    retry_pause,
+    worker_died,
+)
 
 log = logging.getLogger(__name__)
 
 PDFA_FILTER_OPTIONS = ["SelectPdfVersion=2"]  # PDF/A-2b
 # The JSON form is the only one soffice --convert-to honours; "SelectPdfVersion=2" is ignored there.
 PDFA_CONVERT_TO = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
-
-
-class OfficeError(RuntimeError):
-    """Raised when LibreOffice could not convert a document, even after a restart and a retry."""
 
 
 class Converter(Protocol):
@@ -139,7 +147,8 @@ class OfficeWorker:
         profile.with_suffix(".pid").write_text(str(self.process.pid))
 
     def convert(self, docx_path: Path, pdf_path: Path, options: Sequence[str] = ()) -> None:
-        """Convert one document on this worker; raise on any failure or timeout.
+        """Convert one document on this worker, writing straight to pdf_path; raise on any
+        failure or timeout (the pool gives each attempt a private pdf_path).
 
         options are further PDF export settings, "Name=value" (true, false and digits typed).
         """
@@ -149,33 +158,39 @@ class OfficeWorker:
             "writer_pdf_Export", [*PDFA_FILTER_OPTIONS, *options], False, None, None,
         )  # fmt: skip
         self.conversions += 1
-        if not pdf_path.exists() or pdf_path.stat().st_size == 0:
-            raise OfficeError(f"{self.name}: no PDF was written for {docx_path.name}")
 
-    def healthy(self) -> bool:
-        """Return whether the worker's process runs and its LibreOffice answers."""
-        if self.process is not None and self.process.poll() is not None:
+    def healthy(self, timeout: float = 5) -> bool:
+        """Return whether the worker's process runs and its LibreOffice answers within timeout."""
+        process = self.process
+        if process is not None and process.poll() is not None:
             return False
         try:
-            self._proxy(timeout=5).info()
+            self._proxy(timeout=timeout).info()
         except (OSError, xmlrpc.client.Error, http.client.HTTPException):
             return False
         return True
 
     def kill(self) -> None:
         """Kill the worker's unoserver and soffice processes at once."""
-        if self.process is None:
+        # Read once: the pool's restart thread and its caller may both kill the same worker.
+        process = self.process
+        if process is None:
             return
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
-        self.process = None
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        if self.process is process:
+            self.process = None
 
     def pids(self) -> list[int]:
         """Return the process ids of the worker's process group (unoserver and soffice)."""
-        if self.process is None:
+        process = self.process  # read once: a restart may replace it meanwhile
+        if process is None:
             return []
-        group = os.getpgid(self.process.pid)
+        try:
+            group = os.getpgid(process.pid)
+        except ProcessLookupError:
+            return []
         found = []
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit():
@@ -212,14 +227,14 @@ def _kill_leftover(profile: Path) -> None:
     pid_file.unlink(missing_ok=True)
 
 
-# unoserver's words for a document LibreOffice cannot read; any other fault (a UNO
-# RuntimeException or DisposedException from a dying soffice) means the worker failed.
-INPUT_FAULTS = ("Could not load document", "does not exist", "There is no")
-
-
-def _input_problem(fault: xmlrpc.client.Fault) -> bool:
-    """Return whether a fault blames the document rather than the worker."""
-    return any(words in str(fault.faultString) for words in INPUT_FAULTS)
+def _describe(error: BaseException | None) -> str:
+    """Return the first line of an error, short enough to show in a message."""
+    if isinstance(error, xmlrpc.client.Fault):
+        text = str(error.faultString)
+    else:
+        text = f"{type(error).__name__}: {error}"
+    first = text.strip().splitlines()[0] if text.strip() else type(error).__name__
+    return first if len(first) <= 160 else first[:157] + "…"
 
 
 def _split(address: str) -> tuple[str, int]:
@@ -245,8 +260,9 @@ class OfficePool:
             ]
         self._idle: queue.Queue[OfficeWorker] = queue.Queue()
         self._started = False
+        self._closed = threading.Event()
         self._lock = threading.Lock()
-        self.restarts = 0
+        self.restarts = 0  # workers found dead and restarted (not the planned restarts after N)
 
     def start(self) -> None:
         """Start every worker in the background; each joins the pool when it answers."""
@@ -270,53 +286,83 @@ class OfficePool:
             time.sleep(0.1)
 
     def convert(self, docx_path: Path, pdf_path: Path, options: Sequence[str] = ()) -> None:
-        """Convert on a free worker; after a failure restart that worker and retry once."""
-        self.start()
-        last_error: Exception | None = None
-        for _attempt in range(2):
-            worker = self._borrow()
-            try:
-                worker.convert(docx_path, pdf_path, options)
-            except xmlrpc.client.Fault as fault:
-                if _input_problem(fault) and worker.healthy():
-                    # LibreOffice is fine; it could not read this document, and will not on retry.
-                    self._idle.put(worker)
-                    raise OfficeError(
-                        f"LibreOffice 无法转换 {docx_path.name}：{fault.faultString}"
-                    ) from None
-                last_error = fault
-                self.restarts += 1
-                self._restart_later(worker, kill_first=True)
-                continue
-            except Exception as error:  # a dead or silent worker can no longer be trusted
-                log.warning(
-                    "%s failed on %s: %s; restarting it", worker.name, docx_path.name, error
-                )
-                last_error = error
-                self.restarts += 1
-                self._restart_later(worker, kill_first=True)
-                continue
-            if worker.owned and worker.conversions >= self.settings.office_restart_after:
-                self._restart_later(worker, kill_first=True)
-            else:
-                self._idle.put(worker)
-            return
-        raise OfficeError(f"LibreOffice could not convert {docx_path.name}: {last_error}")
+        """Convert on a free worker, tried again until it succeeds or its deadline passes.
 
-    def _borrow(self) -> OfficeWorker:
-        """Return an idle worker, waiting for one to start or finish if none is free."""
-        wait = self.settings.office_start_timeout + self.settings.office_timeout + 10
+        Raises OfficeError at once when LibreOffice, alive and well, cannot read the document,
+        or when the pdf_path's folder cannot take the result; otherwise once the deadline passes.
+        """
+        self.start()
+        limit = conversion_deadline(self.settings)
+        deadline = time.monotonic() + limit
+        last_error: Exception | None = None
+        refused = 0  # failed attempts on workers that still answered
+        while (worker := self._borrow(deadline)) is not None:
+            try:
+                with private_output(pdf_path) as produced:
+                    worker.convert(docx_path, produced, options)
+            except OutputUnusable:
+                self._idle.put(worker)
+                raise
+            except Exception as error:  # whether the worker lives decides what follows
+                last_error = error
+                if worker_died(worker, error):
+                    self._replace(worker, docx_path, error)
+                    continue
+                self._idle.put(worker)
+                if blames_document(error):
+                    raise OfficeError(
+                        f"LibreOffice 无法读取 {docx_path.name}：文件缺失或不是完好的 DOCX"
+                        f"（{_describe(error)}）；请联系模板维护人员检查所用模板"
+                    ) from None
+                refused += 1
+                log.warning(
+                    "%s could not convert %s but still answers (%s); trying again",
+                    worker.name, docx_path.name, _describe(error),
+                )  # fmt: skip
+                time.sleep(min(retry_pause(refused), max(0.0, deadline - time.monotonic())))
+                continue
+            self._return_after_success(worker)
+            return
+        reason = f"最后一次错误：{_describe(last_error)}" if last_error else "没有空闲的排版进程"
+        raise OfficeError(
+            f"LibreOffice 在 {limit:.0f} 秒内未能转换 {docx_path.name}（{reason}）；"
+            "请稍后重试，如一再出现请管理员查看服务日志中的 LibreOffice 记录"
+        )
+
+    def _borrow(self, deadline: float) -> OfficeWorker | None:
+        """Return an idle worker, waiting for one to start or finish; None once deadline passes."""
         try:
-            return self._idle.get(timeout=wait)
+            return self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
         except queue.Empty:
-            raise OfficeError(f"no LibreOffice worker became free within {wait:.0f} s") from None
+            return None
+
+    def _replace(self, worker: OfficeWorker, docx_path: Path, error: Exception) -> None:
+        """Kill a worker that died during an attempt, and start it again in the background."""
+        detail = _describe(error)
+        log.warning(
+            "%s died converting %s (%s); restarting it", worker.name, docx_path.name, detail
+        )
+        with self._lock:
+            self.restarts += 1
+        # At once, not in the restart thread: a hung soffice must not write on into the
+        # attempt's folder as it is removed, nor keep its memory while the others work.
+        worker.kill()
+        self._restart_later(worker, kill_first=False)
+
+    def _return_after_success(self, worker: OfficeWorker) -> None:
+        """Put a worker back in the pool, or renew it once it has done its share of conversions."""
+        if worker.owned and worker.conversions >= self.settings.office_restart_after:
+            self._restart_later(worker, kill_first=True)
+        else:
+            self._idle.put(worker)
 
     def _restart_later(self, worker: OfficeWorker, kill_first: bool) -> None:
         """Restart a worker in a background thread and return it to the pool when it answers."""
 
         def restart() -> None:
             for delay in (0, 1, 5, 15):
-                time.sleep(delay)
+                if self._closed.wait(delay):
+                    return
                 if kill_first or delay:
                     worker.kill()
                 try:
@@ -324,6 +370,9 @@ class OfficePool:
                 except OfficeError as error:
                     log.error("%s", error)
                     continue
+                if self._closed.is_set():  # closed while it started: leave nothing running
+                    worker.kill()
+                    return
                 self._idle.put(worker)
                 return
             log.error("%s could not be started; the pool runs without it", worker.name)
@@ -331,7 +380,8 @@ class OfficePool:
         threading.Thread(target=restart, name=f"start-{worker.name}", daemon=True).start()
 
     def close(self) -> None:
-        """Stop every owned worker."""
+        """Stop every owned worker; workers being restarted are not started again."""
+        self._closed.set()
         for worker in self.workers:
             worker.kill()
 

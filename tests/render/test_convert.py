@@ -6,48 +6,22 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from service.config import load_settings
-from service.render.convert import ColdOffice, OfficeError, OfficePool
-from service.render.docx import render_docx
+from service.render.convert import ColdOffice, OfficeError, OfficePool, OfficeWorker
 from tests import pdfcheck
+from tests.office_processes import alive, wait_for_soffice
 
 pytestmark = pytest.mark.office
-TEMPLATE = Path(__file__).resolve().parents[2] / "templates_docx" / "supervision_notice.docx"
-
-
-@pytest.fixture
-def docx(tmp_path: Path) -> Path:
-    """A filled supervision notice as DOCX."""
-    from service.config import Bureau
-    from service.facts import validate_facts
-    from service.registry import get_instrument
-    from service.render.context import build_context
-    from tests.conftest import sample
-
-    instrument = get_instrument("supervision_notice")
-    facts = validate_facts(instrument, sample("supervision_notice"))
-    context = build_context(instrument, facts, "君档监通〔2026〕1号", Bureau())
-    path = tmp_path / "notice.docx"
-    path.write_bytes(render_docx(TEMPLATE, context))
-    return path
 
 
 def soffice_pids(pool: OfficePool) -> list[int]:
-    """Return the soffice.bin processes of a pool's workers."""
-    found = []
-    for worker in pool.workers:
-        for pid in worker.pids():
-            try:
-                name = Path(f"/proc/{pid}/comm").read_text().strip()
-            except FileNotFoundError:
-                continue
-            if name.startswith("soffice"):
-                found.append(pid)
-    return found
+    """Return the soffice processes of a pool's workers, once each runs one and answers."""
+    return [pid for worker in pool.workers for pid in wait_for_soffice(worker)]
 
 
 @pytest.fixture
@@ -131,12 +105,46 @@ def test_one_conversion_at_a_time_per_worker(
     assert all((tmp_path / f"parallel-{i}.pdf").stat().st_size > 0 for i in range(6))
 
 
-def test_unconvertible_input_fails_cleanly(small_pool: OfficePool, tmp_path: Path) -> None:
-    """This test ensures that a file LibreOffice cannot read raises OfficeError after one retry."""
+@pytest.mark.parametrize(
+    "content",
+    [b"PK\x03\x04 not really a document", None],
+    ids=["broken-zip", "missing-file"],
+)
+def test_unconvertible_input_fails_at_once_without_a_restart(
+    small_pool: OfficePool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes | None
+) -> None:
+    """This test ensures that a file LibreOffice cannot read (or that is not there) raises a
+    Chinese OfficeError at the first attempt: a fault that blames the document is not retried,
+    costs no restart, and leaves nothing beside the target."""
+    attempts = count_attempts(monkeypatch)
     broken = tmp_path / "broken.docx"
-    broken.write_bytes(b"PK\x03\x04 not really a document")
-    with pytest.raises(OfficeError):
+    if content is not None:
+        broken.write_bytes(content)
+    worker = small_pool.workers[0]
+    assert worker.process is not None
+    server = worker.process.pid
+    with pytest.raises(OfficeError, match=r"无法读取 broken\.docx"):
         small_pool.convert(broken, tmp_path / "broken.pdf")
+    assert len(attempts) == 1
+    assert small_pool.restarts == 0
+    assert worker.process is not None and worker.process.pid == server
+    assert not (tmp_path / "broken.pdf").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".office-")] == []
+
+
+def count_attempts(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Record the output path of every attempt a worker makes; return the growing list."""
+    attempts: list[Path] = []
+    convert = OfficeWorker.convert
+
+    def recorded(
+        self: OfficeWorker, docx_path: Path, pdf_path: Path, options: Sequence[str] = ()
+    ) -> None:
+        attempts.append(pdf_path)
+        convert(self, docx_path, pdf_path, options)
+
+    monkeypatch.setattr(OfficeWorker, "convert", recorded)
+    return attempts
 
 
 def test_worker_left_by_a_killed_service_is_cleaned_up(tmp_path: Path) -> None:
@@ -158,15 +166,6 @@ def test_worker_left_by_a_killed_service_is_cleaned_up(tmp_path: Path) -> None:
         if orphan is not None:
             orphan.wait()  # reap it, as init would have for a really dead service
         first.workers[0].process = None
-
-
-def alive(pid: int) -> bool:
-    """Return whether a process runs (a zombie waiting to be reaped does not)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, IndexError):
-        return False
-    return state != "Z"
 
 
 def test_workers_at_configured_addresses(

@@ -1,0 +1,94 @@
+"""A LibreOffice worker's soffice processes, found and killed reliably by the tests that crash them."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import time
+from collections.abc import Collection, Sequence
+from pathlib import Path
+
+import pytest
+
+from service.render.convert import OfficeWorker
+
+# Far longer than a worker needs to start (unoserver alone sleeps 7 s) even on a loaded machine;
+# only there to keep a broken test from hanging.
+PATIENCE = 180.0
+
+
+def alive(pid: int) -> bool:
+    """Return whether a process runs (a zombie waiting to be reaped does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+def soffice_pids(worker: OfficeWorker) -> list[int]:
+    """Return the live soffice processes of a worker's process group right now."""
+    found = []
+    for pid in worker.pids():
+        try:
+            name = Path(f"/proc/{pid}/comm").read_text().strip()
+        except OSError:  # it ended between the listing and this read
+            continue
+        if name.startswith("soffice") and alive(pid):
+            found.append(pid)
+    return found
+
+
+def wait_for_soffice(worker: OfficeWorker, other_than: Collection[int] = ()) -> list[int]:
+    """Return the worker's soffice processes once it runs one (none of other_than) and answers.
+
+    A worker that is being restarted has no soffice yet, or one that does not answer; killing
+    then would kill nothing, or a process the pool is about to replace anyway.
+    """
+    deadline = time.monotonic() + PATIENCE
+    while time.monotonic() < deadline:
+        pids = [pid for pid in soffice_pids(worker) if pid not in other_than]
+        if pids and worker.healthy():
+            return pids
+        time.sleep(0.05)
+    pytest.fail(f"{worker.name} ran no answering LibreOffice within {PATIENCE:.0f} s")
+
+
+def kill_soffice(worker: OfficeWorker) -> list[int]:
+    """Kill -9 the soffice of a running, answering worker; return the pids killed."""
+    pids = wait_for_soffice(worker)
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    return pids
+
+
+def writing_into(workers: Sequence[OfficeWorker], folder: Path) -> tuple[OfficeWorker, list[int]]:
+    """Return the worker whose soffice has a file under folder open, and its soffice pids.
+
+    soffice opens its output (a lu*.tmp part, then the .~lock file) only while it exports, so
+    this finds the worker in the middle of writing a document, whichever one the pool chose.
+    """
+    inside = str(folder.resolve()) + os.sep
+    deadline = time.monotonic() + PATIENCE
+    while time.monotonic() < deadline:
+        for worker in workers:
+            pids = soffice_pids(worker)
+            if any(_opened_under(pid, inside) for pid in pids):
+                return worker, pids
+        time.sleep(0.005)
+    pytest.fail(f"no LibreOffice started writing into {folder} within {PATIENCE:.0f} s")
+
+
+def _opened_under(pid: int, prefix: str) -> bool:
+    """Return whether a process has a file open whose path starts with prefix."""
+    try:
+        descriptors = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        return False
+    for descriptor in descriptors:
+        with contextlib.suppress(OSError):
+            if os.readlink(f"/proc/{pid}/fd/{descriptor}").startswith(prefix):
+                return True
+    return False
