@@ -15,6 +15,7 @@ from pathlib import Path
 import pikepdf
 from sqlalchemy import select
 
+from service.archive.access import Visibility, shown
 from service.archive.models import Document
 from service.batch.models import DONE, BatchItem
 from service.services import Wenshu
@@ -51,13 +52,15 @@ def safe_file_name(text: str) -> str:
     return cleaned
 
 
-def issued_copies(wenshu: Wenshu, job_id: int) -> list[IssuedCopy]:
-    """Return the job's archived copies in row order."""
+def issued_copies(
+    wenshu: Wenshu, job_id: int, classifications: Visibility = None
+) -> list[IssuedCopy]:
+    """Return the job's archived copies in row order: those of the 密级 in classifications (None: all)."""
     with wenshu.database.session() as session:
         rows = session.execute(
             select(BatchItem.row_number, Document)
             .join(Document, Document.id == BatchItem.document_id)
-            .where(BatchItem.job_id == job_id, BatchItem.status == DONE)
+            .where(BatchItem.job_id == job_id, BatchItem.status == DONE, shown(classifications))
             .order_by(BatchItem.row_number)
         ).all()
         return [
@@ -110,8 +113,29 @@ def _write_manifest(directory: Path, copies: Sequence[IssuedCopy]) -> Path:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(MANIFEST_COLUMNS)
     for copy in copies:
-        writer.writerow((copy.recipient, copy.number, copy.file_name, copy.sha256, copy.sm3))
+        cells = (copy.recipient, copy.number, copy.file_name, copy.sha256, copy.sm3)
+        writer.writerow([as_spreadsheet_text(cell) for cell in cells])
     return _replace(directory / MANIFEST, out.getvalue().encode("utf-8-sig"))
+
+
+# What makes Excel (and LibreOffice Calc) read a cell as a formula or a command: the ASCII
+# and full-width formula signs, and a leading tab or carriage return (OWASP CSV injection).
+_FORMULA_SIGNS = frozenset("=+-@＝＋－＠")
+_FORMULA_CONTROLS = frozenset("\t\r")
+
+
+def as_spreadsheet_text(cell: str) -> str:
+    """Return the cell so that a spreadsheet shows it as text: a leading ' where it could run.
+
+    Leading spaces do not stop Excel from reading " =1+1" as a formula, so the first
+    character after any leading white space counts, and a tab or carriage return among
+    it; Excel hides the quote and shows the rest as typed.
+    """
+    rest = cell.lstrip()
+    leading = cell[: len(cell) - len(rest)]
+    if rest[:1] in _FORMULA_SIGNS or not _FORMULA_CONTROLS.isdisjoint(leading):
+        return "'" + cell
+    return cell
 
 
 def _write_merged(wenshu: Wenshu, directory: Path, copies: Sequence[IssuedCopy]) -> Path:

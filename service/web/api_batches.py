@@ -91,7 +91,7 @@ def resume_batch(job_id: int) -> Answer:
 @requires(ISSUE)
 def batch_output(job_id: int, name: str) -> Response:
     """merged.pdf, copies.zip or manifest.csv of a finished job."""
-    return send_output(owned_job(job_id), name)
+    return send_output(owned_job(job_id), name, "api")
 
 
 def batch_json(job: BatchJob) -> dict[str, Any]:

@@ -19,6 +19,8 @@ from flask import (
 from werkzeug.wrappers import Response
 
 from service.accounts import ADMINISTER, ISSUE
+from service.archive.audit import record_event
+from service.batch.delivery import outputs_for
 from service.batch.dispatch import Dispatcher, submit_or_record
 from service.batch.jobs import UnknownJob, job_items, load_job
 from service.batch.models import DONE, INVALID, PENDING, RUNNING, BatchJob
@@ -28,7 +30,6 @@ from service.batch.submission import (
     check_staged,
     create_staged_job,
     jobs_of,
-    outputs_folder,
     outputs_ready,
     parse_common,
     stage_upload,
@@ -37,6 +38,7 @@ from service.facts import describe_fields
 from service.registry import INSTRUMENTS, Instrument
 from service.web import wenshu
 from service.web.auth import current_account, requires
+from service.web.documents import reader_classifications
 
 blueprint = Blueprint("batch_web", __name__)
 STATUS = {"pending": "排队中", "running": "生成中", "failed": "已停止", "done": "已完成"}
@@ -197,12 +199,25 @@ def download(job_id: int, name: str) -> Response:
     return send_output(owned_job(job_id), name)
 
 
-def send_output(job: BatchJob, name: str) -> Response:
-    """Send one of a finished job's outputs (merged.pdf shown in the browser); 404 otherwise."""
+def send_output(job: BatchJob, name: str, via: str = "web") -> Response:
+    """Send one of a finished job's outputs (merged.pdf shown in the browser); 404 otherwise.
+
+    The reader receives only the copies whose 密级 he may see (404 when there is none, as
+    for a job without outputs); the download is recorded in the audit chain with the 文号
+    it delivers, as every PDF download is.
+    """
     if name not in DOWNLOADS or not outputs_ready(wenshu(), job):
         abort(404)
-    path = outputs_folder(wenshu(), job.id) / name
+    delivery = outputs_for(wenshu(), job.id, reader_classifications())
+    if delivery is None:
+        abort(404)
+    with wenshu().database.session() as session:
+        record_event(
+            session, "batch_download", current_account().username, f"批量任务 #{job.id} {name}",
+            {"job_id": job.id, "file": name, "via": via,
+             "numbers": [copy.number for copy in delivery.copies]},
+        )  # fmt: skip
     return send_file(
-        path, mimetype=DOWNLOADS[name], as_attachment=name != "merged.pdf",
+        delivery.folder / name, mimetype=DOWNLOADS[name], as_attachment=name != "merged.pdf",
         download_name=f"批量任务{job.id}_{name}",
     )  # fmt: skip
