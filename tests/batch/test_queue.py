@@ -389,7 +389,8 @@ def test_the_progress_page_names_the_worker_machine_in_chromium(
             page.screenshot(path=str(tmp_path / "batch-queued.png"), full_page=True)
             workers[0].start()
             page.wait_for_function(
-                "document.getElementById('status-text').textContent.startsWith('生成中（')",
+                # a function, not an expression: the page's policy forbids eval of a string
+                "() => document.getElementById('status-text').textContent.startsWith('生成中（')",
                 timeout=120_000,
             )
             assert page.inner_text("#status-text") == f"生成中（由 {socket.gethostname()} 执行）"
