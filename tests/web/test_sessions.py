@@ -240,3 +240,27 @@ def test_housekeeping_forgets_ended_sessions_and_quiet_failures(app: Flask) -> N
     assert "nobody" not in subjects and "nobody-2" in subjects
     assert fresh.get("/").status_code == 200
     assert is_signed_out(stale.get("/"))
+
+
+def test_sessions_and_limits_hold_on_each_database(
+    tmp_path: Path, office_pool: OfficePool, database_url: str
+) -> None:
+    """This test ensures that idle end, sign-out of a copied cookie and the login limit work on SQLite and PostgreSQL alike."""
+    with app_with(tmp_path, office_pool, database_url=database_url) as app:
+        clock = clocked(app)
+        add_user(app, "韩办事", "clerk")
+        login = {"username": "韩办事", "password": PASSWORD}
+        client = app.test_client()
+        assert client.post("/login", data=login).status_code == 302
+        copy = copy_of_cookie(app, client)
+        clock.advance(minutes=29)
+        assert copy.get("/").status_code == 200
+        client.post("/logout")
+        assert is_signed_out(copy.get("/"))
+        assert client.post("/login", data=login).status_code == 302
+        clock.advance(minutes=30)
+        assert is_signed_out(client.get("/"))
+        for _ in range(5):
+            last = client.post("/login", data={"username": "韩办事", "password": "wrong"})
+        assert last.status_code == 429 and last.headers["Retry-After"] == "300"
+        assert client.post("/login", data=login).status_code == 429
