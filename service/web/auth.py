@@ -124,7 +124,7 @@ def init_app(app: Flask) -> None:
         if request.path.startswith(API_PREFIX):  # no session, so no cookie, for API calls
             signed_in = request.endpoint in open_endpoints or current_user.is_authenticated
             return None if signed_in else bearer_challenge()
-        # An idle session expires after PERMANENT_SESSION_LIFETIME; each request renews it.
+        # The cookie lives for the idle limit from each request; the server's record decides.
         session.permanent = True
         if request.endpoint in open_endpoints or current_user.is_authenticated:
             return None
