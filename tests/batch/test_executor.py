@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
-import signal
 import socket
 import time
 import zipfile
@@ -35,6 +34,7 @@ from service.services import Wenshu
 from tests import pdfcheck
 from tests.batch.conftest import common_facts, unit_names
 from tests.conftest import sample
+from tests.office_processes import kill_soffice
 
 pytestmark = pytest.mark.office
 KIND = "correction_order"
@@ -270,19 +270,15 @@ def test_libreoffice_killed_mid_run_costs_no_number(sqlite_wenshu: Wenshu) -> No
     assert isinstance(pool, OfficePool)
     units = unit_names(12)
     job = make_job(wenshu, units)
-    killed = []
+    killed: list[int] = []
 
-    def kill_soffice(done: int, _total: int) -> None:
+    def kill_a_soffice(done: int, _total: int) -> None:
+        # Once the first chunk is recorded, while the next ones convert; the helper waits for
+        # the worker to run an answering soffice (it may be restarting) instead of missing it.
         if done and not killed:
-            for worker in pool.workers:
-                for pid in worker.pids() if worker.process else []:
-                    if Path(f"/proc/{pid}/comm").read_text().startswith("soffice"):
-                        os.kill(pid, signal.SIGKILL)
-                        killed.append(pid)
-                if killed:
-                    return
+            killed.extend(kill_soffice(pool.workers[0]))
 
-    finished = run_job(wenshu, job.id, chunk_size=3, progress=kill_soffice)
+    finished = run_job(wenshu, job.id, chunk_size=3, progress=kill_a_soffice)
     assert killed and finished.status == DONE
     assert_exactly_once(wenshu, units)
 
