@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Protocol
 
 from service.config import Settings
+from service.render.office_profile import isolated, write_settings
 from service.render.office_retry import (
     OfficeError,
     OutputUnusable,
@@ -123,6 +124,7 @@ class OfficeWorker:
         profile = self.settings.office_profiles_path / self.name
         profile.mkdir(parents=True, exist_ok=True)
         _kill_leftover(profile)
+        write_settings(profile)  # nothing linked is fetched: see office_profile
         self.port = _free_port()
         command = [
             self.settings.uno_python, "-m", "unoserver.server",
@@ -399,11 +401,12 @@ class ColdOffice:
         with open(profiles / "cold.lock", "w") as lock, tempfile.TemporaryDirectory() as outdir:
             # Two soffice processes sharing one profile fail silently.
             fcntl.flock(lock, fcntl.LOCK_EX)
-            command = [
+            write_settings(profiles / "cold")  # nothing linked is fetched: see office_profile
+            command = isolated([
                 self.settings.soffice_path, "--headless", "--norestore", "--nolockcheck",
                 f"-env:UserInstallation={(profiles / 'cold').as_uri()}",
                 "--convert-to", _convert_to(options), "--outdir", outdir, str(docx_path),
-            ]  # fmt: skip
+            ])  # fmt: skip
             result = subprocess.run(
                 command,
                 env=office_environment(self.settings),
