@@ -65,30 +65,40 @@ def kill_soffice(worker: OfficeWorker) -> list[int]:
 
 
 def writing_into(workers: Sequence[OfficeWorker], folder: Path) -> tuple[OfficeWorker, list[int]]:
-    """Return the worker whose soffice has a file under folder open, and its soffice pids.
+    """Return the worker whose soffice is writing a file under folder, and its soffice pids.
 
-    soffice opens its output (a lu*.tmp part, then the .~lock file) only while it exports, so
-    this finds the worker in the middle of writing a document, whichever one the pool chose.
+    Writing means: it has a file there open (its lu*.tmp part) and has taken the output's
+    .~lock file beside it, the state a kill leaves behind. soffice is in it only while it
+    exports, so this finds the worker in the middle of writing, whichever one the pool chose.
     """
     inside = str(folder.resolve()) + os.sep
     deadline = time.monotonic() + PATIENCE
     while time.monotonic() < deadline:
         for worker in workers:
             pids = soffice_pids(worker)
-            if any(_opened_under(pid, inside) for pid in pids):
+            if any(_locked(directory) for pid in pids for directory in _writing(pid, inside)):
                 return worker, pids
         time.sleep(0.005)
     pytest.fail(f"no LibreOffice started writing into {folder} within {PATIENCE:.0f} s")
 
 
-def _opened_under(pid: int, prefix: str) -> bool:
-    """Return whether a process has a file open whose path starts with prefix."""
+def _writing(pid: int, prefix: str) -> set[Path]:
+    """Return the folders in which a process has files open whose paths start with prefix."""
     try:
         descriptors = os.listdir(f"/proc/{pid}/fd")
     except OSError:
-        return False
+        return set()
+    folders = set()
     for descriptor in descriptors:
         with contextlib.suppress(OSError):
-            if os.readlink(f"/proc/{pid}/fd/{descriptor}").startswith(prefix):
-                return True
+            target = os.readlink(f"/proc/{pid}/fd/{descriptor}")
+            if target.startswith(prefix):
+                folders.add(Path(target).parent)
+    return folders
+
+
+def _locked(directory: Path) -> bool:
+    """Return whether a folder holds a LibreOffice .~lock file."""
+    with contextlib.suppress(OSError):
+        return any(name.startswith(".~lock.") for name in os.listdir(directory))
     return False

@@ -346,8 +346,8 @@ class OfficePool:
         )
         with self._lock:
             self.restarts += 1
-        # At once, not in the restart thread: a hung soffice must not write on into the
-        # attempt's folder as it is removed, nor keep its memory while the others work.
+        # At once, not in the restart thread: a hung soffice stops before the next attempt
+        # starts, and gives back its memory and CPU to the workers still serving.
         worker.kill()
         self._restart_later(worker, kill_first=False)
 

@@ -6,7 +6,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -25,7 +25,7 @@ def soffice_pids(pool: OfficePool) -> list[int]:
 
 
 @pytest.fixture
-def small_pool(tmp_path: Path) -> OfficePool:
+def small_pool(tmp_path: Path) -> Iterator[OfficePool]:
     """A private one-worker pool that tests may break: short timeout, restart after 3."""
     settings = load_settings(
         {"instance_path": tmp_path, "office_workers": 1, "office_timeout": 8,

@@ -76,6 +76,11 @@ def single(tmp_path: Path) -> Iterator[OfficePool]:
         yield pool
 
 
+def server_pid(worker: OfficeWorker) -> int | None:
+    """Return the process id of a worker's unoserver, which changes when it is restarted."""
+    return worker.process.pid if worker.process is not None else None
+
+
 def last_page_text(path: Path) -> str:
     """Return the text of a PDF's last page."""
     return PdfReader(path).pages[-1].extract_text()
@@ -102,6 +107,7 @@ def test_soffice_killed_while_writing_costs_only_its_own_worker(
     out = tmp_path / "out"
     out.mkdir()
     target = out / "long.pdf"
+    before = {worker.name: (server_pid(worker), soffice_pids(worker)) for worker in pair.workers}
     failures: list[Exception] = []
 
     def convert() -> None:
@@ -113,17 +119,16 @@ def test_soffice_killed_while_writing_costs_only_its_own_worker(
     client = threading.Thread(target=convert)
     client.start()
     dying, killed = writing_into(pair.workers, out)
-    (healthy,) = [worker for worker in pair.workers if worker is not dying]
-    assert healthy.process is not None
-    healthy_server, healthy_soffice = healthy.process.pid, soffice_pids(healthy)
     kill(killed)
     client.join(PATIENCE)
     assert not client.is_alive() and failures == []
     assert pdfcheck.pdfa_identification(target) == ("2", "B")
     assert f"第{LONG_PARAGRAPHS - 1}段" in last_page_text(target)  # the whole document
     assert pair.restarts == 1
-    assert healthy.process is not None and healthy.process.pid == healthy_server
-    assert healthy_soffice and all(alive(pid) for pid in healthy_soffice)
+    (healthy,) = [worker for worker in pair.workers if worker is not dying]
+    server, soffice = before[healthy.name]
+    assert server_pid(healthy) == server
+    assert soffice and all(alive(pid) for pid in soffice)
     assert only_the_target(out, "long.pdf")
     wait_for_soffice(dying, other_than=killed)  # the dead one comes back by itself
 
@@ -187,15 +192,14 @@ def test_a_worker_that_fails_but_answers_is_kept_and_the_conversion_retried(
 
     monkeypatch.setattr(OfficeWorker, "convert", first_folder_vanishes)
     worker = single.workers[0]
-    assert worker.process is not None
-    server = worker.process.pid
+    server = server_pid(worker)
     out = tmp_path / "out"
     out.mkdir()
     single.convert(docx, out / "notice.pdf")
     assert pdfcheck.pdfa_identification(out / "notice.pdf") == ("2", "B")
     assert len(attempts) == 2 and attempts[0].parent != attempts[1].parent
     assert single.restarts == 0
-    assert worker.process is not None and worker.process.pid == server
+    assert server is not None and server_pid(worker) == server
     assert only_the_target(out, "notice.pdf")
 
 
