@@ -225,3 +225,22 @@ class FailedLogins(Base):
     lockouts: Mapped[int] = mapped_column(Integer)  # locks so far; each lasts twice the one before
     locked_until: Mapped[dt.datetime | None]
     touched_at: Mapped[dt.datetime] = mapped_column(index=True)
+
+
+class KeptSubmission(Base):
+    """A form posted after its session had ended, kept for its user to find after signing in again.
+
+    Only the browser that posted it holds the random token (in its cookie); only the token's
+    SHA-256 is kept here. The fields are those typed, never a password or an uploaded file.
+    """
+
+    __tablename__ = "kept_submissions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    endpoint: Mapped[str] = mapped_column(String(64))  # the form's route, for its role check
+    return_to: Mapped[str] = mapped_column(String(500))  # the page that shows the form again
+    fields: Mapped[list[Any]] = mapped_column(JSON)  # [[name, value], ...] as posted
+    files_dropped: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(index=True)

@@ -1,16 +1,18 @@
-"""Signing in, below the web layer: sessions kept on the server and failed attempts counted."""
+"""Signing in, below the web layer: sessions kept on the server, failed attempts counted, forms kept."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from service.archive.db import Database
+from service.signin.kept import forget_expired_forms
 from service.signin.sessions import forget_idle_sessions
 from service.signin.throttle import forget_quiet_limits
 
 
 def forget_stale_sign_ins(database: Database, now: dt.datetime, idle: dt.timedelta) -> None:
-    """Remove sessions idle past their end and failure counts untouched for a day."""
+    """Remove sessions idle past their end, failure counts untouched for a day, expired kept forms."""
     with database.session() as session:
         forget_idle_sessions(session, now, idle)
         forget_quiet_limits(session, now)
+        forget_expired_forms(session, now)
