@@ -64,18 +64,21 @@ def kill_soffice(worker: OfficeWorker) -> list[int]:
     return pids
 
 
-def writing_into(workers: Sequence[OfficeWorker], folder: Path) -> tuple[OfficeWorker, list[int]]:
+def writing_into(
+    workers: Sequence[OfficeWorker], folder: Path, other_than: Collection[int] = ()
+) -> tuple[OfficeWorker, list[int]]:
     """Return the worker whose soffice is writing a file under folder, and its soffice pids.
 
     Writing means: it has a file there open (its lu*.tmp part) and has taken the output's
     .~lock file beside it, the state a kill leaves behind. soffice is in it only while it
     exports, so this finds the worker in the middle of writing, whichever one the pool chose.
+    Processes in other_than (killed a moment ago, perhaps not yet gone) are not counted.
     """
     inside = str(folder.resolve()) + os.sep
     deadline = time.monotonic() + PATIENCE
     while time.monotonic() < deadline:
         for worker in workers:
-            pids = soffice_pids(worker)
+            pids = [pid for pid in soffice_pids(worker) if pid not in other_than]
             if any(_locked(directory) for pid in pids for directory in _writing(pid, inside)):
                 return worker, pids
         time.sleep(0.005)

@@ -34,6 +34,7 @@ from typing import Protocol
 from service.config import Settings
 from service.render.office_profile import isolated, write_settings
 from service.render.office_retry import (
+    DEATHS_PER_CONVERSION,
     OfficeError,
     OutputUnusable,
     blames_document,
@@ -291,13 +292,14 @@ class OfficePool:
         """Convert on a free worker, tried again until it succeeds or its deadline passes.
 
         Raises OfficeError at once when LibreOffice, alive and well, cannot read the document,
-        or when the pdf_path's folder cannot take the result; otherwise once the deadline passes.
+        or when the pdf_path's folder cannot take the result; after DEATHS_PER_CONVERSION
+        workers died on it; otherwise once the deadline passes.
         """
         self.start()
         limit = conversion_deadline(self.settings)
         deadline = time.monotonic() + limit
         last_error: Exception | None = None
-        refused = 0  # failed attempts on workers that still answered
+        refused = deaths = 0  # failed attempts on workers that still answered, that died
         while (worker := self._borrow(deadline)) is not None:
             try:
                 with private_output(pdf_path) as produced:
@@ -309,6 +311,12 @@ class OfficePool:
                 last_error = error
                 if worker_died(worker, error):
                     self._replace(worker, docx_path, error)
+                    deaths += 1
+                    if deaths >= DEATHS_PER_CONVERSION:
+                        raise OfficeError(
+                            f"LibreOffice 转换 {docx_path.name} 时已 {deaths} 次异常退出或停止响应，"
+                            "该文件可能触发了 LibreOffice 的缺陷；请联系模板维护人员检查所用模板"
+                        ) from None
                     continue
                 self._idle.put(worker)
                 if blames_document(error):

@@ -23,6 +23,11 @@ HEALTH_PROBE_TIMEOUT = 5.0
 # not turn into a busy loop until the deadline; the first retry goes at once.
 RETRY_PAUSES = (0.0, 0.25, 0.5, 1.0, 2.0)
 
+# A conversion during which this many workers died stops there: three deaths in the seconds
+# one document takes are the document crashing LibreOffice, and trying on until the deadline
+# would take every worker down, one after the other, for everyone.
+DEATHS_PER_CONVERSION = 3
+
 # unoserver's words for a document LibreOffice cannot read; any other fault (a UNO
 # RuntimeException or DisposedException from a dying soffice) is not the document's.
 INPUT_FAULTS = ("Could not load document", "does not exist", "There is no")

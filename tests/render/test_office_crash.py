@@ -256,6 +256,38 @@ def test_four_clients_convert_without_error_while_soffice_is_killed_four_times(
     assert all(only_the_target(clients_root / f"client-{i}", "notice.pdf") for i in range(4))
 
 
+def test_a_document_on_which_soffice_dies_again_and_again_stops_after_three_deaths(
+    pair: OfficePool, long_docx: Path, tmp_path: Path
+) -> None:
+    """This test ensures that a conversion during which soffice dies every time it writes (as
+    a document that crashes LibreOffice would) fails with a clear Chinese OfficeError after
+    three deaths, instead of taking the workers down one after the other until its deadline."""
+    out = tmp_path / "out"
+    out.mkdir()
+    failures: list[Exception] = []
+
+    def convert() -> None:
+        try:
+            pair.convert(long_docx, out / "long.pdf")
+        except Exception as error:  # collected and asserted below
+            failures.append(error)
+
+    client = threading.Thread(target=convert)
+    client.start()
+    killed: list[int] = []
+    for _ in range(3):
+        _, writing = writing_into(pair.workers, out, other_than=killed)
+        kill(writing)
+        killed += writing
+    client.join(PATIENCE)
+    assert not client.is_alive()
+    assert [type(error) for error in failures] == [OfficeError]
+    assert "LibreOffice 转换 long.docx 时已 3 次异常退出或停止响应" in str(failures[0])
+    assert pair.restarts == 3
+    assert list(out.iterdir()) == []
+    pair.wait_ready(timeout=PATIENCE)  # both come back for the next conversions
+
+
 def test_conversion_fails_clearly_once_its_deadline_passes(tmp_path: Path, docx: Path) -> None:
     """This test ensures that when LibreOffice dies and cannot be started again (its program
     removed under the running service), a conversion ends with a clear OfficeError in Chinese
