@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from service.archive.models import ApiToken, User
+from service.plaintext import unprintable
 from service.signin.sessions import end_user_sessions
 
 ROLES = {"clerk": "办事员", "maintainer": "模板维护人员", "admin": "管理员"}
@@ -54,6 +55,9 @@ def create_user(session: Session, username: str, password: str, role: str) -> Ac
     username = username.strip()
     if not username or len(username) > 64 or any(c.isspace() for c in username):
         raise AccountError("用户名不能为空、不能含空格，最长64个字符")
+    problem = unprintable(username)
+    if problem:
+        raise AccountError(f"用户名中{problem}")
     if role not in ROLES:
         raise AccountError(f"角色只能是：{'、'.join(ROLES)}")
     if len(password) < MIN_PASSWORD:

@@ -104,6 +104,12 @@ def test_admin_creates_users(app: Flask) -> None:
         "/admin/users", data={"username": "孙", "password": "short", "role": "clerk"}
     )
     assert "密码至少8个字符" in short.get_data(as_text=True)
+    for disguised in ("nimda\u202e", "钱\u2066新人", "钱\x00新人"):
+        refused = admin.post(
+            "/admin/users",
+            data={"username": disguised, "password": "long-enough-1", "role": "admin"},
+        )
+        assert refused.status_code == 422 and "请删除后再提交" in refused.get_data(as_text=True)
     signed = app.test_client().post(
         "/login", data={"username": "钱新人", "password": "long-enough-1"}
     )
