@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from service.archive.db import Database
 from service.archive.store import ArchiveStore
 from service.config import Settings
+from service.layouts.refusals import recheck_stored_versions
 from service.layouts.versions import (
     TemplateStore,
     install_shipped_templates,
@@ -38,11 +39,19 @@ class Wenshu:
         )
 
     def prepare(self) -> list[str]:
-        """Create missing tables and install the shipped templates; return the kinds installed."""
+        """Create missing tables, install the shipped templates and check every stored one again.
+
+        Returns the kinds installed. A stored version that reaches outside the document is
+        refused from now on (service.layouts.refusals).
+        """
         self.database.create_tables()
         with self.database.session() as session:
             keep_contents_in_database(session, self.templates)
-            return install_shipped_templates(session, self.templates, self.settings.templates_path)
+            installed = install_shipped_templates(
+                session, self.templates, self.settings.templates_path
+            )
+            recheck_stored_versions(session, self.templates)
+            return installed
 
     def close(self) -> None:
         """Stop owned LibreOffice workers and close database connections."""

@@ -15,6 +15,8 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 EXTERNAL = ' TargetMode="External"'
+VML_NS = "urn:schemas-microsoft-com:vml"
+OFFICE_NS = "urn:schemas-microsoft-com:office:office"
 
 
 def png(colour: tuple[int, int, int], size: int = 40) -> bytes:
@@ -102,7 +104,7 @@ def paragraph(text: str, *runs: str) -> str:
 def drawing(blip_attributes: str) -> str:
     """Return a run holding a DrawingML picture whose a:blip has these attributes."""
     return (
-        '<w:r><w:drawing><wp:inline><wp:extent cx="1440000" cy="1440000"/><wp:docPr id="9" name="P"/>'
+        '<w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"><wp:extent cx="1440000" cy="1440000"/><wp:docPr id="9" name="P"/>'
         '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
         '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
         '<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:nvPicPr><pic:cNvPr id="9" name="P"/><pic:cNvPicPr/></pic:nvPicPr>'
@@ -116,7 +118,8 @@ def drawing(blip_attributes: str) -> str:
 def vml_shape(inner: str, attributes: str = "") -> str:
     """Return a run holding a VML shape with this content (v:imagedata, v:fill, …)."""
     return (
-        f'<w:r><w:pict><v:shape id="s9" style="width:100pt;height:100pt" {attributes}>'
+        f'<w:r><w:pict><v:shape xmlns:v="{VML_NS}" xmlns:o="{OFFICE_NS}" id="s9" '
+        f'style="width:100pt;height:100pt" {attributes}>'
         f"{inner}</v:shape></w:pict></w:r>"
     )
 
@@ -144,3 +147,18 @@ def linked_picture(data: bytes, target: str, rid: str = "rIdOut1") -> bytes:
     """Return a DOCX with a picture linked (a:blip r:link) to an outside target, in its own paragraph."""
     data = with_relationships(data, "word/_rels/document.xml.rels", (rid, "image", target, True))
     return with_body(data, paragraph("链接图片：", drawing(f'r:link="{rid}"')))
+
+
+def with_first_child(data: bytes, part: str, xml: str) -> bytes:
+    """Return a DOCX with XML added as the first children of a part's root element."""
+    text = parts_of(data)[part].decode("utf-8")
+    inside = text.index(">", text.index("<w:")) + 1
+    return with_parts(data, {part: (text[:inside] + xml + text[inside:]).encode()})
+
+
+def word_part(root: str, xml: str) -> bytes:
+    """Return a WordprocessingML part (footnotes, a header, a glossary document…) holding this XML."""
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:{root} xmlns:w="{W_NS}" '
+        f'xmlns:r="{R_NS}" xmlns:v="{VML_NS}" xmlns:o="{OFFICE_NS}">{xml}</w:{root}>'
+    ).encode()

@@ -24,6 +24,7 @@ ACTIONS = {
     "void": "作废",
     "template_publish": "发布模板",
     "template_activate": "启用模板",
+    "template_refuse": "停用模板",
     "login": "登录",
     "login_failed": "登录失败",
     "download": "下载 PDF",
@@ -50,7 +51,9 @@ class Category:
 
 CATEGORIES = {
     "documents": Category("文书", frozenset({"issue", "void", "download", "batch_download"})),
-    "templates": Category("模板", frozenset({"template_publish", "template_activate"})),
+    "templates": Category(
+        "模板", frozenset({"template_publish", "template_activate", "template_refuse"})
+    ),
     "logins": Category("登录", frozenset({"login"})),
     "failed_logins": Category("登录失败", UNAUTHENTICATED_ACTIONS),
     "archive": Category("检测与导出", frozenset({"export", "verify"})),

@@ -18,6 +18,7 @@ from typing import Any
 from jinja2 import TemplateSyntaxError, meta, nodes
 from lxml import etree
 
+from service.layouts.externals import report_outside_references
 from service.registry import Instrument
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -87,6 +88,8 @@ def lint_template(data: bytes, instrument: Instrument, sample: dict[str, Any]) -
         # A damaged package (bad CRC, missing part) is refused, never a crash.
         try:
             parts = _open_package(data, report)
+            if not report_outside_references(data, report):
+                raise Refused
             _check_xml_safety(parts, report)
         except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as error:
             report.add("error", "文件", f"文件已损坏，无法读取（{type(error).__name__}）",
@@ -219,7 +222,13 @@ def _check_jinja(
     for finding in growth_findings(tree, usable, environment.limits):
         report.add(finding.level, _where(source, finding.line), finding.message, finding.advice)
     available = _available_names(instrument, sample)
-    used = meta.find_undeclared_variables(tree)
+    try:
+        used = meta.find_undeclared_variables(tree)
+    except TemplateSyntaxError as error:  # a filter or test the environment does not have
+        if not any(f.level == "error" for f in report.problems):
+            report.add("error", _where(source, error.lineno), f"模板语法错误：{error.message}",
+                       "检查过滤器和测试的名称是否拼写正确")  # fmt: skip
+        return
     for name in sorted(used - available):
         found = next((n.lineno for n in tree.find_all(nodes.Name) if n.name == name), None)
         report.add("error", _where(source, found), f"占位符 {name} 不是本文书表单提供的字段",

@@ -10,7 +10,7 @@ from pathlib import Path
 from service.facts import validate_facts
 from service.layouts.candidates import SAMPLES, check_candidate
 from service.layouts.lint import read_sample
-from service.layouts.versions import TemplateRefused
+from service.layouts.versions import TemplateRefused, refuse_outside_references
 from service.previewing import render_unnumbered
 from service.registry import get_instrument
 from service.render.preview import page_png
@@ -68,6 +68,8 @@ class PreviewCache:
 
     def page_count(self, wenshu: Wenshu, kind: str, template_bytes: bytes) -> int:
         """Return how many page images the template's preview has, drawing them if not cached."""
+        # Pages drawn before a template was found to reach outside may show what it fetched.
+        refuse_outside_references(template_bytes)
         sha256 = hashlib.sha256(template_bytes).hexdigest()
         folder = self.root / kind / sha256
         count = folder / "pages"

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from service.archive.audit import record_event
 from service.archive.models import TemplateVersion
+from service.layouts.externals import find_outside_references, report_outside_references, summary
 from service.layouts.lint import LintReport, lint_template
 from service.registry import INSTRUMENTS, get_instrument
 from service.render.docx import TemplateProblem
@@ -34,6 +35,7 @@ class TemplateStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._cache: dict[str, bytes] = {}
+        self._refusals: dict[str, str] = {}
 
     def put(self, data: bytes) -> tuple[str, str]:
         """Store template bytes; return their SHA-256 and relative path."""
@@ -67,6 +69,30 @@ class TemplateStore:
                 )
             self.put(version.content)
         return self.read(version.path, version.sha256)
+
+    def refusal(self, version: TemplateVersion) -> str:
+        """Return why a version must never be rendered: what in it reaches outside ("" for nothing).
+
+        Worked out once per content on each machine, since the same bytes give the same answer.
+        """
+        if version.sha256 not in self._refusals:
+            found = find_outside_references(self.read_version(version))
+            self._refusals[version.sha256] = summary(found)
+        return self._refusals[version.sha256]
+
+
+class VersionRefused(TemplateProblem):
+    """Raised when a stored version reaches outside the document: it is never rendered or activated."""
+
+
+def refused_version(version: TemplateVersion, reason: str) -> VersionRefused:
+    """Return the error that says which version is refused, why, and what to do."""
+    instrument = INSTRUMENTS.get(version.kind)
+    title = instrument.title if instrument else version.kind
+    return VersionRefused(
+        f"{title}的第{version.version}版模板含有外部引用，已停用，不能用于生成文书（{reason}）。"
+        "请模板维护人员修改后发布新版本，或在“文书模板”页启用没有停用的版本"
+    )
 
 
 def keep_contents_in_database(session: Session, store: TemplateStore) -> int:
@@ -107,6 +133,14 @@ def active_template(session: Session, store: TemplateStore, kind: str) -> Loaded
     ).one_or_none()
     if row is None:
         raise TemplateProblem(f"{kind} 还没有启用的模板版本，请模板维护人员发布一个")
+    return _renderable(store, row)
+
+
+def _renderable(store: TemplateStore, row: TemplateVersion) -> LoadedTemplate:
+    """Return a version ready to render; raise VersionRefused when it reaches outside the document."""
+    reason = store.refusal(row)
+    if reason:
+        raise refused_version(row, reason)
     return LoadedTemplate(row.id, row.kind, row.version, row.sha256, store.read_version(row))
 
 
@@ -116,6 +150,14 @@ class TemplateRefused(ValueError):
     def __init__(self, report: LintReport) -> None:
         super().__init__("；".join(problem.line() for problem in report.errors))
         self.report = report
+
+
+def refuse_outside_references(data: bytes) -> None:
+    """Raise TemplateRefused when template bytes reach outside the document, as lint would."""
+    report = LintReport()
+    report_outside_references(data, report)
+    if report.errors:
+        raise TemplateRefused(report)
 
 
 def publish_version(
@@ -158,7 +200,10 @@ def publish_version(
 def activate_version(
     session: Session, kind: str, number: int, by: str = "system"
 ) -> TemplateVersion:
-    """Make one version of a kind the active one (rolling back is activating an earlier one)."""
+    """Make one version of a kind the active one (rolling back is activating an earlier one).
+
+    Raises LookupError when there is no such version, VersionRefused when it reaches outside.
+    """
     target = _make_active(session, kind, number)
     _record_activation(session, target, by)
     return target
@@ -181,6 +226,11 @@ def _make_active(session: Session, kind: str, number: int) -> TemplateVersion:
     )
     if target is None:
         raise LookupError(f"{kind} 没有第{number}版模板")
+    # The stored bytes themselves: a version recorded before outside references were refused
+    # may still hold one, and an active version is rendered.
+    reason = summary(find_outside_references(target.content)) if target.content else ""
+    if reason:
+        raise refused_version(target, reason)
     for row in session.scalars(select(TemplateVersion).where(TemplateVersion.kind == kind)):
         row.active = row.id == target.id
     session.flush()
@@ -200,4 +250,4 @@ def template_of(session: Session, store: TemplateStore, template_id: int) -> Loa
     row = session.get(TemplateVersion, template_id)
     if row is None:
         raise TemplateProblem(f"没有编号为 {template_id} 的模板版本")
-    return LoadedTemplate(row.id, row.kind, row.version, row.sha256, store.read_version(row))
+    return _renderable(store, row)

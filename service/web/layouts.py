@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from service.accounts import MAINTAIN_TEMPLATES
@@ -16,8 +16,10 @@ from service.layouts.candidates import (
 )
 from service.layouts.lint import LintReport, read_sample
 from service.layouts.preview import PreviewCache
+from service.layouts.refusals import refusals
 from service.layouts.versions import (
     TemplateRefused,
+    VersionRefused,
     activate_version,
     list_versions,
     publish_version,
@@ -51,28 +53,45 @@ def submitted_note() -> str:
     return (request.values.get("note") or "").strip()[:MAX_NOTE]
 
 
+@blueprint.app_errorhandler(VersionRefused)
+def version_refused(error: VersionRefused) -> tuple[str | Response, int]:
+    """Answer any page or API call that would render a refused template version: why, never a 500."""
+    if request.path.startswith("/api/"):
+        return jsonify(error=str(error)), 409
+    return render_template("error.html", code=409, message=str(error)), 409
+
+
 @blueprint.get("/templates")
 @requires(MAINTAIN_TEMPLATES)
 def index() -> str:
     """Every instrument with its active template version and how many versions it has."""
     with wenshu().database.session() as session:
         versions = list_versions(session)
+        refused = {version.id: reason for version, reason in refusals(session, wenshu().templates)}
     counts = {kind: 0 for kind in INSTRUMENTS}
     active: dict[str, int] = {}
+    active_refused: set[str] = set()
     for version in versions:
         counts[version.kind] = counts.get(version.kind, 0) + 1
         if version.active:
             active[version.kind] = version.version
-    return render_template("layouts.html", instruments=INSTRUMENTS, counts=counts, active=active)
+            if version.id in refused:
+                active_refused.add(version.kind)
+    return render_template(
+        "layouts.html", instruments=INSTRUMENTS, counts=counts, active=active,
+        active_refused=active_refused,
+    )  # fmt: skip
 
 
 def kind_page(instrument: Instrument, report: LintReport | None = None, filename: str = "") -> str:
     """Return the page of one kind's versions, with a refused upload's report when there is one."""
     with wenshu().database.session() as session:
         versions = list_versions(session, instrument.kind)
+        found = refusals(session, wenshu().templates, instrument.kind)
     return render_template(
         "layout_kind.html", instrument=instrument, versions=versions, report=report,
         filename=filename, note=submitted_note(), max_note=MAX_NOTE,
+        refused={version.id: reason for version, reason in found},
     )  # fmt: skip
 
 
@@ -93,6 +112,9 @@ def activate(kind: str, number: int) -> Response:
             activate_version(session, kind, number, by=current_account().username)
     except LookupError:
         abort(404)
+    except VersionRefused as refused:
+        flash(f"没有启用第{number}版：{refused}")
+        return redirect(url_for("layouts.kind", kind=kind))
     flash(
         f"已启用第{number}版。此后生成的{instrument.title}使用第{number}版；已归档的文书不受影响。"
     )
