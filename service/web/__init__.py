@@ -32,10 +32,11 @@ class RecordId(IntegerConverter):
 def register_blueprints(app: Flask) -> None:
     """Attach every blueprint and error page to the app."""
     app.url_map.converters["id"] = RecordId
-    from service.web import admin, api, auth, documents, errors, layouts, security
+    from service.web import admin, api, auth, documents, errors, kept_forms, layouts, security
 
     security.init_app(app, app.extensions["wenshu"].settings)
     auth.init_app(app)
+    kept_forms.init_app(app)
     app.register_blueprint(documents.blueprint)
     app.register_blueprint(layouts.blueprint)
     app.register_blueprint(admin.blueprint)

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length
 from service.accounts import ADMINISTER, ROLES, AccountError, create_user, list_users, set_active
 from service.web import wenshu
 from service.web.auth import current_account, requires
+from service.web.kept_forms import restored_fields
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -30,8 +31,8 @@ class NewUserForm(Form):
 @blueprint.route("/users", methods=["GET", "POST"])
 @requires(ADMINISTER)
 def users() -> str | Response | tuple[str, int]:
-    """List users; create one."""
-    form = NewUserForm(request.form if request.method == "POST" else None)
+    """List users; create one (a form that outlived its session comes back without its password)."""
+    form = NewUserForm(request.form if request.method == "POST" else restored_fields())
     if request.method == "POST" and form.validate():
         try:
             with wenshu().database.session() as session:

@@ -33,6 +33,7 @@ from service.archive.models import utcnow
 from service.signin.sessions import SessionState, end_session, open_session, resume_session
 from service.signin.throttle import ACCOUNT, Lockout, ThrottlePolicy, hold_limits
 from service.web import wenshu
+from service.web.kept_forms import Kept, keep_posted_form, pending_tokens, resume_after_sign_in
 
 blueprint = Blueprint("auth", __name__)
 API_PREFIX = "/api/"
@@ -100,14 +101,9 @@ def init_app(app: Flask) -> None:
 
     @manager.unauthorized_handler
     def sign_in_first() -> Response:
-        if g.get("session_timed_out"):
-            flash(f"已超过{settings.session_idle_minutes:g}分钟没有操作，登录已失效，请重新登录")
-        else:
-            flash("请先登录")
-        if SESSION_KEY in session:  # a session that ended: the browser forgets it too
-            logout_user()
-            session.pop(SESSION_KEY)
-        return redirect(login_url("auth.login", next_url=request.url))
+        if request.endpoint == "auth.alive":
+            return session_ended()
+        return sign_in_again(keep_posted_form(signed_in=None))
 
     @manager.request_loader
     def load_from_token(req: Any) -> SignedIn | None:
@@ -138,6 +134,75 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(blueprint)
 
 
+def sign_in_again(kept: Kept | None) -> Response:
+    """Send the browser to sign in, forgetting its ended session; say whether its form was kept.
+
+    After signing in it returns to the page it asked for; a post returns to its form's page
+    (kept) or to the page it was sent from, never to the bare post address.
+    """
+    minutes = wenshu().settings.session_idle_minutes
+    ended = f"已超过{minutes:g}分钟没有操作，登录已失效" if g.get("session_timed_out") else ""
+    if kept is not None:
+        flash(f"{ended or '登录已失效'}，{kept.notice}")
+    else:
+        flash(f"{ended}，请重新登录" if ended else "请先登录")
+    forget_ended_session()
+    if kept is not None:
+        back_to = kept.return_to
+    elif request.method == "GET":
+        back_to = request.url
+    else:
+        back_to = _referring_page()
+    return redirect(login_url("auth.login", next_url=back_to))
+
+
+def session_ended() -> Response:
+    """Return the keep-alive request's answer for a session that has ended: 401, reviving nothing."""
+    forget_ended_session()
+    return unauthorized_alive()
+
+
+def unauthorized_alive() -> Response:
+    """Return 401 to a keep-alive request, without loading (and so renewing) any session."""
+    response = Response(status=401)
+    response.cache_control.no_store = True
+    return response
+
+
+def keep_refused_form() -> Response | None:
+    """Answer a form post refused for its CSRF token without losing what was typed, if it can be kept.
+
+    The token is refused when the browser dropped the session cookie that held its pair (the
+    cookie lives for the idle limit), or when the user signed in again meanwhile, elsewhere in
+    this browser. The form is kept for its owner: signed in again already, he gets it back at
+    once; otherwise he is sent to sign in. None: not a form to keep, the usual refusal follows.
+    """
+    if request.endpoint == "auth.alive":  # without its token the request proves no page typing
+        return unauthorized_alive()
+    signed_in = current_user.id if current_user.is_authenticated else None
+    kept = keep_posted_form(signed_in)
+    if kept is None:
+        return None
+    if signed_in is not None:
+        return redirect(kept.return_to)
+    return sign_in_again(kept)
+
+
+def forget_ended_session() -> None:
+    """Make the browser forget a session that has ended, signed-in user and all."""
+    if SESSION_KEY in session:
+        logout_user()
+        session.pop(SESSION_KEY)
+
+
+def _referring_page() -> str:
+    """Return the page of this site a post was sent from, or the home page."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path.startswith("/"):
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return url_for("documents.index")
+
+
 def bearer_challenge() -> Response:
     """Return the API's 401: a Chinese JSON message with the Bearer challenge of RFC 6750."""
     if request.headers.get("Authorization", "").startswith("Bearer "):
@@ -160,6 +225,7 @@ def requires(roles: frozenset[str]) -> Callable[[View], View]:
                 abort(403)
             return view(*args, **kwargs)
 
+        checked.allowed_roles = roles  # type: ignore[attr-defined]  # read by kept forms
         return checked  # type: ignore[return-value]
 
     return decorate
@@ -204,11 +270,13 @@ def login() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
             action = "login" if account is not None else "login_failed"
             record_event(db, action, username, username, details)
     if account is not None:
+        pending = pending_tokens()  # forms kept from the ended session, carried into the new one
         session.clear()  # which also drops "permanent", that gives the cookie its lifetime
         session.permanent = True
         session[SESSION_KEY] = key
         login_user(SignedIn(account))
-        return redirect(_safe_next(request.args.get("next")))
+        back_to = resume_after_sign_in(pending, account.id, account.role) if pending else None
+        return redirect(back_to or _safe_next(request.args.get("next")))
     if lockout is None:
         return render_template("login.html", form=form), 401
     seconds = lockout.seconds_left(at)
@@ -223,6 +291,17 @@ def lockout_message(lockout: Lockout, seconds: int) -> str:
     if lockout.scope == ACCOUNT:
         return f"这个用户名登录失败次数过多，已暂停登录。请{wait}后再试；忘记密码请联系管理员。"
     return f"从本机地址登录失败次数过多，已暂停登录。请{wait}后再试。"
+
+
+@blueprint.post("/session/alive")
+def alive() -> Response:
+    """Answer a page's sign of typing: the sign-in check before this view renewed the session.
+
+    204 for a live session; an ended one is not revived and gets 401 (session_ended).
+    """
+    response = Response(status=204)
+    response.cache_control.no_store = True
+    return response
 
 
 @blueprint.post("/logout")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import (
@@ -39,6 +40,7 @@ from service.registry import INSTRUMENTS, Instrument
 from service.web import wenshu
 from service.web.auth import current_account, requires
 from service.web.documents import reader_classifications
+from service.web.kept_forms import restored_fields
 
 blueprint = Blueprint("batch_web", __name__)
 STATUS = {"pending": "排队中", "running": "生成中", "failed": "已停止", "done": "已完成"}
@@ -104,17 +106,20 @@ def _status_text(job: BatchJob, ready: bool, active: bool) -> str:
 @blueprint.get("/batch")
 @requires(ISSUE)
 def index() -> str:
-    """The clerk's batch jobs and the form for a new one."""
-    return _form_page()
+    """The clerk's batch jobs and the form for a new one (as typed, when it outlived its session)."""
+    return _form_page(typed=restored_fields())
 
 
-def _form_page(error: str = "", status: int = 200, **context: Any) -> Any:
-    """Render the list and form, with an error or the rows' problems."""
+def _form_page(
+    error: str = "", status: int = 200, typed: Mapping[str, str] | None = None, **context: Any
+) -> Any:
+    """Render the list and form, with an error or the rows' problems, the form as typed."""
+    typed = request.form if typed is None else typed
     jobs = jobs_of(wenshu(), current_account().username)
     page = render_template(
         "batch.html", jobs=jobs, status_text=STATUS, instruments=INSTRUMENTS.values(),
-        instruments_by_kind=INSTRUMENTS, error=error, chosen=request.form.get("kind", ""),
-        facts_text=request.form.get("facts", ""), **context,
+        instruments_by_kind=INSTRUMENTS, error=error, chosen=typed.get("kind", ""),
+        facts_text=typed.get("facts", ""), **context,
     )  # fmt: skip
     return page, status
 

@@ -33,6 +33,7 @@ from service.render.preview import page_png
 from service.web import wenshu
 from service.web.auth import current_account, requires
 from service.web.deadlines import SOON, current_agenda
+from service.web.kept_forms import OWNER_FIELD, restored_fields
 
 blueprint = Blueprint("documents", __name__)
 
@@ -57,7 +58,8 @@ def new(kind: str) -> str | Response | tuple[str, int]:
 
     The button pressed is the "action": issue (the default), preview (check as for
     issuing, then show the first page without a number), or draft (save as typed).
-    A draft is resumed with ?draft=<id> and deleted once issued.
+    A draft is resumed with ?draft=<id> and deleted once issued. A form posted after the
+    session ended comes back here as typed, once its clerk has signed in again.
     """
     try:
         instrument = get_instrument(kind)
@@ -83,6 +85,10 @@ def new(kind: str) -> str | Response | tuple[str, int]:
         form = form_from_draft(instrument, draft_id)
     elif (source_id := request.args.get("from", type=int)) is not None:
         form = form_from_document(instrument, source_id)  # a corrected copy of a voided one
+    elif (kept := restored_fields()) is not None:
+        form = instrument.form(kept)
+        offer_blank_rows(form)
+        draft_id = kept.get("draft_id", type=int)
     else:
         form = instrument.form(data=defaults_for(instrument))
         offer_blank_rows(form)
@@ -132,7 +138,7 @@ def new(kind: str) -> str | Response | tuple[str, int]:
 
 
 # Submitted names that are the page's own, not the instrument's: never saved in a draft.
-NOT_DRAFTED = frozenset({"csrf_token", "action", "draft_id"})
+NOT_DRAFTED = frozenset({"csrf_token", "action", "draft_id", OWNER_FIELD})
 
 
 def save_as_draft(instrument: Instrument, draft_id: int | None) -> Response:
@@ -268,12 +274,17 @@ def defaults_for(instrument: Instrument) -> dict[str, object]:
 
 @blueprint.get("/documents/<id:document_id>")
 def show(document_id: int) -> str:
-    """One issued document: its number, metadata, fixity values and PDF."""
+    """One issued document: its number, metadata, fixity values and PDF.
+
+    A void reason posted after the session ended comes back in the void form.
+    """
     with wenshu().database.session() as session:
         document = visible_document(session, document_id)
+    kept = restored_fields() if document.status != "voided" else None
     return render_template(
-        "document.html", document=document, may_issue=current_account().may(ISSUE)
-    )
+        "document.html", document=document, may_issue=current_account().may(ISSUE),
+        void_reason=kept.get("reason", "") if kept else "",
+    )  # fmt: skip
 
 
 @blueprint.get("/documents/<id:document_id>/pages/<int:page>.png")

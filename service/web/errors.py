@@ -8,6 +8,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from service.web.auth import keep_refused_form
+
 MESSAGES = {
     400: "请求有误",
     401: "请提供有效的 API 令牌",
@@ -25,7 +27,10 @@ def register(app: Flask) -> None:
     """Install the error handlers."""
 
     @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError) -> tuple[str, int]:
+    def csrf_error(error: CSRFError) -> ResponseReturnValue:
+        kept = keep_refused_form()  # a form outliving its session is kept, not refused
+        if kept is not None:
+            return kept
         return render_template("error.html", code=400, message="页面已过期，请刷新后重新提交"), 400
 
     @app.errorhandler(HTTPException)
