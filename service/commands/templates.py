@@ -11,6 +11,7 @@ from service.commands.common import EXIT_INVALID, SAMPLES, instrument_or_exit, o
 from service.layouts.lint import lint_template, read_sample
 from service.layouts.versions import (
     TemplateRefused,
+    VersionRefused,
     activate_version,
     list_versions,
     publish_version,
@@ -117,7 +118,7 @@ def activate_command(kind: str, number: int, activated_by: str) -> None:
     try:
         with opened() as wenshu, wenshu.database.session() as session:
             activate_version(session, kind, number, by=activated_by)
-    except LookupError as error:
+    except (LookupError, VersionRefused) as error:
         click.echo(f"template: {error.args[0]}", err=True)
         sys.exit(EXIT_INVALID)
     click.echo(f"active: {kind} v{number}")
