@@ -29,6 +29,7 @@ from service.render.convert import OfficeError
 from service.render.docx import TemplateProblem
 from service.web import wenshu
 from service.web.auth import current_account, requires
+from service.web.kept_forms import restored_fields
 
 blueprint = Blueprint("layouts", __name__)
 MAX_NOTE = 200
@@ -51,6 +52,12 @@ def previews() -> PreviewCache:
 def submitted_note() -> str:
     """Return the version note typed in the form or carried in the URL, trimmed to its limit."""
     return (request.values.get("note") or "").strip()[:MAX_NOTE]
+
+
+def restored_note() -> str | None:
+    """Return the note of an upload or publish posted after the session ended, now given back."""
+    kept = restored_fields()
+    return (kept.get("note") or "").strip()[:MAX_NOTE] if kept is not None else None
 
 
 @blueprint.app_errorhandler(VersionRefused)
@@ -83,14 +90,19 @@ def index() -> str:
     )  # fmt: skip
 
 
-def kind_page(instrument: Instrument, report: LintReport | None = None, filename: str = "") -> str:
+def kind_page(
+    instrument: Instrument,
+    report: LintReport | None = None,
+    filename: str = "",
+    note: str | None = None,
+) -> str:
     """Return the page of one kind's versions, with a refused upload's report when there is one."""
     with wenshu().database.session() as session:
         versions = list_versions(session, instrument.kind)
         found = refusals(session, wenshu().templates, instrument.kind)
     return render_template(
         "layout_kind.html", instrument=instrument, versions=versions, report=report,
-        filename=filename, note=submitted_note(), max_note=MAX_NOTE,
+        filename=filename, note=submitted_note() if note is None else note, max_note=MAX_NOTE,
         refused={version.id: reason for version, reason in found},
     )  # fmt: skip
 
@@ -99,7 +111,8 @@ def kind_page(instrument: Instrument, report: LintReport | None = None, filename
 @requires(MAINTAIN_TEMPLATES)
 def kind(kind: str) -> str:
     """One kind's versions: activate (roll back), download, and upload a candidate."""
-    return kind_page(instrument_or_404(kind))
+    instrument = instrument_or_404(kind)
+    return kind_page(instrument, note=restored_note())
 
 
 @blueprint.post("/templates/<kind>/versions/<int:number>/activate")
@@ -156,7 +169,9 @@ def upload(kind: str) -> Response | tuple[str, int]:
     )
 
 
-def candidate_page(instrument: Instrument, sha256: str, data: bytes) -> str:
+def candidate_page(
+    instrument: Instrument, sha256: str, data: bytes, note: str | None = None
+) -> str:
     """Return the candidate's page: lint's findings, and its pages beside the active version's."""
     report = check_candidate(instrument.kind, data)
     with wenshu().database.session() as session:
@@ -173,7 +188,8 @@ def candidate_page(instrument: Instrument, sha256: str, data: bytes) -> str:
         ]
     return render_template(
         "layout_candidate.html", instrument=instrument, sha256=sha256, report=report,
-        active=active, same=same, sides=sides, note=submitted_note(), max_note=MAX_NOTE,
+        active=active, same=same, sides=sides, max_note=MAX_NOTE,
+        note=submitted_note() if note is None else note,
         candidate_failed=bool(sides) and bool(sides[-1]["problem"]),
     )  # fmt: skip
 
@@ -203,7 +219,7 @@ def candidate(kind: str, sha256: str) -> str:
         data = load_candidate(wenshu().templates, sha256)
     except LookupError:
         abort(404)
-    return candidate_page(instrument, sha256, data)
+    return candidate_page(instrument, sha256, data, note=restored_note())
 
 
 @blueprint.get("/templates/<kind>/previews/<string(length=64):sha256>/<int:page>.png")

@@ -17,16 +17,18 @@ from flask.testing import FlaskClient
 from itsdangerous import URLSafeSerializer
 from playwright.sync_api import Page, Response
 from sqlalchemy import func, select
-from werkzeug.datastructures import MultiDict
+from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from service import create_app
 from service.archive.models import Document, KeptSubmission, LoginSession, User
 from service.issuing import issue_document
+from service.layouts.versions import list_versions
 from service.render.convert import OfficePool
 from service.signin import forget_stale_sign_ins
 from service.signin.kept import MOST_PER_USER, keep_form
 from tests.conftest import PASSWORD, add_user, sample
+from tests.layouts.test_versions import second_version
 from tests.web.clock import Clock, clocked
 from tests.web.conftest import CLERK, serving
 from tests.web.conftest import sign_in as sign_in_page
@@ -35,6 +37,7 @@ from tests.web.test_browser_csp import Violations, photograph
 pytestmark = pytest.mark.office
 FORM = "/documents/new/penalty_decision"
 OTHER_FORM = "/documents/new/supervision_notice"
+TEMPLATES = "/templates/supervision_notice"
 KEPT = "登录已失效，您填写的内容已保留，重新登录后将回到表单。"
 TIMED_OUT_KEPT = "已超过30分钟没有操作，" + KEPT
 RESTORED = "已恢复登录失效前填写的内容，尚未提交：请核对后重新提交。"
@@ -527,6 +530,50 @@ def test_a_new_users_form_comes_back_without_its_password(app: Flask, clock: Clo
     values = FormFields(shown).values
     assert values["username"] == ["新同事<i>"] and values["role"] == ["maintainer"]
     assert values["password"] == [""] and "初始密码-9f3k" not in shown
+
+
+def test_a_template_uploads_note_comes_back_and_the_file_is_asked_for_again(
+    app: Flask, clock: Clock
+) -> None:
+    """This test ensures that a template upload posted late keeps its note, not its file, and both pages say the file must be chosen again."""
+    maintainer = signed_in_as(app, "李模板", "maintainer")
+    store = app.extensions["wenshu"].templates.root
+    stored = set(store.iterdir())
+    page = opened(maintainer, TEMPLATES)
+    clock.advance(minutes=31)
+    typed = {
+        "note": "调整<落款>位置",
+        "template": FileStorage(io.BytesIO(second_version()), "新.docx"),
+    }
+    response = post_late(maintainer, f"{TEMPLATES}/candidates", page, typed)
+    assert TIMED_OUT_KEPT.removesuffix("。") + f"；{FILES_DROPPED}。" in login_page_after(
+        maintainer, response
+    )
+    assert set(store.iterdir()) == stored  # no candidate was kept
+    assert sign_in(maintainer, "李模板").headers["Location"] == TEMPLATES
+    shown = maintainer.get(TEMPLATES).get_data(as_text=True)
+    assert RESTORED.removesuffix("。") + f"；{FILES_DROPPED}。" in shown
+    assert FormFields(shown).values["note"] == ["调整<落款>位置"]
+
+
+def test_a_publish_posted_late_keeps_its_note_and_publishes_nothing(
+    app: Flask, clock: Clock
+) -> None:
+    """This test ensures that publishing a candidate posted late publishes nothing and its note comes back on the candidate's page."""
+    maintainer = signed_in_as(app, "李模板", "maintainer")
+    template = FileStorage(io.BytesIO(second_version()), "新.docx")
+    uploaded = post_late(maintainer, f"{TEMPLATES}/candidates", opened(maintainer, TEMPLATES),
+                         {"template": template})  # fmt: skip
+    candidate = uploaded.headers["Location"]
+    page = opened(maintainer, candidate)
+    clock.advance(minutes=31)
+    response = post_late(maintainer, f"{candidate}/publish", page, {"note": "落款上移一行"})
+    assert TIMED_OUT_KEPT in login_page_after(maintainer, response)
+    assert sign_in(maintainer, "李模板").headers["Location"] == candidate
+    shown = maintainer.get(candidate).get_data(as_text=True)
+    assert RESTORED in shown and FormFields(shown).values["note"] == ["落款上移一行"]
+    with app.extensions["wenshu"].database.session() as session:
+        assert [v.version for v in list_versions(session, "supervision_notice")] == [1]
 
 
 def test_a_one_click_form_returns_to_its_page(app: Flask, clock: Clock) -> None:
