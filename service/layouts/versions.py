@@ -29,13 +29,17 @@ class LoadedTemplate:
     data: bytes
 
 
+# Why each content checked so far is refused ("" when it is not), by SHA-256: a pure function of
+# the bytes, so one answer serves every store in the process (each test opens a new one).
+_REFUSALS: dict[str, str] = {}
+
+
 class TemplateStore:
     """Template files kept in the instance by SHA-256, so that old versions stay renderable."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self._cache: dict[str, bytes] = {}
-        self._refusals: dict[str, str] = {}
 
     def put(self, data: bytes) -> tuple[str, str]:
         """Store template bytes; return their SHA-256 and relative path."""
@@ -73,12 +77,11 @@ class TemplateStore:
     def refusal(self, version: TemplateVersion) -> str:
         """Return why a version must never be rendered: what in it reaches outside ("" for nothing).
 
-        Worked out once per content on each machine, since the same bytes give the same answer.
+        Worked out once per content in a process, since the same bytes give the same answer.
         """
-        if version.sha256 not in self._refusals:
-            found = find_outside_references(self.read_version(version))
-            self._refusals[version.sha256] = summary(found)
-        return self._refusals[version.sha256]
+        if version.sha256 not in _REFUSALS:
+            _REFUSALS[version.sha256] = summary(find_outside_references(self.read_version(version)))
+        return _REFUSALS[version.sha256]
 
 
 class VersionRefused(TemplateProblem):
