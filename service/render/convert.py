@@ -39,6 +39,7 @@ from service.render.office_retry import (
     OutputUnusable,
     blames_document,
     conversion_deadline,
+    describe_failure,
     private_output,
     retry_pause,
     worker_died,
@@ -230,16 +231,6 @@ def _kill_leftover(profile: Path) -> None:
     pid_file.unlink(missing_ok=True)
 
 
-def _describe(error: BaseException | None) -> str:
-    """Return the first line of an error, short enough to show in a message."""
-    if isinstance(error, xmlrpc.client.Fault):
-        text = str(error.faultString)
-    else:
-        text = f"{type(error).__name__}: {error}"
-    first = text.strip().splitlines()[0] if text.strip() else type(error).__name__
-    return first if len(first) <= 160 else first[:157] + "…"
-
-
 def _split(address: str) -> tuple[str, int]:
     """Return host and port from "host:port"."""
     host, _, port = address.rpartition(":")
@@ -322,18 +313,20 @@ class OfficePool:
                 if blames_document(error):
                     raise OfficeError(
                         f"LibreOffice 无法读取 {docx_path.name}：文件缺失或不是完好的 DOCX"
-                        f"（{_describe(error)}）；请联系模板维护人员检查所用模板"
+                        f"（{describe_failure(error)}）；请联系模板维护人员检查所用模板"
                     ) from None
                 refused += 1
                 log.warning(
                     "%s could not convert %s but still answers (%s); trying again",
-                    worker.name, docx_path.name, _describe(error),
+                    worker.name, docx_path.name, describe_failure(error),
                 )  # fmt: skip
                 time.sleep(min(retry_pause(refused), max(0.0, deadline - time.monotonic())))
                 continue
             self._return_after_success(worker)
             return
-        reason = f"最后一次错误：{_describe(last_error)}" if last_error else "没有空闲的排版进程"
+        reason = (
+            f"最后一次错误：{describe_failure(last_error)}" if last_error else "没有空闲的排版进程"
+        )
         raise OfficeError(
             f"LibreOffice 在 {limit:.0f} 秒内未能转换 {docx_path.name}（{reason}）；"
             "请稍后重试，如一再出现请管理员查看服务日志中的 LibreOffice 记录"
@@ -348,7 +341,7 @@ class OfficePool:
 
     def _replace(self, worker: OfficeWorker, docx_path: Path, error: Exception) -> None:
         """Kill a worker that died during an attempt, and start it again in the background."""
-        detail = _describe(error)
+        detail = describe_failure(error)
         log.warning(
             "%s died converting %s (%s); restarting it", worker.name, docx_path.name, detail
         )

@@ -67,6 +67,16 @@ def blames_document(error: BaseException) -> bool:
     )
 
 
+def describe_failure(error: BaseException) -> str:
+    """Return the first line of a failed attempt's error, short enough for a message or a log."""
+    if isinstance(error, xmlrpc.client.Fault):
+        text = str(error.faultString).strip()
+    else:
+        text = f"{type(error).__name__}: {error}".strip() if str(error).strip() else ""
+    first = text.splitlines()[0] if text else type(error).__name__
+    return first if len(first) <= 160 else first[:157] + "…"
+
+
 def worker_died(worker: OfficeWorker, error: BaseException) -> bool:
     """Return whether the worker of a failed attempt is dead and must be started again.
 

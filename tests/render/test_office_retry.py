@@ -13,6 +13,7 @@ from service.render.office_retry import (
     OutputUnusable,
     blames_document,
     conversion_deadline,
+    describe_failure,
     private_output,
     worker_died,
 )
@@ -165,3 +166,26 @@ def test_the_deadline_leaves_room_for_a_hang_a_restart_and_another_attempt(tmp_p
         {"instance_path": tmp_path, "office_timeout": 7, "office_start_timeout": 30}
     )
     assert conversion_deadline(settings) == 2 * 7 + 30
+
+
+@pytest.mark.parametrize(
+    ("error", "described"),
+    [
+        (
+            xmlrpc.client.Fault(1, "<class 'RuntimeError'>:Could not load\nTraceback …"),
+            "<class 'RuntimeError'>:Could not load",
+        ),
+        (
+            ConnectionRefusedError(111, "Connection refused"),
+            "ConnectionRefusedError: [Errno 111] Connection refused",
+        ),
+        (NothingWritten(""), "NothingWritten"),
+        (xmlrpc.client.Fault(1, ""), "Fault"),
+        (xmlrpc.client.Fault(1, "x" * 500), "x" * 157 + "…"),
+    ],
+    ids=["fault-first-line", "connection", "no-text", "empty-fault", "long"],
+)
+def test_a_failure_is_told_in_one_short_line(error: Exception, described: str) -> None:
+    """This test ensures that an attempt's error reaches messages and logs as its first line,
+    at most 160 characters, never as a multi-line pyuno traceback."""
+    assert describe_failure(error) == described
