@@ -143,17 +143,20 @@ def test_external_relationship_is_refused(rels_part: str, kind: str, target: str
 
 @pytest.mark.parametrize("mode", ["external", " External ", "EXTERNAL"])
 def test_target_mode_is_read_as_any_reader_would(mode: str) -> None:
-    """This test ensures that TargetMode spelled in another case or with spaces is still external."""
+    """This test ensures that TargetMode spelled in another case or with spaces is still external.
+
+    The target is a relative path, which only its mode sends outside the package.
+    """
     listing = (
         parts_of(clean())[RELS]
         .decode()
         .replace(
             "</Relationships>",
             '<Relationship Id="rIdOut9" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-            f'relationships/image" Target="file:///etc/passwd" TargetMode="{mode}"/></Relationships>',
+            f'relationships/image" Target="../../secret.png" TargetMode="{mode}"/></Relationships>',
         )
     )
-    assert "file:///etc/passwd" in refused(with_parts(clean(), {RELS: listing.encode()}))
+    assert "../../secret.png" in refused(with_parts(clean(), {RELS: listing.encode()}))
 
 
 @pytest.mark.parametrize(
@@ -276,22 +279,46 @@ def test_linked_picture_in_a_real_header_is_refused() -> None:
 
 
 @pytest.mark.parametrize(
-    ("inner", "attributes"),
+    ("inner", "attributes", "expected"),
     [
-        ('<v:imagedata r:id="rIdV1" o:title=""/>', ""),
-        ('<v:imagedata r:href="rIdV1"/>', ""),
-        ('<v:imagedata o:href="file:///C:/seal.png"/>', ""),
-        ('<v:imagedata src="file:///etc/passwd"/>', ""),
-        ('<v:fill src="http://127.0.0.1:8/fill.png" type="frame"/>', ""),
-        ('<v:stroke src="file:///etc/passwd"/>', ""),
-        ('<v:fill o:relid="rIdV1" type="frame"/>', ""),
-        ("", 'href="file:///etc/passwd"'),
+        (
+            '<v:imagedata r:id="rIdV1" o:title=""/>',
+            "",
+            "图片链接到包外的文件（http://127.0.0.1:8/v.png）",
+        ),
+        (
+            '<v:imagedata r:href="rIdV1"/>',
+            "",
+            "图片或媒体链接到包外的文件（http://127.0.0.1:8/v.png）",
+        ),
+        (
+            '<v:imagedata o:href="file:///C:/seal.png"/>',
+            "",
+            "图片链接到包外的文件（file:///C:/seal.png）",
+        ),
+        ('<v:imagedata src="file:///etc/passwd"/>', "", "取自包外的文件（file:///etc/passwd）"),
+        (
+            '<v:fill src="http://127.0.0.1:8/fill.png" type="frame"/>',
+            "",
+            "取自包外的文件（http://127.0.0.1:8/fill.png）",
+        ),
+        ('<v:stroke src="file:///etc/passwd"/>', "", "取自包外的文件（file:///etc/passwd）"),
+        (
+            '<v:fill o:relid="rIdV1" type="frame"/>',
+            "",
+            "图片链接到包外的文件（http://127.0.0.1:8/v.png）",
+        ),
+        ("", 'href="file:///etc/passwd"', "图形的超链接指向 file:///etc/passwd"),
     ],
 )
-def test_vml_links_are_refused(inner: str, attributes: str) -> None:
-    """This test ensures that VML pictures, fills, strokes and shape links to outside are refused."""
-    data = with_relationships(clean(), RELS, ("rIdV1", "image", "http://127.0.0.1:8/v.png", True))
-    assert refused(with_body(data, paragraph("图形：", vml_shape(inner, attributes))))
+def test_vml_links_are_refused(inner: str, attributes: str, expected: str) -> None:
+    """This test ensures that VML pictures, fills, strokes and shape links to outside are refused where they are."""
+    data = clean()
+    if "rIdV1" in inner:
+        data = with_relationships(data, RELS, ("rIdV1", "image", "http://127.0.0.1:8/v.png", True))
+    found = outside(with_body(data, paragraph("图形：", vml_shape(inner, attributes))))
+    assert len(found) == 1 and expected in found[0].message
+    assert "图形：" in found[0].where
 
 
 @pytest.mark.parametrize(
