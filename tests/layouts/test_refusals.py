@@ -223,3 +223,19 @@ def test_cli_activate_refuses_it(runner: CliRunner) -> None:
     assert "第2版模板含有外部引用" in result.stderr
     listing = runner.invoke(main, ["template", "list", KIND])
     assert "* supervision_notice\tv1" in listing.output
+
+
+def test_upload_of_a_template_reaching_outside_is_refused_and_not_kept(app: Flask) -> None:
+    """This test ensures that the upload page refuses a linked picture, saying where and how to fix it."""
+    from tests.web.test_layouts import stored_templates, upload
+
+    shipped = (ROOT / "templates_docx" / f"{KIND}.docx").read_bytes()
+    maintainer = signed_in(app, "maintainer")
+    kept = stored_templates(app)
+    response = upload(maintainer, linked_picture(shipped, "file:///etc/passwd"), "链接图片.docx")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "“链接图片.docx”未通过检查，没有保存" in page
+    assert "图片或媒体链接到包外的文件（file:///etc/passwd）" in page
+    assert "（“链接图片：”）" in page and "插入—图片—此设备" in page
+    assert stored_templates(app) == kept
