@@ -33,6 +33,7 @@ from tests.web.clock import Clock, clocked
 from tests.web.conftest import CLERK, serving
 from tests.web.conftest import sign_in as sign_in_page
 from tests.web.test_browser_csp import Violations, photograph
+from tests.web.test_sessions import app_with
 
 pytestmark = pytest.mark.office
 FORM = "/documents/new/penalty_decision"
@@ -354,6 +355,33 @@ def test_only_the_newest_forms_of_a_user_are_kept_and_never_a_disabled_users(
         assert keep_form(session, user.id, "documents.new", FORM, [], False, clock.now) is None
     kept = [row.fields[0][1] for row in kept_rows(app)]
     assert kept == [str(number) for number in range(2, MOST_PER_USER + 2)]
+
+
+def test_kept_forms_work_on_each_database(
+    tmp_path: Path, office_pool: OfficePool, database_url: str
+) -> None:
+    """This test ensures that keeping, giving back once, the per-user limit and the sweep work on SQLite and PostgreSQL alike."""
+    with app_with(tmp_path, office_pool, database_url=database_url) as app:
+        clock = clocked(app)
+        client = signed_in_as(app)
+        page = opened(client, FORM)
+        clock.advance(minutes=31)
+        typed = typed_penalty_decision()
+        assert TIMED_OUT_KEPT in login_page_after(client, post_late(client, FORM, page, typed))
+        assert sign_in(client).headers["Location"] == FORM
+        assert_shows_as_typed(client.get(FORM).get_data(as_text=True), typed)
+        assert RESTORED not in client.get(FORM).get_data(as_text=True)
+        with app.extensions["wenshu"].database.session() as session:
+            user_id = session.scalars(select(User.id).where(User.username == CLERK)).one()
+            for number in range(MOST_PER_USER + 1):
+                clock.advance(minutes=10)
+                keep_form(session, user_id, "documents.new", FORM, [("n", str(number))], False,
+                          clock.now)  # fmt: skip
+        assert [row.fields[0][1] for row in kept_rows(app)] == ["1", "2", "3", "4", "5"]
+        clock.advance(minutes=25)  # "1" was kept 65 minutes ago, "2" 55
+        idle = dt.timedelta(minutes=30)
+        forget_stale_sign_ins(app.extensions["wenshu"].database, clock.now, idle)
+        assert [row.fields[0][1] for row in kept_rows(app)] == ["2", "3", "4", "5"]
 
 
 def forged_owner(app: Flask) -> dict[str, str]:
