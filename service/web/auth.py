@@ -181,7 +181,7 @@ def keep_refused_form() -> Response | None:
         return unauthorized_alive()
     signed_in = current_user.id if current_user.is_authenticated else None
     kept = keep_posted_form(signed_in)
-    if kept is None:
+    if kept is None or (signed_in is not None and not kept.saved):
         return None
     if signed_in is not None:
         return redirect(kept.return_to)

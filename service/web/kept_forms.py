@@ -67,6 +67,7 @@ class Kept:
 
     return_to: str
     notice: str
+    saved: bool = True  # False: too large to keep, and the notice says so
 
 
 def init_app(app: Flask) -> None:
@@ -146,11 +147,10 @@ def keep_posted_form(signed_in: int | None) -> Kept | None:
             token = keep_form(db, owner, request.endpoint or "", return_to, typed, files, _clock())
     except TooLargeToKeep:
         limit = f"{MOST_BYTES // (1024 * 1024)} MB"
-        return Kept(return_to, f"填写的内容超过{limit}，未能保留，请重新登录后再填写。")
+        return Kept(return_to, f"填写的内容超过{limit}，未能保留，请重新登录后再填写。", False)
     if token is None:
         return None
-    pending = [t for t in session.get(KEPT_KEY, []) if isinstance(t, str)]
-    session[KEPT_KEY] = [*pending[-(MOST_PENDING - 1) :], token]
+    session[KEPT_KEY] = [*pending_tokens()[-(MOST_PENDING - 1) :], token]
     notice = "您填写的内容已保留，重新登录后将回到表单"
     return Kept(return_to, notice + (f"；{FILES_NOT_KEPT}。" if files else "。"))
 
