@@ -101,10 +101,14 @@ def _outermost_loops(node: nodes.Node) -> Iterator[nodes.For]:
 
 def _derived_from(iterable: nodes.Node, loop: nodes.For) -> bool:
     """Return whether an iterable is reached through the loop's own variables (row.officers)."""
-    targets = {name.name for name in loop.target.find_all(nodes.Name)}
-    return any(
-        name.name in targets or name.name == "loop" for name in iterable.find_all(nodes.Name)
-    ) or (isinstance(iterable, nodes.Name) and iterable.name in targets)
+    targets = {name.name for name in _names(loop.target)} | {"loop"}
+    return any(name.name in targets for name in _names(iterable))
+
+
+def _names(node: nodes.Node) -> list[nodes.Name]:
+    """Return the names in an expression, the expression itself included."""
+    found = list(node.find_all(nodes.Name))
+    return [node, *found] if isinstance(node, nodes.Name) else found
 
 
 def _literal_length(iterable: nodes.Node) -> int | None:
@@ -157,7 +161,11 @@ def _call(call: nodes.Call, limits: RenderLimits) -> Iterator[Finding]:
             yield Finding(
                 "error", call.lineno, f"range() 的长度超过上限 {limits.count:,}", FIXED_NUMBER
             )
-    elif isinstance(call.node, nodes.Getattr) and call.node.attr not in CALLABLE_METHODS:
+    elif (
+        isinstance(call.node, nodes.Getattr)
+        and call.node.attr not in CALLABLE_METHODS
+        and not (isinstance(call.node.node, nodes.Name) and call.node.node.name == "self")
+    ):
         yield Finding("error", call.lineno, f"模板不能调用方法 {call.node.attr}()",
                       "模板只能引用表单字段；可用的方法有 strip、replace、split、join 等")  # fmt: skip
 

@@ -160,7 +160,7 @@ def _checked_filters(limits: RenderLimits) -> dict[str, Callable[..., Any]]:
         environment: Any, iterable: Iterable[Any], attribute: Any = None, start: Any = 0
     ) -> Any:
         if not isinstance(start, (int, float, Decimal)):
-            raise LimitExceeded("sum 的起始值只能是数字")
+            raise LimitExceeded("sum 的起始值只能是数字；请去掉 start 参数或改用数字")
         return measure("过滤器 sum ", sync_do_sum(environment, iterable, attribute, start), limits)
 
     return {"center": center, "indent": indent, "wordwrap": wordwrap, "replace": replace,

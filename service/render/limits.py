@@ -102,19 +102,22 @@ class Budget:
             self.iterate()
             yield item
 
-    @contextlib.contextmanager
-    def macro_call(self) -> Iterator[None]:
-        """Count one level of nested macro calls while a macro runs."""
+    def enter_macro(self) -> None:
+        """Count a macro call and one level of nesting; stop the render past either limit.
+
+        Every call must be followed by leave_macro, also when the macro fails.
+        """
+        self.iterate()  # a macro calling itself twice grows as fast as nested loops
         self.depth += 1
-        try:
-            if self.depth > self.limits.macro_depth:
-                raise LimitExceeded(
-                    f"宏嵌套调用超过 {self.limits.macro_depth} 层（可能是宏调用了自身）；"
-                    "请去掉宏的递归调用"
-                )
-            yield
-        finally:
-            self.depth -= 1
+        if self.depth > self.limits.macro_depth:
+            raise LimitExceeded(
+                f"宏嵌套调用超过 {self.limits.macro_depth} 层（可能是宏调用了自身）；"
+                "请去掉宏的递归调用"
+            )
+
+    def leave_macro(self) -> None:
+        """End one level of macro nesting."""
+        self.depth -= 1
 
 
 _active: ContextVar[Budget | None] = ContextVar("wenshu_render_budget", default=None)

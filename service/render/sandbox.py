@@ -206,9 +206,11 @@ class GuardedEnvironment(ImmutableSandboxedEnvironment):
         budget.tick()
         new_value = check_call(__obj, args, __self.limits)
         if isinstance(__obj, Macro):
-            budget.iterate()  # a macro calling itself twice grows as fast as nested loops
-            with budget.macro_call():
+            try:
+                budget.enter_macro()
                 result = super().call(__context, __obj, *args, **kwargs)
+            finally:
+                budget.leave_macro()
         else:
             result = super().call(__context, __obj, *args, **kwargs)
         return measure("调用的结果", result, __self.limits) if new_value else result
@@ -262,7 +264,7 @@ def template_failure(error: Exception) -> TemplateError:
     elif isinstance(error, MemoryError):
         failure = LimitExceeded("填充模板时内存不足；模板中可能有过大的循环或重复")
     else:
-        failure = LimitExceeded(f"模板运行出错：{type(error).__name__}: {error}")
+        failure = LimitExceeded(f"模板运行出错（{type(error).__name__}: {error}）；请检查该处的表达式")
     if getattr(failure, "lineno", None) is None:
         failure.lineno = template_line(error)  # type: ignore[attr-defined]
     return failure

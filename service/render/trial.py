@@ -62,9 +62,13 @@ def trial_render(
     template: bytes,
     context: dict[str, Any],
     limits: RenderLimits = DEFAULT_LIMITS,
-    allowance: Allowance = DEFAULT_ALLOWANCE,
+    allowance: Allowance | None = None,
 ) -> TrialOutcome:
-    """Return what opening and filling the template with the context gives, found in a child."""
+    """Return what opening and filling the template with the context gives, found in a child.
+
+    The allowance is DEFAULT_ALLOWANCE unless given, read when called.
+    """
+    allowance = allowance or DEFAULT_ALLOWANCE
     request = {"template": template, "context": context, "limits": limits, "allowance": allowance}
     command = [sys.executable, "-m", "service.render.trial"]
     try:

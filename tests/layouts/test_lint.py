@@ -238,3 +238,121 @@ def test_damaged_package_is_refused_not_crashed() -> None:
     report = lint(bytes(data))
     assert report.errors
     assert "损坏" in messages(report, "error")
+
+
+def findings(*texts: str) -> LintReport:
+    """Return the lint report of a template using every field plus the given paragraphs."""
+    return lint(with_paragraphs(ALL_FIELDS, *texts))
+
+
+@pytest.mark.parametrize(
+    "loop",
+    [
+        "{% for i in range(facts|length) %}{{ i }}{% endfor %}",
+        "{% for i in range(1, deadline|length * 100) %}{{ i }}{% endfor %}",
+        "{% set n = facts|length %}{% for i in range(n) %}{{ i }}{% endfor %}",
+        "{{ range(situation|length)|list }}",
+    ],
+)
+def test_range_from_facts_is_refused(loop: str) -> None:
+    """This test ensures that range() whose bounds come from facts is refused, however the bound is reached."""
+    report = findings(loop)
+    assert "range() 的范围来自事实数据" in messages(report, "error")
+    assert "遍历表单字段" in report.errors[0].advice and "第3行" in report.errors[0].where
+
+
+def test_range_beyond_the_limit_is_refused_and_a_small_one_is_not() -> None:
+    """This test ensures that a literal range over 1,000 numbers is refused, and range(28) passes."""
+    assert "range() 的长度超过上限 1,000" in messages(
+        findings("{{ range(0, 5000)|list }}"), "error"
+    )
+    assert "range()" not in messages(findings("{% for i in range(28) %}—{% endfor %}"), "error")
+
+
+@pytest.mark.parametrize(
+    ("text", "level", "expected"),
+    [
+        ("{{ '—' * (facts|length) }}", "warning", "两边都不是固定数字"),
+        ("{{ deadline * situation|length }}", "warning", "两边都不是固定数字"),
+        ("{{ '—' * 5000 }}", "error", "重复次数超过上限 1,000"),
+        ("{{ 2 ** (facts|length) }}", "warning", "乘方的指数不是固定数字"),
+        ("{{ situation|center(facts|length) }}", "warning", "过滤器 center 的 width 来自事实数据"),
+        ("{{ situation|indent(width=facts|length) }}", "warning", "过滤器 indent 的 width"),
+        ("{{ facts|batch(deadline|length) }}", "warning", "过滤器 batch 的 linecount"),
+        ("{{ situation|center(5000) }}", "error", "过滤器 center 的 width 为 5,000"),
+        ("{{ facts|slice(2000)|list }}", "error", "过滤器 slice 的 slices 为 2,000"),
+    ],
+)
+def test_sizes_set_by_facts_are_pointed_out(text: str, level: str, expected: str) -> None:
+    """This test ensures that repetitions, powers and filter sizes set by facts are warned of, and beyond the limit refused."""
+    assert expected in messages(findings(text), level)
+
+
+def test_unrelated_nested_loops_are_warned_of_and_related_ones_are_not() -> None:
+    """This test ensures that a loop nested in an unrelated loop is pointed out, a loop over the row's own list is not."""
+    crossed = findings(
+        "{% for a in facts %}{% for b in facts %}{{ a }}{{ b }}{% endfor %}{% endfor %}"
+    )
+    assert "嵌套了一个不相关的循环" in messages(crossed, "warning") and crossed.errors == []
+    related = findings("{% for a in facts %}{% for c in a %}{{ c }}{% endfor %}{% endfor %}")
+    assert "嵌套" not in messages(related, "warning")
+    literal = findings(
+        "{% for i in range(1000) %}{% for j in range(1000) %}{% endfor %}{% endfor %}"
+    )
+    assert "嵌套循环共 1,000,000 次，超过上限 100,000" in messages(literal, "error")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("{% for x in facts recursive %}{{ x }}{{ loop(x) }}{% endfor %}", "recursive"),
+        ("{% macro m(x) %}{{ m(x) }}{% endmacro %}{{ m(facts) }}", "宏 m 调用了自身"),
+        ("{{ facts|tojson }}", "过滤器 tojson 不可用"),
+        ("{{ facts|no_such_filter }}", "过滤器 no_such_filter 不可用"),
+        ("{{ situation.encode() }}", "模板不能调用方法 encode()"),
+        ("{{ situation.expandtabs(100000) }}", "模板不能调用方法 expandtabs()"),
+    ],
+)
+def test_recursion_and_unavailable_calls_are_refused(text: str, expected: str) -> None:
+    """This test ensures that recursion, filters the sandbox lacks and methods it does not allow are refused at lint."""
+    assert expected in messages(findings(text), "error")
+
+
+def test_allowed_calls_and_blocks_pass() -> None:
+    """This test ensures that the methods, loop helpers and blocks templates may use give no finding."""
+    text = (
+        "{{ situation.strip().replace('，', '、') }}{{ '、'.join(facts) }}{{ '{}号'.format(1) }}"
+        "{% for line in facts %}{{ loop.cycle('甲', '乙') }}{% endfor %}"
+        "{% block tail %}尾{% endblock %}{{ self.tail() }}"
+    )
+    assert findings(text).errors == []
+
+
+def test_trial_render_runs_under_the_render_limits() -> None:
+    """This test ensures that a template clean to the static checks but beyond a limit when filled is refused."""
+    report = findings("{% set big = '汉' * 1000 %}{{ big * 1000 * 10 }}")
+    [error] = report.errors
+    assert error.where == "试填样例" and "超过单个值的上限" in error.message
+
+
+def test_deeply_nested_expression_is_a_syntax_error_not_a_crash() -> None:
+    """This test ensures that an expression nested beyond what Python can parse is refused, not a RecursionError."""
+    report = findings("{{ " + "(" * 3000 + "situation" + ")" * 3000 + " }}")
+    assert "嵌套过深或过长" in messages(report, "error")
+
+
+def test_template_whose_opening_outlasts_the_child_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """This test ensures that a template whose opening outlasts the child's CPU allowance is refused, lint unharmed.
+
+    Opening it takes docxtpl nine seconds of CPU (its clean-up is quadratic in unclosed tags);
+    the allowance is lowered to one second so that the test is quick.
+    """
+    from service.render import trial
+
+    monkeypatch.setattr(trial, "DEFAULT_ALLOWANCE", trial.Allowance(cpu_seconds=1))
+    # Numbered so that the file does not compress like a ZIP bomb.
+    report = lint(with_paragraphs("".join(f"{{{{ {i} " for i in range(8_000))))
+    [error] = report.errors
+    assert "CPU 时间上限（1 秒）" in error.message and "未闭合" in error.message
