@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 from pathlib import Path
 
 import click
 
 from service.commands.common import EXIT_INVALID, SAMPLES, instrument_or_exit, opened
-from service.layouts.lint import lint_template, read_sample
+from service.layouts.candidates import check_candidate
+from service.layouts.lint import LintReport, read_sample
 from service.layouts.versions import (
     TemplateRefused,
     VersionRefused,
@@ -23,14 +26,66 @@ def template() -> None:
     """Template versions: lint, list, show, publish, activate."""
 
 
+# As the web upload's default limit (max_upload_bytes); a template is a few hundred KB.
+MAX_TEMPLATE_BYTES = 16 * 1024 * 1024
+
+
+def read_template_file(path: Path, report: LintReport) -> bytes | None:
+    """Return a template file's bytes, or None with the reason added to the report.
+
+    Whatever the path names (nothing, a directory, a pipe that never ends, a device that
+    never stops giving bytes, a file too large), the answer is a report, never a wait or
+    a traceback. The file is opened without blocking and checked to be a regular file
+    before anything is read, so no check can be outrun by the path changing meanwhile.
+    """
+    where, advice = str(path), "请给出模板 .docx 文件的路径"
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        report.add("error", where, "找不到该文件", advice)
+        return None
+    except OSError as error:
+        report.add("error", where, f"无法打开该文件（{error.strerror or error}）", advice)
+        return None
+    status = os.fstat(descriptor)
+    if not stat.S_ISREG(status.st_mode):
+        os.close(descriptor)
+        kind = (
+            "这是一个目录，不是文件"
+            if stat.S_ISDIR(status.st_mode)
+            else "这不是普通文件（是设备、管道或套接字）"
+        )
+        report.add("error", where, kind, advice)
+        return None
+    with os.fdopen(descriptor, "rb") as file:
+        try:
+            # Read at most one byte past the limit: the size stat gave may change meanwhile.
+            data = b"" if status.st_size > MAX_TEMPLATE_BYTES else file.read(MAX_TEMPLATE_BYTES + 1)
+        except OSError as error:
+            report.add("error", where, f"无法读取该文件（{error.strerror or error}）", advice)
+            return None
+    if status.st_size > MAX_TEMPLATE_BYTES or len(data) > MAX_TEMPLATE_BYTES:
+        report.add("error", where, f"文件超过 {MAX_TEMPLATE_BYTES // (1024 * 1024)} MB，不是模板",
+                   "模板通常只有几百 KB，请删去其中的大图片后重新保存")  # fmt: skip
+        return None
+    if not data:
+        report.add("error", where, "文件是空的", "请在 Word 或 LibreOffice 中另存为 .docx 后再检查")
+        return None
+    return data
+
+
 @template.command("lint")
-@click.argument("docx", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.argument("docx", type=click.Path(path_type=Path))
 @click.option("--kind", required=True, help="文书种类，如 supervision_notice")
 @click.option("--json", "as_json", is_flag=True, help="机器可读的 JSON 输出")
 def lint_command(docx: Path, kind: str, as_json: bool) -> None:
     """Check a DOCX template against an instrument's form; exit 0 clean, 1 with problems."""
-    instrument = instrument_or_exit(kind)
-    report = lint_template(docx.read_bytes(), instrument, read_sample(kind, SAMPLES))
+    instrument_or_exit(kind)
+    report = LintReport()
+    data = read_template_file(docx, report)
+    if data is not None:
+        # Anything lint could not foresee in a hostile file is a refusal too, never a traceback.
+        report = check_candidate(kind, data)
     if as_json:
         click.echo(report.to_json())
     else:
@@ -84,17 +139,24 @@ def show_command(kind: str, number: int | None, output: Path | None) -> None:
 
 @template.command("publish")
 @click.argument("kind")
-@click.argument("docx", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.argument("docx", type=click.Path(path_type=Path))
 @click.option("--note", default="", help="本版说明")
 @click.option("--as", "published_by", default="cli", show_default=True, help="发布人")
 @click.option("--inactive", is_flag=True, help="只发布，不启用")
 def publish_command(kind: str, docx: Path, note: str, published_by: str, inactive: bool) -> None:
     """Lint a template and publish it as the kind's next version (and make it active)."""
     instrument_or_exit(kind)
+    unread = LintReport()
+    data = read_template_file(docx, unread)
+    if data is None:
+        for problem in unread.problems:
+            click.echo(problem.line(), err=True)
+        click.echo("template: 模板未发布", err=True)
+        sys.exit(1)
     try:
         with opened() as wenshu, wenshu.database.session() as session:
             version, report = publish_version(
-                session, wenshu.templates, kind, docx.read_bytes(), read_sample(kind, SAMPLES),
+                session, wenshu.templates, kind, data, read_sample(kind, SAMPLES),
                 published_by, note, activate=not inactive,
             )  # fmt: skip
             number = version.version
