@@ -449,6 +449,36 @@ def test_batch_copies_are_limited_one_by_one() -> None:
     assert "········本局依法" in "".join(body.itertext())
 
 
+@pytest.mark.office
+def test_batch_job_with_an_exploding_row_stops_and_uses_no_number(wenshu: Any) -> None:
+    """This test ensures that a batch whose row explodes the template stops with the limit named, no copy numbered."""
+    from sqlalchemy import func, select
+
+    from service.archive.models import Document
+    from service.batch.executor import run_job
+    from service.batch.jobs import create_job, load_job
+    from service.batch.models import FAILED
+    from service.batch.validation import SnapshotArchive, check_rows
+    from service.registry import get_instrument
+    from tests.batch.conftest import common_facts
+
+    publish_exploding(wenshu)
+    instrument = get_instrument("supervision_notice")
+    common = common_facts("supervision_notice")
+    rows = [{"inspected_body": "甲单位"}, {"inspected_body": "乙单位", "facts": many_facts()["facts"]},
+            {"inspected_body": "丙单位"}]  # fmt: skip
+    check = check_rows(
+        instrument, common, list(enumerate(rows, start=2)), SnapshotArchive(wenshu.database), {}
+    )
+    job = create_job(wenshu, instrument, common, check, "测试员")
+    with pytest.raises(TemplateProblem, match="总次数超过上限"):
+        run_job(wenshu, job.id, chunk_size=3)
+    stopped = load_job(wenshu, job.id)
+    assert stopped.status == FAILED and "总次数超过上限" in (stopped.error or "")
+    with wenshu.database.session() as session:
+        assert session.scalar(select(func.count()).select_from(Document)) == 0
+
+
 def publish_exploding(app_or_wenshu: Any) -> None:
     """Publish the exploding notice as the active version, through lint, which only warns of it."""
     from service.layouts.lint import read_sample
