@@ -44,7 +44,12 @@ COUNTED_LOOP = "counted_loop"  # the environment method a loop's iterable goes t
 
 
 class GuardedCodeGenerator(CodeGenerator):
-    """Jinja's code generator, writing the calls that report a render's work to its budget."""
+    """Jinja's code generator, writing the calls that report a render's work to its budget.
+
+    Output is hooked where Jinja 3.1 writes it (_output_const_repr, _output_child_pre and
+    _output_child_post, used for top-level output and buffers alike); should an upgrade of
+    Jinja stop calling them, tests/render/test_template_limits.py fails on its output budget.
+    """
 
     def visit_For(self, node: nodes.For, frame: Frame) -> None:
         """Write a for loop whose items are counted; refuse recursive loops."""
@@ -264,7 +269,9 @@ def template_failure(error: Exception) -> TemplateError:
     elif isinstance(error, MemoryError):
         failure = LimitExceeded("填充模板时内存不足；模板中可能有过大的循环或重复")
     else:
-        failure = LimitExceeded(f"模板运行出错（{type(error).__name__}: {error}）；请检查该处的表达式")
+        failure = LimitExceeded(
+            f"模板运行出错（{type(error).__name__}: {error}）；请检查该处的表达式"
+        )
     if getattr(failure, "lineno", None) is None:
         failure.lineno = template_line(error)  # type: ignore[attr-defined]
     return failure
