@@ -17,7 +17,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import os
 import pickle
 import resource
 import signal
@@ -112,10 +111,13 @@ def _answers(output: bytes) -> tuple[TrialOutcome, bool]:
 
 
 def _limit_self(allowance: Allowance) -> None:
-    """Hold this process to its memory and CPU, and let the service's threads go first."""
+    """Hold this process to its memory and CPU time.
+
+    Not niced: on a machine busy with a batch, a niced child would wait for a core past
+    its wall-clock allowance and a good template would be refused.
+    """
     resource.setrlimit(resource.RLIMIT_AS, (allowance.memory_bytes, allowance.memory_bytes))
     resource.setrlimit(resource.RLIMIT_CPU, (allowance.cpu_seconds, allowance.cpu_seconds + 1))
-    os.nice(10)
 
 
 def _tell(answer: dict[str, Any]) -> None:

@@ -351,7 +351,9 @@ def test_template_whose_opening_outlasts_the_child_is_refused(
     """
     from service.render import trial
 
-    monkeypatch.setattr(trial, "DEFAULT_ALLOWANCE", trial.Allowance(cpu_seconds=1))
+    monkeypatch.setattr(
+        trial, "DEFAULT_ALLOWANCE", trial.Allowance(cpu_seconds=1, wall_seconds=600)
+    )
     # Numbered so that the file does not compress like a ZIP bomb.
     report = lint(with_paragraphs("".join(f"{{{{ {i} " for i in range(8_000))))
     [error] = report.errors

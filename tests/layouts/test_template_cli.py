@@ -205,7 +205,9 @@ def test_lint_refuses_a_template_whose_opening_outlasts_the_child(
     """This test ensures that lint answers a template docxtpl would take seconds to open with a refusal, exit 1."""
     from service.render import trial
 
-    monkeypatch.setattr(trial, "DEFAULT_ALLOWANCE", trial.Allowance(cpu_seconds=1))
+    monkeypatch.setattr(
+        trial, "DEFAULT_ALLOWANCE", trial.Allowance(cpu_seconds=1, wall_seconds=600)
+    )
     path = tmp_path / "unclosed.docx"
     path.write_bytes(_paragraphs("".join(f"{{{{ {i} " for i in range(8_000))))
     result = _lint(runner, path)

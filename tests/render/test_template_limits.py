@@ -581,7 +581,7 @@ UNCLOSED_TAGS = "{{ " * 60_000  # docxtpl's clean-up of this takes many minutes
 @pytest.mark.parametrize(
     ("allowance", "expected"),
     [
-        (Allowance(cpu_seconds=1), "CPU 时间上限（1 秒）"),
+        (Allowance(cpu_seconds=1, wall_seconds=600), "CPU 时间上限（1 秒）"),
         (Allowance(wall_seconds=1), "试填超过 1 秒仍未完成"),
     ],
 )
@@ -597,7 +597,10 @@ def test_trial_child_is_held_to_its_memory() -> None:
     """This test ensures that a render needing more memory than the child may have fails as a template problem."""
     gigabyte = "{{ (('x' * 1000) * 1000) * 1000 }}"
     outcome = trial_render(
-        template(gigabyte), {}, UNBOUNDED, Allowance(memory_bytes=300 * 1024 * 1024)
+        template(gigabyte),
+        {},
+        UNBOUNDED,
+        Allowance(memory_bytes=300 * 1024 * 1024, wall_seconds=600),
     )
     assert "内存不足" in (outcome.problem or ""), outcome
 
