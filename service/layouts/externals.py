@@ -32,7 +32,9 @@ VML = "urn:schemas-microsoft-com:vml"
 OFFICE = "urn:schemas-microsoft-com:office:office"
 XLINK = "http://www.w3.org/1999/xlink"
 SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*:|\\\\|//)")
-JINJA_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+# A tag ends before the next one opens: an unclosed {{ then costs a scan to the next {{, not to
+# the end of the part, so thousands of unclosed tags stay linear instead of quadratic.
+JINJA_TAG = re.compile(r"\{\{(?:(?!\{\{|\}\}).)*\}\}|\{%(?:(?!\{%|%\}).)*%\}", re.DOTALL)
 UNESCAPING = re.compile(r"\b(safe|autoescape)\b")
 CSS_URL = re.compile(r"url\(\s*['\"]?\s*([^'\")\s]*)", re.IGNORECASE)
 

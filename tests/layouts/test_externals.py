@@ -595,3 +595,17 @@ def test_package_that_cannot_be_read_is_refused_without_lint() -> None:
     start = damaged.find(b"word/media/seal.png")
     damaged[start + 120] ^= 0xFF  # inside the compressed picture, past its local header
     assert "部件已损坏" in refused(bytes(damaged))
+
+
+def test_thousands_of_unclosed_tags_are_scanned_in_linear_time() -> None:
+    """This test ensures that 40,000 unclosed {{ cannot hold the request for minutes before lint's child runs."""
+    import threading
+
+    hostile = with_body(clean(), paragraph("{{ x " * 40_000 + "{{ situation|safe }}"))
+    found: list[list[OutsideReference]] = []
+    scan = threading.Thread(
+        target=lambda: found.append(find_outside_references(hostile)), daemon=True
+    )
+    scan.start()
+    scan.join(timeout=60)  # the quadratic scan took over three minutes; the linear one milliseconds
+    assert found and any("关闭了转义" in reference.message for reference in found[0])
