@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import re
 import zipfile
 from dataclasses import asdict, dataclass, field
@@ -21,6 +22,7 @@ from lxml import etree
 from service.layouts.externals import report_outside_references
 from service.registry import Instrument
 
+log = logging.getLogger(__name__)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_UNPACKED = 50 * 1024 * 1024  # a template is a few hundred KB; more is a bomb
 MAX_RATIO = 200  # compression ratio beyond which a member is treated as a bomb
@@ -104,6 +106,10 @@ def lint_template(data: bytes, instrument: Instrument, sample: dict[str, Any]) -
             report.add("error", "试填样例", trial_problem, "按提示修改模板后重新检查")
     except Refused:
         pass
+    except Exception as error:  # every caller (upload, publish, CLI) gets a refusal, never a crash
+        log.warning("lint of a %s template failed unforeseen: %r", instrument.kind, error)
+        report.add("error", "文件", f"无法检查这个文件（{type(error).__name__}）",
+                   "请用 Word 或 LibreOffice 打开后重新另存为 .docx，再重新上传")  # fmt: skip
     return report
 
 

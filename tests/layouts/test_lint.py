@@ -358,3 +358,16 @@ def test_template_whose_opening_outlasts_the_child_is_refused(
     report = lint(with_paragraphs("".join(f"{{{{ {i} " for i in range(8_000))))
     [error] = report.errors
     assert "CPU 时间上限（1 秒）" in error.message and "未闭合" in error.message
+
+
+def test_an_unforeseen_failure_inside_lint_is_a_refusal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This test ensures that a check crashing on some file refuses it with a report for every caller."""
+    import service.layouts.lint as lint_module
+
+    def crash(*_args: object) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(lint_module, "_check_fonts", crash)
+    shipped = (ROOT / "templates_docx" / "supervision_notice.docx").read_bytes()
+    report = lint(shipped)
+    assert [problem.message for problem in report.errors] == ["无法检查这个文件（RecursionError）"]
