@@ -7,6 +7,7 @@ from werkzeug.routing import IntegerConverter, Map
 
 from service.accounts import ISSUE
 from service.facts import flatten_messages
+from service.plaintext import quote_back
 from service.services import Wenshu
 
 ALL_ROLES = frozenset({"clerk", "maintainer", "admin"})
@@ -59,6 +60,9 @@ def register_blueprints(app: Flask) -> None:
 
     # Repeated rows report errors per row and field; a page shows them as plain lines.
     app.jinja_env.filters["messages"] = flatten_messages
+    # Text anyone could have typed (a failed sign-in's user name) is shown briefly, its control
+    # and bidirectional characters as escapes, so that it cannot reorder the page around it.
+    app.jinja_env.filters["typed"] = lambda value: quote_back(value, limit=64)
 
 
 def wenshu() -> Wenshu:

@@ -53,3 +53,15 @@ def test_real_entries_stay_in_view_after_ten_thousand_failed_logins(app: Flask) 
     assert len(documents) == 2 and all(document.number in row for row in documents)
     with services.database.session() as session:
         assert verify_chain(session) == []
+
+
+def test_a_failed_login_name_cannot_reorder_the_archive_page(app: Flask) -> None:
+    """This test ensures that a typed user name with bidi controls is shown with them as escapes."""
+    typed = "admin\u202e1nimda\u2066"
+    wrong = app.test_client().post("/login", data={"username": typed, "password": "x" * 10})
+    assert wrong.status_code == 401
+    admin = signed_in(app, "admin")
+    for query in ("", "?audit=failed_logins"):
+        page = admin.get("/archive" + query).get_data(as_text=True)
+        assert "\u202e" not in page and "\u2066" not in page
+        assert "admin\\u202e1nimda\\u2066" in page
