@@ -12,6 +12,7 @@ from docx.shared import Mm, Pt
 
 from service.layouts.lint import LintReport, lint_template, read_sample
 from service.registry import INSTRUMENTS, get_instrument
+from tests.outside_docx import with_parts as rezip
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTICE = get_instrument("supervision_notice")
@@ -61,19 +62,6 @@ def with_paragraphs(*texts: str) -> bytes:
     for text in texts:
         document.add_paragraph(text)
     return as_bytes(document)
-
-
-def rezip(data: bytes, replace: dict[str, bytes]) -> bytes:
-    """Return a DOCX with some parts replaced or added."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            if item.filename not in replace:
-                target.writestr(item, source.read(item.filename))
-        for name, content in replace.items():
-            target.writestr(name, content)
-    return out.getvalue()
 
 
 def tiny_png() -> bytes:

@@ -18,6 +18,7 @@ from service.render.docx import GuardedDocxTemplate, TemplateProblem, render_doc
 from service.render.limits import LimitExceeded, RenderLimits
 from service.render.sandbox import template_environment
 from service.render.trial import Allowance, trial_render
+from tests.outside_docx import parts_of, with_parts
 
 ROOT = Path(__file__).resolve().parents[2]
 LONG = "汉" * 3000  # as long as a long-text fact may be
@@ -355,15 +356,10 @@ def trailing_empty_paragraphs(outer: int, inner: int) -> bytes:
         document.add_paragraph(text)
     out = io.BytesIO()
     document.save(out)
-    source = zipfile.ZipFile(io.BytesIO(out.getvalue()))
-    result = io.BytesIO()
-    with zipfile.ZipFile(result, "w") as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "word/document.xml":
-                data = data.replace(b"<w:p/>", b'<w:p w:rsidR="00A1"/>')
-            target.writestr(item, data)
-    return result.getvalue()
+    body = parts_of(out.getvalue())["word/document.xml"]
+    return with_parts(
+        out.getvalue(), {"word/document.xml": body.replace(b"<w:p/>", b'<w:p w:rsidR="00A1"/>')}
+    )
 
 
 def test_empty_paragraphs_by_the_thousand_fill_in_linear_time() -> None:
@@ -411,15 +407,11 @@ def exploding_notice() -> bytes:
     """
     source = (ROOT / "templates_docx" / "supervision_notice.docx").read_bytes()
     loops = "{% for a in facts %}{% for b in facts %}{% for c in facts %}·{% endfor %}{% endfor %}{% endfor %}"
-    package = zipfile.ZipFile(io.BytesIO(source))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in package.infolist():
-            data = package.read(item.filename)
-            if item.filename == "word/document.xml":
-                data = data.replace("本局依法".encode(), (loops + "本局依法").encode(), 1)
-            target.writestr(item, data)
-    return out.getvalue()
+    body = parts_of(source)["word/document.xml"]
+    return with_parts(
+        source,
+        {"word/document.xml": body.replace("本局依法".encode(), (loops + "本局依法").encode(), 1)},
+    )
 
 
 def many_facts() -> dict[str, Any]:
