@@ -17,6 +17,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from service.background.startup import prepare_service
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -30,9 +32,9 @@ from service.batch.executor import run_job  # noqa: E402
 from service.batch.jobs import create_job  # noqa: E402
 from service.batch.outputs import issued_copies, write_outputs  # noqa: E402
 from service.batch.validation import SnapshotArchive, check_rows  # noqa: E402
-from service.config import load_settings  # noqa: E402
-from service.registry import get_instrument  # noqa: E402
-from service.render.convert import OfficePool  # noqa: E402
+from service.foundations.config import load_settings  # noqa: E402
+from service.instruments.registry import get_instrument  # noqa: E402
+from service.render.office.convert import OfficePool  # noqa: E402
 from service.services import Wenshu  # noqa: E402
 
 KINDS = ("safety_circular", "correction_order")
@@ -224,7 +226,7 @@ def main() -> None:
         pool.wait_ready()
         print(f"{args.workers} LibreOffice workers ready in {time.perf_counter() - started:.1f} s")
         wenshu = Wenshu.open(settings, pool)
-        wenshu.prepare()
+        prepare_service(wenshu)
         try:
             for kind in KINDS:
                 batch_rate(wenshu, kind, 4, args.chunk_size, instance / "warm" / kind)  # warm-up

@@ -9,12 +9,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from service.config import Bureau, load_settings
-from service.facts import validate_facts
-from service.registry import get_instrument
-from service.render.context import build_context
-from service.render.convert import PDFA_CONVERT_TO, office_environment
+from service.foundations.config import Bureau, load_settings
+from service.instruments.context import build_context
+from service.instruments.facts import validate_facts
+from service.instruments.registry import get_instrument
 from service.render.docx import render_docx
+from service.render.office.convert import PDFA_CONVERT_TO, office_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 

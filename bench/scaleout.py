@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from service.background.startup import prepare_service
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -31,12 +33,12 @@ from bench.batch import unit_names  # noqa: E402
 from bench.naive import naive_rate, sample  # noqa: E402
 from service.batch.dispatch import QueueDispatcher, complete_job  # noqa: E402
 from service.batch.jobs import create_job, load_job  # noqa: E402
-from service.batch.models import DONE, FAILED  # noqa: E402
 from service.batch.submission import outputs_ready  # noqa: E402
 from service.batch.validation import SnapshotArchive, check_rows  # noqa: E402
-from service.config import load_settings  # noqa: E402
-from service.registry import get_instrument  # noqa: E402
-from service.render.convert import OfficePool  # noqa: E402
+from service.database.batch_models import DONE, FAILED  # noqa: E402
+from service.foundations.config import load_settings  # noqa: E402
+from service.instruments.registry import get_instrument  # noqa: E402
+from service.render.office.convert import OfficePool  # noqa: E402
 from service.services import Wenshu  # noqa: E402
 from tests.postgres import fresh_database, postgres_server  # noqa: E402
 from tests.redis_server import redis_server  # noqa: E402
@@ -158,7 +160,7 @@ def main() -> None:
              "archive_folder": shared["WENSHU_ARCHIVE"], "batch_folder": shared["WENSHU_BATCHES"]}
         )  # fmt: skip
         desk = Wenshu.open(settings)
-        desk.prepare()
+        prepare_service(desk)
         workers = start_workers(1, folder / "whole", shared)
         try:
             queued_rates(desk, 20, 1)  # warm-up: first loads of fonts and filters

@@ -14,13 +14,15 @@ import tempfile
 import time
 from pathlib import Path
 
+from service.background.startup import prepare_service
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.naive import NaiveWay  # noqa: E402
-from service.config import load_settings  # noqa: E402
-from service.issuing import issue_document  # noqa: E402
-from service.render.convert import OfficePool  # noqa: E402
+from service.acts.issuing import issue_document  # noqa: E402
+from service.foundations.config import load_settings  # noqa: E402
+from service.render.office.convert import OfficePool  # noqa: E402
 from service.services import Wenshu  # noqa: E402
 
 KIND = "supervision_notice"
@@ -32,7 +34,7 @@ def warm_latencies(instance: Path, runs: int) -> list[float]:
     pool = OfficePool(settings)
     pool.wait_ready()
     wenshu = Wenshu.open(settings, pool)
-    wenshu.prepare()
+    prepare_service(wenshu)
     facts = json.loads((ROOT / "samples" / f"{KIND}.json").read_text(encoding="utf-8"))
     try:
         for _ in range(3):  # warm-up: first loads of fonts and filters

@@ -16,7 +16,7 @@ from forms.fields import (
     short_text,
 )
 from forms.identity import resident_id_problem
-from service.plaintext import quote_back, quote_many
+from service.foundations.plaintext import quote_back, quote_many
 
 RESIDENT_ID = "居民身份证"
 ID_TYPES = (

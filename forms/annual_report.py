@@ -8,8 +8,8 @@ from wtforms import BooleanField, Field
 from wtforms.validators import DataRequired, ValidationError
 
 from forms.fields import InstrumentForm, date, integer, long_text, short_text
-from service.deadlines import calendar_known, due_day
-from service.render.formatting import format_date
+from service.foundations.deadlines import calendar_known, due_day
+from service.foundations.formatting import format_date
 
 FIRST_YEAR = 1987  # the year the first 档案法 was enacted; no report covers an earlier year
 

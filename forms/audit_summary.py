@@ -23,9 +23,9 @@ from forms.fields import (
     rows,
     short_text,
 )
-from service.plaintext import quote_back
-from service.render.formatting import format_date
-from service.tables import TableUnreadable, read_table
+from service.foundations.formatting import format_date
+from service.foundations.plaintext import quote_back
+from service.foundations.tables import TableUnreadable, read_table
 
 RESULTS = ("合格", "基本合格", "不合格")
 ON_TIME, LATE, MISSING = "已报送", "逾期报送", "未报送"

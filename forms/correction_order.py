@@ -7,8 +7,8 @@ from wtforms.validators import ValidationError
 
 from forms.annual_report import FIRST_YEAR, report_due
 from forms.fields import ArchivedDocument, InstrumentForm, date, integer, short_text
-from service.deadlines import CalendarUnknown, is_working_day
-from service.render.formatting import format_date
+from service.foundations.deadlines import CalendarUnknown, is_working_day
+from service.foundations.formatting import format_date
 
 
 class CorrectionOrderForm(InstrumentForm):

@@ -32,7 +32,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from service.plaintext import unprintable
+from service.foundations.plaintext import unprintable
 
 DATE_HINT = "日期格式应为 年-月-日，如 2026-03-05"
 
@@ -103,7 +103,7 @@ class RowForm(Form):
 
 
 class PlainText:
-    """Refuses what cannot be printed or reorders what is read: see service.plaintext.unprintable.
+    """Refuses what cannot be printed or reorders what is read: see service.foundations.plaintext.unprintable.
 
     Line breaks are allowed only where multiline is true (long text, one paragraph a line).
     """

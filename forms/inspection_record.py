@@ -16,7 +16,7 @@ from forms.fields import (
     rows,
     short_text,
 )
-from service.plaintext import quote_many
+from service.foundations.plaintext import quote_many
 
 KINDS = ("定期巡查", "不定期巡查", "回访")
 METHODS = {

@@ -20,7 +20,7 @@ from forms.fields import (
     short_text,
 )
 from forms.identity import credit_code_problem, resident_id_problem
-from service.render.formatting import format_amount
+from service.foundations.formatting import format_amount
 
 UNIT, PERSON, SERVICE_FIRM = "单位", "个人", "档案服务企业"
 PARTY_TYPES = (UNIT, PERSON, SERVICE_FIRM)

@@ -11,8 +11,8 @@ from wtforms import Field
 from wtforms.validators import ValidationError
 
 from forms.fields import ArchivedDocument, InstrumentForm, choice, date, long_text, short_text
-from service.deadlines import CalendarUnknown, deadline
-from service.render.formatting import format_date
+from service.foundations.deadlines import CalendarUnknown, deadline
+from service.foundations.formatting import format_date
 
 FINDINGS = ("维持", "变更", "撤销")
 NOTICE_KIND = "supervision_notice"

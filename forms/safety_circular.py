@@ -9,8 +9,8 @@ from wtforms.validators import ValidationError
 
 from forms.annual_report import FIRST_YEAR
 from forms.fields import InstrumentForm, date, integer, long_text, short_text
-from service.deadlines import calendar_known, due_day
-from service.render.formatting import format_date
+from service.foundations.deadlines import calendar_known, due_day
+from service.foundations.formatting import format_date
 
 
 def circular_due(assessment_year: int) -> dt.date:

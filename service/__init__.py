@@ -7,6 +7,8 @@ import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from service.background.startup import prepare_service
+
 if TYPE_CHECKING:
     from flask import Flask
 
@@ -15,15 +17,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Return the web application.
 
     config may hold Flask settings (upper case), wenshu settings (lower case, as in
-    service.config.Settings) and "converter", a converter to use instead of starting
+    service.foundations.config.Settings) and "converter", a converter to use instead of starting
     the service's own LibreOffice workers.
     """
     # Imported here, so that importing the domain packages (service.render, …) never loads Flask.
     from flask import Flask
     from flask_wtf.csrf import CSRFProtect
 
-    from service.config import load_settings
-    from service.render.convert import Converter, OfficePool
+    from service.foundations.config import load_settings
+    from service.render.office.convert import Converter, OfficePool
     from service.services import Wenshu
 
     config = dict(config or {})
@@ -43,17 +45,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         converter = OfficePool(settings)
         converter.start()  # workers warm up in the background while the app serves pages
     wenshu = Wenshu.open(settings, converter)
-    wenshu.prepare()
+    prepare_service(wenshu)
     app.extensions["wenshu"] = wenshu
 
     if settings.verify_interval_hours > 0 and not app.config.get("TESTING"):
-        from service.archive.checks import ScheduledCheck
+        from service.background.scheduled_check import ScheduledCheck
 
         check = ScheduledCheck(wenshu, dt.timedelta(hours=settings.verify_interval_hours))
         check.start()
         app.extensions["archive_check"] = check
     if not app.config.get("TESTING"):
-        from service.housekeeping import Housekeeper
+        from service.background.housekeeping import Housekeeper
 
         housekeeper = Housekeeper(wenshu)
         housekeeper.start()

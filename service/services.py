@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from service.archive.db import Database
 from service.archive.store import ArchiveStore
-from service.config import Settings
-from service.layouts.refusals import recheck_stored_versions
-from service.layouts.versions import (
-    TemplateStore,
-    install_shipped_templates,
-    keep_contents_in_database,
-)
-from service.render.convert import ColdOffice, Converter, OfficePool
+from service.archive.templates import TemplateStore
+from service.database.engine import Database
+from service.foundations.config import Settings
+from service.render.office.convert import ColdOffice, Converter, OfficePool
 
 
 @dataclass
@@ -37,21 +32,6 @@ class Wenshu:
             templates=TemplateStore(settings.instance_path / "templates"),
             converter=converter if converter is not None else default_converter(settings),
         )
-
-    def prepare(self) -> list[str]:
-        """Create missing tables, install the shipped templates and check every stored one again.
-
-        Returns the kinds installed. A stored version that reaches outside the document is
-        refused from now on (service.layouts.refusals).
-        """
-        self.database.create_tables()
-        with self.database.session() as session:
-            keep_contents_in_database(session, self.templates)
-            installed = install_shipped_templates(
-                session, self.templates, self.settings.templates_path
-            )
-            recheck_stored_versions(session, self.templates)
-            return installed
 
     def close(self) -> None:
         """Stop owned LibreOffice workers and close database connections."""

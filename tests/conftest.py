@@ -16,9 +16,10 @@ from flask.testing import FlaskClient
 from playwright.sync_api import Page, sync_playwright
 
 from service import create_app
-from service.accounts import create_user
-from service.config import Settings, load_settings
-from service.render.convert import OfficePool
+from service.accounts.users import create_user
+from service.background.startup import prepare_service
+from service.foundations.config import Settings, load_settings
+from service.render.office.convert import OfficePool
 from service.services import Wenshu
 from tests.postgres import fresh_database, postgres_server
 
@@ -84,7 +85,7 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 def wenshu(settings: Settings, office_pool: OfficePool) -> Iterator[Wenshu]:
     """Services on a fresh instance, converting with the shared pool."""
     services = Wenshu.open(settings, office_pool)
-    services.prepare()
+    prepare_service(services)
     yield services
     services.database.dispose()
 

@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from service.facts import InvalidFacts, validate_facts
-from service.registry import Instrument
+from service.instruments.facts import InvalidFacts, validate_facts
+from service.instruments.registry import Instrument
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from service.cli import main
+from service.commands.cli import main
 from tests import pdfcheck
 from tests.conftest import SAMPLES, sample
 
@@ -169,8 +169,8 @@ def test_users_and_tokens(runner: CliRunner) -> None:
     assert token.exit_code == 0
     value = token.stdout.strip().splitlines()[-1]
     assert len(value) >= 40 and " " not in value
-    from service.accounts import account_for_token
-    from service.config import load_settings
+    from service.accounts.users import account_for_token
+    from service.foundations.config import load_settings
     from service.services import Wenshu
 
     wenshu = Wenshu.open(load_settings())

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from service.config import load_settings
-from service.issuing import issue_document
-from service.render.convert import OfficePool
+from service.acts.issuing import issue_document
+from service.background.startup import prepare_service
+from service.foundations.config import load_settings
+from service.render.office.convert import OfficePool
 from service.services import Wenshu
 from tests.conftest import sample
 
@@ -48,7 +49,7 @@ def test_bureau_agency_code_and_name_reach_the_document(
     """This test ensures that a bureau's own 机关代字 and name are used for numbers and metadata."""
     write_toml(tmp_path)
     wenshu = Wenshu.open(load_settings({"instance_path": tmp_path}), office_pool)
-    wenshu.prepare()
+    prepare_service(wenshu)
     document = issue_document(wenshu, "supervision_notice", sample("supervision_notice"), "t")
     assert document.number == "某档监〔2026〕1号"
     from service.render.pdfa import read_archival_metadata

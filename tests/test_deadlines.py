@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from service.deadlines import CalendarUnknown, deadline, is_working_day
+from service.foundations.deadlines import CalendarUnknown, deadline, is_working_day
 
 
 def test_plain_limit_ends_on_a_working_day() -> None:
@@ -45,7 +45,7 @@ def test_unknown_year_is_said_not_guessed() -> None:
 
 def test_fixed_due_day_moves_off_a_holiday() -> None:
     """This test ensures that a fixed due day on a holiday moves to the next working day."""
-    from service.deadlines import calendar_known, due_day
+    from service.foundations.deadlines import calendar_known, due_day
 
     assert due_day(dt.date(2026, 9, 30)) == dt.date(2026, 9, 30)  # a Wednesday
     assert due_day(dt.date(2026, 1, 31)) == dt.date(2026, 2, 2)  # a Saturday

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from service.accounts import create_user
-from service.archive.db import Database
-from service.config import Settings
-from service.drafts import DraftSummary, delete_draft, list_drafts, load_draft, save_draft
+from service.accounts.users import create_user
+from service.acts.drafts import DraftSummary, delete_draft, list_drafts, load_draft, save_draft
+from service.database.engine import Database
+from service.foundations.config import Settings
 
 TYPED = [
     ("inspected_body", "岳阳市君山区钱粮湖镇人民政府"),

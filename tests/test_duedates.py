@@ -9,10 +9,10 @@ import pytest
 
 from forms.annual_report import report_due
 from forms.safety_circular import circular_due
-from service.archive.models import Document
+from service.acts.duedates import UNKNOWN_CALENDAR, DueItem, agenda, archive_due_items
+from service.acts.issuing import issue_document
 from service.archive.voiding import void_document
-from service.duedates import UNKNOWN_CALENDAR, DueItem, agenda, archive_due_items
-from service.issuing import issue_document
+from service.database.models import Document
 from service.services import Wenshu
 from tests.conftest import sample
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from service.archive.models import TemplateVersion
-from service.housekeeping import STALE_AFTER, Swept, sweep_stale
+from service.background.housekeeping import STALE_AFTER, Swept, sweep_stale
+from service.database.models import TemplateVersion
 from service.services import Wenshu
 
 

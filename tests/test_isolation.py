@@ -15,8 +15,8 @@ PROBE = '''
 import os
 from pathlib import Path
 
-from service.cli import main
-from service.config import load_settings
+from service.commands.cli import main
+from service.foundations.config import load_settings
 
 
 def test_probe(tmp_path, runner):

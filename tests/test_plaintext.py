@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from service.batch.validation import check_rows
-from service.cli import main
-from service.facts import InvalidFacts, validate_facts
-from service.plaintext import BIDI_CONTROLS, quote_back, quote_many, unprintable
-from service.registry import get_instrument
+from service.commands.cli import main
+from service.foundations.plaintext import BIDI_CONTROLS, quote_back, quote_many, unprintable
+from service.instruments.facts import InvalidFacts, validate_facts
+from service.instruments.registry import get_instrument
 from tests.conftest import sample
 
 # Every bidirectional control the issue names, and the marks an attacker would try next.

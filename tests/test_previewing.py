@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from service.archive.models import Document, NumberSeries
-from service.facts import InvalidFacts
-from service.issuing import issue_document
-from service.previewing import preview_first_page, preview_number, preview_pdf
+from service.acts.issuing import issue_document
+from service.acts.previewing import preview_first_page, preview_number, preview_pdf
+from service.database.models import Document, NumberSeries
+from service.instruments.facts import InvalidFacts
 from service.render.pdfa import read_archival_metadata
 from service.services import Wenshu
 from tests import pdfcheck

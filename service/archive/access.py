@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
-from service.accounts import ROLES
-from service.archive.models import Document, User
+from service.accounts.users import ROLES
+from service.database.models import Document, User
 
 EVERYONE = frozenset(ROLES)
 ADMIN_ONLY = frozenset({"admin"})

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, func, not_, select, true
 from sqlalchemy.orm import Session
 
 from service.archive.access import Visibility
-from service.archive.models import AuditChainHead, AuditEvent, Document, utcnow
+from service.database.models import AuditChainHead, AuditEvent, Document, utcnow
 
 GENESIS = "0" * 64  # the previous hash of the first entry
 HEAD_ID = 1

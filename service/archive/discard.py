@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from service.archive.db import Database
-from service.archive.models import Document
 from service.archive.store import ArchiveStore
+from service.database.engine import Database
+from service.database.models import Document
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from service.archive.models import Document, utcnow
-from service.archive.store import TEMPORARY_DIR, Fixity
-from service.services import Wenshu
+from service.archive.store import TEMPORARY_DIR, ArchiveStore, Fixity
+from service.database.engine import Database
+from service.database.models import Document, utcnow
 
 PDF_DIR = "pdf"
 CHUNK = 1024 * 1024
@@ -97,16 +97,16 @@ def fixity_problem(document: Document, root: Path) -> Problem | None:
     return None
 
 
-def verify_archive(wenshu: Wenshu) -> VerifyReport:
+def verify_archive(database: Database, store: ArchiveStore) -> VerifyReport:
     """Return the report of recomputing SHA-256 and SM3 of every archived PDF.
 
     A record whose file is missing or whose values differ is a problem, and so is a file
     under pdf/ that no record refers to. Files in .incoming/ are leftovers of interrupted
     writes: reported apart, they are not problems.
     """
-    root = wenshu.archive.root
+    root = store.root
     checked_at = utcnow()
-    with wenshu.database.session() as session:
+    with database.session() as session:
         documents = list(session.scalars(select(Document).order_by(Document.id)))
     problems = [p for d in documents if (p := fixity_problem(d, root)) is not None]
     referenced = {document.pdf_path for document in documents}
@@ -115,7 +115,7 @@ def verify_archive(wenshu: Wenshu) -> VerifyReport:
     if unreferenced:
         # A document issued meanwhile has its file stored just before its record commits:
         # ask once more about the files the first query did not know.
-        with wenshu.database.session() as session:
+        with database.session() as session:
             recorded = set(
                 session.scalars(
                     select(Document.pdf_path).where(Document.pdf_path.in_(unreferenced))

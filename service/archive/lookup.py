@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import select
 
 from service.archive.access import Visibility, shown
-from service.archive.db import Database
-from service.archive.models import Document
+from service.database.engine import Database
+from service.database.models import Document
 
 
 @dataclass(frozen=True)

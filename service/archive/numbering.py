@@ -6,7 +6,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from service.archive.models import NumberSeries
+from service.database.models import NumberSeries
 
 
 class NumberTaken(RuntimeError):

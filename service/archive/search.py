@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Select, Text, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from service.archive.models import Document
+from service.database.models import Document
 
 PER_PAGE = 50
 STATUSES = ("issued", "voided")

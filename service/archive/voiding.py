@@ -6,8 +6,8 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from service.archive.audit import record_event
-from service.archive.models import Document, utcnow
-from service.plaintext import unprintable
+from service.database.models import Document, utcnow
+from service.foundations.plaintext import unprintable
 
 MAX_REASON = 500
 

@@ -22,8 +22,8 @@ from service.batch.jobs import (
     orphaned_jobs,
     release_job,
 )
-from service.batch.models import DONE, PENDING, RUNNING, BatchJob
 from service.batch.submission import outputs_ready, write_job_outputs
+from service.database.batch_models import DONE, PENDING, RUNNING, BatchJob
 from service.services import Wenshu
 
 log = logging.getLogger(__name__)

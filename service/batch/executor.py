@@ -17,14 +17,14 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from service.archive.numbering import NumberTaken
+from service.archive.templates import template_of
 from service.batch.jobs import claim_job, job_items, load_job, release_job
 from service.batch.leftovers import sweep_incoming
-from service.batch.models import PENDING, BatchItem, BatchJob
 from service.batch.planning import ChunkPlanner
 from service.batch.recording import record_chunk
 from service.batch.rendering import ChunkRenderer, RenderedCopy
-from service.layouts.versions import template_of
-from service.registry import Instrument, get_instrument
+from service.database.batch_models import PENDING, BatchItem, BatchJob
+from service.instruments.registry import Instrument, get_instrument
 from service.services import Wenshu
 
 log = logging.getLogger(__name__)

@@ -20,12 +20,20 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from service.archive.models import utcnow
+from service.archive.templates import active_template
 from service.batch.leftovers import remove_leftovers
-from service.batch.models import DONE, FAILED, INVALID, PENDING, RUNNING, BatchItem, BatchJob
 from service.batch.validation import RowsCheck
-from service.layouts.versions import active_template
-from service.registry import Instrument
+from service.database.batch_models import (
+    DONE,
+    FAILED,
+    INVALID,
+    PENDING,
+    RUNNING,
+    BatchItem,
+    BatchJob,
+)
+from service.database.models import utcnow
+from service.instruments.registry import Instrument
 from service.services import Wenshu
 
 # A runner on another machine that has not recorded progress for this long is taken as gone.

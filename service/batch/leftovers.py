@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from service.archive.discard import discard_unrecorded
 from service.archive.store import TEMPORARY_DIR, ArchiveStore
-from service.batch.models import PENDING, BatchItem
+from service.database.batch_models import PENDING, BatchItem
 from service.services import Wenshu
 
 

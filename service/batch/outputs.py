@@ -16,8 +16,8 @@ import pikepdf
 from sqlalchemy import select
 
 from service.archive.access import Visibility, shown
-from service.archive.models import Document
-from service.batch.models import DONE, BatchItem
+from service.database.batch_models import DONE, BatchItem
+from service.database.models import Document
 from service.services import Wenshu
 
 MANIFEST, MERGED, ARCHIVE = "manifest.csv", "merged.pdf", "copies.zip"

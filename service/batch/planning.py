@@ -7,15 +7,15 @@ from collections.abc import Iterator, Sequence
 from sqlalchemy import update
 
 from service.archive.access import issuer_classifications
-from service.archive.models import utcnow
 from service.archive.numbering import peek_next_sequence
-from service.batch.models import INVALID, PENDING, BatchItem, BatchJob
 from service.batch.rendering import PlannedCopy
 from service.batch.validation import RowProblem, SnapshotArchive, check_row, merged_facts
-from service.facts import Facts
-from service.registry import Instrument
-from service.render.formatting import format_document_number
-from service.render.pdfa import DocumentMetadata
+from service.database.batch_models import INVALID, PENDING, BatchItem, BatchJob
+from service.database.models import utcnow
+from service.foundations.formatting import format_document_number
+from service.instruments.facts import Facts
+from service.instruments.registry import Instrument
+from service.instruments.request import agency_code, computed_values, document_metadata
 from service.services import Wenshu
 
 
@@ -38,9 +38,7 @@ class ChunkPlanner:
         with wenshu.database.session() as session:
             visible = issuer_classifications(session, job.issued_by, wenshu.settings.policy)
         self.archive = SnapshotArchive(wenshu.database, visible)
-        self.agency_code = wenshu.settings.bureau.agency_codes.get(
-            instrument.kind, instrument.agency_code
-        )
+        self.agency_code = agency_code(instrument, wenshu.settings.bureau)
         self.next_sequence: dict[int, int] = {}
         self.invalidated = 0
 
@@ -102,24 +100,16 @@ class ChunkPlanner:
             sequence = self.next_sequence[year]
             self.next_sequence[year] += 1
             number = format_document_number(self.agency_code, year, sequence)
-            hook = instrument.context_hook
-            metadata = DocumentMetadata(
-                title=instrument.title,
-                document_number=number,
-                responsible_body=self.wenshu.settings.bureau.name,
-                date=facts.values[instrument.date_field],
-                retention_period=instrument.retention,
-                classification=instrument.classification,
-                kind=instrument.kind,
-                agent=self.job.issued_by,
-                action_time=issued_at,
-            )
+            metadata = document_metadata(
+                instrument, facts, number, self.wenshu.settings.bureau,
+                agent=self.job.issued_by, action_time=issued_at,
+            )  # fmt: skip
             copies.append(
                 PlannedCopy(
                     item_id=item.id,
                     row_number=item.row_number,
                     facts=facts,
-                    extra=hook(facts.values, self.archive) if hook else {},
+                    extra=computed_values(instrument, facts, self.archive),
                     year=year,
                     sequence=sequence,
                     number=number,

@@ -1,6 +1,6 @@
 """The task queue between the web service and `wenshu worker`: one Celery app, one task, by name.
 
-The web service only sends the task by its name; the worker (service.batch.worker)
+The web service only sends the task by its name; the worker (service.commands.celery_worker)
 defines it. Settings are Celery's own, chosen for long jobs that must not be lost:
 a worker takes one job at a time and acknowledges it only when it has finished.
 """
@@ -12,7 +12,7 @@ from celery import Celery
 TASK = "wenshu.batch.complete"
 QUEUE = "wenshu-batch"
 # A job not acknowledged for this long goes back to the queue. Jobs whose worker died are
-# taken up sooner by the workers' own check (service.batch.worker), so this may be long.
+# taken up sooner by the workers' own check (service.commands.celery_worker), so this may be long.
 VISIBILITY_TIMEOUT = 6 * 3600
 CONNECT_TIMEOUT = 3.0
 

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from service.facts import describe_fields
-from service.plaintext import quote_back
-from service.registry import Instrument
-from service.tables import TableUnreadable, filled, read_table
+from service.foundations.plaintext import quote_back
+from service.foundations.tables import TableUnreadable, filled, read_table
+from service.instruments.facts import describe_fields
+from service.instruments.registry import Instrument
 
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _TRUE = {"是", "true", "yes", "y", "1", "√", "✓"}

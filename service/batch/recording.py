@@ -14,16 +14,16 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from service.acts.issuing import document_record
 from service.archive.audit import record_event
 from service.archive.discard import discard_unrecorded
-from service.archive.models import Document, utcnow
 from service.archive.numbering import NumberTaken, claim_block
+from service.archive.templates import LoadedTemplate
 from service.batch.jobs import JobBusy
-from service.batch.models import DONE, PENDING, BatchItem, BatchJob
 from service.batch.rendering import RenderedCopy
-from service.issuing import document_record
-from service.layouts.versions import LoadedTemplate
-from service.registry import Instrument, get_instrument
+from service.database.batch_models import DONE, PENDING, BatchItem, BatchJob
+from service.database.models import Document, utcnow
+from service.instruments.registry import Instrument, get_instrument
 from service.services import Wenshu
 
 
@@ -105,7 +105,7 @@ def _record(
 def _document(
     job: BatchJob, instrument: Instrument, template: LoadedTemplate, copy: RenderedCopy, path: str
 ) -> Document:
-    """Return the record of one copy: what service.issuing records for a single document."""
+    """Return the record of one copy: what service.acts.issuing records for a single document."""
     plan = copy.plan
     return document_record(
         instrument, plan.facts, template, year=plan.year, sequence=plan.sequence,

@@ -12,14 +12,15 @@ from pathlib import Path
 from typing import Any, Protocol, cast
 
 from service.archive.store import Fixity, fixity_of
+from service.archive.templates import LoadedTemplate
 from service.batch.compose import EXPORT_OPTIONS, CompiledTemplate, merge_obstacle
 from service.batch.split import SplitFailed, split_copies
-from service.config import Bureau
-from service.facts import Facts
-from service.layouts.versions import LoadedTemplate
-from service.registry import Instrument
-from service.render.context import build_context
-from service.render.convert import Converter
+from service.foundations.config import Bureau
+from service.instruments.context import build_context
+from service.instruments.facts import Facts
+from service.instruments.registry import Instrument
+from service.instruments.request import build_render_request
+from service.render.office.convert import Converter
 from service.render.pdfa import DocumentMetadata, RenderedPdf, write_metadata
 from service.render.pipeline import render_pdf
 
@@ -122,8 +123,9 @@ class ChunkRenderer:
 
     def _render_one(self, copy: PlannedCopy) -> RenderedCopy:
         """Render one copy the way a single document is rendered."""
-        pdf = render_pdf(
+        request = build_render_request(
             self.instrument, copy.facts, copy.extra, copy.number, self.template.data,
-            self.bureau, self.converter, copy.metadata,
+            self.bureau, copy.metadata,
         )  # fmt: skip
+        pdf = render_pdf(request, self.converter)
         return RenderedCopy(copy, pdf, fixity_of(pdf.data))

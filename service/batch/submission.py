@@ -13,12 +13,12 @@ from sqlalchemy import select
 
 from service.archive.access import issuer_classifications
 from service.batch.jobs import create_job, input_fingerprint, same_input_job
-from service.batch.models import DONE, BatchJob
 from service.batch.outputs import ARCHIVE, MANIFEST, MERGED, issued_copies, write_outputs
 from service.batch.recipients import TableUnreadable, read_recipients
 from service.batch.validation import RowProblem, RowsCheck, SnapshotArchive, check_rows
-from service.plaintext import quote_back, quote_many
-from service.registry import Instrument
+from service.database.batch_models import DONE, BatchJob
+from service.foundations.plaintext import quote_back, quote_many
+from service.instruments.registry import Instrument
 from service.services import Wenshu
 
 OUTPUTS = (MERGED, ARCHIVE, MANIFEST)

@@ -9,11 +9,11 @@ from typing import Any
 
 from forms.fields import ArchivedDocument, ArchiveView
 from service.archive.access import Visibility
-from service.archive.db import Database
 from service.archive.lookup import DatabaseArchiveView
-from service.facts import Facts, InvalidFacts, validate_facts
-from service.plaintext import quote_back
-from service.registry import Instrument
+from service.database.engine import Database
+from service.foundations.plaintext import quote_back
+from service.instruments.facts import Facts, InvalidFacts, validate_facts
+from service.instruments.registry import Instrument
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def check_row(
     archive: ArchiveView,
     policy: Mapping[str, Any],
 ) -> CheckedRow:
-    """Return one row checked as service.issuing checks a single document."""
+    """Return one row checked as service.acts.issuing checks a single document."""
     try:
         facts = validate_facts(instrument, raw, archive, policy)
     except InvalidFacts as error:

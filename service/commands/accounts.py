@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from service.accounts import ROLES, AccountError, create_token, create_user, has_users
+from service.accounts.users import ROLES, AccountError, create_token, create_user, has_users
 from service.commands.common import EXIT_INVALID, opened
 
 

@@ -11,9 +11,10 @@ from typing import Any
 
 import click
 
-from service.config import PROJECT_ROOT, load_settings
-from service.facts import InvalidFacts
-from service.registry import Instrument, UnknownKind, get_instrument
+from service.background.startup import prepare_service
+from service.foundations.config import PROJECT_ROOT, load_settings
+from service.instruments.facts import InvalidFacts
+from service.instruments.registry import Instrument, UnknownKind, get_instrument
 from service.services import Wenshu
 
 EXIT_INVALID = 2
@@ -83,7 +84,7 @@ def opened() -> Iterator[Wenshu]:
     """Yield the services of the configured instance, database prepared, closed afterwards."""
     wenshu = Wenshu.open(load_settings())
     try:
-        wenshu.prepare()
+        prepare_service(wenshu)
         yield wenshu
     finally:
         wenshu.close()

@@ -9,16 +9,11 @@ from pathlib import Path
 
 import click
 
+from service.archive.templates import VersionRefused, list_versions
 from service.commands.common import EXIT_INVALID, SAMPLES, instrument_or_exit, opened
 from service.layouts.candidates import check_candidate
 from service.layouts.lint import LintReport, read_sample
-from service.layouts.versions import (
-    TemplateRefused,
-    VersionRefused,
-    activate_version,
-    list_versions,
-    publish_version,
-)
+from service.layouts.versions import TemplateRefused, activate_version, publish_version
 
 
 @click.group()

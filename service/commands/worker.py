@@ -7,7 +7,7 @@ import sys
 import click
 
 from service.commands.common import EXIT_INVALID
-from service.config import load_settings
+from service.foundations.config import load_settings
 
 
 @click.command()
@@ -17,7 +17,7 @@ from service.config import load_settings
 @click.option("--loglevel", default="INFO", show_default=True)
 def worker(name: str | None, loglevel: str) -> None:
     """Run batch jobs from the broker (WENSHU_BROKER_URL) with this machine's own LibreOffice."""
-    from service.batch.worker import default_name, run_worker
+    from service.commands.celery_worker import default_name, run_worker
 
     settings = load_settings()
     if not settings.broker_url:

@@ -8,11 +8,12 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.archive.models import TemplateVersion
-from service.config import PROJECT_ROOT
+from service.archive.templates import TemplateStore
+from service.database.models import TemplateVersion
+from service.foundations.config import PROJECT_ROOT
+from service.instruments.registry import get_instrument
 from service.layouts.lint import LintReport, lint_template, read_sample
-from service.layouts.versions import TemplateRefused, TemplateStore
-from service.registry import get_instrument
+from service.layouts.versions import TemplateRefused
 
 SAMPLES = PROJECT_ROOT / "samples"
 SHA256 = re.compile(r"[0-9a-f]{64}")

@@ -19,8 +19,8 @@ from typing import Any
 from jinja2 import TemplateSyntaxError, meta, nodes
 from lxml import etree
 
+from service.instruments.registry import Instrument
 from service.layouts.externals import report_outside_references
-from service.registry import Instrument
 
 log = logging.getLogger(__name__)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -254,9 +254,9 @@ def _available_names(instrument: Instrument, sample: dict[str, Any]) -> set[str]
 
 def _sample_context(instrument: Instrument, sample: dict[str, Any]) -> dict[str, Any]:
     """Return the context the sample facts fill a template with."""
-    from service.config import Bureau
-    from service.facts import validate_facts
-    from service.render.context import build_context
+    from service.foundations.config import Bureau
+    from service.instruments.context import build_context
+    from service.instruments.facts import validate_facts
 
     facts = validate_facts(instrument, sample)
     hook = instrument.context_hook

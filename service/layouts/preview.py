@@ -7,13 +7,13 @@ import tempfile
 import threading
 from pathlib import Path
 
-from service.facts import validate_facts
+from service.acts.previewing import render_unnumbered
+from service.instruments.facts import validate_facts
+from service.instruments.registry import get_instrument
 from service.layouts.candidates import SAMPLES, check_candidate
 from service.layouts.lint import read_sample
 from service.layouts.versions import TemplateRefused, refuse_outside_references
-from service.previewing import render_unnumbered
-from service.registry import get_instrument
-from service.render.preview import page_png
+from service.render.pages import page_png
 from service.services import Wenshu
 
 PREVIEW_DPI = 50  # two A4 pages side by side fit a 1280-pixel screen

@@ -17,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.archive.audit import record_event
-from service.archive.models import AuditEvent, TemplateVersion
-from service.layouts.versions import TemplateStore, list_versions
+from service.archive.templates import TemplateStore, list_versions
+from service.database.models import AuditEvent, TemplateVersion
 from service.render.docx import TemplateProblem
 
 log = logging.getLogger(__name__)

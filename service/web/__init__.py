@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Flask, current_app
 from werkzeug.routing import IntegerConverter, Map
 
-from service.accounts import ISSUE
-from service.facts import flatten_messages
-from service.plaintext import quote_back
+from service.accounts.users import ISSUE
+from service.foundations.plaintext import quote_back
+from service.instruments.facts import flatten_messages
 from service.services import Wenshu
 
 ALL_ROLES = frozenset({"clerk", "maintainer", "admin"})

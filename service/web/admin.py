@@ -7,7 +7,14 @@ from werkzeug.wrappers import Response
 from wtforms import Form, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from service.accounts import ADMINISTER, ROLES, AccountError, create_user, list_users, set_active
+from service.accounts.users import (
+    ADMINISTER,
+    ROLES,
+    AccountError,
+    create_user,
+    list_users,
+    set_active,
+)
 from service.web import wenshu
 from service.web.auth import current_account, requires
 from service.web.kept_forms import restored_fields

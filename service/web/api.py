@@ -12,16 +12,16 @@ from typing import Any, NoReturn
 from flask import Blueprint, Flask, jsonify, request, url_for
 from werkzeug.wrappers import Response
 
-from service.accounts import ISSUE
+from service.accounts.users import ISSUE
+from service.acts.issuing import IssueFailed, issue_document
 from service.archive.access import may_see
-from service.archive.models import Document
 from service.archive.store import ArchiveFull
-from service.facts import InvalidFacts, describe_kinds
-from service.issuing import IssueFailed, issue_document
-from service.plaintext import quote_many
-from service.registry import UnknownKind, get_instrument
-from service.render.convert import OfficeError
+from service.database.models import Document
+from service.foundations.plaintext import quote_many
+from service.instruments.facts import InvalidFacts, describe_kinds
+from service.instruments.registry import UnknownKind, get_instrument
 from service.render.docx import TemplateProblem
+from service.render.office.convert import OfficeError
 from service.web import wenshu
 from service.web.auth import current_account, requires
 from service.web.documents import reader_classifications, send_archived_pdf

@@ -7,12 +7,12 @@ from typing import Any
 from flask import jsonify, url_for
 from werkzeug.wrappers import Response
 
-from service.accounts import ISSUE
+from service.accounts.users import ISSUE
 from service.batch.dispatch import submit_or_record
 from service.batch.jobs import create_job, job_items
-from service.batch.models import INVALID, BatchJob
 from service.batch.submission import OUTPUTS, check_input, outputs_ready
-from service.registry import get_instrument
+from service.database.batch_models import INVALID, BatchJob
+from service.instruments.registry import get_instrument
 from service.web import wenshu
 from service.web.api import ApiProblem, blueprint, checked_kind, facts_object, json_object
 from service.web.auth import current_account, requires

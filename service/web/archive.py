@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from service.accounts import ADMINISTER
+from service.accounts.users import ADMINISTER
 from service.archive.audit import ACTIONS, CATEGORIES, recent_events, unauthenticated_attempts
-from service.archive.checks import check_as_seen, last_check, run_check
-from service.archive.four_properties import PROPERTIES, assess_document, assess_set, years_on_record
-from service.registry import INSTRUMENTS
+from service.custody.checks import check_as_seen, last_check, run_check
+from service.custody.four_properties import PROPERTIES, assess_document, assess_set, years_on_record
+from service.instruments.registry import INSTRUMENTS
 from service.web import wenshu
 from service.web.auth import current_account, requires
 from service.web.documents import reader_classifications, visible_document

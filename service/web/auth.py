@@ -27,17 +27,17 @@ from werkzeug.wrappers import Response
 from wtforms import Form, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from service.accounts import Account, account_for_token, authenticate, load_account
+from service.accounts.sessions import SessionState, end_session, open_session, resume_session
+from service.accounts.throttle import ACCOUNT, Lockout, ThrottlePolicy, hold_limits
+from service.accounts.users import Account, account_for_token, authenticate, load_account
 from service.archive.audit import record_event
-from service.archive.models import utcnow
-from service.signin.sessions import SessionState, end_session, open_session, resume_session
-from service.signin.throttle import ACCOUNT, Lockout, ThrottlePolicy, hold_limits
+from service.database.models import utcnow
 from service.web import wenshu
 from service.web.kept_forms import Kept, keep_posted_form, pending_tokens, resume_after_sign_in
 
 blueprint = Blueprint("auth", __name__)
 API_PREFIX = "/api/"
-# The cookie session's entry naming the server-side session record (see service.signin.sessions).
+# The cookie session's entry naming the server-side session record (see service.accounts.sessions).
 SESSION_KEY = "session_key"
 View = TypeVar("View", bound=Callable[..., Any])
 

@@ -19,12 +19,11 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from service.accounts import ADMINISTER, ISSUE
+from service.accounts.users import ADMINISTER, ISSUE
 from service.archive.audit import record_event
 from service.batch.delivery import outputs_for
 from service.batch.dispatch import Dispatcher, submit_or_record
 from service.batch.jobs import UnknownJob, job_items, load_job
-from service.batch.models import DONE, INVALID, PENDING, RUNNING, BatchJob
 from service.batch.submission import (
     OUTPUTS,
     SubmissionError,
@@ -35,8 +34,9 @@ from service.batch.submission import (
     parse_common,
     stage_upload,
 )
-from service.facts import describe_fields
-from service.registry import INSTRUMENTS, Instrument
+from service.database.batch_models import DONE, INVALID, PENDING, RUNNING, BatchJob
+from service.instruments.facts import describe_fields
+from service.instruments.registry import INSTRUMENTS, Instrument
 from service.web import wenshu
 from service.web.auth import current_account, requires
 from service.web.documents import reader_classifications

@@ -6,8 +6,8 @@ import datetime as dt
 
 from flask import Blueprint, current_app, render_template
 
+from service.acts.duedates import Agenda, agenda, archive_due_items
 from service.archive.access import visible_classifications
-from service.duedates import Agenda, agenda, archive_due_items
 from service.web import wenshu
 from service.web.auth import current_account
 

@@ -16,20 +16,20 @@ from werkzeug.wrappers import Response
 from wtforms import FieldList
 
 from forms.fields import InstrumentForm
-from service.accounts import ISSUE
+from service.accounts.users import ISSUE
+from service.acts.drafts import delete_draft, list_drafts, load_draft, save_draft
+from service.acts.issuing import IssueFailed, issue_document
+from service.acts.previewing import PreviewFailed, preview_first_page
 from service.archive.access import Visibility, may_see, shown, visible_classifications
 from service.archive.audit import record_event
 from service.archive.lookup import DatabaseArchiveView
-from service.archive.models import Document
 from service.archive.store import ArchiveFull
-from service.drafts import delete_draft, list_drafts, load_draft, save_draft
-from service.facts import Facts, InvalidFacts
-from service.issuing import IssueFailed, issue_document
-from service.previewing import PreviewFailed, preview_first_page
-from service.registry import INSTRUMENTS, Instrument, UnknownKind, get_instrument
-from service.render.convert import OfficeError
+from service.database.models import Document
+from service.instruments.facts import Facts, InvalidFacts
+from service.instruments.registry import INSTRUMENTS, Instrument, UnknownKind, get_instrument
 from service.render.docx import TemplateProblem
-from service.render.preview import page_png
+from service.render.office.convert import OfficeError
+from service.render.pages import page_png
 from service.web import wenshu
 from service.web.auth import current_account, requires
 from service.web.deadlines import SOON, current_agenda

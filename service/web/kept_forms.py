@@ -3,7 +3,7 @@
 A form with typed content carries a hidden field naming, signed with the app's key, the user
 the page was rendered for (form_owner). When such a form arrives without a live session —
 the server ended it, or the browser already dropped its cookie and with it the CSRF token —
-its fields are kept (service.signin.kept) under a token only this browser's cookie holds. After
+its fields are kept (service.accounts.kept) under a token only this browser's cookie holds. After
 the owner signs in again here, the form's page shows it filled, not submitted.
 """
 
@@ -20,8 +20,7 @@ from itsdangerous import BadData, URLSafeSerializer
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from service.registry import INSTRUMENTS
-from service.signin.kept import (
+from service.accounts.kept import (
     MOST_BYTES,
     KeptForm,
     TooLargeToKeep,
@@ -31,6 +30,7 @@ from service.signin.kept import (
     keep_form,
     take_kept_form,
 )
+from service.instruments.registry import INSTRUMENTS
 from service.web import wenshu
 
 OWNER_FIELD = "form_owner"

@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from service.accounts import MAINTAIN_TEMPLATES
-from service.facts import InvalidFacts
+from service.accounts.users import MAINTAIN_TEMPLATES
+from service.archive.templates import VersionRefused, list_versions
+from service.instruments.facts import InvalidFacts
+from service.instruments.registry import INSTRUMENTS, Instrument
 from service.layouts.candidates import (
     SAMPLES,
     check_candidate,
@@ -17,16 +19,9 @@ from service.layouts.candidates import (
 from service.layouts.lint import LintReport, read_sample
 from service.layouts.preview import PreviewCache
 from service.layouts.refusals import refusals
-from service.layouts.versions import (
-    TemplateRefused,
-    VersionRefused,
-    activate_version,
-    list_versions,
-    publish_version,
-)
-from service.registry import INSTRUMENTS, Instrument
-from service.render.convert import OfficeError
+from service.layouts.versions import TemplateRefused, activate_version, publish_version
 from service.render.docx import TemplateProblem
+from service.render.office.convert import OfficeError
 from service.web import wenshu
 from service.web.auth import current_account, requires
 from service.web.kept_forms import restored_fields

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.registry import INSTRUMENTS
+from service.instruments.registry import INSTRUMENTS
 from service.web.openapi_batches import BATCH_PATHS, BATCH_SCHEMAS
 from service.web.openapi_parts import (
     FIELD_ERRORS,

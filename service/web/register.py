@@ -11,12 +11,12 @@ from wtforms import Field, Form, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from forms.fields import ChineseDateField
-from service.accounts import ISSUE
+from service.accounts.users import ISSUE
 from service.archive.access import visible_classifications
-from service.archive.models import Document
 from service.archive.search import Criteria, search_documents
 from service.archive.voiding import NoSuchDocument, VoidRefused, void_document
-from service.registry import INSTRUMENTS
+from service.database.models import Document
+from service.instruments.registry import INSTRUMENTS
 from service.web import wenshu
 from service.web.auth import current_account, requires
 from service.web.documents import visible_document

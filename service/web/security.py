@@ -7,7 +7,7 @@ from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
-from service.config import Settings
+from service.foundations.config import Settings
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from service.archive.models import Document
-from service.issuing import issue_document
+from service.acts.issuing import issue_document
+from service.database.models import Document
 from service.services import Wenshu
 from tests.conftest import sample
 

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select, text
 
 from service.archive.audit import GENESIS, entry_hash, record_event, verify_chain
-from service.archive.models import AuditEvent, Document
 from service.archive.voiding import void_document
+from service.database.models import AuditEvent, Document
 from service.layouts.lint import read_sample
 from service.layouts.versions import activate_version, publish_version
 from service.services import Wenshu

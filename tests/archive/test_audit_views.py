@@ -14,7 +14,7 @@ from service.archive.audit import (
     unauthenticated_attempts,
     verify_chain,
 )
-from service.archive.models import Document
+from service.database.models import Document
 from service.services import Wenshu
 
 CLERK_SEES = visible_classifications("clerk", {})

@@ -11,12 +11,12 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
+from service.acts.issuing import issue_document
 from service.archive.audit import verify_chain
-from service.archive.export import ExportRefused, export_bag, safe_file_name
-from service.archive.models import AuditEvent, Document
 from service.archive.voiding import void_document
-from service.cli import main
-from service.issuing import issue_document
+from service.commands.cli import main
+from service.custody.export import ExportRefused, export_bag, safe_file_name
+from service.database.models import AuditEvent, Document
 from service.services import Wenshu
 from tests.archive.conftest import flip_byte
 from tests.conftest import sample

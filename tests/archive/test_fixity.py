@@ -10,11 +10,12 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select, text
 
-from service.archive import checks
-from service.archive.checks import ScheduledCheck, last_check, run_check
+from service.background import scheduled_check
 from service.archive.fixity import verify_archive
-from service.archive.models import ArchiveCheck, AuditEvent, Document
-from service.cli import main
+from service.background.scheduled_check import ScheduledCheck
+from service.commands.cli import main
+from service.custody.checks import last_check, run_check
+from service.database.models import ArchiveCheck, AuditEvent, Document
 from service.services import Wenshu
 from tests.archive.conftest import flip_byte
 
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.office
 
 def test_intact_archive_verifies(wenshu: Wenshu, notices: list[Document]) -> None:
     """This test ensures that freshly issued documents verify with no problem and no leftover."""
-    report = verify_archive(wenshu)
+    report = verify_archive(wenshu.database, wenshu.archive)
     assert report.ok
     assert (report.documents, report.files) == (3, 3)
     assert report.problems == report.leftovers == []
@@ -34,7 +35,7 @@ def test_changed_byte_is_reported_by_number_and_path(
 ) -> None:
     """This test ensures that one changed byte is reported with the document's 文号 and path."""
     flip_byte(wenshu, notices[1])
-    report = verify_archive(wenshu)
+    report = verify_archive(wenshu.database, wenshu.archive)
     assert not report.ok
     [problem] = report.problems
     assert (problem.kind, problem.number, problem.path) == (
@@ -46,7 +47,7 @@ def test_changed_byte_is_reported_by_number_and_path(
 def test_missing_file_is_reported(wenshu: Wenshu, notices: list[Document]) -> None:
     """This test ensures that a deleted file is reported as missing, by 文号 and path."""
     wenshu.archive.absolute(notices[0].pdf_path).unlink()
-    [problem] = verify_archive(wenshu).problems
+    [problem] = verify_archive(wenshu.database, wenshu.archive).problems
     assert (problem.kind, problem.number, problem.path) == (
         "missing", "君档监通〔2026〕1号", notices[0].pdf_path,
     )  # fmt: skip
@@ -57,7 +58,7 @@ def test_extra_file_is_reported(wenshu: Wenshu, notices: list[Document]) -> None
     extra = wenshu.archive.root / "pdf" / "00" / "00" / "planted.pdf"
     extra.parent.mkdir(parents=True)
     extra.write_bytes(b"%PDF-1.7\n")
-    report = verify_archive(wenshu)
+    report = verify_archive(wenshu.database, wenshu.archive)
     [problem] = report.problems
     assert (problem.kind, problem.number, problem.path) == ("extra", "", "pdf/00/00/planted.pdf")
     assert report.files == 4
@@ -67,7 +68,7 @@ def test_incoming_leftovers_are_reported_apart(wenshu: Wenshu, notices: list[Doc
     """This test ensures that temporary files in .incoming/ are listed apart and are no problem."""
     leftover = wenshu.archive.root / ".incoming" / "tmpabc.part"
     leftover.write_bytes(b"half a pdf")
-    report = verify_archive(wenshu)
+    report = verify_archive(wenshu.database, wenshu.archive)
     assert report.ok
     assert [(p.kind, p.path) for p in report.leftovers] == [("leftover", ".incoming/tmpabc.part")]
 
@@ -141,7 +142,7 @@ def test_scheduled_check_runs_in_the_background(
     wenshu: Wenshu, notices: list[Document], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """This test ensures that the scheduled thread runs a check and stores it, then waits an interval."""
-    monkeypatch.setattr(checks, "FIRST_DELAY", dt.timedelta(0))
+    monkeypatch.setattr(scheduled_check, "FIRST_DELAY", dt.timedelta(0))
     scheduled = ScheduledCheck(wenshu, dt.timedelta(hours=24))
     scheduled.start()
     try:

@@ -9,7 +9,10 @@ import pikepdf
 import pytest
 from sqlalchemy import text
 
-from service.archive.four_properties import (
+from service.acts.issuing import issue_document
+from service.archive.store import fixity_of
+from service.archive.voiding import void_document
+from service.custody.four_properties import (
     AUTHENTICITY,
     INTEGRITY,
     PROPERTIES,
@@ -19,10 +22,7 @@ from service.archive.four_properties import (
     assess_document,
     assess_set,
 )
-from service.archive.models import Document
-from service.archive.store import fixity_of
-from service.archive.voiding import void_document
-from service.issuing import issue_document
+from service.database.models import Document
 from service.services import Wenshu
 from tests.archive.conftest import flip_byte
 from tests.conftest import sample

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from service.acts.issuing import IssueFailed, issue_document
 from service.archive.fixity import verify_archive
-from service.archive.models import Document, NumberSeries
 from service.archive.numbering import NumberTaken, claim_sequence
-from service.facts import InvalidFacts
-from service.issuing import IssueFailed, issue_document
-from service.render.convert import OfficeError
+from service.database.models import Document, NumberSeries
+from service.instruments.facts import InvalidFacts
+from service.render.office.convert import OfficeError
 from service.services import Wenshu
 from tests.conftest import sample
 
@@ -80,12 +80,12 @@ def test_failed_commit_removes_the_stored_file(
     wenshu: Wenshu, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """This test ensures that a file stored for a record that was never committed is removed."""
-    import service.issuing
+    import service.acts.issuing
 
     def taken(*_args: object) -> None:
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(service.issuing, "claim_sequence", taken)
+    monkeypatch.setattr(service.acts.issuing, "claim_sequence", taken)
     with pytest.raises(RuntimeError):
         issue_document(wenshu, "supervision_notice", sample("supervision_notice"), "测试员")
     assert [p for p in archived_files(wenshu) if p.suffix == ".pdf"] == []
@@ -96,12 +96,12 @@ def test_a_writer_that_lost_its_number_keeps_the_winners_identical_file(
     wenshu: Wenshu, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """This test ensures that a loser whose PDF is byte-identical to the winner's does not delete it."""
-    import service.issuing
+    import service.acts.issuing
 
     facts = sample("supervision_notice")
     winner = issue_document(wenshu, "supervision_notice", facts, "测试员")
     same_bytes = wenshu.archive.read(winner.pdf_path)
-    rendered = service.issuing.render_pdf
+    rendered = service.acts.issuing.render_pdf
 
     def render_the_same(*args: object, **kwargs: object) -> object:
         pdf = rendered(*args, **kwargs)  # type: ignore[arg-type]
@@ -109,12 +109,12 @@ def test_a_writer_that_lost_its_number_keeps_the_winners_identical_file(
 
     # Another writer peeked number 1 too and rendered the very same bytes (same facts,
     # number and second); its claim fails and it gives up after its retries.
-    monkeypatch.setattr(service.issuing, "peek_next_sequence", lambda *_args: 1)
-    monkeypatch.setattr(service.issuing, "render_pdf", render_the_same)
+    monkeypatch.setattr(service.acts.issuing, "peek_next_sequence", lambda *_args: 1)
+    monkeypatch.setattr(service.acts.issuing, "render_pdf", render_the_same)
     with pytest.raises(IssueFailed):
         issue_document(wenshu, "supervision_notice", facts, "测试员")
     assert wenshu.archive.read(winner.pdf_path) == same_bytes
-    assert verify_archive(wenshu).ok
+    assert verify_archive(wenshu.database, wenshu.archive).ok
 
 
 def test_claim_is_compare_and_set(wenshu: Wenshu) -> None:

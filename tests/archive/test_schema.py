@@ -6,8 +6,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from service.archive.models import Base
-from service.archive.schema import alembic_config
+from service.background.startup import prepare_service
+from service.database.models import Base
+from service.database.schema import alembic_config
 from service.services import Wenshu
 
 
@@ -20,8 +21,8 @@ def test_migrations_match_the_models(wenshu: Wenshu) -> None:
 
 def test_migrating_twice_changes_nothing(wenshu: Wenshu) -> None:
     """This test ensures that starting again on a migrated database is harmless."""
-    wenshu.prepare()
-    wenshu.prepare()
+    prepare_service(wenshu)
+    prepare_service(wenshu)
     head = ScriptDirectory.from_config(alembic_config(wenshu.database.engine)).get_current_head()
     with wenshu.database.engine.connect() as connection:
         assert MigrationContext.configure(connection).get_current_revision() == head

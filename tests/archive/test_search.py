@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from service.archive.models import Document
+from service.acts.issuing import issue_document
 from service.archive.search import Criteria, ResultPage, search_documents
 from service.archive.voiding import void_document
-from service.issuing import issue_document
+from service.database.models import Document
 from service.services import Wenshu
 from tests.conftest import sample
 

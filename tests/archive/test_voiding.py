@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from service.archive.models import Document
+from service.acts.issuing import issue_document
 from service.archive.voiding import MAX_REASON, NoSuchDocument, VoidRefused, void_document
-from service.issuing import issue_document
+from service.database.models import Document
 from service.services import Wenshu
 from tests.conftest import sample
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from service.registry import get_instrument
+from service.instruments.registry import get_instrument
 from tests.conftest import sample
 
 TOWNS = ("柳林洲街道", "许市镇", "钱粮湖镇", "良心堡镇", "广兴洲镇", "采桑湖镇")

@@ -15,13 +15,14 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import select
 
-from service.archive.models import Document
-from service.batch.commands import SMALL_BATCH
+from service.background.startup import prepare_service
 from service.batch.compose import EXPORT_OPTIONS
-from service.batch.models import BatchJob
-from service.cli import main
-from service.config import Settings, load_settings
-from service.render.convert import ColdOffice, OfficePool
+from service.commands.batch import SMALL_BATCH
+from service.commands.cli import main
+from service.database.batch_models import BatchJob
+from service.database.models import Document
+from service.foundations.config import Settings, load_settings
+from service.render.office.convert import ColdOffice, OfficePool
 from service.services import Wenshu
 from tests import pdfcheck
 from tests.batch.conftest import common_facts, recipients_table, unit_names, write_csv
@@ -50,7 +51,7 @@ def workers(office_pool: OfficePool, monkeypatch: pytest.MonkeyPatch) -> str:
 def instance_of(runner_env: Path) -> Wenshu:
     """Return services on the command's instance (no converter needed)."""
     wenshu = Wenshu.open(load_settings({"instance_path": runner_env}))
-    wenshu.prepare()
+    prepare_service(wenshu)
     return wenshu
 
 

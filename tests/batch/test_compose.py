@@ -10,10 +10,10 @@ import pytest
 from lxml import etree
 
 from service.batch.compose import CompiledTemplate, copy_anchor, merge_obstacle, w
-from service.config import Bureau
-from service.facts import validate_facts
-from service.registry import INSTRUMENTS, get_instrument
-from service.render.context import build_context
+from service.foundations.config import Bureau
+from service.instruments.context import build_context
+from service.instruments.facts import validate_facts
+from service.instruments.registry import INSTRUMENTS, get_instrument
 from service.render.docx import TemplateProblem, render_docx
 from tests.conftest import ROOT, sample
 from tests.fakes import FakeArchive

@@ -14,13 +14,14 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from service.archive.models import Document, utcnow
+from service.background.startup import prepare_service
 from service.batch.dispatch import InProcessDispatcher, complete_job, resume_orphans
 from service.batch.jobs import LEASE, load_job, orphaned_jobs, release_job
-from service.batch.models import DONE, FAILED, PENDING, RUNNING, BatchJob
-from service.cli import main
-from service.config import Settings
-from service.render.convert import OfficePool
+from service.commands.cli import main
+from service.database.batch_models import DONE, FAILED, PENDING, RUNNING, BatchJob
+from service.database.models import Document, utcnow
+from service.foundations.config import Settings
+from service.render.office.convert import OfficePool
 from service.services import Wenshu
 from tests.batch.conftest import unit_names
 from tests.batch.test_executor import make_job
@@ -120,7 +121,7 @@ def test_serve_takes_up_jobs_a_killed_service_left(
 ) -> None:
     """This test ensures that `wenshu serve` resumes a job whose runner died and one never started."""
     wenshu = Wenshu.open(settings, office_pool)
-    wenshu.prepare()
+    prepare_service(wenshu)
     try:
         left = make_job(wenshu, unit_names(4))
         never_started = make_job(wenshu, unit_names(6)[4:])

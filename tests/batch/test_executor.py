@@ -17,18 +17,19 @@ import pytest
 from sqlalchemy import select
 
 import service.batch.recording
+from service.acts.issuing import issue_document
 from service.archive.audit import events_about, verify_chain
 from service.archive.fixity import verify_archive
-from service.archive.models import Document
+from service.background.startup import prepare_service
 from service.batch.executor import run_job
 from service.batch.jobs import JobBusy, claim_job, create_job, job_items, load_job, release_job
-from service.batch.models import DONE, FAILED, INVALID, BatchItem, BatchJob
 from service.batch.outputs import MANIFEST_COLUMNS, issued_copies, write_outputs
 from service.batch.validation import SnapshotArchive, check_rows
-from service.config import load_settings
-from service.issuing import issue_document
-from service.registry import get_instrument
-from service.render.convert import OfficePool
+from service.database.batch_models import DONE, FAILED, INVALID, BatchItem, BatchJob
+from service.database.models import Document
+from service.foundations.config import load_settings
+from service.instruments.registry import get_instrument
+from service.render.office.convert import OfficePool
 from service.render.pdfa import read_archival_metadata
 from service.services import Wenshu
 from tests import pdfcheck
@@ -82,7 +83,7 @@ def assert_exactly_once(wenshu: Wenshu, units: list[str]) -> None:
     assert sorted(d.recipient for d in recorded) == sorted(units)
     assert stored_pdfs(wenshu) == {d.pdf_path for d in recorded}
     assert incoming(wenshu) == []
-    report = verify_archive(wenshu)  # the archive's own check agrees
+    report = verify_archive(wenshu.database, wenshu.archive)  # the archive's own check agrees
     assert (report.problems, report.leftovers) == ([], [])
     with wenshu.database.session() as session:
         assert verify_chain(session) == []
@@ -258,7 +259,7 @@ def test_a_job_is_run_by_one_runner_at_a_time(wenshu: Wenshu) -> None:
 def sqlite_wenshu(tmp_path: Path, office_pool: OfficePool) -> Iterator[Wenshu]:
     """Services on a fresh SQLite instance with the shared workers."""
     services = Wenshu.open(load_settings({"instance_path": tmp_path / "instance"}), office_pool)
-    services.prepare()
+    prepare_service(services)
     yield services
     services.database.dispose()
 
@@ -314,7 +315,7 @@ def test_a_chunk_that_lost_its_numbers_keeps_files_another_record_refers_to(
     with pytest.raises(BatchFailed):
         run_job(wenshu, make_job(wenshu, units).id)
     assert [wenshu.archive.read(d.pdf_path) for d in documents(wenshu)] == committed
-    assert verify_archive(wenshu).ok
+    assert verify_archive(wenshu.database, wenshu.archive).ok
 
 
 def test_a_long_job_in_a_busy_series_survives_many_lost_claims(wenshu: Wenshu) -> None:

@@ -30,14 +30,15 @@ from sqlalchemy import select, update
 
 from service import create_app
 from service.archive.fixity import verify_archive
-from service.archive.models import Document, utcnow
+from service.background.startup import prepare_service
 from service.batch.dispatch import QueueDispatcher
 from service.batch.jobs import create_job, job_items, load_job
-from service.batch.models import DONE, FAILED, RUNNING, BatchJob
 from service.batch.validation import SnapshotArchive, check_rows
-from service.config import load_settings
-from service.registry import get_instrument
-from service.render.convert import OfficePool
+from service.database.batch_models import DONE, FAILED, RUNNING, BatchJob
+from service.database.models import Document, utcnow
+from service.foundations.config import load_settings
+from service.instruments.registry import get_instrument
+from service.render.office.convert import OfficePool
 from service.services import Wenshu
 from tests.batch.conftest import TOWNS, common_facts
 from tests.conftest import signed_in
@@ -88,7 +89,7 @@ class Shared:
     def services(self, instance: Path) -> Wenshu:
         """Return services of one machine (no LibreOffice) on the shared parts."""
         wenshu = Wenshu.open(load_settings(self.settings(instance)))
-        wenshu.prepare()
+        prepare_service(wenshu)
         return wenshu
 
 
@@ -235,7 +236,7 @@ def test_a_batch_from_the_web_page_runs_on_a_celery_worker(
     assert len(manifest.splitlines()) == 31
     services = web.extensions["wenshu"]
     assert sequences(services) == list(range(1, 31))
-    assert verify_archive(services).ok
+    assert verify_archive(services.database, services.archive).ok
 
 
 def test_a_killed_worker_is_replaced_and_its_job_finishes_exactly_once(
@@ -266,7 +267,7 @@ def test_a_killed_worker_is_replaced_and_its_job_finishes_exactly_once(
     assert sorted(d.recipient for d in recorded) == sorted(units)
     items = job_items(desk, job.id)
     assert sorted(item.document_id or 0 for item in items) == [d.id for d in recorded]
-    report = verify_archive(desk)
+    report = verify_archive(desk.database, desk.archive)
     assert report.ok and report.files == 300 and not report.leftovers
     outputs = shared.folder / "batches" / str(job.id)
     assert (outputs / "merged.pdf").is_file() and (outputs / "manifest.csv").is_file()
@@ -292,7 +293,7 @@ def test_a_worker_told_to_stop_hands_its_job_to_another(
     assert f"batch job {job.id} handed back to the queue" in holder.text()
     assert other.text().count("Task wenshu.batch.complete") >= 1
     assert sequences(desk) == list(range(1, 301))
-    assert verify_archive(desk).ok
+    assert verify_archive(desk.database, desk.archive).ok
 
 
 def test_two_workers_share_the_queue_and_one_number_series(
@@ -313,7 +314,7 @@ def test_two_workers_share_the_queue_and_one_number_series(
     with desk.database.session() as session:
         recipients = list(session.scalars(select(Document.recipient)))
     assert sorted(recipients) == sorted(units)
-    assert verify_archive(desk).ok
+    assert verify_archive(desk.database, desk.archive).ok
 
 
 def test_an_unreachable_broker_is_said_and_the_job_waits_to_be_resumed(

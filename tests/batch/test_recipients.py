@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from service.batch.recipients import TableUnreadable, read_recipients
-from service.registry import get_instrument
+from service.instruments.registry import get_instrument
 from tests.batch.conftest import write_csv, write_xlsx
 
 ORDER = get_instrument("correction_order")

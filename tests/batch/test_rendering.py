@@ -9,14 +9,15 @@ from pathlib import Path
 import pytest
 
 import service.batch.rendering
-from service.archive.models import utcnow
+from service.archive.templates import LoadedTemplate
 from service.batch.rendering import ChunkRenderer, PlannedCopy, RenderedCopy
 from service.batch.split import SplitFailed
-from service.config import Bureau
-from service.facts import validate_facts
-from service.layouts.versions import LoadedTemplate
-from service.registry import get_instrument
-from service.render.convert import OfficePool
+from service.database.models import utcnow
+from service.foundations.config import Bureau
+from service.instruments.facts import validate_facts
+from service.instruments.registry import get_instrument
+from service.instruments.request import build_render_request
+from service.render.office.convert import OfficePool
 from service.render.pdfa import DocumentMetadata, read_archival_metadata
 from service.render.pipeline import render_pdf
 from tests import pdfcheck
@@ -127,10 +128,10 @@ def test_part_text_equals_a_single_render(
     )
     parts = ChunkRenderer(instrument, template, Bureau(), office_pool).render(copies)
     for copy, part in zip(copies, parts, strict=True):
-        single = render_pdf(
-            instrument, copy.facts, {}, copy.number, template.data, Bureau(), office_pool,
-            copy.metadata,
-        )  # fmt: skip
+        request = build_render_request(
+            instrument, copy.facts, {}, copy.number, template.data, Bureau(), copy.metadata
+        )
+        single = render_pdf(request, office_pool)
         alone = tmp_path / f"alone-{copy.sequence}.pdf"
         alone.write_bytes(single.data)
         assert full_text(written(tmp_path, part)) == full_text(alone)

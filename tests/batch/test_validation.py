@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from service.batch.validation import RowProblem, check_rows, summarise
-from service.registry import get_instrument
+from service.instruments.registry import get_instrument
 from tests.batch.conftest import common_facts
 from tests.fakes import FakeArchive, FakeDocument
 

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from forms.identity import resident_id_check_character
-from service.facts import validate_facts
-from service.registry import get_instrument
+from service.instruments.facts import validate_facts
+from service.instruments.registry import get_instrument
 from tests.conftest import sample
 from tests.fakes import validation_errors
 

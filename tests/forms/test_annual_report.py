@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from forms.annual_report import is_late, report_due
-from service.facts import Facts, validate_facts
-from service.registry import get_instrument
+from service.instruments.facts import Facts, validate_facts
+from service.instruments.registry import get_instrument
 from tests.conftest import sample
 from tests.fakes import validation_errors
 
@@ -104,8 +104,8 @@ def test_late_is_recognisable_from_the_facts() -> None:
 
 def test_unknown_holiday_calendar_is_said() -> None:
     """This test ensures that for a due year the holiday calendar does not know, the clerk is told."""
-    from service.facts import validate_facts
-    from service.registry import get_instrument
+    from service.instruments.facts import validate_facts
+    from service.instruments.registry import get_instrument
 
     facts = sample("annual_report") | {"report_year": 2030, "report_date": "2031-05-06"}
     checked = validate_facts(get_instrument("annual_report"), facts)

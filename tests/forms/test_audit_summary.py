@@ -13,11 +13,11 @@ from openpyxl import Workbook
 from sqlalchemy import update
 
 from forms.audit_summary import PaperReportsUnreadable, read_paper_reports, summary_context
+from service.acts.issuing import issue_document
 from service.archive.lookup import DatabaseArchiveView
-from service.archive.models import Document
-from service.facts import Facts, validate_facts
-from service.issuing import issue_document
-from service.registry import get_instrument
+from service.database.models import Document
+from service.instruments.facts import Facts, validate_facts
+from service.instruments.registry import get_instrument
 from service.services import Wenshu
 from tests import pdfcheck
 from tests.conftest import sample

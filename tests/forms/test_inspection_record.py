@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from service.facts import Facts, InvalidFacts, validate_facts
-from service.registry import get_instrument
+from service.instruments.facts import Facts, InvalidFacts, validate_facts
+from service.instruments.registry import get_instrument
 from tests.conftest import sample
 
 RECORD = get_instrument("inspection_record")

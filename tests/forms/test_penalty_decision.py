@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from service.facts import Facts, InvalidFacts, validate_facts
-from service.issuing import issue_document
-from service.registry import get_instrument
+from service.acts.issuing import issue_document
+from service.instruments.facts import Facts, InvalidFacts, validate_facts
+from service.instruments.registry import get_instrument
 from service.services import Wenshu
 from tests import pdfcheck
 from tests.conftest import sample

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
+from service.acts.issuing import issue_document
 from service.archive.lookup import DatabaseArchiveView
-from service.archive.models import Document
-from service.facts import Facts, InvalidFacts, validate_facts
-from service.issuing import issue_document
-from service.registry import get_instrument
+from service.database.models import Document
+from service.instruments.facts import Facts, InvalidFacts, validate_facts
+from service.instruments.registry import get_instrument
 from service.services import Wenshu
 from tests.conftest import sample
 from tests.fakes import FakeArchive, FakeDocument

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from forms.sampling_list import conflicts_of, draw_context, draw_count
-from service.facts import validate_facts
-from service.registry import get_instrument
+from service.instruments.facts import validate_facts
+from service.instruments.registry import get_instrument
 from tests.conftest import sample
 from tests.fakes import validation_errors
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from service.facts import InvalidFacts, validate_facts
-from service.registry import get_instrument
+from service.instruments.facts import InvalidFacts, validate_facts
+from service.instruments.registry import get_instrument
 from tests.conftest import sample
 from tests.fakes import validation_errors
 

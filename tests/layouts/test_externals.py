@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from service.layouts.externals import OutsideReference, find_outside_references
+from service.instruments.registry import INSTRUMENTS
 from service.layouts.lint import LintReport
-from service.registry import INSTRUMENTS
+from service.render.outside_references import OutsideReference, find_outside_references
 from tests.layouts.test_lint import ALL_FIELDS, lint
 from tests.outside_docx import (
     complex_field,

@@ -10,8 +10,8 @@ import pytest
 from docx import Document
 from docx.shared import Mm, Pt
 
+from service.instruments.registry import INSTRUMENTS, get_instrument
 from service.layouts.lint import LintReport, lint_template, read_sample
-from service.registry import INSTRUMENTS, get_instrument
 from tests.outside_docx import with_parts as rezip
 
 ROOT = Path(__file__).resolve().parents[2]

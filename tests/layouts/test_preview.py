@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from service.issuing import issue_document
+from service.acts.issuing import issue_document
 from service.layouts.preview import PreviewCache, preview_pages
 from service.layouts.versions import TemplateRefused
-from service.render.convert import Converter
+from service.render.office.convert import Converter
 from service.services import Wenshu
 from tests import pdfcheck
 from tests.conftest import sample

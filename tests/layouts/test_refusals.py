@@ -10,20 +10,16 @@ from click.testing import CliRunner
 from flask import Flask
 from sqlalchemy import func, select
 
-from service.archive.models import AuditEvent, Document, TemplateVersion
+from service.acts.issuing import issue_document
+from service.archive.templates import VersionRefused, active_template, list_versions, template_of
+from service.background.startup import prepare_service
 from service.batch.executor import run_job
-from service.batch.models import FAILED
-from service.cli import main
-from service.config import load_settings
-from service.issuing import issue_document
+from service.commands.cli import main
+from service.database.batch_models import FAILED
+from service.database.models import AuditEvent, Document, TemplateVersion
+from service.foundations.config import load_settings
 from service.layouts.refusals import REFUSE_ACTION, refusals
-from service.layouts.versions import (
-    VersionRefused,
-    activate_version,
-    active_template,
-    list_versions,
-    template_of,
-)
+from service.layouts.versions import activate_version
 from service.services import Wenshu
 from tests.batch.test_executor import KIND as BATCH_KIND
 from tests.batch.test_executor import make_job
@@ -70,10 +66,10 @@ def test_start_finds_logs_and_audits_a_version_once(
     store_old_version(wenshu)
     assert refusal_events(wenshu) == []
     with caplog.at_level(logging.WARNING, logger="service.layouts.refusals"):
-        wenshu.prepare()
+        prepare_service(wenshu)
     assert "supervision_notice v2 refused" in caplog.text
     assert "supervision_notice cannot be issued" in caplog.text  # it is the active one
-    wenshu.prepare()  # a second start logs again, but records nothing new
+    prepare_service(wenshu)  # a second start logs again, but records nothing new
     events = refusal_events(wenshu)
     assert [(e.subject, e.actor) for e in events] == [("supervision_notice v2", "system")]
     assert "图片或媒体链接到包外的文件（file:///etc/hostname）" in events[0].details["reason"]
@@ -87,7 +83,7 @@ def test_start_finds_logs_and_audits_a_version_once(
 def test_a_refused_version_is_never_rendered_nor_activated(wenshu: Wenshu) -> None:
     """This test ensures that a refused version cannot be loaded to render, as active or by id, nor activated."""
     version_id = store_old_version(wenshu)
-    wenshu.prepare()
+    prepare_service(wenshu)
     with wenshu.database.session() as session:
         with pytest.raises(VersionRefused, match=f"{TITLE}的第2版模板含有外部引用，已停用"):
             active_template(session, wenshu.templates, KIND)
@@ -121,7 +117,7 @@ def test_a_fresh_machine_refuses_without_a_start(wenshu: Wenshu, tmp_path: Path)
 def test_issuing_refuses_and_takes_no_number(wenshu: Wenshu) -> None:
     """This test ensures that issuing with a refused active version fails with the reason and uses no number."""
     store_old_version(wenshu)
-    wenshu.prepare()
+    prepare_service(wenshu)
     with pytest.raises(VersionRefused, match="第2版"):
         issue_document(wenshu, KIND, sample(KIND), "王文书")
     with wenshu.database.session() as session:
@@ -140,7 +136,7 @@ def test_a_batch_job_recorded_with_a_now_refused_version_fails_with_the_reason(
     refused_id = store_old_version(wenshu, BATCH_KIND, active=False)
     with wenshu.database.session() as session:
         session.get(type(job), job.id).template_id = refused_id  # as if recorded with it
-    wenshu.prepare()
+    prepare_service(wenshu)
     with pytest.raises(VersionRefused):
         run_job(wenshu, job.id)
     with wenshu.database.session() as session:
@@ -154,7 +150,7 @@ def test_web_refuses_to_issue_preview_or_batch_with_it(app: Flask) -> None:
     """This test ensures that the form's preview and issue, the API and a batch upload all say why, in Chinese."""
     wenshu: Wenshu = app.extensions["wenshu"]
     store_old_version(wenshu)
-    wenshu.prepare()
+    prepare_service(wenshu)
     clerk = signed_in(app, "clerk")
     form = {key: str(value) for key, value in sample(KIND).items()}
     for action in ("preview", "issue"):
@@ -174,7 +170,7 @@ def test_templates_pages_show_the_version_refused(app: Flask) -> None:
     """This test ensures that maintainers see which version is refused and why, and cannot activate it."""
     wenshu: Wenshu = app.extensions["wenshu"]
     store_old_version(wenshu, active=False)
-    wenshu.prepare()
+    prepare_service(wenshu)
     maintainer = signed_in(app, "maintainer")
     page = maintainer.get(f"/templates/{KIND}").get_data(as_text=True)
     assert "已停用" in page and "file:///etc/hostname" in page
@@ -214,7 +210,7 @@ def test_cli_activate_refuses_it(runner: CliRunner) -> None:
     """This test ensures that `wenshu template activate` refuses a refused version with the reason."""
     wenshu = Wenshu.open(load_settings())
     try:
-        wenshu.prepare()
+        prepare_service(wenshu)
         store_old_version(wenshu, active=False)
     finally:
         wenshu.database.dispose()

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from service.cli import main
+from service.commands.cli import main
 from tests.layouts.test_versions import second_version
 
 ROOT = Path(__file__).resolve().parents[2]

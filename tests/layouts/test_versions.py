@@ -9,18 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from service.issuing import issue_document
+from service.acts.issuing import issue_document
+from service.acts.rerendering import rerender_document
+from service.archive.templates import active_template, list_versions, template_of
+from service.background.startup import prepare_service
 from service.layouts.lint import read_sample
-from service.layouts.versions import (
-    TemplateRefused,
-    activate_version,
-    active_template,
-    list_versions,
-    publish_version,
-    template_of,
-)
+from service.layouts.versions import TemplateRefused, activate_version, publish_version
 from service.render.docx import TemplateProblem
-from service.rerendering import rerender_document
 from service.services import Wenshu
 from tests import pdfcheck
 from tests.conftest import sample
@@ -137,7 +132,7 @@ def test_versions_from_before_the_database_kept_them_are_filled_in(wenshu: Wensh
     with wenshu.database.session() as session:
         for version in list_versions(session):
             version.content = None
-    wenshu.prepare()
+    prepare_service(wenshu)
     with wenshu.database.session() as session:
         versions = list_versions(session)
         assert versions and all(

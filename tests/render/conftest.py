@@ -12,10 +12,10 @@ TEMPLATE = Path(__file__).resolve().parents[2] / "templates_docx" / "supervision
 @pytest.fixture
 def docx(tmp_path: Path) -> Path:
     """A filled supervision notice as DOCX."""
-    from service.config import Bureau
-    from service.facts import validate_facts
-    from service.registry import get_instrument
-    from service.render.context import build_context
+    from service.foundations.config import Bureau
+    from service.instruments.context import build_context
+    from service.instruments.facts import validate_facts
+    from service.instruments.registry import get_instrument
     from service.render.docx import render_docx
     from tests.conftest import sample
 

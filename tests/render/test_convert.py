@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from service.config import load_settings
-from service.render.convert import ColdOffice, OfficeError, OfficePool, OfficeWorker
+from service.foundations.config import load_settings
+from service.render.office.convert import ColdOffice, OfficeError, OfficePool, OfficeWorker
 from tests import pdfcheck
 from tests.office_processes import alive, wait_for_soffice
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from service.render.formatting import (
+from service.foundations.formatting import (
     amount_in_words,
     format_amount,
     format_date,

@@ -15,9 +15,9 @@ import docx as python_docx
 import pytest
 from pypdf import PdfReader
 
-from service.config import load_settings
-from service.render.convert import OfficeError, OfficePool, OfficeWorker
-from service.render.office_retry import conversion_deadline
+from service.foundations.config import load_settings
+from service.render.office.convert import OfficeError, OfficePool, OfficeWorker
+from service.render.office.retry import conversion_deadline
 from tests import pdfcheck
 from tests.office_processes import (
     PATIENCE,

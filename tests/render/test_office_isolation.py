@@ -18,9 +18,9 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from service.config import Settings, load_settings
-from service.render.convert import ColdOffice, OfficePool, office_environment
-from service.render.office_profile import (
+from service.foundations.config import Settings, load_settings
+from service.render.office.convert import ColdOffice, OfficePool, office_environment
+from service.render.office.profile import (
     LINKED_CONTENT,
     NETWORK,
     OFFICE_SETTINGS,

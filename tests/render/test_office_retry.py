@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from service.config import load_settings
-from service.render.office_retry import (
+from service.foundations.config import load_settings
+from service.render.office.retry import (
     NothingWritten,
     OutputUnusable,
     blames_document,

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from service.facts import describe_fields
-from service.issuing import issue_document
-from service.registry import INSTRUMENTS, get_instrument
-from service.render.formatting import format_amount, format_date
+from service.acts.issuing import issue_document
+from service.foundations.formatting import format_amount, format_date
+from service.instruments.facts import describe_fields
+from service.instruments.registry import INSTRUMENTS, get_instrument
 from service.services import Wenshu
 from tests import pdfcheck
 from tests.conftest import ROOT, sample

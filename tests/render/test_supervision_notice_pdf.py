@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from service.archive.models import Document
-from service.issuing import issue_document
-from service.render.formatting import format_date
+from service.acts.issuing import issue_document
+from service.database.models import Document
+from service.foundations.formatting import format_date
 from service.render.pdfa import read_archival_metadata
 from service.services import Wenshu
 from tests import pdfcheck

@@ -377,10 +377,10 @@ def docx_body(docx: bytes) -> bytes:
 @pytest.mark.parametrize("kind", ["supervision_notice", "sampling_list", "penalty_decision"])
 def test_filled_xml_is_what_docxtpl_makes(kind: str) -> None:
     """This test ensures that the guarded template fills shipped templates exactly as docxtpl does, tabs and breaks too."""
-    from service.config import Bureau
-    from service.facts import validate_facts
-    from service.registry import get_instrument
-    from service.render.context import build_context
+    from service.foundations.config import Bureau
+    from service.instruments.context import build_context
+    from service.instruments.facts import validate_facts
+    from service.instruments.registry import get_instrument
     from tests.conftest import sample
 
     instrument = get_instrument(kind)
@@ -423,10 +423,10 @@ def many_facts() -> dict[str, Any]:
 
 def test_batch_copies_are_limited_one_by_one() -> None:
     """This test ensures that a batch copy exploding with its row's facts is a TemplateProblem, and the next copy fills."""
-    from service.config import Bureau
-    from service.facts import validate_facts
-    from service.registry import get_instrument
-    from service.render.context import build_context
+    from service.foundations.config import Bureau
+    from service.instruments.context import build_context
+    from service.instruments.facts import validate_facts
+    from service.instruments.registry import get_instrument
     from tests.conftest import sample
 
     instrument = get_instrument("supervision_notice")
@@ -446,12 +446,12 @@ def test_batch_job_with_an_exploding_row_stops_and_uses_no_number(wenshu: Any) -
     """This test ensures that a batch whose row explodes the template stops with the limit named, no copy numbered."""
     from sqlalchemy import func, select
 
-    from service.archive.models import Document
     from service.batch.executor import run_job
     from service.batch.jobs import create_job, load_job
-    from service.batch.models import FAILED
     from service.batch.validation import SnapshotArchive, check_rows
-    from service.registry import get_instrument
+    from service.database.batch_models import FAILED
+    from service.database.models import Document
+    from service.instruments.registry import get_instrument
     from tests.batch.conftest import common_facts
 
     publish_exploding(wenshu)
@@ -526,7 +526,7 @@ def test_cli_render_with_exploding_facts_exits_1(runner: Any, tmp_path: Path) ->
     """This test ensures that wenshu render with a template exploding for its facts exits 1 and says why."""
     import json
 
-    from service.cli import main
+    from service.commands.cli import main
 
     candidate = tmp_path / "exploding.docx"
     candidate.write_bytes(exploding_notice())
@@ -543,10 +543,10 @@ def test_cli_render_with_exploding_facts_exits_1(runner: Any, tmp_path: Path) ->
 
 def context_of_notice() -> dict[str, Any]:
     """Return the notice's sample context."""
-    from service.config import Bureau
-    from service.facts import validate_facts
-    from service.registry import get_instrument
-    from service.render.context import build_context
+    from service.foundations.config import Bureau
+    from service.instruments.context import build_context
+    from service.instruments.facts import validate_facts
+    from service.instruments.registry import get_instrument
     from tests.conftest import sample
 
     instrument = get_instrument("supervision_notice")

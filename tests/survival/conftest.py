@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from service.config import load_settings
-from service.render.convert import _kill_leftover
+from service.foundations.config import load_settings
+from service.render.office.convert import _kill_leftover
 from service.services import Wenshu
 from tests.conftest import PASSWORD, sample
 

@@ -16,9 +16,9 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from service.archive.fixity import verify_archive
-from service.archive.models import Document
 from service.batch.jobs import load_job
-from service.batch.models import RUNNING
+from service.database.batch_models import RUNNING
+from service.database.models import Document
 from tests.batch.conftest import common_facts
 from tests.conftest import PASSWORD
 from tests.survival.conftest import Service
@@ -126,7 +126,7 @@ def test_a_batch_survives_a_kill_of_the_service(service: Service) -> None:
             )
         assert [d.sequence for d in copies] == list(range(1, COPIES + 1))
         assert sorted(d.recipient for d in copies) == sorted(units(COPIES))
-        report = verify_archive(wenshu)
+        report = verify_archive(wenshu.database, wenshu.archive)
         assert report.ok, report.problems
     finally:
         wenshu.close()

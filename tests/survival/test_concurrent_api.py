@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from service.archive.audit import verify_chain
 from service.archive.fixity import verify_archive
-from service.archive.models import Document
 from service.archive.store import TEMPORARY_DIR
+from service.database.models import Document
 from tests.survival.conftest import Answer, Service, call, document_payload
 
 pytestmark = pytest.mark.office
@@ -45,7 +45,7 @@ def test_concurrent_clients_get_gapless_numbers_and_verified_files(service: Serv
         with wenshu.database.session() as session:
             documents = list(session.scalars(select(Document)))
             chain = verify_chain(session)
-        report = verify_archive(wenshu)
+        report = verify_archive(wenshu.database, wenshu.archive)
     finally:
         wenshu.close()
     assert sorted(d.sequence for d in documents) == list(range(1, DOCUMENTS + 1))

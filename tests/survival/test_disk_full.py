@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from service.acts.issuing import issue_document
 from service.archive.audit import verify_chain
 from service.archive.fixity import verify_archive
-from service.archive.models import Document
 from service.archive.store import TEMPORARY_DIR, ArchiveFull
-from service.issuing import issue_document
+from service.database.models import Document
 from service.services import Wenshu
 from tests.conftest import sample
 from tests.survival.conftest import KIND
@@ -68,7 +68,7 @@ def test_full_disk_refuses_the_issue_without_using_a_number(
     with wenshu.database.session() as session:
         sequences = sorted(session.scalars(select(Document.sequence)))
     assert sequences == list(range(1, len(issued) + 1))
-    report = verify_archive(wenshu)
+    report = verify_archive(wenshu.database, wenshu.archive)
     assert report.ok, report.problems
     assert report.leftovers == []
     assert not any((small_archive / TEMPORARY_DIR).iterdir())
@@ -80,7 +80,7 @@ def test_full_disk_refuses_the_issue_without_using_a_number(
     assert grown.returncode == 0
     after = issue_document(wenshu, KIND, sample(KIND), "clerk1")
     assert after.sequence == len(issued) + 1
-    assert verify_archive(wenshu).ok
+    assert verify_archive(wenshu.database, wenshu.archive).ok
 
     with wenshu.database.session() as session:
         assert verify_chain(session) == []

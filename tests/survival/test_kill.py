@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from service.archive.audit import verify_chain
 from service.archive.fixity import verify_archive
-from service.archive.models import Document
+from service.database.models import Document
 from tests.survival.conftest import Answer, Service, call, document_payload
 
 pytestmark = pytest.mark.office
@@ -58,7 +58,7 @@ def test_service_killed_mid_render_restarts_without_gaps(service: Service) -> No
         with wenshu.database.session() as session:
             documents = list(session.scalars(select(Document)))
             chain = verify_chain(session)
-        report = verify_archive(wenshu)
+        report = verify_archive(wenshu.database, wenshu.archive)
     finally:
         wenshu.close()
     sequences = sorted(d.sequence for d in documents)

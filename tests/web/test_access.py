@@ -50,7 +50,7 @@ def test_disabled_user_cannot_sign_in(app: Flask) -> None:
     """This test ensures that an administrator can disable a user, who then cannot sign in."""
     admin = signed_in(app, "admin")
     add_user(app, "赵离职", "clerk")
-    from service.accounts import list_users
+    from service.accounts.users import list_users
 
     with app.extensions["wenshu"].database.session() as session:
         user_id = next(u.id for u in list_users(session) if u.username == "赵离职")

@@ -19,10 +19,10 @@ from sqlalchemy import func, select, update
 from werkzeug.test import TestResponse
 
 from service import create_app
-from service.accounts import create_token
-from service.archive.models import ApiToken, Document, TemplateVersion, User
-from service.cli import main
-from service.render.convert import OfficeError, OfficePool
+from service.accounts.users import create_token
+from service.commands.cli import main
+from service.database.models import ApiToken, Document, TemplateVersion, User
+from service.render.office.convert import OfficeError, OfficePool
 from service.web.openapi import OPENAPI
 from tests import pdfcheck
 from tests.conftest import add_user, sample

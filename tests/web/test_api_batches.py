@@ -14,10 +14,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from service.accounts import create_token
+from service.accounts.users import create_token
 from service.batch.jobs import create_job
 from service.batch.validation import SnapshotArchive, check_rows
-from service.registry import get_instrument
+from service.instruments.registry import get_instrument
 from tests.batch.conftest import common_facts, unit_names
 from tests.conftest import add_user
 from tests.web.test_api import JSON, bearer, conforms, is_json_error, token_for

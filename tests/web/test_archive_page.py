@@ -14,10 +14,10 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from service import create_app
-from service.accounts import create_token
-from service.archive.models import AuditEvent, Document
-from service.issuing import issue_document
-from service.render.convert import OfficePool
+from service.accounts.users import create_token
+from service.acts.issuing import issue_document
+from service.database.models import AuditEvent, Document
+from service.render.office.convert import OfficePool
 from tests.conftest import CHROMIUM, FLAGS, PASSWORD, add_user, sample, signed_in
 
 pytestmark = pytest.mark.office

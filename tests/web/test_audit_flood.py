@@ -6,8 +6,8 @@ import re
 
 from flask import Flask
 
+from service.acts.issuing import issue_document
 from service.archive.audit import record_event, verify_chain
-from service.issuing import issue_document
 from tests.conftest import sample, signed_in
 
 FLOOD = 10_000

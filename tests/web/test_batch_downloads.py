@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from service.archive.audit import verify_chain
-from service.archive.models import AuditEvent, Document
+from service.database.models import AuditEvent, Document
 from tests import pdfcheck
 from tests.batch.conftest import unit_names
 from tests.web.test_api import bearer, token_for

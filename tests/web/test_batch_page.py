@@ -103,7 +103,7 @@ def test_an_unfinished_job_can_be_resumed(app: Flask, client: FlaskClient) -> No
     """This test ensures that a job left unfinished (service restarted) offers 继续, which completes it."""
     from service.batch.jobs import create_job
     from service.batch.validation import SnapshotArchive, check_rows
-    from service.registry import get_instrument
+    from service.instruments.registry import get_instrument
 
     services = app.extensions["wenshu"]
     instrument = get_instrument(KIND)

@@ -11,8 +11,8 @@ from flask import Flask
 from playwright.sync_api import ConsoleMessage, Dialog, Page
 
 from service import create_app
-from service.issuing import issue_document
-from service.render.convert import OfficePool
+from service.acts.issuing import issue_document
+from service.render.office.convert import OfficePool
 from tests.batch.conftest import common_facts, unit_names
 from tests.conftest import PASSWORD, add_user, sample
 from tests.web.batch_client import KIND, csv_bytes

@@ -11,10 +11,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
+from service.acts.issuing import issue_document
 from service.archive.access import may_see, visible_classifications
 from service.archive.audit import AuditEvent
-from service.archive.models import Document
-from service.issuing import issue_document
+from service.database.models import Document
 from tests.conftest import sample, signed_in
 from tests.web.test_api import bearer, token_for
 

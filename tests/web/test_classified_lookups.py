@@ -18,15 +18,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from service.accounts import create_token
+from service.accounts.users import create_token
+from service.acts.previewing import preview_pdf
 from service.archive.access import visible_classifications
-from service.archive.models import Document
 from service.batch.executor import run_job
 from service.batch.jobs import create_job
 from service.batch.planning import RowsInvalid
 from service.batch.validation import SnapshotArchive, check_rows
-from service.previewing import preview_pdf
-from service.registry import get_instrument
+from service.database.models import Document
+from service.instruments.registry import get_instrument
 from service.web.documents import facts_as_formdata
 from tests import pdfcheck
 from tests.conftest import PASSWORD, add_user, sample

@@ -10,10 +10,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service.archive.models import Document
+from service.acts.duedates import UNKNOWN_CALENDAR
+from service.acts.issuing import issue_document
 from service.archive.voiding import void_document
-from service.duedates import UNKNOWN_CALENDAR
-from service.issuing import issue_document
+from service.database.models import Document
 from tests.conftest import sample, signed_in
 
 pytestmark = pytest.mark.office

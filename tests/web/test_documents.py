@@ -96,7 +96,7 @@ def test_broken_template_gives_a_clear_page_and_uses_no_number(
     """This test ensures that a broken active template is reported, input kept, no number used."""
     from sqlalchemy import select, update
 
-    from service.archive.models import Document, TemplateVersion
+    from service.database.models import Document, TemplateVersion
 
     wenshu = app.extensions["wenshu"]
     broken = (Path(__file__).parent.parent / "data" / "broken_placeholder.docx").read_bytes()
@@ -135,10 +135,12 @@ def test_rows_uploaded_as_a_spreadsheet(client: FlaskClient, tmp_path: Path) -> 
     assert "不在名册中的单位" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("kind", sorted(__import__("service.registry").registry.INSTRUMENTS))
+@pytest.mark.parametrize(
+    "kind", sorted(__import__("service.instruments.registry").instruments.registry.INSTRUMENTS)
+)
 def test_every_instrument_has_a_form_page(client: FlaskClient, kind: str) -> None:
     """This test ensures that each instrument's form page renders with its Chinese title."""
-    from service.registry import get_instrument
+    from service.instruments.registry import get_instrument
 
     response = client.get(f"/documents/new/{kind}")
     assert response.status_code == 200

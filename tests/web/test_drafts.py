@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from service.archive.models import Draft
+from service.database.models import Draft
 from tests.conftest import sample, signed_in
 
 URL = "/documents/new/supervision_notice"

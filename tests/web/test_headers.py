@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from service.accounts import create_token
-from service.render.convert import OfficePool
+from service.accounts.users import create_token
+from service.render.office.convert import OfficePool
 from service.web.security import CONTENT_SECURITY_POLICY
 from tests.conftest import PASSWORD, add_user, signed_in
 from tests.web.test_sessions import app_with

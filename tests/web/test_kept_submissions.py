@@ -21,12 +21,12 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from service import create_app
-from service.archive.models import Document, KeptSubmission, LoginSession, User
-from service.issuing import issue_document
-from service.layouts.versions import list_versions
-from service.render.convert import OfficePool
-from service.signin import forget_stale_sign_ins
-from service.signin.kept import MOST_PER_USER, keep_form
+from service.accounts.kept import MOST_PER_USER, keep_form
+from service.accounts.stale import forget_stale_sign_ins
+from service.acts.issuing import issue_document
+from service.archive.templates import list_versions
+from service.database.models import Document, KeptSubmission, LoginSession, User
+from service.render.office.convert import OfficePool
 from tests.conftest import PASSWORD, add_user, sample
 from tests.layouts.test_versions import second_version
 from tests.web.clock import Clock, clocked

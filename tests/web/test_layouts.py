@@ -15,8 +15,8 @@ from flask.testing import FlaskClient
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import stream_encode_multipart
 
-from service.issuing import issue_document
-from service.layouts.versions import list_versions
+from service.acts.issuing import issue_document
+from service.archive.templates import list_versions
 from service.services import Wenshu
 from tests import pdfcheck
 from tests.conftest import PASSWORD, add_user, sample, signed_in
@@ -101,7 +101,7 @@ def test_list_shows_each_instrument_with_its_active_version(app: Flask) -> None:
     """This test ensures that the template list names every instrument, its active version and count."""
     maintainer = signed_in(app, "maintainer")
     page = maintainer.get("/templates").get_data(as_text=True)
-    from service.registry import INSTRUMENTS
+    from service.instruments.registry import INSTRUMENTS
 
     for kind, instrument in INSTRUMENTS.items():
         assert f'href="/templates/{kind}"' in page
@@ -178,7 +178,7 @@ def test_upload_compare_publish_and_roll_back(app: Flask) -> None:
     assert after.template_version == 2
     assert MARKER in pdfcheck.poppler_text(wenshu.archive.absolute(after.pdf_path))
     with wenshu.database.session() as session:
-        from service.archive.models import Document
+        from service.database.models import Document
 
         assert session.get(Document, before.id).template_version == 1
     assert wenshu.archive.absolute(before.pdf_path).read_bytes() == archived

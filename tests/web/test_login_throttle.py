@@ -13,14 +13,14 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select, text
 
-import service.accounts
-from service.accounts import list_users, set_active
-from service.archive.db import Database
-from service.archive.models import AuditEvent
-from service.archive.schema import upgrade_to_latest
-from service.config import Settings
-from service.render.convert import OfficePool
-from service.signin.throttle import ThrottlePolicy, address_key, hold_limits
+import service.accounts.users
+from service.accounts.throttle import ThrottlePolicy, address_key, hold_limits
+from service.accounts.users import list_users, set_active
+from service.database.engine import Database
+from service.database.models import AuditEvent
+from service.database.schema import upgrade_to_latest
+from service.foundations.config import Settings
+from service.render.office.convert import OfficePool
 from tests.conftest import PASSWORD, add_user
 from tests.postgres import fresh_database
 from tests.web.clock import Clock, clocked
@@ -230,13 +230,13 @@ def test_refused_attempts_are_not_audited_but_the_lock_is(app: Flask, clock: Clo
 def hash_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record the method of every password hash checked at sign-in (e.g. scrypt:32768:8:1)."""
     checked: list[str] = []
-    real = service.accounts.check_password_hash
+    real = service.accounts.users.check_password_hash
 
     def counting(stored: str, password: str) -> bool:
         checked.append(stored.split("$")[0])
         return real(stored, password)
 
-    monkeypatch.setattr(service.accounts, "check_password_hash", counting)
+    monkeypatch.setattr(service.accounts.users, "check_password_hash", counting)
     return checked
 
 

@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from service.archive.models import Document
+from service.database.models import Document
 from tests.conftest import sample
 
 pytestmark = pytest.mark.office
@@ -98,7 +98,7 @@ def test_preview_keeps_the_draft_id(client: FlaskClient) -> None:
 
 def test_a_failed_preview_says_so(app: Flask, client: FlaskClient) -> None:
     """This test ensures that a preview the converter cannot finish is reported in Chinese, input kept."""
-    from service.render.convert import OfficeError
+    from service.render.office.convert import OfficeError
 
     class Broken:
         def convert(self, docx_path: Path, pdf_path: Path) -> None:

@@ -12,9 +12,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from service import create_app
-from service.archive.models import Document
-from service.issuing import issue_document
-from service.render.convert import OfficePool
+from service.acts.issuing import issue_document
+from service.database.models import Document
+from service.render.office.convert import OfficePool
 from tests.conftest import sample, signed_in
 
 pytestmark = pytest.mark.office

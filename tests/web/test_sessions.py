@@ -15,10 +15,10 @@ from flask_login.utils import encode_cookie
 from sqlalchemy import func, select
 
 from service import create_app
-from service.accounts import list_users
-from service.archive.models import FailedLogins, LoginSession
-from service.render.convert import OfficePool
-from service.signin import forget_stale_sign_ins
+from service.accounts.stale import forget_stale_sign_ins
+from service.accounts.users import list_users
+from service.database.models import FailedLogins, LoginSession
+from service.render.office.convert import OfficePool
 from tests.conftest import PASSWORD, add_user, signed_in
 from tests.web.clock import clocked
 

@@ -1,0 +1,1 @@
+"""Accounts: users and roles, API tokens, sign-in sessions, attempt limits and kept forms."""

@@ -1,0 +1,1 @@
+"""Use cases on one document: issue, preview, re-render, drafts and deadlines."""

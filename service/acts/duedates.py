@@ -1,0 +1,214 @@
+"""Due dates computed from the archive: 复查 windows, correction deadlines, yearly reports and circulars."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from forms.annual_report import report_due
+from forms.fields import ArchivedDocument
+from forms.review_decision import APPLICATION_DAYS
+from forms.safety_circular import circular_due
+from service.archive.access import Visibility, shown
+from service.database.models import Document
+from service.foundations.deadlines import CalendarUnknown, calendar_known, deadline
+
+UNKNOWN_CALENDAR = "尚无该年国务院节假日安排，此日期未按节假日顺延，请人工核对"
+# The kinds whose facts set or settle a due date.
+KINDS = (
+    "supervision_notice",
+    "review_decision",
+    "enforcement_notice",
+    "correction_order",
+    "annual_report",
+    "audit_summary",
+    "safety_circular",
+)
+# Facts named "deadline" on these kinds: the day the unit must have corrected by.
+CORRECTION_DEADLINES = {
+    "supervision_notice": "执行处理决定的期限",
+    "enforcement_notice": "改正期限",
+    "correction_order": "改正期限（补报自查报告）",
+}
+
+
+class Record(ArchivedDocument, Protocol):
+    """What the due dates are computed from: an archived document, with its id and recipient."""
+
+    @property
+    def id(self) -> int:
+        """The document's id."""
+
+    @property
+    def recipient(self) -> str:
+        """The 主送 unit or person."""
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One thing due: when, what, for which unit, from which document, and how far off."""
+
+    due: dt.date
+    what: str
+    unit: str
+    days_left: int  # negative when overdue
+    document_id: int | None = None
+    number: str = ""
+    note: str = ""  # e.g. the holiday calendar of the year is not known yet
+
+    @property
+    def overdue(self) -> bool:
+        """Return whether the day has passed."""
+        return self.days_left < 0
+
+
+def due_items(records: Iterable[Record], today: dt.date) -> list[DueItem]:
+    """Return everything due according to the issued records, earliest first; voided ones count for nothing."""
+    issued = [record for record in records if record.status == "issued"]
+    items = [
+        *_review_windows(issued, today),
+        *_correction_deadlines(issued, today),
+        *_annual_reports(issued, today),
+        *_circular(issued, today),
+    ]
+    # Same day and matter: by document, or in the order of the register for yearly reports.
+    return sorted(items, key=lambda item: (item.due, item.what, item.document_id or 0))
+
+
+def archive_due_items(
+    session: Session, today: dt.date, classifications: Visibility = None
+) -> list[DueItem]:
+    """Return everything due according to the issued documents in the archive.
+
+    Only documents of the 密级 in classifications count (None: all): what is due is
+    computed as if the others did not exist, so that no unit, 文号 or date of theirs shows.
+    """
+    documents = session.scalars(
+        select(Document).where(
+            Document.kind.in_(KINDS), Document.status == "issued", shown(classifications)
+        )
+    )
+    return due_items(documents, today)
+
+
+@dataclass(frozen=True)
+class Agenda:
+    """What the deadlines page lists: everything overdue, then what falls due in the window."""
+
+    overdue: list[DueItem]
+    upcoming: list[DueItem]
+
+    def due_within(self, days: int) -> list[DueItem]:
+        """Return the upcoming items due at most days from today."""
+        return [item for item in self.upcoming if item.days_left <= days]
+
+
+def agenda(items: Sequence[DueItem], window: int = 90) -> Agenda:
+    """Return the overdue items and those due within window days (today included)."""
+    return Agenda(
+        overdue=[item for item in items if item.overdue],
+        upcoming=[item for item in items if 0 <= item.days_left <= window],
+    )
+
+
+def _item(
+    due: dt.date, what: str, unit: str, today: dt.date, record: Record | None = None, note: str = ""
+) -> DueItem:
+    """Return a due item, counting the days left from today."""
+    return DueItem(
+        due=due,
+        what=what,
+        unit=unit,
+        days_left=(due - today).days,
+        document_id=record.id if record else None,
+        number=record.number if record else "",
+        note=note,
+    )
+
+
+def _review_windows(issued: Sequence[Record], today: dt.date) -> list[DueItem]:
+    """Return the 10-day 复查 window of each supervision notice no 复查决定书 has answered."""
+    answered = {
+        record.facts.get("notice_number") for record in issued if record.kind == "review_decision"
+    }
+    items = []
+    for record in issued:
+        if record.kind != "supervision_notice" or record.number in answered:
+            continue
+        issued_on = _date(record.facts.get("issue_date")) or record.document_date
+        note = ""
+        try:
+            due = deadline(issued_on, APPLICATION_DAYS)
+        except CalendarUnknown:
+            due, note = issued_on + dt.timedelta(days=APPLICATION_DAYS), UNKNOWN_CALENDAR
+        what = f"复查申请期限届满（自成文日期起{APPLICATION_DAYS}日）"
+        items.append(_item(due, what, record.recipient, today, record, note))
+    return items
+
+
+def _correction_deadlines(issued: Sequence[Record], today: dt.date) -> list[DueItem]:
+    """Return the deadline fact of each supervision notice, enforcement notice and correction order."""
+    items = []
+    for record in issued:
+        what = CORRECTION_DEADLINES.get(record.kind)
+        due = _date(record.facts.get("deadline"))
+        if what and due:
+            items.append(_item(due, what, record.recipient, today, record))
+    return items
+
+
+def _annual_reports(issued: Sequence[Record], today: dt.date) -> list[DueItem]:
+    """Return last year's report due 30 September for each registered unit that has not filed it.
+
+    The registered units are the register rows of the latest audit summary; without one,
+    a single item stands for all of them.
+    """
+    year = today.year - 1
+    due = report_due(year)
+    note = "" if calendar_known(dt.date(year + 1, 9, 30)) else UNKNOWN_CALENDAR
+    what = f"报送{year}年度档案工作情况报告"
+    summaries = sorted(
+        (record for record in issued if record.kind == "audit_summary"),
+        key=lambda record: (record.document_date, record.id),
+    )
+    if not summaries:
+        return [_item(due, what, "登记备份名册内各单位", today, note=note)]
+    filed = {
+        record.facts.get("unit")
+        for record in issued
+        if record.kind == "annual_report" and record.facts.get("report_year") == year
+    }
+    register = summaries[-1].facts.get("register") or []
+    units = [row.get("unit") for row in register if isinstance(row, dict)]
+    return [
+        _item(due, what, unit, today, note=note)
+        for unit in dict.fromkeys(units)
+        if unit and unit not in filed
+    ]
+
+
+def _circular(issued: Sequence[Record], today: dt.date) -> list[DueItem]:
+    """Return last year's 全区档案安全通报 due 31 January, unless one has been issued."""
+    year = today.year - 1
+    if any(
+        record.kind == "safety_circular" and record.facts.get("assessment_year") == year
+        for record in issued
+    ):
+        return []
+    note = "" if calendar_known(dt.date(year + 1, 1, 31)) else UNKNOWN_CALENDAR
+    return [_item(circular_due(year), f"发布{year}年度全区档案安全通报", "本局", today, note=note)]
+
+
+def _date(value: object) -> dt.date | None:
+    """Return an archived ISO date fact as a date, or None when absent or malformed."""
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None

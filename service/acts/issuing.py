@@ -1,0 +1,166 @@
+"""Issuing an instrument: validate, number, render, store and record, all or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from service.archive.access import Visibility
+from service.archive.audit import record_event
+from service.archive.discard import discard_unrecorded
+from service.archive.lookup import DatabaseArchiveView
+from service.archive.numbering import NumberTaken, claim_sequence, peek_next_sequence
+from service.archive.store import Fixity, fixity_of
+from service.archive.templates import LoadedTemplate, active_template
+from service.database.models import Document, utcnow
+from service.foundations.formatting import format_document_number
+from service.instruments.facts import Facts, validate_facts
+from service.instruments.registry import Instrument, get_instrument
+from service.instruments.request import (
+    agency_code,
+    build_render_request,
+    computed_values,
+    document_metadata,
+)
+from service.render.pdfa import RenderedPdf
+from service.render.pipeline import render_pdf
+from service.services import Wenshu
+
+MAX_ATTEMPTS = 5
+_series_locks: dict[tuple[str, int], threading.Lock] = {}
+_series_locks_guard = threading.Lock()
+
+
+class IssueFailed(RuntimeError):
+    """Raised when a document could not be issued; nothing was archived and no number used."""
+
+
+def _series_lock(series: str, year: int) -> threading.Lock:
+    """Return the in-process lock serialising renders of one series and year."""
+    with _series_locks_guard:
+        return _series_locks.setdefault((series, year), threading.Lock())
+
+
+def issue_document(
+    wenshu: Wenshu,
+    kind: str,
+    raw_facts: Mapping[str, Any],
+    issued_by: str,
+    classifications: Visibility = None,
+) -> Document:
+    """Return the recorded document after validating, numbering, rendering and archiving it.
+
+    Raises UnknownKind or InvalidFacts before anything is rendered. The 文号 printed in
+    the PDF is the next in its series; it is claimed in the same transaction that records
+    the document, so a failure at any step leaves neither a used number nor a file.
+    Rules and computed content read only the documents of the 密级 in classifications
+    (None: all), those the issuer may see.
+    """
+    instrument = get_instrument(kind)
+    archive = DatabaseArchiveView(wenshu.database, classifications)
+    facts = validate_facts(instrument, raw_facts, archive, wenshu.settings.policy)
+    extra = computed_values(instrument, facts, archive)
+    year = facts.values[instrument.date_field].year
+    # Within one process, renders of a series wait their turn instead of racing for the
+    # same number; across processes the compare-and-set in claim_sequence decides.
+    with _series_lock(instrument.series, year):
+        for _attempt in range(MAX_ATTEMPTS):
+            try:
+                return _issue_once(wenshu, instrument, facts, extra, year, issued_by)
+            except NumberTaken:
+                continue
+    raise IssueFailed(f"{instrument.title}：另有{MAX_ATTEMPTS}份文书同时取号，请稍后重试")
+
+
+def _issue_once(
+    wenshu: Wenshu,
+    instrument: Instrument,
+    facts: Facts,
+    extra: dict[str, Any],
+    year: int,
+    issued_by: str,
+) -> Document:
+    """Render with the next free number and record it; raise NumberTaken if it went meanwhile."""
+    with wenshu.database.session() as session:
+        sequence = peek_next_sequence(session, instrument.series, year)
+        template = active_template(session, wenshu.templates, instrument.kind)
+    bureau = wenshu.settings.bureau
+    number = format_document_number(agency_code(instrument, bureau), year, sequence)
+    issued_at = utcnow()
+    metadata = document_metadata(
+        instrument, facts, number, bureau, agent=issued_by, action_time=issued_at
+    )
+    request = build_render_request(
+        instrument, facts, extra, number, template.data, bureau, metadata
+    )
+    pdf = render_pdf(request, wenshu.converter)
+    fixity = fixity_of(pdf.data)
+    relative = wenshu.archive.put(pdf.data, fixity.sha256)
+    try:
+        with wenshu.database.session() as session:
+            claim_sequence(session, instrument.series, year, sequence)
+            document = document_record(
+                instrument, facts, template, year=year, sequence=sequence, number=number,
+                recipient=str(facts.values.get(instrument.recipient_field) or ""),
+                pdf=pdf, fixity=fixity, path=relative, issued_by=issued_by, issued_at=issued_at,
+            )  # fmt: skip
+            session.add(document)
+            session.flush()
+            record_event(
+                session, "issue", issued_by, number,
+                {"document_id": document.id, "kind": instrument.kind, "sha256": fixity.sha256,
+                 "sm3": fixity.sm3, "path": relative},
+            )  # fmt: skip
+    except (NumberTaken, IntegrityError) as error:
+        discard_unrecorded(wenshu.database, wenshu.archive, [relative])
+        raise NumberTaken(str(error)) from error
+    except BaseException:
+        discard_unrecorded(wenshu.database, wenshu.archive, [relative])
+        raise
+    return document
+
+
+def document_record(
+    instrument: Instrument,
+    facts: Facts,
+    template: LoadedTemplate,
+    *,
+    year: int,
+    sequence: int,
+    number: str,
+    recipient: str,
+    pdf: RenderedPdf,
+    fixity: Fixity,
+    path: str,
+    issued_by: str,
+    issued_at: dt.datetime,
+) -> Document:
+    """Return the record every issued document keeps, one by one or in a batch."""
+    return Document(
+        kind=instrument.kind,
+        title=instrument.title,
+        series=instrument.series,
+        year=year,
+        sequence=sequence,
+        number=number,
+        recipient=recipient,
+        document_date=facts.values[instrument.date_field],
+        facts=facts.to_json(),
+        template_id=template.id,
+        template_version=template.version,
+        template_sha256=template.sha256,
+        pdf_path=path,
+        size=fixity.size,
+        pages=pdf.pages,
+        sha256=fixity.sha256,
+        sm3=fixity.sm3,
+        retention=instrument.retention,
+        classification=instrument.classification,
+        issued_by=issued_by,
+        issued_at=issued_at,
+        warnings=list(facts.warnings),
+    )

@@ -1,0 +1,46 @@
+"""Re-rendering an archived document with the template version and facts it was issued with."""
+
+from __future__ import annotations
+
+from service.archive.lookup import DatabaseArchiveView
+from service.archive.templates import template_of
+from service.database.models import Document
+from service.instruments.facts import validate_facts
+from service.instruments.registry import get_instrument
+from service.instruments.request import build_render_request, computed_values
+from service.render.pdfa import DocumentMetadata, RenderedPdf
+from service.render.pipeline import render_pdf
+from service.services import Wenshu
+
+
+def rerender_document(wenshu: Wenshu, document_id: int) -> RenderedPdf:
+    """Return the document rendered again from its record: same facts, number and template version.
+
+    The result is not archived; it shows what the archived file says, e.g. to compare a
+    copy, and proves that a later template version does not change old documents.
+    """
+    with wenshu.database.session() as session:
+        document = session.get(Document, document_id)
+        if document is None:
+            raise LookupError(f"没有编号为 {document_id} 的文书")
+        template = template_of(session, wenshu.templates, document.template_id)
+    instrument = get_instrument(document.kind)
+    archive = DatabaseArchiveView(wenshu.database)
+    facts = validate_facts(instrument, document.facts, None, wenshu.settings.policy)
+    extra = computed_values(instrument, facts, archive)
+    metadata = DocumentMetadata(
+        title=document.title,
+        document_number=document.number,
+        responsible_body=wenshu.settings.bureau.name,
+        date=document.document_date,
+        retention_period=document.retention,
+        classification=document.classification,
+        kind=document.kind,
+        agent=document.issued_by,
+        action_time=document.issued_at,
+        business_action="重新生成（核对）",
+    )
+    request = build_render_request(
+        instrument, facts, extra, document.number, template.data, wenshu.settings.bureau, metadata
+    )
+    return render_pdf(request, wenshu.converter)

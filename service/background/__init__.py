@@ -1,0 +1,1 @@
+"""Work the service does on its own: start-up preparation, scheduled checks and housekeeping."""

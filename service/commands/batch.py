@@ -1,0 +1,356 @@
+"""The `wenshu batch` command: one instrument for every row of a recipients table, resumable."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from functools import partial
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+import click
+
+from service.background.startup import prepare_service
+from service.batch.executor import DEFAULT_CHUNK, BatchFailed, run_job
+from service.batch.jobs import (
+    JobBusy,
+    UnknownJob,
+    create_job,
+    held_by_live_runner,
+    input_fingerprint,
+    job_items,
+    load_job,
+    same_input_job,
+)
+from service.batch.outputs import issued_copies, write_outputs
+from service.batch.planning import RowsInvalid
+from service.batch.recipients import TableUnreadable, read_recipients
+from service.batch.validation import SnapshotArchive, check_rows, summarise
+from service.database.batch_models import DONE, FAILED, INVALID, PENDING, BatchJob
+from service.foundations.config import Settings, load_settings
+from service.instruments.registry import UnknownKind, get_instrument
+from service.render.docx import TemplateProblem
+from service.render.office.convert import OfficeError, OfficePool
+from service.services import Wenshu
+
+EXIT_INVALID = 2
+SMALL_BATCH = 8  # up to this many copies, one cold soffice beats starting workers (~6 s)
+QUEUE_HINT_SECONDS = 30.0  # a queued job not taken by then may have no worker to go to
+
+
+def _fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
+    """Print message on stderr and exit."""
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+def _read_common(path: Path | None) -> dict[str, Any]:
+    """Return the common facts (a JSON object), or exit 2."""
+    if path is None:
+        return {}
+    try:
+        facts = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        _fail(f"facts: 无法读取 {path}：{error}")
+    if not isinstance(facts, dict):
+        _fail("facts: 应当是一个以字段名为键的 JSON 对象")
+    return facts
+
+
+@contextlib.contextmanager
+def _own_workers(settings: Settings, workers: int) -> Iterator[OfficePool]:
+    """Yield a pool of LibreOffice workers for this command, started at once, stopped after.
+
+    Each running batch command takes a free slot (a lock file), so that two of them never
+    share, or kill, each other's worker profiles; a slot's previous holder, killed with -9,
+    left workers behind, which starting the pool on that slot removes.
+    """
+    slots = settings.instance_path / "batch-office"
+    slots.mkdir(parents=True, exist_ok=True)
+    for slot in range(64):
+        lock = open(slots / f"slot-{slot}.lock", "w")  # noqa: SIM115 (held until the pool stops)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            continue
+        break
+    else:
+        raise OfficeError("同时运行的批量命令太多")
+    own = replace(settings, instance_path=slots / f"slot-{slot}", office_workers=workers)
+    pool = OfficePool(own)
+    pool.start()
+    try:
+        yield pool
+    finally:
+        pool.close()
+        lock.close()
+
+
+class _ProgressDisplay:
+    """Done / total, copies per second and time left: a bar on a terminal, plain lines otherwise."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.bar: Any = None
+        self.started = time.monotonic()
+        self.first: int | None = None
+        self.shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.first is None:
+            self.first, self.started = done, time.monotonic()
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        rate = (done - self.first) / elapsed
+        left = f"，约剩{(total - done) / rate:.0f}秒" if rate > 0 and done < total else ""
+        speed = f"{rate:.1f} 份/秒{left}" if done > self.first else "开始"
+        if self.tty:
+            if self.bar is None:
+                # The rate and time left are ours: click's would count resumed copies as fast ones.
+                self.bar = click.progressbar(
+                    length=total, file=self.stream, show_pos=True, show_eta=False
+                )
+                self.bar.__enter__()
+            self.bar.label = speed
+            self.bar.length = total
+            self.bar.update(done - self.shown)
+        else:
+            click.echo(f"进度 {done}/{total}（{speed}）", file=self.stream)
+        self.shown = done
+
+    def close(self) -> None:
+        """Finish the bar."""
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@click.command()
+@click.argument("kind", required=False)
+@click.argument("recipients", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--facts", "facts_file", type=click.Path(path_type=Path, dir_okay=False),
+    help="各份共同的事实（JSON）；表格每行的列覆盖其中的同名字段",
+)  # fmt: skip
+@click.option(
+    "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True,
+    help="输出目录：每份 PDF、copies.zip、manifest.csv、merged.pdf",
+)  # fmt: skip
+@click.option("--skip-invalid", is_flag=True, help="跳过不合规的行，其余照常生成")
+@click.option("--as", "issued_by", default="cli", show_default=True, help="经办人")
+@click.option("--resume", "resume_id", type=int, metavar="JOB_ID", help="继续一个未完成的批量任务")
+@click.option("--new", "fresh", is_flag=True, help="另起一批，不续做输入相同的未完成任务")
+@click.option(
+    "--chunk-size", type=click.IntRange(1, 500), default=DEFAULT_CHUNK, show_default=True,
+    help="每次交给 LibreOffice 的份数",
+)  # fmt: skip
+@click.option(
+    "--workers", type=click.IntRange(1, 8), default=2, show_default=True,
+    help="本命令启动的 LibreOffice 进程数（设置了 WENSHU_OFFICE_ADDRESSES 时不启动）",
+)  # fmt: skip
+@click.option(
+    "--queue", "queued", is_flag=True,
+    help="交给任务队列（WENSHU_BROKER_URL）上的 wenshu worker 执行，本命令只跟踪进度并写出输出",
+)  # fmt: skip
+def batch(
+    kind: str | None,
+    recipients: Path | None,
+    facts_file: Path | None,
+    out_dir: Path,
+    skip_invalid: bool,
+    issued_by: str,
+    resume_id: int | None,
+    fresh: bool,
+    chunk_size: int,
+    workers: int,
+    queued: bool,
+) -> None:
+    """Issue one instrument for every row of a recipients table (.csv/.xlsx): numbered, archived.
+
+    wenshu batch KIND RECIPIENTS.csv --facts COMMON.json --out DIR; a stopped batch goes on
+    with wenshu batch --resume JOB_ID --out DIR, or by running the same command again.
+    """
+    settings = load_settings()
+    if queued and not settings.broker_url:
+        _fail(
+            "batch: --queue 需要任务队列；请设置 WENSHU_BROKER_URL（如 redis://127.0.0.1:6379/0）"
+        )
+    wenshu = Wenshu.open(settings)
+    try:
+        prepare_service(wenshu)
+        job = (
+            _resumed(wenshu, resume_id)
+            if resume_id is not None
+            else _prepared(wenshu, kind, recipients, facts_file, skip_invalid, issued_by, fresh)
+        )
+        run = (
+            follow_queued if queued else partial(_run_here, chunk_size=chunk_size, workers=workers)
+        )
+        job = run(wenshu, job)
+        copies = issued_copies(wenshu, job.id)
+        try:
+            write_outputs(wenshu, copies, out_dir)
+        except (OSError, ValueError) as error:
+            _fail(
+                f"out: 无法写出输出：{error}（文书都已归档；重试：wenshu batch --resume {job.id} --out DIR）",
+                1,
+            )
+    finally:
+        wenshu.close()
+    click.echo(f"批量任务 #{job.id} 完成：{len(copies)} 份，输出在 {out_dir}")
+
+
+def _run_here(wenshu: Wenshu, job: BatchJob, chunk_size: int, workers: int) -> BatchJob:
+    """Run the job in this process, starting LibreOffice workers for more than a few copies."""
+    settings = wenshu.settings
+    pending = len(job_items(wenshu, job.id, PENDING))
+    own = pending > SMALL_BATCH and not settings.office_addresses
+    try:
+        with _own_workers(settings, workers) if own else contextlib.nullcontext() as pool:
+            if pool is not None:
+                click.echo(f"启动 {workers} 个 LibreOffice 进程（约需 6 秒）", err=True)
+                wenshu.converter = pool
+                pool.wait_ready(1)
+            return _run(wenshu, job, chunk_size)
+    except OfficeError as error:
+        _fail(f"batch: {error}\n继续：wenshu batch --resume {job.id} --out DIR", 1)
+
+
+def follow_queued(wenshu: Wenshu, job: BatchJob, poll: float = 0.5) -> BatchJob:
+    """Hand the job to the workers unless one holds it, and show its progress until it ends."""
+    from service.batch.dispatch import DispatchFailed, QueueDispatcher
+
+    dispatcher = QueueDispatcher(wenshu)
+    display = _ProgressDisplay(sys.stderr)
+    resume = f"wenshu batch --resume {job.id} --queue --out DIR"
+    try:
+        if job.status != DONE and not held_by_live_runner(job):  # a duplicate would do no harm
+            dispatcher.submit(job.id)
+            click.echo(f"批量任务 #{job.id} 已交给任务队列，等待 wenshu worker 执行", err=True)
+        waiting_since = time.monotonic()
+        while job.status not in {DONE, FAILED}:
+            display(job.done, job.total)
+            time.sleep(poll)
+            job = load_job(wenshu, job.id)
+            if job.status == PENDING and time.monotonic() - waiting_since > QUEUE_HINT_SECONDS:
+                click.echo("仍在排队：请确认有 wenshu worker 连着同一个任务队列在运行", err=True)
+                waiting_since = float("inf")
+    except DispatchFailed as error:
+        _fail(f"batch: {error}\n批量任务 #{job.id} 已保存；继续：{resume}", 1)
+    except KeyboardInterrupt:
+        _fail(f"\n批量任务 #{job.id} 仍在 worker 上执行；再次跟踪并写出输出：{resume}", 1)
+    finally:
+        display.close()
+        dispatcher.close()
+    if job.status == FAILED:
+        _fail(
+            f"batch: {job.error}\n批量任务 #{job.id} 已停止，已生成的文书都已归档；继续：{resume}",
+            1,
+        )
+    return job
+
+
+def _resumed(wenshu: Wenshu, job_id: int) -> BatchJob:
+    """Return the job to resume, or exit 2."""
+    try:
+        job = load_job(wenshu, job_id)
+    except UnknownJob as error:
+        _fail(f"resume: {error}")
+    click.echo(f"继续批量任务 #{job.id}（{job.kind}，已完成 {job.done}/{job.total} 份）")
+    return job
+
+
+def _prepared(
+    wenshu: Wenshu,
+    kind: str | None,
+    recipients: Path | None,
+    facts_file: Path | None,
+    skip_invalid: bool,
+    issued_by: str,
+    fresh: bool,
+) -> BatchJob:
+    """Read and check the input; return the unfinished job with this input or a new one."""
+    if kind is None or recipients is None:
+        _fail("batch: 需要文书种类和收文单位表格（或 --resume JOB_ID）")
+    try:
+        instrument = get_instrument(kind)
+    except UnknownKind as error:
+        _fail(f"kind: {error}")
+    common = _read_common(facts_file)
+    unknown = [name for name in common if name not in instrument.form()._fields]
+    if unknown:
+        _fail("\n".join(f"facts: {name}: 不是这种文书的字段" for name in unknown))
+    try:
+        rows = read_recipients(recipients, instrument)
+    except TableUnreadable as error:
+        _fail(f"recipients: {error}")
+    numbered = [(row.number, row.facts) for row in rows]
+    fingerprint = input_fingerprint(kind, common, numbered, issued_by)
+    if not fresh and (job := same_input_job(wenshu, fingerprint)) is not None:
+        if job.status == DONE:
+            click.echo(
+                f"输入相同的批量任务 #{job.id} 已经完成（{job.done} 份），不再重复发文，"
+                "只重新写出它的输出；确需另发一批请加 --new"
+            )
+        else:
+            click.echo(
+                f"继续输入相同的未完成批量任务 #{job.id}（已完成 {job.done}/{job.total} 份；"
+                "另起一批请加 --new）"
+            )
+        return job
+    archive = SnapshotArchive(wenshu.database)
+    check = check_rows(instrument, common, numbered, archive, wenshu.settings.policy)
+    row_warnings = {w for row in check.valid if row.facts for w in row.facts.warnings}
+    for warning in [*check.warnings, *sorted(row_warnings)]:
+        click.echo(f"提醒：{warning}", err=True)
+    problems = check.problems
+    if problems:
+        for line in summarise(problems, len(rows)):
+            click.echo(line, err=True)
+        bad = len(rows) - len(check.valid)
+        if not skip_invalid:
+            _fail(
+                f"batch: {bad} 行不合规，未生成任何文书（改正后重试，或加 --skip-invalid 跳过这些行）"
+            )
+        click.echo(f"跳过 {bad} 行不合规的行", err=True)
+    if not check.valid:
+        _fail("batch: 没有可生成的行")
+    job = create_job(
+        wenshu, instrument, common, check, issued_by,
+        source=recipients.name, skip_invalid=skip_invalid, fingerprint=fingerprint,
+    )  # fmt: skip
+    click.echo(f"批量任务 #{job.id}：{instrument.title} {job.total} 份")
+    return job
+
+
+def _run(wenshu: Wenshu, job: BatchJob, chunk_size: int) -> BatchJob:
+    """Run the job with a progress display; on failure say how to resume, and exit 1."""
+    if job.status == DONE:
+        return job
+    display = _ProgressDisplay(sys.stderr)
+    started = time.monotonic()
+    try:
+        finished = run_job(wenshu, job.id, chunk_size=chunk_size, progress=display)
+    except (JobBusy, TemplateProblem) as error:
+        display.close()
+        _fail(f"batch: {error}", 1)
+    except (OfficeError, BatchFailed, RowsInvalid, KeyboardInterrupt) as error:
+        display.close()
+        _fail(
+            f"batch: {error or '已中断'}\n批量任务 #{job.id} 已停止，已生成的文书都已归档；"
+            f"继续：wenshu batch --resume {job.id} --out DIR",
+            1,
+        )
+    display.close()
+    elapsed = time.monotonic() - started
+    made = finished.done - job.done
+    invalid = len(job_items(wenshu, job.id, INVALID))
+    skipped = f"，跳过 {invalid} 行" if invalid else ""
+    rate = f"，{made / elapsed:.1f} 份/秒" if made and elapsed > 0 else ""
+    click.echo(f"本次生成 {made} 份，用时 {elapsed:.1f} 秒{rate}{skipped}", err=True)
+    return finished

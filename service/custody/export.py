@@ -1,0 +1,177 @@
+"""Export for transfer: a BagIt package of PDFs named by 文号, each with its DA/T 46 metadata in JSON."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import bagit
+from sqlalchemy import select
+
+from service.archive.audit import chain_head, record_event
+from service.archive.store import fixity_of
+from service.database.models import Document
+from service.instruments.registry import INSTRUMENTS
+from service.render.pdfa import read_archival_metadata
+from service.services import Wenshu
+
+CHECKSUMS = ["sha256", "sha512"]
+UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+
+
+class ExportRefused(ValueError):
+    """Raised when nothing was exported; the message says why, in Chinese."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """Where the bag was written and what it holds."""
+
+    path: Path
+    numbers: list[str]
+
+
+def safe_file_name(number: str) -> str:
+    """Return a 文号 usable as a file name on any system (君档监通〔2026〕3号 stays as it is)."""
+    name = UNSAFE.sub("_", number).strip().lstrip(".")
+    return name[:120] or "文书"
+
+
+def export_bag(
+    wenshu: Wenshu, out: Path, actor: str, kind: str = "", year: int | None = None
+) -> ExportResult:
+    """Write the documents of a kind and year (all when not given) as a BagIt bag at out.
+
+    Each file's SHA-256 and SM3 are checked against its record first: a changed or missing
+    file stops the export, so that a package never carries a file the archive cannot vouch
+    for. The bag is built beside out and renamed into place when complete; the export is
+    recorded in the audit chain. Raises ExportRefused.
+    """
+    if kind and kind not in INSTRUMENTS:
+        raise ExportRefused(f"没有这种文书：{kind}")
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ExportRefused(f"{out} 已存在且不是空目录，请指定新的目录")
+    with wenshu.database.session() as session:
+        query = select(Document).order_by(Document.kind, Document.year, Document.sequence)
+        if kind:
+            query = query.where(Document.kind == kind)
+        if year is not None:
+            query = query.where(Document.year == year)
+        documents = list(session.scalars(query))
+        _head_id, head = chain_head(session)
+    if not documents:
+        raise ExportRefused("没有符合条件的文书，未导出")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        problems = _write_payload(wenshu, documents, staging)
+        if problems:
+            raise ExportRefused("存档文件与登记不符，未导出", problems)
+        bag = bagit.make_bag(
+            str(staging), _bag_info(wenshu, kind, year, len(documents), head), checksums=CHECKSUMS
+        )
+        if out.exists():
+            out.rmdir()
+        staging.rename(out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    manifest = (out / "manifest-sha256.txt").read_bytes()
+    with wenshu.database.session() as session:
+        record_event(
+            session, "export", actor, "archive",
+            {"out": str(out.resolve()), "kind": kind, "year": year, "documents": len(documents),
+             "payload_oxum": bag.info.get("Payload-Oxum", ""),
+             "manifest_sha256": hashlib.sha256(manifest).hexdigest()},
+        )  # fmt: skip
+    return ExportResult(out, [document.number for document in documents])
+
+
+def _write_payload(wenshu: Wenshu, documents: list[Document], folder: Path) -> list[str]:
+    """Write each document's PDF and metadata JSON into folder; return fixity problems found."""
+    problems = []
+    used: set[str] = set()
+    for document in documents:
+        path = wenshu.archive.absolute(document.pdf_path)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            problems.append(f"{document.number}：文件 {document.pdf_path} 不存在")
+            continue
+        fixity = fixity_of(data)
+        if (fixity.sha256, fixity.sm3, fixity.size) != (
+            document.sha256,
+            document.sm3,
+            document.size,
+        ):
+            problems.append(f"{document.number}：文件 {document.pdf_path} 与登记的固化信息不符")
+            continue
+        name = safe_file_name(document.number)
+        while name in used:  # two 文号 that differ only in unsafe characters
+            name += "_"
+        used.add(name)
+        (folder / f"{name}.pdf").write_bytes(data)
+        metadata = document_metadata(wenshu, document, path, f"data/{name}.pdf")
+        (folder / f"{name}.json").write_text(
+            json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+    return problems
+
+
+def document_metadata(wenshu: Wenshu, document: Document, path: Path, file: str) -> dict[str, Any]:
+    """Return a document's DA/T 46 core elements and business actions as a JSON object."""
+    written = read_archival_metadata(path)
+    actions: list[dict[str, str]] = [
+        {"action": "发文", "agent": document.issued_by, "time": document.issued_at.isoformat()}
+    ]
+    if document.status == "voided":
+        actions.append(
+            {"action": "作废", "agent": document.voided_by,
+             "time": document.voided_at.isoformat() if document.voided_at else "",
+             "reason": document.void_reason}
+        )  # fmt: skip
+    return {
+        "title": document.title,
+        "document_number": document.number,
+        "responsible_body": written.get("责任者") or wenshu.settings.bureau.name,
+        "date": document.document_date.isoformat(),
+        "retention_period": document.retention,
+        "classification": document.classification,
+        "kind": document.kind,
+        "status": document.status,
+        "recipient": document.recipient,
+        "format": "application/pdf; PDF/A-2b",
+        "size": document.size,
+        "pages": document.pages,
+        "fixity": {"sha256": document.sha256, "sm3": document.sm3},
+        "storage_path": document.pdf_path,
+        "file": file,
+        "template": {"version": document.template_version, "sha256": document.template_sha256},
+        "business_actions": actions,
+    }
+
+
+def _bag_info(wenshu: Wenshu, kind: str, year: int | None, count: int, head: str) -> dict[str, str]:
+    """Return the bag-info.txt fields: the bureau, what was selected, the audit chain's head."""
+    selection = "、".join(
+        part
+        for part in (INSTRUMENTS[kind].title if kind else "", f"{year}年" if year else "")
+        if part
+    )
+    return {
+        "Source-Organization": wenshu.settings.bureau.name,
+        "External-Description": f"wenshu 导出的档案行政执法文书：{selection or '全部'}，共{count}份",
+        "External-Identifier": f"wenshu:{kind or 'all'}:{year or 'all'}",
+        "Wenshu-Documents": str(count),
+        "Wenshu-Audit-Chain-Head": head,
+    }

@@ -1,0 +1,31 @@
+"""Database schema versions: Alembic migrations in service/database/migrations, applied on start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine
+
+# Tables declared outside service.archive (batch jobs) join Base.metadata on this import,
+# so that the metadata the migrations are compared with is the whole schema.
+import service.database.batch_models  # noqa: F401
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(engine: Engine) -> Config:
+    """Return an Alembic configuration for the engine's database."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    return config
+
+
+def upgrade_to_latest(engine: Engine) -> None:
+    """Bring the database to the newest schema (creating it on an empty database)."""
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")

@@ -1,0 +1,190 @@
+"""The instrument registry: each kind declared once with its form, template, series and metadata."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from forms.fields import ArchiveView, InstrumentForm
+from service.foundations.plaintext import quote_back
+
+ContextHook = Callable[[dict[str, Any], "ArchiveView | None"], dict[str, Any]]
+
+
+def _resolve(path: str) -> Any:
+    """Return the object named "package.module:attribute"."""
+    module, _, attribute = path.partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """One kind of numbered instrument and everything the pipeline needs to issue it."""
+
+    kind: str
+    title: str
+    form_path: str  # "forms.<kind>:<FormClass>", imported when first used
+    agency_code: str  # default 机关代字 of its numbering series; a bureau may override it
+    recipient_field: str  # the field naming the addressee, one copy each in a batch
+    date_field: str  # the field holding the 成文日期, which also fixes the year of the number
+    retention: str  # 保管期限 (DA/T 46)
+    classification: str = "公开"  # 密级 (DA/T 46)
+    context_path: str | None = None  # "forms.<kind>:<function>" adding computed context
+    # Row fields that may be filled from a spreadsheet: field → "forms.<kind>:<reader>",
+    # a reader taking a .xlsx or .csv path and returning the rows as facts.
+    row_readers: Mapping[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def form(self) -> type[InstrumentForm]:
+        """Return the instrument's WTForms class."""
+        form: type[InstrumentForm] = _resolve(self.form_path)
+        return form
+
+    @cached_property
+    def context_hook(self) -> ContextHook | None:
+        """Return the function computing extra context from facts (a draw, a summary), if any."""
+        return _resolve(self.context_path) if self.context_path else None
+
+    def read_rows(self, field_name: str, path: str) -> list[dict[str, Any]]:
+        """Return the rows of a row field read from a spreadsheet, or raise KeyError."""
+        reader: Callable[[str], list[dict[str, Any]]] = _resolve(self.row_readers[field_name])
+        return reader(path)
+
+    @property
+    def template_name(self) -> str:
+        """Return the file name of version 1 of its template in templates_docx/."""
+        return f"{self.kind}.docx"
+
+    @property
+    def series(self) -> str:
+        """Return the numbering series key; one gapless sequence per series and year."""
+        return self.kind
+
+
+INSTRUMENTS: dict[str, Instrument] = {
+    spec.kind: spec
+    for spec in (
+        Instrument(
+            kind="supervision_notice",
+            title="执法监督通知（决定）书",
+            form_path="forms.supervision_notice:SupervisionNoticeForm",
+            agency_code="君档监通",
+            recipient_field="inspected_body",
+            date_field="issue_date",
+            retention="30年",
+        ),
+        Instrument(
+            kind="review_decision",
+            title="复查决定书",
+            form_path="forms.review_decision:ReviewDecisionForm",
+            agency_code="君档复决",
+            recipient_field="applicant",
+            date_field="decision_date",
+            retention="30年",
+        ),
+        Instrument(
+            kind="inspection_record",
+            title="档案形成与保管单位巡查、回访记录",
+            form_path="forms.inspection_record:InspectionRecordForm",
+            agency_code="君档巡记",
+            recipient_field="unit",
+            date_field="inspection_date",
+            retention="30年",
+        ),
+        Instrument(
+            kind="enforcement_notice",
+            title="档案监督检查执法通知书",
+            form_path="forms.enforcement_notice:EnforcementNoticeForm",
+            agency_code="君档执通",
+            recipient_field="unit",
+            date_field="issue_date",
+            retention="30年",
+        ),
+        Instrument(
+            kind="correction_order",
+            title="责令限期改正通知书",
+            form_path="forms.correction_order:CorrectionOrderForm",
+            agency_code="君档责改",
+            recipient_field="unit",
+            date_field="issue_date",
+            retention="30年",
+        ),
+        Instrument(
+            kind="penalty_decision",
+            title="行政处罚决定书",
+            form_path="forms.penalty_decision:PenaltyDecisionForm",
+            agency_code="君档罚决",
+            recipient_field="party_name",
+            date_field="decision_date",
+            retention="永久",
+        ),
+        Instrument(
+            kind="annual_report",
+            title="档案工作情况报告",
+            form_path="forms.annual_report:AnnualReportForm",
+            agency_code="君档年报",
+            recipient_field="unit",
+            date_field="report_date",
+            retention="10年",
+        ),
+        Instrument(
+            kind="audit_summary",
+            title="档案安全年度工作自查审核汇总表",
+            form_path="forms.audit_summary:AuditSummaryForm",
+            agency_code="君档审汇",
+            recipient_field="report_to",
+            date_field="issue_date",
+            retention="30年",
+            context_path="forms.audit_summary:summary_context",
+            row_readers={"paper_reports": "forms.audit_summary:read_paper_reports"},
+        ),
+        Instrument(
+            kind="safety_circular",
+            title="全区档案安全通报",
+            form_path="forms.safety_circular:SafetyCircularForm",
+            agency_code="君档通报",
+            recipient_field="addressee",
+            date_field="issue_date",
+            retention="30年",
+        ),
+        Instrument(
+            kind="sampling_list",
+            title="双随机抽查名单",
+            form_path="forms.sampling_list:SamplingListForm",
+            agency_code="君档抽查",
+            recipient_field="addressee",
+            date_field="issue_date",
+            retention="10年",
+            context_path="forms.sampling_list:draw_context",
+        ),
+        Instrument(
+            kind="access_register",
+            title="档案查阅（复制）登记单",
+            form_path="forms.access_register:AccessRegisterForm",
+            agency_code="君档查阅",
+            recipient_field="visitor",
+            date_field="visit_date",
+            retention="10年",
+            classification="内部",
+        ),
+    )
+}
+
+
+class UnknownKind(KeyError):
+    """Raised for a kind that is not in the registry."""
+
+    def __str__(self) -> str:
+        known = "、".join(INSTRUMENTS)
+        return f"没有这种文书：{quote_back(self.args[0])}（可用：{known}）"
+
+
+def get_instrument(kind: str) -> Instrument:
+    """Return the registered instrument of this kind, or raise UnknownKind."""
+    try:
+        return INSTRUMENTS[kind]
+    except KeyError:
+        raise UnknownKind(kind) from None
