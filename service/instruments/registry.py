@@ -54,11 +54,6 @@ class Instrument:
         return reader(path)
 
     @property
-    def template_name(self) -> str:
-        """Return the file name of version 1 of its template in templates_docx/."""
-        return f"{self.kind}.docx"
-
-    @property
     def series(self) -> str:
         """Return the numbering series key; one gapless sequence per series and year."""
         return self.kind
