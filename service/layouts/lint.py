@@ -19,8 +19,16 @@ from typing import Any
 from jinja2 import TemplateSyntaxError, meta, nodes
 from lxml import etree
 
+from service.foundations.config import Bureau
+from service.instruments.context import build_context
+from service.instruments.facts import validate_facts
 from service.instruments.registry import Instrument
+from service.instruments.request import computed_values
 from service.layouts.externals import report_outside_references
+from service.layouts.growth import growth_findings
+from service.render.checked_filters import REMOVED_FILTERS
+from service.render.docx import template_environment
+from service.render.trial import trial_render
 
 log = logging.getLogger(__name__)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -154,8 +162,6 @@ def _trial(
     Opening a template runs docxtpl's clean-up of its XML, which a crafted file can make run
     for hours; the child that does it is held to memory and CPU limits (service.render.trial).
     """
-    from service.render.trial import trial_render
-
     trial = trial_render(data, _sample_context(instrument, sample))
     if trial.unreadable:
         report.add("error", "文件", f"文件已损坏，无法读取（{trial.unreadable}）",
@@ -188,10 +194,6 @@ def _check_jinja(
     source: str, instrument: Instrument, sample: dict[str, Any], report: LintReport
 ) -> None:
     """Check syntax, forbidden constructs and placeholders against what the form supplies."""
-    from service.layouts.growth import growth_findings
-    from service.render.checked_filters import REMOVED_FILTERS
-    from service.render.docx import template_environment
-
     environment = template_environment()
     try:
         tree = environment.parse(source)
@@ -254,14 +256,10 @@ def _available_names(instrument: Instrument, sample: dict[str, Any]) -> set[str]
 
 def _sample_context(instrument: Instrument, sample: dict[str, Any]) -> dict[str, Any]:
     """Return the context the sample facts fill a template with."""
-    from service.foundations.config import Bureau
-    from service.instruments.context import build_context
-    from service.instruments.facts import validate_facts
-
     facts = validate_facts(instrument, sample)
-    hook = instrument.context_hook
-    extra = hook(facts.values, None) if hook else {}
-    return build_context(instrument, facts, "文号", Bureau(), extra)
+    return build_context(
+        instrument, facts, "文号", Bureau(), computed_values(instrument, facts, None)
+    )
 
 
 TAG = re.compile(r"\{[{%].*?[}%]\}")
