@@ -172,5 +172,5 @@ def test_sorted_and_split_into_overdue_and_window(wenshu: Wenshu) -> None:
     assert [i.due for i in plan.overdue] == [D(2026, 2, 2), D(2026, 3, 16)]
     assert [i.due for i in plan.upcoming] == [D(2026, 4, 10), D(2026, 5, 29)]
     assert all(i.days_left <= 90 for i in plan.upcoming)
-    assert [i.due for i in plan.due_within(7)] == []
-    assert [i.due for i in agenda(due(wenshu, D(2026, 4, 3))).due_within(7)] == [D(2026, 4, 10)]
+    assert [i.due for i in agenda(items, 7).upcoming] == []
+    assert [i.due for i in agenda(due(wenshu, D(2026, 4, 3)), 7).upcoming] == [D(2026, 4, 10)]

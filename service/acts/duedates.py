@@ -103,10 +103,6 @@ class Agenda:
     overdue: list[DueItem]
     upcoming: list[DueItem]
 
-    def due_within(self, days: int) -> list[DueItem]:
-        """Return the upcoming items due at most days from today."""
-        return [item for item in self.upcoming if item.days_left <= days]
-
 
 def agenda(items: Sequence[DueItem], window: int = 90) -> Agenda:
     """Return the overdue items and those due within window days (today included)."""

@@ -195,15 +195,6 @@ def count_events(session: Session) -> int:
     return session.scalar(select(func.count(AuditEvent.id))) or 0
 
 
-def events_about(session: Session, subject: str) -> list[AuditEvent]:
-    """Return the entries about one subject (a 文号, a template), oldest first."""
-    return list(
-        session.scalars(
-            select(AuditEvent).where(AuditEvent.subject == subject).order_by(AuditEvent.id)
-        )
-    )
-
-
 def recent_events(
     session: Session,
     limit: int = 20,

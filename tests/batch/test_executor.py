@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 import service.batch.recording
 from service.acts.issuing import issue_document
-from service.archive.audit import events_about, verify_chain
+from service.archive.audit import verify_chain
 from service.archive.fixity import verify_archive
 from service.background.startup import prepare_service
 from service.batch.executor import run_job
@@ -26,10 +26,10 @@ from service.batch.jobs import JobBusy, claim_job, create_job, job_items, load_j
 from service.batch.outputs import MANIFEST_COLUMNS, issued_copies, write_outputs
 from service.batch.validation import SnapshotArchive, check_rows
 from service.database.batch_models import DONE, FAILED, INVALID, BatchItem, BatchJob
-from service.database.models import Document
+from service.database.models import AuditEvent, Document
 from service.foundations.config import load_settings
 from service.instruments.registry import get_instrument
-from service.render.office.convert import OfficePool
+from service.render.office.pool import OfficePool
 from service.render.pdfa import read_archival_metadata
 from service.services import Wenshu
 from tests import pdfcheck
@@ -112,7 +112,11 @@ def test_every_copy_is_archived_with_a_gapless_number(wenshu: Wenshu) -> None:
     assert [i.document_id for i in items] == [d.id for d in recorded]
     assert all(i.status == DONE and i.staged_path == "" for i in items)
     with wenshu.database.session() as session:
-        events = events_about(session, first.number)
+        events = list(
+            session.scalars(
+                select(AuditEvent).where(AuditEvent.subject == first.number).order_by(AuditEvent.id)
+            )
+        )
     assert [(e.action, e.details["batch_job"], e.details["row"]) for e in events] == [
         ("issue", job.id, 2)
     ]
