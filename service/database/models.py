@@ -16,6 +16,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -65,7 +66,18 @@ class TemplateVersion(Base):
     """One published version of an instrument's DOCX template."""
 
     __tablename__ = "template_versions"
-    __table_args__ = (UniqueConstraint("kind", "version"),)
+    __table_args__ = (
+        UniqueConstraint("kind", "version"),
+        # Exactly one version of a kind is issued with: the database refuses a second active
+        # row, whichever writer (a publish racing an activation, a hand edit) attempts it.
+        Index(
+            "ix_template_versions_one_active",
+            "kind",
+            unique=True,
+            sqlite_where=text("active"),
+            postgresql_where=text("active"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(64), index=True)
@@ -111,6 +123,10 @@ class Document(Base):
     issued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     status: Mapped[str] = mapped_column(String(16), default="issued")
     warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The context the template was filled with, so that a re-render reproduces the archived
+    # file even after the archive it was computed from has changed. Null for documents
+    # issued before it was kept; loaded only when asked for, since listings never need it.
+    context: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None, deferred=True)
     void_reason: Mapped[str] = mapped_column(Text, default="")
     voided_by: Mapped[str] = mapped_column(String(64), default="")
     voided_at: Mapped[dt.datetime | None] = mapped_column(default=None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from service.archive.audit import record_event
@@ -69,6 +69,7 @@ def publish_version(
     if report.errors:
         raise TemplateRefused(report)
     sha256, relative = store.put(data)
+    _lock_kind(session, kind)
     latest = session.scalar(
         select(func.max(TemplateVersion.version)).where(TemplateVersion.kind == kind)
     )
@@ -110,8 +111,25 @@ def _record_activation(session: Session, version: TemplateVersion, by: str) -> N
     )  # fmt: skip
 
 
+def _lock_kind(session: Session, kind: str) -> None:
+    """Lock the rows of a kind's versions until commit, first waiting for a writer holding them.
+
+    Publishing and activating both lock first, so that one racing another waits and then
+    reads what the other wrote: the later one's choice becomes the active version, and a
+    publish numbers after a version published meanwhile. (PostgreSQL; on SQLite, writers
+    already take turns.)
+    """
+    session.execute(
+        select(TemplateVersion.id)
+        .where(TemplateVersion.kind == kind)
+        .order_by(TemplateVersion.id)
+        .with_for_update()
+    )
+
+
 def _make_active(session: Session, kind: str, number: int) -> TemplateVersion:
     """Return the version after making it the only active one of its kind (written at once)."""
+    _lock_kind(session, kind)
     target = session.scalar(
         select(TemplateVersion).where(
             TemplateVersion.kind == kind, TemplateVersion.version == number
@@ -124,7 +142,15 @@ def _make_active(session: Session, kind: str, number: int) -> TemplateVersion:
     reason = summary(find_outside_references(target.content)) if target.content else ""
     if reason:
         raise refused_version(target, reason)
-    for row in session.scalars(select(TemplateVersion).where(TemplateVersion.kind == kind)):
-        row.active = row.id == target.id
+    # The database holds at most one active row per kind at every moment, so the old one is
+    # cleared and written before the new one is set.
+    session.execute(
+        update(TemplateVersion)
+        .where(
+            TemplateVersion.kind == kind, TemplateVersion.active, TemplateVersion.id != target.id
+        )
+        .values(active=False)
+    )
+    target.active = True
     session.flush()
     return target

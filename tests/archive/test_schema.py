@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, MetaData, Table, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from service.background.startup import prepare_service
-from service.database.models import Base
+from service.database.engine import Database
+from service.database.models import Base, Document, TemplateVersion
 from service.database.schema import alembic_config
+from service.foundations.config import Settings
 from service.services import Wenshu
+
+NOW = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
 
 
 def test_migrations_match_the_models(wenshu: Wenshu) -> None:
@@ -26,3 +36,73 @@ def test_migrating_twice_changes_nothing(wenshu: Wenshu) -> None:
     head = ScriptDirectory.from_config(alembic_config(wenshu.database.engine)).get_current_head()
     with wenshu.database.engine.connect() as connection:
         assert MigrationContext.configure(connection).get_current_revision() == head
+
+
+def old_table(connection: Connection, name: str) -> Table:
+    """Return a table as the database holds it now (before the newest migrations)."""
+    return Table(name, MetaData(), autoload_with=connection)
+
+
+def add_version(connection: Connection, kind: str, number: int) -> None:
+    """Insert an active template version as a release before 0008 could leave it."""
+    connection.execute(
+        insert(old_table(connection, "template_versions")).values(
+            kind=kind, version=number, sha256="0" * 64, path=f"{kind}-{number}.docx",
+            active=True, published_by="维护员", published_at=NOW, note="",
+        )
+    )  # fmt: skip
+
+
+def add_activation(connection: Connection, number: int, subject: str) -> None:
+    """Append an activation entry to the audit table (its hashes do not matter here)."""
+    connection.execute(
+        insert(old_table(connection, "audit_events")).values(
+            id=number, at=NOW, actor="维护员", action="template_activate", subject=subject,
+            details={}, previous_hash="0" * 64, hash="0" * 64,
+        )
+    )  # fmt: skip
+
+
+def test_an_archive_from_before_0008_keeps_one_active_version_a_kind(settings: Settings) -> None:
+    """This test ensures that upgrading a database with several active versions of a kind keeps the one activated last, else the newest, and keeps its documents without a context."""
+    database = Database(settings.resolved_database_url)
+    config = alembic_config(database.engine)
+    try:
+        with database.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0007")
+            for number in (1, 2, 3):
+                add_version(connection, "supervision_notice", number)
+            for number in (1, 2):
+                add_version(connection, "review_decision", number)
+            add_version(connection, "annual_report", 1)
+            # Version 2 was activated after version 3 was published and activated.
+            add_activation(connection, 1, "supervision_notice v3")
+            add_activation(connection, 2, "supervision_notice v2")
+            add_activation(connection, 3, "review_decision v7")
+            template_id = connection.scalar(text("SELECT min(id) FROM template_versions"))
+            connection.execute(
+                insert(old_table(connection, "documents")).values(
+                    kind="supervision_notice", title="执法监督通知（决定）书",
+                    series="supervision_notice", year=2026, sequence=1,
+                    number="君档监通〔2026〕1号", recipient="某单位",
+                    document_date=dt.date(2026, 3, 5), facts={}, template_id=template_id,
+                    template_version=1, template_sha256="0" * 64, pdf_path="a.pdf", size=1,
+                    pages=1, sha256="0" * 64, sm3="0" * 64, retention="30年",
+                    classification="公开", issued_by="王文书", issued_at=NOW, status="issued",
+                    warnings=[], void_reason="", voided_by="", voided_at=None,
+                )
+            )  # fmt: skip
+        database.create_tables()
+        with database.session() as session:
+            active = session.execute(
+                select(TemplateVersion.kind, TemplateVersion.version).where(TemplateVersion.active)
+            )
+            assert sorted(active) == [
+                ("annual_report", 1), ("review_decision", 2), ("supervision_notice", 2),
+            ]  # fmt: skip
+            assert session.scalars(select(Document.context)).all() == [None]
+        with pytest.raises(IntegrityError), database.session() as session:
+            session.execute(update(TemplateVersion).values(active=True))
+    finally:
+        database.dispose()
