@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -107,6 +108,7 @@ def _issue_once(
                 instrument, facts, template, year=year, sequence=sequence, number=number,
                 recipient=str(facts.values.get(instrument.recipient_field) or ""),
                 pdf=pdf, fixity=fixity, path=relative, issued_by=issued_by, issued_at=issued_at,
+                context=request.context,
             )  # fmt: skip
             session.add(document)
             session.flush()
@@ -138,8 +140,13 @@ def document_record(
     path: str,
     issued_by: str,
     issued_at: dt.datetime,
+    context: Mapping[str, Any],
 ) -> Document:
-    """Return the record every issued document keeps, one by one or in a batch."""
+    """Return the record every issued document keeps, one by one or in a batch.
+
+    context is the one the template was filled with, kept so that a re-render reproduces
+    the archived file whatever has changed since in the archive it was computed from.
+    """
     return Document(
         kind=instrument.kind,
         title=instrument.title,
@@ -163,4 +170,24 @@ def document_record(
         issued_by=issued_by,
         issued_at=issued_at,
         warnings=list(facts.warnings),
+        context=storable_context(context),
     )
+
+
+def storable_context(context: Mapping[str, Any]) -> dict[str, Any]:
+    """Return a rendered context as kept with its document: JSON that reads back the same.
+
+    Contexts hold strings, numbers, booleans, lists and dicts with string keys (dates and
+    amounts are already printed), so a re-render from the kept copy fills the template as
+    the issue did. Anything JSON would change (a date, a tuple, a number as key, NaN) is a
+    defect of the context's builder; TypeError is raised rather than keep another context.
+    """
+    try:
+        stored: dict[str, Any] = json.loads(
+            json.dumps(context, ensure_ascii=False, allow_nan=False)
+        )
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"the rendered context cannot be kept as JSON: {error}") from error
+    if stored != context:
+        raise TypeError("the rendered context reads back changed from JSON (a tuple or a key)")
+    return stored

@@ -1,4 +1,4 @@
-"""Re-rendering an archived document with the template version and facts it was issued with."""
+"""Re-rendering an archived document with the template version and context it was issued with."""
 
 from __future__ import annotations
 
@@ -10,24 +10,25 @@ from service.instruments.registry import get_instrument
 from service.instruments.request import build_render_request, computed_values
 from service.render.pdfa import DocumentMetadata, RenderedPdf
 from service.render.pipeline import render_pdf
+from service.render.request import RenderRequest
 from service.services import Wenshu
 
 
 def rerender_document(wenshu: Wenshu, document_id: int) -> RenderedPdf:
-    """Return the document rendered again from its record: same facts, number and template version.
+    """Return the document rendered again from its record: same context, number and template version.
 
     The result is not archived; it shows what the archived file says, e.g. to compare a
-    copy, and proves that a later template version does not change old documents.
+    copy, and proves that neither a later template version nor later documents change old
+    ones: the context kept with the document is filled in again, and only for a document
+    issued before contexts were kept is it computed anew from its facts and today's
+    archive.
     """
     with wenshu.database.session() as session:
         document = session.get(Document, document_id)
         if document is None:
             raise LookupError(f"没有编号为 {document_id} 的文书")
+        kept = document.context  # loaded now: the column is read only on demand
         template = template_of(session, wenshu.templates, document.template_id)
-    instrument = get_instrument(document.kind)
-    archive = DatabaseArchiveView(wenshu.database)
-    facts = validate_facts(instrument, document.facts, None, wenshu.settings.policy)
-    extra = computed_values(instrument, facts, archive)
     metadata = DocumentMetadata(
         title=document.title,
         document_number=document.number,
@@ -40,7 +41,22 @@ def rerender_document(wenshu: Wenshu, document_id: int) -> RenderedPdf:
         action_time=document.issued_at,
         business_action="重新生成（核对）",
     )
-    request = build_render_request(
-        instrument, facts, extra, document.number, template.data, wenshu.settings.bureau, metadata
-    )
+    if kept is not None:
+        request = RenderRequest(context=kept, template=template.data, metadata=metadata)
+    else:
+        request = _recomputed_request(wenshu, document, template.data, metadata)
     return render_pdf(request, wenshu.converter)
+
+
+def _recomputed_request(
+    wenshu: Wenshu, document: Document, template: bytes, metadata: DocumentMetadata
+) -> RenderRequest:
+    """Return the request of a document kept without its context: built again from its facts."""
+    instrument = get_instrument(document.kind)
+    archive = DatabaseArchiveView(wenshu.database)
+    facts = validate_facts(instrument, document.facts, None, wenshu.settings.policy)
+    extra = computed_values(instrument, facts, archive)
+    bureau = wenshu.settings.bureau
+    return build_render_request(
+        instrument, facts, extra, document.number, template, bureau, metadata
+    )

@@ -110,5 +110,5 @@ def _document(
     return document_record(
         instrument, plan.facts, template, year=plan.year, sequence=plan.sequence,
         number=plan.number, recipient=plan.recipient[:200], pdf=copy.pdf, fixity=copy.fixity,
-        path=path, issued_by=job.issued_by, issued_at=plan.issued_at,
+        path=path, issued_by=job.issued_by, issued_at=plan.issued_at, context=copy.context,
     )  # fmt: skip

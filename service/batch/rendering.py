@@ -6,7 +6,7 @@ import datetime as dt
 import inspect
 import logging
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, cast
@@ -58,11 +58,12 @@ class PlannedCopy:
 
 @dataclass(frozen=True)
 class RenderedCopy:
-    """A finished copy: the PDF/A with its metadata, and its fixity values."""
+    """A finished copy: its PDF/A with metadata, its fixity values, the context it was filled with."""
 
     plan: PlannedCopy
     pdf: RenderedPdf
     fixity: Fixity
+    context: Mapping[str, Any]
 
 
 class ChunkRenderer:
@@ -102,12 +103,10 @@ class ChunkRenderer:
 
     def _render_merged(self, copies: Sequence[PlannedCopy], work: Path) -> list[RenderedCopy]:
         """Fill every copy, convert them as one document, cut it, and write each part's metadata."""
-        bodies = [
-            self.compiled.render_body(
-                build_context(self.instrument, c.facts, c.number, self.bureau, c.extra)
-            )
-            for c in copies
+        contexts = [
+            build_context(self.instrument, c.facts, c.number, self.bureau, c.extra) for c in copies
         ]
+        bodies = [self.compiled.render_body(context) for context in contexts]
         converter = self._exporting
         if converter is None:
             raise SplitFailed("the converter takes no export options")
@@ -116,9 +115,9 @@ class ChunkRenderer:
         converter.convert(docx_path, pdf_path, EXPORT_OPTIONS)
         parts = split_copies(pdf_path, len(copies), work)
         rendered = []
-        for copy, part in zip(copies, parts, strict=True):
+        for copy, part, context in zip(copies, parts, contexts, strict=True):
             pdf = write_metadata(part, copy.metadata)
-            rendered.append(RenderedCopy(copy, pdf, fixity_of(pdf.data)))
+            rendered.append(RenderedCopy(copy, pdf, fixity_of(pdf.data), context))
         return rendered
 
     def _render_one(self, copy: PlannedCopy) -> RenderedCopy:
@@ -128,4 +127,4 @@ class ChunkRenderer:
             self.bureau, copy.metadata,
         )  # fmt: skip
         pdf = render_pdf(request, self.converter)
-        return RenderedCopy(copy, pdf, fixity_of(pdf.data))
+        return RenderedCopy(copy, pdf, fixity_of(pdf.data), request.context)

@@ -28,6 +28,8 @@ from service.batch.validation import SnapshotArchive, check_rows
 from service.database.batch_models import DONE, FAILED, INVALID, BatchItem, BatchJob
 from service.database.models import AuditEvent, Document
 from service.foundations.config import load_settings
+from service.instruments.context import build_context
+from service.instruments.facts import validate_facts
 from service.instruments.registry import get_instrument
 from service.render.office.pool import OfficePool
 from service.render.pdfa import read_archival_metadata
@@ -341,3 +343,18 @@ def test_a_long_job_in_a_busy_series_survives_many_lost_claims(wenshu: Wenshu) -
     assert len(issued) > MAX_RENUMBERING
     recorded = documents(wenshu)
     assert [d.sequence for d in recorded] == list(range(1, len(units) + len(issued) + 1))
+
+
+def test_each_copy_keeps_the_context_it_was_filled_with(wenshu: Wenshu) -> None:
+    """This test ensures that every copy, merged with others or alone, keeps its own rendered context."""
+    units = unit_names(3)
+    run_job(wenshu, make_job(wenshu, units).id, chunk_size=2)  # two merged, then one alone
+    instrument = get_instrument(KIND)
+    with wenshu.database.session() as session:
+        kept = session.execute(
+            select(Document.number, Document.facts, Document.context).order_by(Document.sequence)
+        ).all()
+    assert [context["unit"] for _number, _facts, context in kept] == units
+    for number, facts, context in kept:
+        checked = validate_facts(instrument, facts)
+        assert context == build_context(instrument, checked, number, wenshu.settings.bureau)
