@@ -10,7 +10,8 @@ from pathlib import Path
 import click
 
 from service.archive.templates import VersionRefused, list_versions
-from service.commands.common import EXIT_INVALID, SAMPLES, instrument_or_exit, opened
+from service.commands.common import EXIT_INVALID, instrument_or_exit, opened
+from service.foundations.shipped import SAMPLES
 from service.layouts.candidates import check_candidate
 from service.layouts.lint import LintReport, read_sample
 from service.layouts.versions import TemplateRefused, activate_version, publish_version

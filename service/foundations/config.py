@@ -10,7 +10,21 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from service.foundations.shipped import shipped_templates
+
+# The folder holding the service package: the repository, or site-packages once installed.
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def default_instance_path() -> Path:
+    """Return the instance folder used unless one is set: instance/ in a checkout.
+
+    An installed package keeps its instance in <prefix>/var/wenshu-instance, where Flask puts
+    an installed application's, never inside site-packages.
+    """
+    if PROJECT_ROOT.name in {"site-packages", "dist-packages"}:
+        return Path(sys.prefix) / "var" / "wenshu-instance"
+    return PROJECT_ROOT / "instance"
 
 
 def _default_uno_python() -> str:
@@ -35,9 +49,9 @@ class Bureau:
 class Settings:
     """Everything the service reads from its environment, resolved once at start."""
 
-    instance_path: Path = PROJECT_ROOT / "instance"
+    instance_path: Path = field(default_factory=default_instance_path)
     database_url: str = ""
-    templates_path: Path = PROJECT_ROOT / "templates_docx"
+    templates_path: Path = field(default_factory=shipped_templates)
     secret_key: str = ""
     bureau: Bureau = field(default_factory=Bureau)
     # LibreOffice workers: started by the service (office_workers of them) unless
@@ -133,7 +147,7 @@ def load_settings(overrides: dict[str, Any] | None = None) -> Settings:
         if variable in os.environ:
             values[name] = os.environ[variable]
     values.update(overrides or {})
-    instance = Path(values.get("instance_path", Settings.instance_path)).resolve()
+    instance = Path(values.get("instance_path", default_instance_path())).resolve()
     from_file = _read_instance_file(instance / "wenshu.toml")
     merged = {**from_file, **values, "instance_path": instance}
     return _coerce(merged)

@@ -10,12 +10,11 @@ from sqlalchemy.orm import Session
 
 from service.archive.templates import TemplateStore
 from service.database.models import TemplateVersion
-from service.foundations.config import PROJECT_ROOT
+from service.foundations.shipped import SAMPLES
 from service.instruments.registry import get_instrument
 from service.layouts.lint import LintReport, lint_template, read_sample
 from service.layouts.versions import TemplateRefused
 
-SAMPLES = PROJECT_ROOT / "samples"
 SHA256 = re.compile(r"[0-9a-f]{64}")
 log = logging.getLogger(__name__)
 

@@ -28,7 +28,9 @@ from typing import Any
 
 from service.render.limits import DEFAULT_LIMITS, RenderLimits
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# The child is started in the folder holding this very package (the repository, or site-packages
+# once installed), so that `-m service.render.trial` runs the parent's code whatever the cwd holds.
+PACKAGE_PARENT = Path(__file__).resolve().parents[2]
 log = logging.getLogger(__name__)
 
 
@@ -73,7 +75,7 @@ def trial_render(
     try:
         finished = subprocess.run(
             command, input=pickle.dumps(request), capture_output=True,
-            timeout=allowance.wall_seconds, cwd=PROJECT_ROOT, check=False,
+            timeout=allowance.wall_seconds, cwd=PACKAGE_PARENT, check=False,
         )  # fmt: skip
     except subprocess.TimeoutExpired as expired:
         partial, _done = _answers(expired.stdout or b"")
