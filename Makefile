@@ -5,21 +5,36 @@ SYSTEM_PYTHON := /usr/bin/python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+# The versions the suite passed with, installed as constraints on pyproject.toml's ranges.
+LOCK := requirements.lock
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: setup system run worker test lint bench clean
+.PHONY: setup system lock run worker test lint bench clean
 
 setup: system $(STAMP)
 
 system:
 	@bash scripts/install-system.sh
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(PY) || $(SYSTEM_PYTHON) -m venv --system-site-packages $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev,postgres]'
+	$(PY) -m pip install -q -c $(LOCK) --upgrade pip
+	$(PY) -m pip install -q -c $(LOCK) -e '.[dev,postgres]'
 	@touch $@
+
+# Writes the lock anew from the virtualenv, once the suite passes after a dependency was added to
+# pyproject.toml (installed here at its newest release; the others stay as they are) or upgraded.
+# --local leaves out the system's packages that the venv sees (python-apt, PyGObject, …),
+# which pip cannot install; --all keeps pip and setuptools, which the lock holds too.
+lock:
+	@test -x $(PY) || $(SYSTEM_PYTHON) -m venv --system-site-packages $(VENV)
+	$(PY) -m pip install -q -e '.[dev,postgres]'
+	{ echo "# Written by \`make lock\` from the virtualenv the suite passed in; \`make setup\` installs"; \
+	  echo "# pyproject.toml's dependencies with these versions as constraints (pip install -c)."; \
+	  $(PY) -m pip freeze --local --all --exclude-editable; } > $(LOCK).new
+	mv $(LOCK).new $(LOCK)
+	@touch $(STAMP)
 
 run: setup
 	$(VENV)/bin/wenshu init-db
