@@ -34,7 +34,7 @@ from service.batch.outputs import issued_copies, write_outputs  # noqa: E402
 from service.batch.validation import SnapshotArchive, check_rows  # noqa: E402
 from service.foundations.config import load_settings  # noqa: E402
 from service.instruments.registry import get_instrument  # noqa: E402
-from service.render.office.convert import OfficePool  # noqa: E402
+from service.render.office.pool import OfficePool  # noqa: E402
 from service.services import Wenshu  # noqa: E402
 
 KINDS = ("safety_circular", "correction_order")

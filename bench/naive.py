@@ -14,7 +14,8 @@ from service.instruments.context import build_context
 from service.instruments.facts import validate_facts
 from service.instruments.registry import get_instrument
 from service.render.docx import render_docx
-from service.render.office.convert import PDFA_CONVERT_TO, office_environment
+from service.render.office.converter import PDFA_CONVERT_TO
+from service.render.office.process import office_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -38,7 +38,7 @@ from service.batch.validation import SnapshotArchive, check_rows  # noqa: E402
 from service.database.batch_models import DONE, FAILED  # noqa: E402
 from service.foundations.config import load_settings  # noqa: E402
 from service.instruments.registry import get_instrument  # noqa: E402
-from service.render.office.convert import OfficePool  # noqa: E402
+from service.render.office.pool import OfficePool  # noqa: E402
 from service.services import Wenshu  # noqa: E402
 from tests.postgres import fresh_database, postgres_server  # noqa: E402
 from tests.redis_server import redis_server  # noqa: E402

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 from bench.naive import NaiveWay  # noqa: E402
 from service.acts.issuing import issue_document  # noqa: E402
 from service.foundations.config import load_settings  # noqa: E402
-from service.render.office.convert import OfficePool  # noqa: E402
+from service.render.office.pool import OfficePool  # noqa: E402
 from service.services import Wenshu  # noqa: E402
 
 KIND = "supervision_notice"

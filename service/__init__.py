@@ -25,7 +25,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from flask_wtf.csrf import CSRFProtect
 
     from service.foundations.config import load_settings
-    from service.render.office.convert import Converter, OfficePool
+    from service.render.office.converter import Converter
+    from service.render.office.pool import OfficePool
     from service.services import Wenshu
 
     config = dict(config or {})

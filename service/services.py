@@ -8,7 +8,9 @@ from service.archive.store import ArchiveStore
 from service.archive.templates import TemplateStore
 from service.database.engine import Database
 from service.foundations.config import Settings
-from service.render.office.convert import ColdOffice, Converter, OfficePool
+from service.render.office.cold import ColdOffice
+from service.render.office.converter import Converter
+from service.render.office.pool import OfficePool
 
 
 @dataclass

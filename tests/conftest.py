@@ -19,7 +19,7 @@ from service import create_app
 from service.accounts.users import create_user
 from service.background.startup import prepare_service
 from service.foundations.config import Settings, load_settings
-from service.render.office.convert import OfficePool
+from service.render.office.pool import OfficePool
 from service.services import Wenshu
 from tests.postgres import fresh_database, postgres_server
 

@@ -1,14 +1,19 @@
-"""Test doubles: an archive of a few documents, as the forms' rules see it."""
+"""Test doubles: an archive of a few documents as the forms' rules see it, and converters."""
 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from service.instruments.facts import InvalidFacts, validate_facts
 from service.instruments.registry import Instrument
+from service.render.office.converter import Converter
+from service.render.office.retry import OfficeError
 
 
 @dataclass(frozen=True)
@@ -49,3 +54,40 @@ def validation_errors(
     except InvalidFacts as error:
         return error.errors
     return {}
+
+
+class FailingConverter(Converter):
+    """A converter whose LibreOffice always fails, as the pool does once its retries are spent.
+
+    The fakes name the protocol as their base, so that mypy holds them to its signature.
+    """
+
+    def __init__(self, message: str = "LibreOffice 转换失败") -> None:
+        self.message = message
+
+    def convert(self, docx_path: Path, pdf_path: Path, options: Sequence[str] = ()) -> None:
+        """Fail without writing anything."""
+        raise OfficeError(self.message)
+
+
+class RecordingConverter(Converter):
+    """A converter that converts with another, recording each conversion's export options and
+    keeping a copy of the n-th PDF in the folder keep as n.pdf."""
+
+    def __init__(self, inner: Converter, keep: Path) -> None:
+        self.inner = inner
+        self.keep = keep
+        self.options: list[tuple[str, ...]] = []  # one entry per finished conversion
+        self._lock = threading.Lock()
+
+    @property
+    def calls(self) -> int:
+        """Return how many conversions finished."""
+        return len(self.options)
+
+    def convert(self, docx_path: Path, pdf_path: Path, options: Sequence[str] = ()) -> None:
+        """Convert with the inner converter, then record the options and keep the PDF."""
+        self.inner.convert(docx_path, pdf_path, options)
+        with self._lock:
+            self.options.append(tuple(options))
+            shutil.copyfile(pdf_path, self.keep / f"{self.calls}.pdf")

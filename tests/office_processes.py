@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from service.render.office.convert import OfficeWorker
+from service.render.office.process import OfficeWorker
 
 # Far longer than a worker needs to start (unoserver alone sleeps 7 s) even on a loaded machine;
 # only there to keep a broken test from hanging.

@@ -9,7 +9,7 @@ import pytest
 from service.acts.issuing import issue_document
 from service.background.startup import prepare_service
 from service.foundations.config import load_settings
-from service.render.office.convert import OfficePool
+from service.render.office.pool import OfficePool
 from service.services import Wenshu
 from tests.conftest import sample
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import logging
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import Any
 
 from service.archive.store import Fixity, fixity_of
 from service.archive.templates import LoadedTemplate
@@ -20,24 +19,11 @@ from service.instruments.context import build_context
 from service.instruments.facts import Facts
 from service.instruments.registry import Instrument
 from service.instruments.request import build_render_request
-from service.render.office.convert import Converter
+from service.render.office.converter import Converter
 from service.render.pdfa import DocumentMetadata, RenderedPdf, write_metadata
 from service.render.pipeline import render_pdf
 
 log = logging.getLogger(__name__)
-
-
-class ExportingConverter(Protocol):
-    """A converter that takes further PDF export settings (OfficePool, ColdOffice)."""
-
-    def convert(self, docx_path: Path, pdf_path: Path, options: Sequence[str] = ()) -> None:
-        """Write the PDF/A rendering of docx_path to pdf_path with the export options."""
-
-
-def exporting(converter: Converter) -> ExportingConverter | None:
-    """Return the converter if it takes export options (needed to find each copy), else None."""
-    parameters = inspect.signature(converter.convert).parameters
-    return cast(ExportingConverter, converter) if "options" in parameters else None
 
 
 @dataclass(frozen=True)
@@ -81,15 +67,11 @@ class ChunkRenderer:
         self.bureau = bureau
         self.converter = converter
         self.compiled = CompiledTemplate(template.data)
-        self._exporting = exporting(converter)
+        # Whether copies merge depends on the template alone: every converter takes options.
         obstacle = merge_obstacle(template.data)
         if obstacle:
             log.info("%s: copies converted one by one: %s", instrument.kind, obstacle)
-        elif self._exporting is None:
-            log.info(
-                "%s: copies converted one by one: the converter takes no options", instrument.kind
-            )
-        self.merging = obstacle is None and self._exporting is not None
+        self.merging = obstacle is None
 
     def render(self, copies: Sequence[PlannedCopy]) -> list[RenderedCopy]:
         """Return the copies rendered, in order."""
@@ -107,12 +89,9 @@ class ChunkRenderer:
             build_context(self.instrument, c.facts, c.number, self.bureau, c.extra) for c in copies
         ]
         bodies = [self.compiled.render_body(context) for context in contexts]
-        converter = self._exporting
-        if converter is None:
-            raise SplitFailed("the converter takes no export options")
         docx_path, pdf_path = work / "merged.docx", work / "merged.pdf"
         docx_path.write_bytes(self.compiled.merge(bodies))
-        converter.convert(docx_path, pdf_path, EXPORT_OPTIONS)
+        self.converter.convert(docx_path, pdf_path, EXPORT_OPTIONS)
         parts = split_copies(pdf_path, len(copies), work)
         rendered = []
         for copy, part, context in zip(copies, parts, contexts, strict=True):

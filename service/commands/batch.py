@@ -35,7 +35,8 @@ from service.database.batch_models import DONE, FAILED, INVALID, PENDING, BatchJ
 from service.foundations.config import Settings, load_settings
 from service.instruments.registry import UnknownKind, get_instrument
 from service.render.docx import TemplateProblem
-from service.render.office.convert import OfficeError, OfficePool
+from service.render.office.pool import OfficePool
+from service.render.office.retry import OfficeError
 from service.services import Wenshu
 
 EXIT_INVALID = 2

@@ -25,7 +25,7 @@ from service.batch.jobs import JobBusy, UnknownJob
 from service.batch.queue import QUEUE, TASK
 from service.foundations.config import Settings
 from service.foundations.periodic import Every
-from service.render.office.convert import OfficePool
+from service.render.office.pool import OfficePool
 from service.services import Wenshu
 
 log = logging.getLogger(__name__)

@@ -28,7 +28,7 @@ from service.commands.worker import worker
 from service.foundations.config import load_settings
 from service.instruments.facts import InvalidFacts, describe_kinds, validate_facts
 from service.render.docx import TemplateProblem
-from service.render.office.convert import OfficeError
+from service.render.office.retry import OfficeError
 from service.services import Wenshu
 
 

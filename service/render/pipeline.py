@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 
 from service.render.docx import render_docx
-from service.render.office.convert import Converter
+from service.render.office.converter import Converter
 from service.render.pdfa import RenderedPdf, write_metadata
 from service.render.request import RenderRequest
 

@@ -21,7 +21,7 @@ from service.foundations.plaintext import quote_many
 from service.instruments.facts import InvalidFacts, describe_kinds
 from service.instruments.registry import UnknownKind, get_instrument
 from service.render.docx import TemplateProblem
-from service.render.office.convert import OfficeError
+from service.render.office.retry import OfficeError
 from service.web import wenshu
 from service.web.auth import current_account, requires
 from service.web.documents import reader_classifications, send_archived_pdf

@@ -28,7 +28,7 @@ from service.database.models import Document
 from service.instruments.facts import Facts, InvalidFacts
 from service.instruments.registry import INSTRUMENTS, Instrument, UnknownKind, get_instrument
 from service.render.docx import TemplateProblem
-from service.render.office.convert import OfficeError
+from service.render.office.retry import OfficeError
 from service.render.pages import page_png
 from service.web import wenshu
 from service.web.auth import current_account, requires

@@ -21,7 +21,7 @@ from service.layouts.preview import PreviewCache
 from service.layouts.refusals import refusals
 from service.layouts.versions import TemplateRefused, activate_version, publish_version
 from service.render.docx import TemplateProblem
-from service.render.office.convert import OfficeError
+from service.render.office.retry import OfficeError
 from service.web import wenshu
 from service.web.auth import current_account, requires
 from service.web.kept_forms import restored_fields

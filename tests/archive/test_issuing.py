@@ -14,9 +14,10 @@ from service.archive.fixity import verify_archive
 from service.archive.numbering import NumberTaken, claim_sequence
 from service.database.models import Document, NumberSeries
 from service.instruments.facts import InvalidFacts
-from service.render.office.convert import OfficeError
+from service.render.office.retry import OfficeError
 from service.services import Wenshu
 from tests.conftest import sample
+from tests.fakes import FailingConverter
 
 pytestmark = pytest.mark.office
 
@@ -55,18 +56,10 @@ def test_invalid_facts_use_no_number_and_leave_no_file(wenshu: Wenshu) -> None:
     assert archived_files(wenshu) == []
 
 
-class BrokenConverter:
-    """A converter that fails, as LibreOffice would after its retry."""
-
-    def convert(self, docx_path: Path, pdf_path: Path) -> None:
-        """Fail without writing anything."""
-        raise OfficeError("LibreOffice could not convert")
-
-
 def test_failed_render_uses_no_number(wenshu: Wenshu) -> None:
     """This test ensures that a failed conversion leaves the number for the next document."""
     real = wenshu.converter
-    wenshu.converter = BrokenConverter()
+    wenshu.converter = FailingConverter("LibreOffice could not convert")
     with pytest.raises(OfficeError):
         issue_document(wenshu, "supervision_notice", sample("supervision_notice"), "测试员")
     wenshu.converter = real

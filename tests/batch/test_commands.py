@@ -22,7 +22,8 @@ from service.commands.cli import main
 from service.database.batch_models import BatchJob
 from service.database.models import Document
 from service.foundations.config import Settings, load_settings
-from service.render.office.convert import ColdOffice, OfficePool
+from service.render.office.cold import ColdOffice
+from service.render.office.pool import OfficePool
 from service.services import Wenshu
 from tests import pdfcheck
 from tests.batch.conftest import common_facts, recipients_table, unit_names, write_csv

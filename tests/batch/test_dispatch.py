@@ -21,7 +21,7 @@ from service.commands.cli import main
 from service.database.batch_models import DONE, FAILED, PENDING, RUNNING, BatchJob
 from service.database.models import Document, utcnow
 from service.foundations.config import Settings
-from service.render.office.convert import OfficePool
+from service.render.office.pool import OfficePool
 from service.services import Wenshu
 from tests.batch.conftest import unit_names
 from tests.batch.test_executor import make_job

@@ -38,7 +38,7 @@ from service.database.batch_models import DONE, FAILED, RUNNING, BatchJob
 from service.database.models import Document, utcnow
 from service.foundations.config import load_settings
 from service.instruments.registry import get_instrument
-from service.render.office.convert import OfficePool
+from service.render.office.pool import OfficePool
 from service.services import Wenshu
 from tests.batch.conftest import TOWNS, common_facts
 from tests.conftest import signed_in

@@ -10,6 +10,7 @@ import pytest
 
 import service.batch.rendering
 from service.archive.templates import LoadedTemplate
+from service.batch.compose import EXPORT_OPTIONS
 from service.batch.rendering import ChunkRenderer, PlannedCopy, RenderedCopy
 from service.batch.split import SplitFailed
 from service.database.models import utcnow
@@ -17,13 +18,14 @@ from service.foundations.config import Bureau
 from service.instruments.facts import validate_facts
 from service.instruments.registry import get_instrument
 from service.instruments.request import build_render_request
-from service.render.office.convert import OfficePool
+from service.render.office.pool import OfficePool
 from service.render.pdfa import DocumentMetadata, read_archival_metadata
 from service.render.pipeline import render_pdf
 from tests import pdfcheck
 from tests.batch.conftest import common_facts, unit_names
 from tests.batch.test_compose import replaced
 from tests.conftest import ROOT
+from tests.fakes import RecordingConverter
 
 pytestmark = pytest.mark.office
 
@@ -172,3 +174,20 @@ def test_a_merge_that_cannot_be_cut_falls_back(
     parts = renderer.render(planned("correction_order", unit_names(2)))
     assert [p.plan.number for p in parts] == ["君档通报〔2026〕1号", "君档通报〔2026〕2号"]
     assert all(pdfcheck.pdfa_violations(written(tmp_path, p)) == [] for p in parts)
+
+
+def test_a_fake_converter_still_merges_copies(office_pool: OfficePool, tmp_path: Path) -> None:
+    """This test ensures that copies merge whatever converter the batch is given: through a fake
+    one, three copies are one conversion with the export options, cut into their own 文号."""
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    recorder = RecordingConverter(office_pool, kept)
+    renderer = ChunkRenderer(
+        get_instrument("correction_order"), template_of("correction_order"), Bureau(), recorder
+    )
+    assert renderer.merging
+    parts = renderer.render(planned("correction_order", unit_names(3)))
+    assert recorder.options == [EXPORT_OPTIONS]
+    assert [read_archival_metadata(written(tmp_path, p))["文号"] for p in parts] == [
+        "君档通报〔2026〕1号", "君档通报〔2026〕2号", "君档通报〔2026〕3号",
+    ]  # fmt: skip

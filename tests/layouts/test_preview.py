@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,40 +10,27 @@ import pytest
 from service.acts.issuing import issue_document
 from service.layouts.preview import PreviewCache, preview_pages
 from service.layouts.versions import TemplateRefused
-from service.render.office.convert import Converter
 from service.services import Wenshu
 from tests import pdfcheck
 from tests.conftest import sample
+from tests.fakes import RecordingConverter
 from tests.layouts.test_lint import ALL_FIELDS, with_paragraphs
 from tests.layouts.test_versions import MARKER, second_version
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-class Recording:
-    """A converter that counts conversions and keeps a copy of each PDF, converting with another."""
-
-    def __init__(self, inner: Converter, keep: Path) -> None:
-        self.inner = inner
-        self.keep = keep
-        self.calls = 0
-
-    def convert(self, docx_path: Path, pdf_path: Path) -> None:
-        """Convert with the inner converter and keep the PDF."""
-        self.inner.convert(docx_path, pdf_path)
-        self.calls += 1
-        shutil.copyfile(pdf_path, self.keep / f"{self.calls}.pdf")
-
-
 @pytest.fixture
-def recording(wenshu: Wenshu, tmp_path: Path) -> tuple[Wenshu, Recording]:
+def recording(wenshu: Wenshu, tmp_path: Path) -> tuple[Wenshu, RecordingConverter]:
     """The services with a converter that records what it converts."""
-    recorder = Recording(wenshu.converter, tmp_path)
+    recorder = RecordingConverter(wenshu.converter, tmp_path)
     return dataclasses.replace(wenshu, converter=recorder), recorder
 
 
 @pytest.mark.office
-def test_candidate_is_drawn_marked_as_a_preview(recording: tuple[Wenshu, Recording]) -> None:
+def test_candidate_is_drawn_marked_as_a_preview(
+    recording: tuple[Wenshu, RecordingConverter],
+) -> None:
     """This test ensures that an unpublished template is drawn page by page, marked, with no number used."""
     wenshu, recorder = recording
     pages = preview_pages(wenshu, "supervision_notice", second_version())
@@ -57,7 +43,7 @@ def test_candidate_is_drawn_marked_as_a_preview(recording: tuple[Wenshu, Recordi
     assert issued.number == "君档监通〔2026〕1号" and issued.template_version == 1
 
 
-def test_refused_template_is_never_rendered(recording: tuple[Wenshu, Recording]) -> None:
+def test_refused_template_is_never_rendered(recording: tuple[Wenshu, RecordingConverter]) -> None:
     """This test ensures that a template lint refuses raises TemplateRefused without any conversion."""
     wenshu, recorder = recording
     hostile = with_paragraphs(ALL_FIELDS, "{{ ''.__class__.__mro__ }}")
@@ -71,7 +57,7 @@ def test_refused_template_is_never_rendered(recording: tuple[Wenshu, Recording])
 
 @pytest.mark.office
 def test_cache_draws_each_template_once(
-    recording: tuple[Wenshu, Recording], tmp_path: Path
+    recording: tuple[Wenshu, RecordingConverter], tmp_path: Path
 ) -> None:
     """This test ensures that a template's pages are drawn once and then served from the disk cache."""
     wenshu, recorder = recording

@@ -12,7 +12,10 @@ from pathlib import Path
 import pytest
 
 from service.foundations.config import load_settings
-from service.render.office.convert import ColdOffice, OfficeError, OfficePool, OfficeWorker
+from service.render.office.cold import ColdOffice
+from service.render.office.pool import OfficePool
+from service.render.office.process import OfficeWorker
+from service.render.office.retry import OfficeError
 from tests import pdfcheck
 from tests.office_processes import alive, wait_for_soffice
 

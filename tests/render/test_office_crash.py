@@ -16,8 +16,9 @@ import pytest
 from pypdf import PdfReader
 
 from service.foundations.config import load_settings
-from service.render.office.convert import OfficeError, OfficePool, OfficeWorker
-from service.render.office.retry import conversion_deadline
+from service.render.office.pool import OfficePool
+from service.render.office.process import OfficeWorker
+from service.render.office.retry import OfficeError, conversion_deadline
 from tests import pdfcheck
 from tests.office_processes import (
     PATIENCE,

@@ -19,7 +19,9 @@ from docx import Document
 from pypdf import PdfReader
 
 from service.foundations.config import Settings, load_settings
-from service.render.office.convert import ColdOffice, OfficePool, office_environment
+from service.render.office.cold import ColdOffice
+from service.render.office.pool import OfficePool
+from service.render.office.process import office_environment
 from service.render.office.profile import (
     LINKED_CONTENT,
     NETWORK,

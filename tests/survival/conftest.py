@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from service.foundations.config import load_settings
-from service.render.office.convert import _kill_leftover
+from service.render.office.process import kill_leftover
 from service.services import Wenshu
 from tests.conftest import PASSWORD, sample
 
@@ -178,4 +178,4 @@ def service(tmp_path: Path, database_url: str) -> Iterator[Service]:
     running.stop()
     # The workers of a killed service are killed by the next start; no start follows here.
     for pid_file in (running.instance / "office").glob("*.pid"):
-        _kill_leftover(pid_file.with_suffix(""))
+        kill_leftover(pid_file.with_suffix(""))

@@ -13,7 +13,7 @@ from playwright.sync_api import Page
 from werkzeug.serving import make_server
 
 from service import create_app
-from service.render.office.convert import OfficePool
+from service.render.office.pool import OfficePool
 from tests.conftest import PASSWORD, add_user
 
 CLERK = "王文书"

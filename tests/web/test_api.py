@@ -22,10 +22,11 @@ from service import create_app
 from service.accounts.users import create_token
 from service.commands.cli import main
 from service.database.models import ApiToken, Document, TemplateVersion, User
-from service.render.office.convert import OfficeError, OfficePool
+from service.render.office.pool import OfficePool
 from service.web.openapi import OPENAPI
 from tests import pdfcheck
 from tests.conftest import add_user, sample
+from tests.fakes import FailingConverter
 
 JSON = "application/json"
 
@@ -451,19 +452,11 @@ def test_broken_template_is_503(app: Flask, api: FlaskClient, clerk: dict[str, s
     assert document_count(app) == 0
 
 
-class FailingOffice:
-    """A converter whose LibreOffice always fails, as when every worker has died."""
-
-    def convert(self, docx_path: Path, pdf_path: Path) -> None:
-        """Fail as the pool does after its retry."""
-        raise OfficeError("LibreOffice 转换失败")
-
-
 def test_office_failure_is_503(tmp_path: Path) -> None:
     """This test ensures that a LibreOffice failure answers a JSON 503 and archives nothing."""
     app = create_app(
         {"TESTING": True, "WTF_CSRF_ENABLED": False, "instance_path": tmp_path / "instance",
-         "converter": FailingOffice()}
+         "converter": FailingConverter("LibreOffice 转换失败")}
     )  # fmt: skip
     response = post(
         app.test_client(),

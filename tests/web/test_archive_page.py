@@ -17,7 +17,7 @@ from service import create_app
 from service.accounts.users import create_token
 from service.acts.issuing import issue_document
 from service.database.models import AuditEvent, Document
-from service.render.office.convert import OfficePool
+from service.render.office.pool import OfficePool
 from tests.conftest import CHROMIUM, FLAGS, PASSWORD, add_user, sample, signed_in
 
 pytestmark = pytest.mark.office

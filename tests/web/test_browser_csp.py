@@ -12,7 +12,7 @@ from playwright.sync_api import ConsoleMessage, Dialog, Page
 
 from service import create_app
 from service.acts.issuing import issue_document
-from service.render.office.convert import OfficePool
+from service.render.office.pool import OfficePool
 from tests.batch.conftest import common_facts, unit_names
 from tests.conftest import PASSWORD, add_user, sample
 from tests.web.batch_client import KIND, csv_bytes

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 
 from service.accounts.users import create_token
-from service.render.office.convert import OfficePool
+from service.render.office.pool import OfficePool
 from service.web.security import CONTENT_SECURITY_POLICY
 from tests.conftest import PASSWORD, add_user, signed_in
 from tests.web.test_sessions import app_with

@@ -26,7 +26,7 @@ from service.accounts.stale import forget_stale_sign_ins
 from service.acts.issuing import issue_document
 from service.archive.templates import list_versions
 from service.database.models import Document, KeptSubmission, LoginSession, User
-from service.render.office.convert import OfficePool
+from service.render.office.pool import OfficePool
 from tests.conftest import PASSWORD, add_user, sample
 from tests.layouts.test_versions import second_version
 from tests.web.clock import Clock, clocked

@@ -20,7 +20,7 @@ from service.database.engine import Database
 from service.database.models import AuditEvent
 from service.database.schema import upgrade_to_latest
 from service.foundations.config import Settings
-from service.render.office.convert import OfficePool
+from service.render.office.pool import OfficePool
 from tests.conftest import PASSWORD, add_user
 from tests.postgres import fresh_database
 from tests.web.clock import Clock, clocked

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from service.database.models import Document
 from tests.conftest import sample
+from tests.fakes import FailingConverter
 
 pytestmark = pytest.mark.office
 URL = "/documents/new/supervision_notice"
@@ -98,14 +99,8 @@ def test_preview_keeps_the_draft_id(client: FlaskClient) -> None:
 
 def test_a_failed_preview_says_so(app: Flask, client: FlaskClient) -> None:
     """This test ensures that a preview the converter cannot finish is reported in Chinese, input kept."""
-    from service.render.office.convert import OfficeError
-
-    class Broken:
-        def convert(self, docx_path: Path, pdf_path: Path) -> None:
-            raise OfficeError("LibreOffice 未响应")
-
     wenshu = app.extensions["wenshu"]
-    working, wenshu.converter = wenshu.converter, Broken()
+    working, wenshu.converter = wenshu.converter, FailingConverter("LibreOffice 未响应")
     try:
         response = client.post(URL, data={**typed_form(), "action": "preview"})
     finally:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from service import create_app
 from service.acts.issuing import issue_document
 from service.database.models import Document
-from service.render.office.convert import OfficePool
+from service.render.office.pool import OfficePool
 from tests.conftest import sample, signed_in
 
 pytestmark = pytest.mark.office

@@ -18,7 +18,7 @@ from service import create_app
 from service.accounts.stale import forget_stale_sign_ins
 from service.accounts.users import list_users
 from service.database.models import FailedLogins, LoginSession
-from service.render.office.convert import OfficePool
+from service.render.office.pool import OfficePool
 from tests.conftest import PASSWORD, add_user, signed_in
 from tests.web.clock import clocked
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from service.foundations.config import Settings
 
 if TYPE_CHECKING:
-    from service.render.office.convert import OfficeWorker
+    from service.render.office.process import OfficeWorker
 
 # A worker that does not answer "info" within this many seconds is taken for dead; a live one
 # answers in milliseconds even on a busy machine, since the caller holds it and it is idle.
