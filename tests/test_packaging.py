@@ -6,16 +6,18 @@ import ast
 import importlib.metadata
 import sys
 import tomllib
+import zipfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 from setuptools import find_namespace_packages
 
 from service.foundations.config import Settings
-from service.foundations.shipped import shipped_samples, shipped_templates
+from service.foundations.shipped import shipped_folder, shipped_samples, shipped_templates
 from tests.conftest import ROOT
 
 PYPROJECT: dict[str, Any] = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
@@ -150,3 +152,19 @@ def test_shipped_folders_are_the_repository_folders_in_a_checkout() -> None:
 def test_default_instance_of_a_checkout_is_beside_the_package() -> None:
     """This test ensures that a checkout keeps its instance in instance/ beside the package."""
     assert Settings().instance_path == ROOT / "instance"
+
+
+def test_shipped_folder_refuses_a_package_that_is_not_on_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This test ensures that a data package inside a zip is named as such, not half-read."""
+    archive = tmp_path / "zipped.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("wenshu_zipped_data/__init__.py", "")
+        zipped.writestr("wenshu_zipped_data/supervision_notice.json", "{}")
+    monkeypatch.syspath_prepend(str(archive))
+    try:
+        with pytest.raises(RuntimeError, match="wenshu_zipped_data 不是磁盘上的目录"):
+            shipped_folder("wenshu_zipped_data")
+    finally:
+        sys.modules.pop("wenshu_zipped_data", None)
