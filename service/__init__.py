@@ -7,8 +7,6 @@ import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from service.background.startup import prepare_service
-
 if TYPE_CHECKING:
     from flask import Flask
 
@@ -20,10 +18,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     service.foundations.config.Settings) and "converter", a converter to use instead of starting
     the service's own LibreOffice workers.
     """
-    # Imported here, so that importing the domain packages (service.render, …) never loads Flask.
+    # Imported here, so that importing the domain packages (service.render, …) loads neither
+    # Flask nor the database: the template trial child imports service.render alone.
     from flask import Flask
     from flask_wtf.csrf import CSRFProtect
 
+    from service.background.startup import prepare_service
     from service.foundations.config import load_settings
     from service.render.office.converter import Converter
     from service.render.office.pool import OfficePool
