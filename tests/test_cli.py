@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from service.commands.cli import main
 from tests import pdfcheck
+from tests.archive_disk import REFUSALS, archive_on_tmpfs, files_in
 from tests.conftest import SAMPLES, sample
 
 
@@ -100,6 +101,31 @@ def test_render_invalid_uses_nothing(runner: CliRunner, tmp_path: Path) -> None:
     assert (
         not list((instance / "archive").rglob("*.pdf")) if (instance / "archive").exists() else True
     )
+
+
+@pytest.mark.office
+@pytest.mark.parametrize(("options", "reason"), REFUSALS)
+def test_render_on_a_refusing_archive_disk_says_so_and_uses_nothing(
+    runner: CliRunner, tmp_path: Path, options: str, reason: str
+) -> None:
+    """This test ensures that `wenshu render` on a full or read-only archive disk exits 1 with a
+    Chinese message saying what and how to fix, no traceback, no file, and no number used."""
+    archive = tmp_path / "cli-instance" / "archive"
+    out = tmp_path / "notice.pdf"
+    facts = str(SAMPLES / "supervision_notice.json")
+    args = ["render", "supervision_notice", facts, "-o", str(out)]
+    with archive_on_tmpfs(archive, options):
+        refused = runner.invoke(main, args)
+        assert files_in(archive) == []
+    assert refused.exit_code == 1, refused.output
+    assert isinstance(refused.exception, SystemExit)  # an exit, not an exception escaping
+    assert refused.stderr.startswith("render: 归档存储")
+    assert reason in refused.stderr and str(archive) in refused.stderr
+    assert "重试" in refused.stderr and "Traceback" not in refused.output
+    assert refused.stdout == "" and not out.exists()
+    issued = runner.invoke(main, args)  # the disk takes files again: the number is still free
+    assert issued.exit_code == 0, issued.output
+    assert issued.stdout.strip() == "君档监通〔2026〕1号"
 
 
 def test_init_db(runner: CliRunner) -> None:

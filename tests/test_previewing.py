@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from service.acts.errors import FactsRefused
 from service.acts.issuing import issue_document
 from service.acts.previewing import preview_first_page, preview_number, preview_pdf
 from service.database.models import Document, NumberSeries
-from service.instruments.facts import InvalidFacts
 from service.render.pdfa import read_archival_metadata
 from service.services import Wenshu
 from tests import pdfcheck
@@ -47,11 +47,11 @@ def test_preview_is_marked_and_leaves_no_trace(wenshu: Wenshu, tmp_path: Path) -
 
 
 def test_preview_refuses_invalid_facts_like_issuing(wenshu: Wenshu) -> None:
-    """This test ensures that a preview raises the same InvalidFacts as issuing, archive rules included."""
+    """This test ensures that a preview raises the same FactsRefused as issuing, archive rules included."""
     facts = sample("review_decision")  # refers to 君档监通〔2026〕1号, not issued yet
-    with pytest.raises(InvalidFacts) as previewed:
+    with pytest.raises(FactsRefused) as previewed:
         preview_pdf(wenshu, "review_decision", facts)
-    with pytest.raises(InvalidFacts) as issued:
+    with pytest.raises(FactsRefused) as issued:
         issue_document(wenshu, "review_decision", facts, "王文书")
     assert previewed.value.errors == issued.value.errors
     assert "notice_number" in previewed.value.errors

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from service.acts.errors import NumbersBusy, archive_refusal, nothing_used
 from service.archive.access import Visibility
 from service.archive.audit import record_event
 from service.archive.discard import discard_unrecorded
@@ -36,10 +37,6 @@ _series_locks: dict[tuple[str, int], threading.Lock] = {}
 _series_locks_guard = threading.Lock()
 
 
-class IssueFailed(RuntimeError):
-    """Raised when a document could not be issued; nothing was archived and no number used."""
-
-
 def _series_lock(series: str, year: int) -> threading.Lock:
     """Return the in-process lock serialising renders of one series and year."""
     with _series_locks_guard:
@@ -55,26 +52,28 @@ def issue_document(
 ) -> Document:
     """Return the recorded document after validating, numbering, rendering and archiving it.
 
-    Raises UnknownKind or InvalidFacts before anything is rendered. The 文号 printed in
-    the PDF is the next in its series; it is claimed in the same transaction that records
-    the document, so a failure at any step leaves neither a used number nor a file.
-    Rules and computed content read only the documents of the 密级 in classifications
-    (None: all), those the issuer may see.
+    The 文号 printed in the PDF is the next in its series; it is claimed in the same
+    transaction that records the document, so a failure at any step leaves neither a used
+    number nor a file. Every expected failure is a NotIssued (service.acts.errors):
+    KindUnknown or FactsRefused before anything is rendered, then TemplateUnusable,
+    ConversionFailed, ArchiveUnwritable or NumbersBusy. Rules and computed content read
+    only the documents of the 密级 in classifications (None: all), those the issuer may see.
     """
-    instrument = get_instrument(kind)
-    archive = DatabaseArchiveView(wenshu.database, classifications)
-    facts = validate_facts(instrument, raw_facts, archive, wenshu.settings.policy)
-    extra = computed_values(instrument, facts, archive)
-    year = facts.values[instrument.date_field].year
-    # Within one process, renders of a series wait their turn instead of racing for the
-    # same number; across processes the compare-and-set in claim_sequence decides.
-    with _series_lock(instrument.series, year):
-        for _attempt in range(MAX_ATTEMPTS):
-            try:
-                return _issue_once(wenshu, instrument, facts, extra, year, issued_by)
-            except NumberTaken:
-                continue
-    raise IssueFailed(f"{instrument.title}：另有{MAX_ATTEMPTS}份文书同时取号，请稍后重试")
+    with nothing_used():
+        instrument = get_instrument(kind)
+        archive = DatabaseArchiveView(wenshu.database, classifications)
+        facts = validate_facts(instrument, raw_facts, archive, wenshu.settings.policy)
+        extra = computed_values(instrument, facts, archive)
+        year = facts.values[instrument.date_field].year
+        # Within one process, renders of a series wait their turn instead of racing for the
+        # same number; across processes the compare-and-set in claim_sequence decides.
+        with _series_lock(instrument.series, year):
+            for _attempt in range(MAX_ATTEMPTS):
+                try:
+                    return _issue_once(wenshu, instrument, facts, extra, year, issued_by)
+                except NumberTaken:
+                    continue
+        raise NumbersBusy(f"{instrument.title}：另有{MAX_ATTEMPTS}份文书同时取号，请稍后重试")
 
 
 def _issue_once(
@@ -100,7 +99,10 @@ def _issue_once(
     )
     pdf = render_pdf(request, wenshu.converter)
     fixity = fixity_of(pdf.data)
-    relative = wenshu.archive.put(pdf.data, fixity.sha256)
+    try:
+        relative = wenshu.archive.put(pdf.data, fixity.sha256)
+    except OSError as error:
+        raise archive_refusal(wenshu.archive.root, error) from error
     try:
         with wenshu.database.session() as session:
             claim_sequence(session, instrument.series, year, sequence)

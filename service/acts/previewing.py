@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from service.acts.errors import PageUndrawable, nothing_used
 from service.archive.access import Visibility
 from service.archive.lookup import DatabaseArchiveView
 from service.archive.templates import active_template
@@ -30,10 +31,6 @@ from service.services import Wenshu
 PREVIEW_MARK = "（预览）"
 PREVIEW_ACTION = "预览（未编号，未归档）"
 PREVIEW_DPI = 72  # sharp enough to read the text on a form page, small enough for a data: URI
-
-
-class PreviewFailed(RuntimeError):
-    """Raised when the rendered preview could not be drawn as an image."""
 
 
 @dataclass(frozen=True)
@@ -65,9 +62,9 @@ def preview_pdf(
 ) -> bytes:
     """Return the instrument as a PDF marked as a preview, checked exactly as for issuing.
 
-    Raises UnknownKind or InvalidFacts as issue_document does. The active template, the
-    context hook and the bureau are the ones issuing would use; only the 文号 is a
-    placeholder and the metadata says preview. Nothing is numbered, stored or recorded.
+    Raises NotIssued for every expected failure, as issue_document does. The active
+    template, the context hook and the bureau are the ones issuing would use; only the 文号
+    is a placeholder and the metadata says preview. Nothing is numbered, stored or recorded.
     As for issuing, only documents of the 密级 in classifications are read (None: all).
     """
     return _render_preview(wenshu, kind, raw_facts, previewed_by, classifications).data
@@ -81,7 +78,10 @@ def preview_first_page(
     dpi: int = PREVIEW_DPI,
     classifications: Visibility = None,
 ) -> FirstPage:
-    """Return the preview's first page as a PNG image with its page count; raises as preview_pdf."""
+    """Return the preview's first page as a PNG image with its page count.
+
+    Raises as preview_pdf does, and PageUndrawable when the page cannot be drawn.
+    """
     pdf = _render_preview(wenshu, kind, raw_facts, previewed_by, classifications)
     with tempfile.TemporaryDirectory(prefix="wenshu-preview-") as work:
         path = Path(work) / "preview.pdf"
@@ -89,7 +89,7 @@ def preview_first_page(
         try:
             return FirstPage(page_png(path, 1, dpi), pdf.pages)
         except (OSError, ValueError, subprocess.SubprocessError) as error:
-            raise PreviewFailed(f"预览图无法绘制：{error}") from error
+            raise PageUndrawable(f"预览图无法绘制：{error}") from error
 
 
 def _render_preview(
@@ -100,15 +100,16 @@ def _render_preview(
     classifications: Visibility,
 ) -> RenderedPdf:
     """Return the validated facts rendered with the placeholder number and preview metadata."""
-    instrument = get_instrument(kind)
-    archive = DatabaseArchiveView(wenshu.database, classifications)
-    facts = validate_facts(instrument, raw_facts, archive, wenshu.settings.policy)
-    extra = computed_values(instrument, facts, archive)
-    with wenshu.database.session() as session:
-        template = active_template(session, wenshu.templates, instrument.kind)
-    return render_unnumbered(
-        wenshu, instrument, facts, extra, template.data, previewed_by or "—", PREVIEW_ACTION
-    )
+    with nothing_used():
+        instrument = get_instrument(kind)
+        archive = DatabaseArchiveView(wenshu.database, classifications)
+        facts = validate_facts(instrument, raw_facts, archive, wenshu.settings.policy)
+        extra = computed_values(instrument, facts, archive)
+        with wenshu.database.session() as session:
+            template = active_template(session, wenshu.templates, instrument.kind)
+        return render_unnumbered(
+            wenshu, instrument, facts, extra, template.data, previewed_by or "—", PREVIEW_ACTION
+        )
 
 
 def render_unnumbered(

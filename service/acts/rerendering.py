@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from service.acts.errors import DocumentUnknown, nothing_used
 from service.archive.lookup import DatabaseArchiveView
 from service.archive.templates import template_of
 from service.database.models import Document
@@ -21,31 +22,33 @@ def rerender_document(wenshu: Wenshu, document_id: int) -> RenderedPdf:
     copy, and proves that neither a later template version nor later documents change old
     ones: the context kept with the document is filled in again, and only for a document
     issued before contexts were kept is it computed anew from its facts and today's
-    archive.
+    archive. Raises NotIssued for every expected failure: DocumentUnknown for an id not in
+    the archive.
     """
-    with wenshu.database.session() as session:
-        document = session.get(Document, document_id)
-        if document is None:
-            raise LookupError(f"没有编号为 {document_id} 的文书")
-        kept = document.context  # loaded now: the column is read only on demand
-        template = template_of(session, wenshu.templates, document.template_id)
-    metadata = DocumentMetadata(
-        title=document.title,
-        document_number=document.number,
-        responsible_body=wenshu.settings.bureau.name,
-        date=document.document_date,
-        retention_period=document.retention,
-        classification=document.classification,
-        kind=document.kind,
-        agent=document.issued_by,
-        action_time=document.issued_at,
-        business_action="重新生成（核对）",
-    )
-    if kept is not None:
-        request = RenderRequest(context=kept, template=template.data, metadata=metadata)
-    else:
-        request = _recomputed_request(wenshu, document, template.data, metadata)
-    return render_pdf(request, wenshu.converter)
+    with nothing_used():
+        with wenshu.database.session() as session:
+            document = session.get(Document, document_id)
+            if document is None:
+                raise DocumentUnknown(f"没有编号为 {document_id} 的文书")
+            kept = document.context  # loaded now: the column is read only on demand
+            template = template_of(session, wenshu.templates, document.template_id)
+        metadata = DocumentMetadata(
+            title=document.title,
+            document_number=document.number,
+            responsible_body=wenshu.settings.bureau.name,
+            date=document.document_date,
+            retention_period=document.retention,
+            classification=document.classification,
+            kind=document.kind,
+            agent=document.issued_by,
+            action_time=document.issued_at,
+            business_action="重新生成（核对）",
+        )
+        if kept is not None:
+            request = RenderRequest(context=kept, template=template.data, metadata=metadata)
+        else:
+            request = _recomputed_request(wenshu, document, template.data, metadata)
+        return render_pdf(request, wenshu.converter)
 
 
 def _recomputed_request(

@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
+from service.acts.errors import NumbersBusy, nothing_used
 from service.archive.numbering import NumberTaken
 from service.archive.templates import template_of
 from service.batch.jobs import claim_job, job_items, load_job, release_job
@@ -32,10 +33,6 @@ log = logging.getLogger(__name__)
 DEFAULT_CHUNK = 50  # copies per LibreOffice call; a merged conversion of 50 peaks near 200 MB
 MAX_RENUMBERING = 10
 Progress = Callable[[int, int], None]  # (copies done, copies in the job)
-
-
-class BatchFailed(RuntimeError):
-    """Raised when the job could not go on; what is recorded stays, the rest can be resumed."""
 
 
 class JobStopped(RuntimeError):
@@ -55,14 +52,18 @@ def run_job(
 
     finish, if given, runs after the last copy and before the job is marked done (writing
     the job's outputs, say), so that a done job has them. Raises JobBusy when a live runner
-    holds the job, RowsInvalid when a row no longer passes its rules and the job does not
-    skip such rows. After any error the job is left "failed" with the error, and run_job
-    on it again goes on where it stopped. When stop is set (the service shutting down), the
+    holds the job, and NotIssued (service.acts.errors) for every expected failure of the
+    copies not yet issued: RowsInvalid when a row no longer passes its rules and the job
+    does not skip such rows, TemplateUnusable, ConversionFailed, ArchiveUnwritable or
+    NumbersBusy. What is recorded stays; the copies not recorded used no number and left no
+    file. After any error the job is left "failed" with the error, and run_job on it again
+    goes on where it stopped. When stop is set (the service shutting down), the
     chunks under way are recorded and JobStopped raised; the job is left pending.
     """
     job = claim_job(wenshu, job_id)
     try:
-        _advance(wenshu, job, chunk_size, progress, stop)
+        with nothing_used():
+            _advance(wenshu, job, chunk_size, progress, stop)
         if finish is not None:
             finish()
     except JobStopped:
@@ -111,7 +112,7 @@ def _advance(
         except NumberTaken as taken:
             log.info("batch %s: numbers taken meanwhile (%s); renumbering", job.id, taken)
             in_a_row = 0 if load_job(wenshu, job.id).done > job.done else in_a_row + 1
-    raise BatchFailed(f"另有文书同时取号，{MAX_RENUMBERING}次重排文号仍未成功，请稍后继续")
+    raise NumbersBusy(f"另有文书同时取号，{MAX_RENUMBERING}次重排文号仍未成功，请稍后继续")
 
 
 def _run_pipeline(

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 
 from sqlalchemy import update
 
+from service.acts.errors import NotIssued
 from service.archive.access import issuer_classifications
 from service.archive.numbering import peek_next_sequence
 from service.batch.rendering import PlannedCopy
@@ -19,7 +20,7 @@ from service.instruments.request import agency_code, computed_values, document_m
 from service.services import Wenshu
 
 
-class RowsInvalid(ValueError):
+class RowsInvalid(NotIssued):
     """Raised when a row fails its rules at rendering time and the job does not skip such rows."""
 
     def __init__(self, problems: Sequence[RowProblem]) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from service.acts.errors import archive_refusal
 from service.acts.issuing import document_record
 from service.archive.audit import record_event
 from service.archive.discard import discard_unrecorded
@@ -32,7 +33,8 @@ def record_chunk(
 ) -> None:
     """Store the chunk's files and record its documents in one transaction, or leave nothing.
 
-    Raises NumberTaken when another writer took one of its numbers since they were peeked.
+    Raises NumberTaken when another writer took one of its numbers since they were peeked,
+    ArchiveUnwritable when the archive's disk refuses a file.
     """
     paths = [wenshu.archive.path_for(copy.fixity.sha256) for copy in rendered]
     with wenshu.database.session() as session:
@@ -48,7 +50,7 @@ def record_chunk(
     stored: list[str] = []
     try:
         for copy in rendered:
-            stored.append(wenshu.archive.put(copy.pdf.data, copy.fixity.sha256))
+            stored.append(_store(wenshu, copy))
         with wenshu.database.session() as session:
             _record(session, job, template, rendered, stored)
     except (NumberTaken, IntegrityError) as error:
@@ -57,6 +59,14 @@ def record_chunk(
     except BaseException:
         _discard(wenshu, stored)
         raise
+
+
+def _store(wenshu: Wenshu, copy: RenderedCopy) -> str:
+    """Store one copy's file and return its path, or raise ArchiveUnwritable saying why not."""
+    try:
+        return wenshu.archive.put(copy.pdf.data, copy.fixity.sha256)
+    except OSError as error:
+        raise archive_refusal(wenshu.archive.root, error) from error
 
 
 def _discard(wenshu: Wenshu, stored: Sequence[str]) -> None:

@@ -15,8 +15,9 @@ from typing import Any, NoReturn, TextIO
 
 import click
 
+from service.acts.errors import NotIssued, TemplateUnusable
 from service.background.startup import prepare_service
-from service.batch.executor import DEFAULT_CHUNK, BatchFailed, run_job
+from service.batch.executor import DEFAULT_CHUNK, run_job
 from service.batch.jobs import (
     JobBusy,
     UnknownJob,
@@ -28,13 +29,12 @@ from service.batch.jobs import (
     same_input_job,
 )
 from service.batch.outputs import issued_copies, write_outputs
-from service.batch.planning import RowsInvalid
 from service.batch.recipients import TableUnreadable, read_recipients
 from service.batch.validation import SnapshotArchive, check_rows, summarise
+from service.commands.common import exit_not_issued
 from service.database.batch_models import DONE, FAILED, INVALID, PENDING, BatchJob
 from service.foundations.config import Settings, load_settings
 from service.instruments.registry import UnknownKind, get_instrument
-from service.render.docx import TemplateProblem
 from service.render.office.pool import OfficePool
 from service.render.office.retry import OfficeError
 from service.services import Wenshu
@@ -335,19 +335,22 @@ def _run(wenshu: Wenshu, job: BatchJob, chunk_size: int) -> BatchJob:
         return job
     display = _ProgressDisplay(sys.stderr)
     started = time.monotonic()
+    resume = (
+        f"批量任务 #{job.id} 已停止，已生成的文书都已归档；"
+        f"继续：wenshu batch --resume {job.id} --out DIR"
+    )
     try:
-        finished = run_job(wenshu, job.id, chunk_size=chunk_size, progress=display)
-    except (JobBusy, TemplateProblem) as error:
-        display.close()
+        try:
+            finished = run_job(wenshu, job.id, chunk_size=chunk_size, progress=display)
+        finally:
+            display.close()
+    except JobBusy as error:
         _fail(f"batch: {error}", 1)
-    except (OfficeError, BatchFailed, RowsInvalid, KeyboardInterrupt) as error:
-        display.close()
-        _fail(
-            f"batch: {error or '已中断'}\n批量任务 #{job.id} 已停止，已生成的文书都已归档；"
-            f"继续：wenshu batch --resume {job.id} --out DIR",
-            1,
-        )
-    display.close()
+    except NotIssued as error:
+        # A job keeps the template version it started with: resuming cannot mend a broken one.
+        exit_not_issued("batch", error, "" if isinstance(error, TemplateUnusable) else resume)
+    except KeyboardInterrupt:
+        _fail(f"batch: 已中断\n{resume}", 1)
     elapsed = time.monotonic() - started
     made = finished.done - job.done
     invalid = len(job_items(wenshu, job.id, INVALID))

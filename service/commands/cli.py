@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from service.acts.issuing import IssueFailed, issue_document
+from service.acts.errors import NotIssued
+from service.acts.issuing import issue_document
 from service.archive.lookup import DatabaseArchiveView
 from service.background.startup import prepare_service
 from service.commands.accounts import tokens, users
@@ -17,6 +18,7 @@ from service.commands.archive import archive
 from service.commands.batch import batch
 from service.commands.common import (
     ROWS_OPTION,
+    exit_not_issued,
     instrument_or_exit,
     opened,
     read_facts,
@@ -27,8 +29,6 @@ from service.commands.templates import template
 from service.commands.worker import worker
 from service.foundations.config import load_settings
 from service.instruments.facts import InvalidFacts, describe_kinds, validate_facts
-from service.render.docx import TemplateProblem
-from service.render.office.retry import OfficeError
 from service.services import Wenshu
 
 
@@ -85,11 +85,8 @@ def render(
         with opened() as wenshu:
             document = issue_document(wenshu, kind, facts, issued_by)
             data = wenshu.archive.read(document.pdf_path)
-    except InvalidFacts as error:
-        report_invalid(error)
-    except (OfficeError, IssueFailed, TemplateProblem) as error:
-        click.echo(f"render: {error}", err=True)
-        sys.exit(1)
+    except NotIssued as error:
+        exit_not_issued("render", error)
     for warning in document.warnings:
         click.echo(f"提醒：{warning}", err=True)
     output.parent.mkdir(parents=True, exist_ok=True)

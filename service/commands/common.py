@@ -7,17 +7,19 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
+from service.acts.errors import FactsRefused, KindUnknown, NotIssued
 from service.background.startup import prepare_service
 from service.foundations.config import PROJECT_ROOT, load_settings
 from service.instruments.facts import InvalidFacts
 from service.instruments.registry import Instrument, UnknownKind, get_instrument
 from service.services import Wenshu
 
-EXIT_INVALID = 2
+EXIT_INVALID = 2  # the input is at fault: facts, kind, a file
+EXIT_NOT_ISSUED = 1  # the input was fine but the document could not be made
 SAMPLES = PROJECT_ROOT / "samples"
 
 
@@ -72,11 +74,27 @@ def instrument_or_exit(kind: str) -> Instrument:
         sys.exit(EXIT_INVALID)
 
 
-def report_invalid(error: InvalidFacts) -> None:
+def report_invalid(error: InvalidFacts | FactsRefused) -> NoReturn:
     """Print one "field: message" line per problem and exit 2."""
     for line in error.lines():
         click.echo(line, err=True)
     sys.exit(EXIT_INVALID)
+
+
+def exit_not_issued(command: str, error: NotIssued, then: str = "") -> NoReturn:
+    """Say why nothing was issued, and exit 2 when the input is at fault, 1 otherwise.
+
+    Every command that issues answers the family here: the facts' problems one
+    "field: message" line each, an unknown kind as "kind: …", any other cause as
+    "command: message", followed by then (what to run next) when given. Never a traceback.
+    """
+    if isinstance(error, FactsRefused):
+        report_invalid(error)
+    if isinstance(error, KindUnknown):
+        click.echo(f"kind: {error}", err=True)
+        sys.exit(EXIT_INVALID)
+    click.echo(f"{command}: {error}" + (f"\n{then}" if then else ""), err=True)
+    sys.exit(EXIT_NOT_ISSUED)
 
 
 @contextmanager

@@ -13,15 +13,13 @@ from flask import Blueprint, Flask, jsonify, request, url_for
 from werkzeug.wrappers import Response
 
 from service.accounts.users import ISSUE
-from service.acts.issuing import IssueFailed, issue_document
+from service.acts.errors import FactsRefused, KindUnknown, NotIssued
+from service.acts.issuing import issue_document
 from service.archive.access import may_see
-from service.archive.store import ArchiveFull
 from service.database.models import Document
 from service.foundations.plaintext import quote_many
-from service.instruments.facts import InvalidFacts, describe_kinds
+from service.instruments.facts import describe_kinds
 from service.instruments.registry import UnknownKind, get_instrument
-from service.render.docx import TemplateProblem
-from service.render.office.retry import OfficeError
 from service.web import wenshu
 from service.web.auth import current_account, requires
 from service.web.documents import reader_classifications, send_archived_pdf
@@ -56,6 +54,16 @@ def problem(error: ApiProblem) -> tuple[Response, int]:
     return jsonify(error=error.message), error.status
 
 
+@blueprint.errorhandler(NotIssued)
+def not_issued(error: NotIssued) -> tuple[Response, int]:
+    """Return the JSON answer when nothing was issued: 422 for the facts, 400 for the kind, else 503."""
+    if isinstance(error, FactsRefused):
+        return jsonify(errors=error.errors), 422
+    if isinstance(error, KindUnknown):
+        return jsonify(error=str(error)), 400
+    return jsonify(error=f"文书未能生成，未占用文号：{error}"), 503
+
+
 @blueprint.get("/kinds")
 def kinds() -> Response:
     """Every instrument with its fields, as `wenshu kinds --json` prints them."""
@@ -67,14 +75,9 @@ def kinds() -> Response:
 def issue() -> tuple[Response, int] | tuple[Response, int, dict[str, str]]:
     """Issue an instrument from JSON facts: 201 with its 文号, fixity values and PDF address."""
     kind, facts = issue_request()
-    try:
-        document = issue_document(
-            wenshu(), kind, facts, current_account().username, reader_classifications()
-        )
-    except InvalidFacts as error:
-        return jsonify(errors=error.errors), 422
-    except (OfficeError, TemplateProblem, IssueFailed, ArchiveFull) as error:
-        raise ApiProblem(503, f"文书未能生成，未占用文号：{error}") from error
+    document = issue_document(
+        wenshu(), kind, facts, current_account().username, reader_classifications()
+    )
     issued = {
         "id": document.id,
         "number": document.number,

@@ -18,17 +18,15 @@ from wtforms import FieldList
 from forms.fields import InstrumentForm
 from service.accounts.users import ISSUE
 from service.acts.drafts import delete_draft, list_drafts, load_draft, save_draft
-from service.acts.issuing import IssueFailed, issue_document
-from service.acts.previewing import PreviewFailed, preview_first_page
+from service.acts.errors import FactsRefused, NotIssued
+from service.acts.issuing import issue_document
+from service.acts.previewing import preview_first_page
 from service.archive.access import Visibility, may_see, shown, visible_classifications
 from service.archive.audit import record_event
 from service.archive.lookup import DatabaseArchiveView
-from service.archive.store import ArchiveFull
 from service.database.models import Document
-from service.instruments.facts import Facts, InvalidFacts
+from service.instruments.facts import Facts
 from service.instruments.registry import INSTRUMENTS, Instrument, UnknownKind, get_instrument
-from service.render.docx import TemplateProblem
-from service.render.office.retry import OfficeError
 from service.render.pages import page_png
 from service.web import wenshu
 from service.web.auth import current_account, requires
@@ -116,13 +114,8 @@ def new(kind: str) -> str | Response | tuple[str, int]:
                     with wenshu().database.session() as session:
                         delete_draft(session, current_account().id, draft_id)
                 return redirect(url_for("documents.show", document_id=document.id))
-        except InvalidFacts as error:
-            for name, messages in error.errors.items():
-                if name in form:
-                    form[name].errors = list(messages)
-        except (OfficeError, IssueFailed, TemplateProblem, PreviewFailed, ArchiveFull) as error:
-            failed = "预览未能生成" if action == "preview" else "文书未能生成，未占用文号"
-            problem = f"{failed}，填写的内容已保留：{error}"
+        except NotIssued as error:
+            problem = not_issued_problem(form, error, action)
     # 503: the facts were fine but the service could not finish; 422: the facts were not.
     status = (
         200 if preview
@@ -135,6 +128,20 @@ def new(kind: str) -> str | Response | tuple[str, int]:
         draft_id=draft_id,
     )  # fmt: skip
     return page, status
+
+
+def not_issued_problem(form: InstrumentForm, error: NotIssued, action: str) -> str | None:
+    """Show why nothing was issued or previewed: the facts' problems at their fields, else say why.
+
+    Returns the message for the top of the form, or None when the fields say it all.
+    """
+    if isinstance(error, FactsRefused):
+        for name, messages in error.errors.items():
+            if name in form:
+                form[name].errors = list(messages)
+        return None
+    failed = "预览未能生成" if action == "preview" else "文书未能生成，未占用文号"
+    return f"{failed}，填写的内容已保留：{error}"
 
 
 # Submitted names that are the page's own, not the instrument's: never saved in a draft.

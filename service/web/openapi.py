@@ -202,7 +202,9 @@ OPENAPI: dict[str, Any] = {
                         },
                     },
                     "422": json_body(ref("InvalidFacts"), "事实未通过检查"),
-                    "503": error("LibreOffice 或模板出错，文书未生成，未占用文号"),
+                    "503": error(
+                        "LibreOffice、模板或归档存储出错，或文号一时争用不下：文书未生成，未占用文号"
+                    ),
                     **errors("400", "403", "413", "415"),
                 },
             }

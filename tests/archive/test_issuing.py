@@ -9,12 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from service.acts.issuing import IssueFailed, issue_document
+from service.acts.errors import ConversionFailed, FactsRefused, NumbersBusy
+from service.acts.issuing import issue_document
 from service.archive.fixity import verify_archive
 from service.archive.numbering import NumberTaken, claim_sequence
 from service.database.models import Document, NumberSeries
-from service.instruments.facts import InvalidFacts
-from service.render.office.retry import OfficeError
 from service.services import Wenshu
 from tests.conftest import sample
 from tests.fakes import FailingConverter
@@ -49,18 +48,21 @@ def test_numbers_are_gapless_and_per_year(wenshu: Wenshu) -> None:
 
 
 def test_invalid_facts_use_no_number_and_leave_no_file(wenshu: Wenshu) -> None:
-    """This test ensures that invalid facts are refused before rendering: no number, no file."""
-    with pytest.raises(InvalidFacts):
+    """This test ensures that invalid facts are refused before rendering, with the messages of
+    every field: no number, no file."""
+    with pytest.raises(FactsRefused) as refused:
         issue_document(wenshu, "supervision_notice", {"inspected_body": "某单位"}, "测试员")
+    assert "issuer: 请填写执行检查的机构名称" in refused.value.lines()
     assert numbers(wenshu) == []
     assert archived_files(wenshu) == []
 
 
 def test_failed_render_uses_no_number(wenshu: Wenshu) -> None:
-    """This test ensures that a failed conversion leaves the number for the next document."""
+    """This test ensures that a failed conversion is not issued, with LibreOffice's message, and
+    leaves the number for the next document."""
     real = wenshu.converter
     wenshu.converter = FailingConverter("LibreOffice could not convert")
-    with pytest.raises(OfficeError):
+    with pytest.raises(ConversionFailed, match=r"^LibreOffice could not convert$"):
         issue_document(wenshu, "supervision_notice", sample("supervision_notice"), "测试员")
     wenshu.converter = real
     assert numbers(wenshu) == []
@@ -104,7 +106,7 @@ def test_a_writer_that_lost_its_number_keeps_the_winners_identical_file(
     # number and second); its claim fails and it gives up after its retries.
     monkeypatch.setattr(service.acts.issuing, "peek_next_sequence", lambda *_args: 1)
     monkeypatch.setattr(service.acts.issuing, "render_pdf", render_the_same)
-    with pytest.raises(IssueFailed):
+    with pytest.raises(NumbersBusy, match="另有5份文书同时取号，请稍后重试"):
         issue_document(wenshu, "supervision_notice", facts, "测试员")
     assert wenshu.archive.read(winner.pdf_path) == same_bytes
     assert verify_archive(wenshu.database, wenshu.archive).ok

@@ -26,6 +26,7 @@ from service.render.office.cold import ColdOffice
 from service.render.office.pool import OfficePool
 from service.services import Wenshu
 from tests import pdfcheck
+from tests.archive_disk import REFUSALS, archive_on_tmpfs, files_in
 from tests.batch.conftest import common_facts, recipients_table, unit_names, write_csv
 
 pytestmark = pytest.mark.office
@@ -260,3 +261,29 @@ def test_a_small_batch_converts_merged_with_one_cold_soffice(
     assert calls == [EXPORT_OPTIONS]
     for path in (tmp_path / "out").glob("君档责改*.pdf"):
         assert pdfcheck.pdfa_violations(path) == []
+
+
+@pytest.mark.parametrize(("options", "reason"), REFUSALS)
+def test_a_refusing_archive_disk_stops_the_batch_with_how_to_resume(
+    runner: CliRunner, tmp_path: Path, common: Path, workers: str, options: str, reason: str
+) -> None:
+    """This test ensures that a batch on a full or read-only archive disk exits 1 with a Chinese
+    message and how to resume, no traceback, no file and no number used; resumed, it issues all."""
+    instance = tmp_path / "cli-instance"
+    table = recipients_table(tmp_path, KIND, unit_names(3))
+    with archive_on_tmpfs(instance / "archive", options):
+        stopped = batch(
+            runner, KIND, str(table), "--facts", str(common), "--out", str(tmp_path / "a")
+        )
+        assert files_in(instance / "archive") == []
+    assert stopped.exit_code == 1, stopped.output
+    assert isinstance(stopped.exception, SystemExit) and "Traceback" not in stopped.output
+    message, hint = stopped.stderr.splitlines()[-2:]
+    assert message.startswith("batch: 归档存储") and reason in message and "重试" in message
+    assert (
+        hint == "批量任务 #1 已停止，已生成的文书都已归档；继续：wenshu batch --resume 1 --out DIR"
+    )
+    assert numbers_of(instance) == []
+    resumed = batch(runner, "--resume", "1", "--out", str(tmp_path / "b"))
+    assert resumed.exit_code == 0, resumed.output
+    assert numbers_of(instance) == [f"君档责改〔2026〕{n}号" for n in range(1, 4)]

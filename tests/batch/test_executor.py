@@ -296,9 +296,9 @@ def test_a_chunk_that_lost_its_numbers_keeps_files_another_record_refers_to(
     """This test ensures that a failed chunk whose PDFs equal committed ones leaves those files alone."""
     from dataclasses import replace
 
+    from service.acts.errors import NumbersBusy
     from service.archive.numbering import NumberTaken
     from service.archive.store import fixity_of
-    from service.batch.executor import BatchFailed
     from service.batch.rendering import ChunkRenderer
 
     units = unit_names(3)
@@ -318,7 +318,7 @@ def test_a_chunk_that_lost_its_numbers_keeps_files_another_record_refers_to(
 
     monkeypatch.setattr(ChunkRenderer, "render", render_committed_bytes)
     monkeypatch.setattr(service.batch.recording, "_record", taken)
-    with pytest.raises(BatchFailed):
+    with pytest.raises(NumbersBusy):
         run_job(wenshu, make_job(wenshu, units).id)
     assert [wenshu.archive.read(d.pdf_path) for d in documents(wenshu)] == committed
     assert verify_archive(wenshu.database, wenshu.archive).ok

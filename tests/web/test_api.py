@@ -25,6 +25,7 @@ from service.database.models import ApiToken, Document, TemplateVersion, User
 from service.render.office.pool import OfficePool
 from service.web.openapi import OPENAPI
 from tests import pdfcheck
+from tests.archive_disk import REFUSALS, archive_on_tmpfs, files_in
 from tests.conftest import add_user, sample
 from tests.fakes import FailingConverter
 
@@ -466,3 +467,25 @@ def test_office_failure_is_503(tmp_path: Path) -> None:
     assert "LibreOffice 转换失败" in is_json_error(response, 503)
     assert document_count(app) == 0
     app.extensions["wenshu"].database.dispose()
+
+
+@pytest.mark.office
+@pytest.mark.parametrize(("options", "reason"), REFUSALS)
+def test_a_refusing_archive_disk_is_503_and_uses_nothing(
+    app: Flask, api: FlaskClient, clerk: dict[str, str], options: str, reason: str
+) -> None:
+    """This test ensures that issuing on a full or read-only archive disk answers the documented
+    JSON 503 saying what and how to fix, leaves no file, and uses no number."""
+    archive = app.extensions["wenshu"].archive.root
+    body = {"kind": "supervision_notice", "facts": sample("supervision_notice")}
+    with archive_on_tmpfs(archive, options):
+        response = post(api, clerk, body)
+        assert files_in(archive) == []
+    message = is_json_error(response, 503)
+    assert message.startswith("文书未能生成，未占用文号：归档存储")
+    assert reason in message and "重试" in message
+    assert set(response.get_json()) == {"error"}
+    assert document_count(app) == 0
+    issued = post(api, clerk, body)
+    assert issued.status_code == 201, issued.get_data(as_text=True)
+    assert issued.get_json()["number"] == "君档监通〔2026〕1号"

@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from service import create_app
+from tests.archive_disk import REFUSALS, archive_on_tmpfs, files_in
 from tests.conftest import sample
 
 
@@ -114,6 +115,27 @@ def test_broken_template_gives_a_clear_page_and_uses_no_number(
     assert "岳阳市君山区钱粮湖镇人民政府" in page
     with wenshu.database.session() as session:
         assert session.scalars(select(Document)).all() == []
+
+
+@pytest.mark.office
+@pytest.mark.parametrize(("options", "reason"), REFUSALS)
+def test_a_refusing_archive_disk_keeps_the_form_and_uses_no_number(
+    app: Flask, client: FlaskClient, options: str, reason: str
+) -> None:
+    """This test ensures that issuing from the form on a full or read-only archive disk answers
+    503 with the form as typed and a Chinese message saying what and how to fix, no file, no number."""
+    archive = app.extensions["wenshu"].archive.root
+    with archive_on_tmpfs(archive, options):
+        response = client.post("/documents/new/supervision_notice", data=form_data())
+        assert files_in(archive) == []
+    assert response.status_code == 503
+    page = response.get_data(as_text=True)
+    assert "文书未能生成，未占用文号，填写的内容已保留：归档存储" in page
+    assert reason in page and "重试" in page
+    assert 'value="岳阳市君山区钱粮湖镇人民政府"' in page
+    issued = client.post("/documents/new/supervision_notice", data=form_data())
+    assert issued.status_code == 302
+    assert "君档监通〔2026〕1号" in client.get(issued.headers["Location"]).get_data(as_text=True)
 
 
 def test_rows_uploaded_as_a_spreadsheet(client: FlaskClient, tmp_path: Path) -> None:
