@@ -14,6 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from typing import Protocol
 
+from service.acts.errors import NotIssued
 from service.batch.executor import JobStopped, run_job
 from service.batch.jobs import (
     held_by_live_runner,
@@ -90,6 +91,8 @@ class InProcessDispatcher:
             complete_job(self.wenshu, job_id, self._stop)
         except JobStopped as stopped:  # pending again; the next start takes it up
             log.info("%s", stopped)
+        except NotIssued as error:  # foreseen, and its message is recorded on the job
+            log.warning("batch job %s stopped: %s", job_id, error)
         except Exception:
             log.exception("batch job %s stopped", job_id)
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from celery.signals import worker_ready, worker_shutting_down
 
+from service.acts.errors import NotIssued
 from service.background.startup import prepare_service
 from service.batch.dispatch import QueueDispatcher, complete_job, resume_orphans, submit_or_record
 from service.batch.executor import JobStopped
@@ -55,6 +56,9 @@ def add_task(dispatcher: QueueDispatcher, wenshu: Wenshu, stop: threading.Event)
         except UnknownJob:
             log.warning("batch job %s is not in this worker's database", job_id)
             return "unknown"
+        except NotIssued as error:  # foreseen: recorded on the job, waiting to be resumed
+            log.warning("batch job %s stopped: %s", job_id, error)
+            return "failed"
         except Exception:  # recorded on the job; it waits to be resumed, not redelivered
             log.exception("batch job %s stopped", job_id)
             return "failed"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import socket
 import subprocess
@@ -25,6 +26,7 @@ from service.render.office.pool import OfficePool
 from service.services import Wenshu
 from tests.batch.conftest import unit_names
 from tests.batch.test_executor import make_job
+from tests.fakes import FailingConverter
 
 WENSHU = str(Path(sys.executable).parent / "wenshu")
 
@@ -87,6 +89,32 @@ def test_the_in_process_dispatcher_finishes_a_job_and_writes_its_outputs(wenshu:
     with wenshu.database.session() as session:
         assert len(session.scalars(select(Document)).all()) == 3
     assert (wenshu.settings.batch_path / str(job.id) / "merged.pdf").is_file()
+
+
+def test_a_job_that_cannot_be_issued_is_recorded_and_logged_without_a_traceback(
+    wenshu: Wenshu, caplog: pytest.LogCaptureFixture
+) -> None:
+    """This test ensures that a job the service's thread cannot issue (LibreOffice failing) is
+    left failed with the Chinese message, logged as a warning saying so, not as a traceback."""
+    job = make_job(wenshu, unit_names(2))
+    wenshu.converter = FailingConverter("LibreOffice 转换失败")
+    dispatcher = InProcessDispatcher(wenshu)
+    try:
+        with caplog.at_level(logging.WARNING, logger="service.batch.dispatch"):
+            dispatcher.submit(job.id)
+            deadline = time.monotonic() + 120
+            while dispatcher.active(job) and time.monotonic() < deadline:
+                time.sleep(0.1)
+    finally:
+        dispatcher.close()
+    stopped = load_job(wenshu, job.id)
+    assert (stopped.status, stopped.error) == (FAILED, "LibreOffice 转换失败")
+    logged = [r for r in caplog.records if r.name == "service.batch.dispatch"]
+    assert [(r.levelno, r.getMessage(), r.exc_info) for r in logged] == [
+        (logging.WARNING, f"batch job {job.id} stopped: LibreOffice 转换失败", None)
+    ]
+    with wenshu.database.session() as session:
+        assert session.scalars(select(Document)).all() == []
 
 
 def test_a_failed_dispatch_is_recorded_on_the_job(wenshu: Wenshu) -> None:
