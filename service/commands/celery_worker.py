@@ -41,7 +41,8 @@ def default_name() -> str:
 def add_task(dispatcher: QueueDispatcher, wenshu: Wenshu, stop: threading.Event) -> None:
     """Define the batch task, running jobs with these services until stop is set."""
 
-    @dispatcher.celery.task(name=TASK)
+    # Not shared: the task runs with these services, so it belongs to this worker's app alone.
+    @dispatcher.celery.task(name=TASK, shared=False)
     def complete(job_id: int) -> str:
         """Run one job to the end and write its outputs; the outcome is recorded on the job."""
         try:

@@ -8,7 +8,9 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,8 +18,15 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from service.background.startup import prepare_service
-from service.batch.dispatch import InProcessDispatcher, complete_job, resume_orphans
+from service.batch.dispatch import (
+    InProcessDispatcher,
+    QueueDispatcher,
+    complete_job,
+    resume_orphans,
+)
 from service.batch.jobs import LEASE, load_job, orphaned_jobs, release_job
+from service.batch.queue import TASK
+from service.commands.celery_worker import add_task
 from service.commands.cli import main
 from service.database.batch_models import DONE, FAILED, PENDING, RUNNING, BatchJob
 from service.database.models import Document, utcnow
@@ -115,6 +124,30 @@ def test_a_job_that_cannot_be_issued_is_recorded_and_logged_without_a_traceback(
     ]
     with wenshu.database.session() as session:
         assert session.scalars(select(Document)).all() == []
+
+
+def test_a_celery_worker_logs_a_job_that_cannot_be_issued_without_a_traceback(
+    wenshu: Wenshu, caplog: pytest.LogCaptureFixture
+) -> None:
+    """This test ensures that the worker's batch task, run on a job it cannot issue (LibreOffice
+    failing), answers "failed" and logs one warning with the Chinese message, not a traceback."""
+    job = make_job(wenshu, unit_names(2))
+    wenshu.converter = FailingConverter("LibreOffice 转换失败")
+    # The broker is never reached: the task is called here, as a worker would run it.
+    queued = replace(wenshu, settings=replace(wenshu.settings, broker_url="redis://127.0.0.1:9/0"))
+    dispatcher = QueueDispatcher(queued)
+    try:
+        add_task(dispatcher, queued, threading.Event())
+        with caplog.at_level(logging.WARNING, logger="service.commands.celery_worker"):
+            outcome = dispatcher.celery.tasks[TASK](job.id)
+    finally:
+        dispatcher.close()
+    assert outcome == "failed"
+    assert load_job(wenshu, job.id).error == "LibreOffice 转换失败"
+    logged = [r for r in caplog.records if r.name == "service.commands.celery_worker"]
+    assert [(r.levelno, r.getMessage(), r.exc_info) for r in logged] == [
+        (logging.WARNING, f"batch job {job.id} stopped: LibreOffice 转换失败", None)
+    ]
 
 
 def test_a_failed_dispatch_is_recorded_on_the_job(wenshu: Wenshu) -> None:
