@@ -15,6 +15,9 @@ from service.render.office.process import office_environment
 from service.render.office.profile import isolated, write_settings
 from service.render.office.retry import OfficeError
 
+# A cold soffice spends its first seconds starting; the conversion's own deadline comes after.
+COLD_START_SECONDS = 60
+
 
 class ColdOffice:
     """The one-shot way: a fresh soffice --convert-to per document (for single commands)."""
@@ -35,13 +38,19 @@ class ColdOffice:
                 f"-env:UserInstallation={(profiles / 'cold').as_uri()}",
                 "--convert-to", convert_to_argument(options), "--outdir", outdir, str(docx_path),
             ])  # fmt: skip
-            result = subprocess.run(
-                command,
-                env=office_environment(self.settings),
-                capture_output=True,
-                timeout=self.settings.office_timeout + 60,
-                check=False,
-            )
+            allowed = self.settings.office_timeout + COLD_START_SECONDS
+            try:
+                result = subprocess.run(
+                    command,
+                    env=office_environment(self.settings),
+                    capture_output=True,
+                    timeout=allowed,
+                    check=False,
+                )
+            except subprocess.TimeoutExpired as error:
+                raise OfficeError(
+                    f"soffice did not finish {docx_path.name} within {allowed:g} s"
+                ) from error
             produced = Path(outdir) / (docx_path.stem + ".pdf")
             if result.returncode != 0 or not produced.exists():
                 detail = result.stderr.decode(errors="replace").strip()
