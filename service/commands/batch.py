@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import json
 import sys
 import time
 from collections.abc import Iterator
@@ -23,18 +22,17 @@ from service.batch.jobs import (
     UnknownJob,
     create_job,
     held_by_live_runner,
-    input_fingerprint,
     job_items,
     load_job,
-    same_input_job,
 )
 from service.batch.outputs import issued_copies, write_outputs
 from service.batch.recipients import TableUnreadable, read_recipients
-from service.batch.validation import SnapshotArchive, check_rows, summarise
+from service.batch.submission import SubmissionError, check_input, parse_common
+from service.batch.validation import summarise
 from service.commands.common import exit_not_issued
 from service.database.batch_models import DONE, FAILED, INVALID, PENDING, BatchJob
 from service.foundations.config import Settings, load_settings
-from service.instruments.registry import UnknownKind, get_instrument
+from service.instruments.registry import Instrument, UnknownKind, get_instrument
 from service.render.office.pool import OfficePool
 from service.render.office.retry import OfficeError
 from service.services import Wenshu
@@ -48,19 +46,6 @@ def _fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
     """Print message on stderr and exit."""
     click.echo(message, err=True)
     sys.exit(code)
-
-
-def _read_common(path: Path | None) -> dict[str, Any]:
-    """Return the common facts (a JSON object), or exit 2."""
-    if path is None:
-        return {}
-    try:
-        facts = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        _fail(f"facts: 无法读取 {path}：{error}")
-    if not isinstance(facts, dict):
-        _fail("facts: 应当是一个以字段名为键的 JSON 对象")
-    return facts
 
 
 @contextlib.contextmanager
@@ -282,17 +267,14 @@ def _prepared(
         instrument = get_instrument(kind)
     except UnknownKind as error:
         _fail(f"kind: {error}")
-    common = _read_common(facts_file)
-    unknown = [name for name in common if name not in instrument.form()._fields]
-    if unknown:
-        _fail("\n".join(f"facts: {name}: 不是这种文书的字段" for name in unknown))
+    common = _read_common(facts_file, instrument)
     try:
         rows = read_recipients(recipients, instrument)
     except TableUnreadable as error:
         _fail(f"recipients: {error}")
     numbered = [(row.number, row.facts) for row in rows]
-    fingerprint = input_fingerprint(kind, common, numbered, issued_by)
-    if not fresh and (job := same_input_job(wenshu, fingerprint)) is not None:
+    checked = check_input(wenshu, instrument, common, numbered, issued_by)
+    if not fresh and (job := checked.job) is not None:
         if job.status == DONE:
             click.echo(
                 f"输入相同的批量任务 #{job.id} 已经完成（{job.done} 份），不再重复发文，"
@@ -304,8 +286,7 @@ def _prepared(
                 "另起一批请加 --new）"
             )
         return job
-    archive = SnapshotArchive(wenshu.database)
-    check = check_rows(instrument, common, numbered, archive, wenshu.settings.policy)
+    check = checked.check
     row_warnings = {w for row in check.valid if row.facts for w in row.facts.warnings}
     for warning in [*check.warnings, *sorted(row_warnings)]:
         click.echo(f"提醒：{warning}", err=True)
@@ -323,10 +304,22 @@ def _prepared(
         _fail("batch: 没有可生成的行")
     job = create_job(
         wenshu, instrument, common, check, issued_by,
-        source=recipients.name, skip_invalid=skip_invalid, fingerprint=fingerprint,
+        source=recipients.name, skip_invalid=skip_invalid, fingerprint=checked.fingerprint,
     )  # fmt: skip
     click.echo(f"批量任务 #{job.id}：{instrument.title} {job.total} 份")
     return job
+
+
+def _read_common(path: Path | None, instrument: Instrument) -> dict[str, Any]:
+    """Return the common facts of a JSON file, checked as the batch page checks them, or exit 2."""
+    if path is None:
+        return {}
+    try:
+        return parse_common(path.read_text(encoding="utf-8"), instrument)
+    except (OSError, UnicodeDecodeError) as error:
+        _fail(f"facts: 无法读取 {path}：{error}")
+    except SubmissionError as error:
+        _fail(f"facts: {error}")
 
 
 def _run(wenshu: Wenshu, job: BatchJob, chunk_size: int) -> BatchJob:

@@ -13,14 +13,13 @@ import click
 
 from service.acts.errors import FactsRefused, KindUnknown, NotIssued
 from service.background.startup import prepare_service
-from service.foundations.config import PROJECT_ROOT, load_settings
+from service.foundations.config import load_settings
 from service.instruments.facts import InvalidFacts
 from service.instruments.registry import Instrument, UnknownKind, get_instrument
 from service.services import Wenshu
 
 EXIT_INVALID = 2  # the input is at fault: facts, kind, a file
 EXIT_NOT_ISSUED = 1  # the input was fine but the document could not be made
-SAMPLES = PROJECT_ROOT / "samples"
 
 
 def read_facts(path: Path) -> dict[str, Any]:

@@ -287,3 +287,28 @@ def test_a_refusing_archive_disk_stops_the_batch_with_how_to_resume(
     resumed = batch(runner, "--resume", "1", "--out", str(tmp_path / "b"))
     assert resumed.exit_code == 0, resumed.output
     assert numbers_of(instance) == [f"君档责改〔2026〕{n}号" for n in range(1, 4)]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            '{"report_year": 2025, "colour": "红"}',
+            "共同事实中的字段不属于责令限期改正通知书：colour",
+        ),
+        ('{"report_year": ', "共同事实不是有效的 JSON：第1行"),
+        ('["a list"]', "共同事实应当是一个以字段名为键的 JSON 对象"),
+    ],
+)
+def test_common_facts_are_refused_as_the_batch_page_refuses_them(
+    runner: CliRunner, tmp_path: Path, content: str, message: str
+) -> None:
+    """This test ensures that the command checks its facts file with the batch page's own rules."""
+    facts = tmp_path / "common.json"
+    facts.write_text(content, encoding="utf-8")
+    table = write_csv(tmp_path / "r.csv", ["unit"], [["甲单位"]])
+    result = batch(runner, KIND, str(table), "--facts", str(facts), "--out", str(tmp_path / "o"))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"facts: {message}")
+    assert "Traceback" not in result.output
+    assert numbers_of(tmp_path / "cli-instance") == []
