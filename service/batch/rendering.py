@@ -15,13 +15,13 @@ from service.archive.templates import LoadedTemplate
 from service.batch.compose import EXPORT_OPTIONS, CompiledTemplate, merge_obstacle
 from service.batch.split import SplitFailed, split_copies
 from service.foundations.config import Bureau
-from service.instruments.context import build_context
 from service.instruments.facts import Facts
 from service.instruments.registry import Instrument
 from service.instruments.request import build_render_request
 from service.render.office.converter import Converter
 from service.render.pdfa import DocumentMetadata, RenderedPdf, write_metadata
 from service.render.pipeline import render_pdf
+from service.render.request import RenderRequest
 
 log = logging.getLogger(__name__)
 
@@ -85,10 +85,8 @@ class ChunkRenderer:
 
     def _render_merged(self, copies: Sequence[PlannedCopy], work: Path) -> list[RenderedCopy]:
         """Fill every copy, convert them as one document, cut it, and write each part's metadata."""
-        contexts = [
-            build_context(self.instrument, c.facts, c.number, self.bureau, c.extra) for c in copies
-        ]
-        bodies = [self.compiled.render_body(context) for context in contexts]
+        contexts = [self._request(copy).context for copy in copies]
+        bodies = [self.compiled.render_body(dict(context)) for context in contexts]
         docx_path, pdf_path = work / "merged.docx", work / "merged.pdf"
         docx_path.write_bytes(self.compiled.merge(bodies))
         self.converter.convert(docx_path, pdf_path, EXPORT_OPTIONS)
@@ -99,11 +97,15 @@ class ChunkRenderer:
             rendered.append(RenderedCopy(copy, pdf, fixity_of(pdf.data), context))
         return rendered
 
-    def _render_one(self, copy: PlannedCopy) -> RenderedCopy:
-        """Render one copy the way a single document is rendered."""
-        request = build_render_request(
+    def _request(self, copy: PlannedCopy) -> RenderRequest:
+        """Return what is rendered for one copy, built as for a single document."""
+        return build_render_request(
             self.instrument, copy.facts, copy.extra, copy.number, self.template.data,
             self.bureau, copy.metadata,
         )  # fmt: skip
+
+    def _render_one(self, copy: PlannedCopy) -> RenderedCopy:
+        """Render one copy the way a single document is rendered."""
+        request = self._request(copy)
         pdf = render_pdf(request, self.converter)
         return RenderedCopy(copy, pdf, fixity_of(pdf.data), request.context)

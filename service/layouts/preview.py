@@ -10,6 +10,7 @@ from pathlib import Path
 from service.acts.previewing import render_unnumbered
 from service.instruments.facts import validate_facts
 from service.instruments.registry import get_instrument
+from service.instruments.request import computed_values
 from service.layouts.candidates import SAMPLES, check_candidate
 from service.layouts.lint import read_sample
 from service.layouts.versions import TemplateRefused, refuse_outside_references
@@ -38,8 +39,7 @@ def preview_pages(
     # The sample is checked without the archive, as lint tries it: a sample 复查决定书
     # refers to a notice this instance need not have.
     facts = validate_facts(instrument, read_sample(kind, SAMPLES), None, wenshu.settings.policy)
-    hook = instrument.context_hook
-    extra = hook(facts.values, None) if hook else {}
+    extra = computed_values(instrument, facts, None)
     pdf = render_unnumbered(
         wenshu, instrument, facts, extra, template_bytes, "—", TEMPLATE_PREVIEW_ACTION
     )
