@@ -22,10 +22,14 @@ from service.foundations.config import Settings, load_settings
 from service.render.office.pool import OfficePool
 from service.services import Wenshu
 from tests.postgres import fresh_database, postgres_server
+from tests.trial_in_process import fill_in_this_process
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 OPERATOR_PREFIX = "WENSHU_"
+# Fixtures that start LibreOffice, PostgreSQL, Redis, a wenshu service or a browser: a test
+# using one, directly or through another fixture, is slow and left out of `make check`.
+SLOW_FIXTURES = frozenset({"office_pool", "postgres_url", "page", "service"})
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -37,6 +41,25 @@ def pytest_configure(config: pytest.Config) -> None:
     """
     for name in [name for name in os.environ if name.startswith(OPERATOR_PREFIX)]:
         del os.environ[name]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark slow every test that needs a real outside program, so `-m "not slow"` runs the rest."""
+    for item in items:
+        if is_slow(item):
+            item.add_marker(pytest.mark.slow)
+
+
+def is_slow(item: pytest.Item) -> bool:
+    """Return whether a test needs LibreOffice, PostgreSQL, Redis, a served wenshu or a browser."""
+    if item.get_closest_marker("office") is not None:
+        return True
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if fixtures & SLOW_FIXTURES:
+        return True
+    # The PostgreSQL side of database_url is fetched on demand, so it shows only in the parameter.
+    callspec = getattr(item, "callspec", None)
+    return callspec is not None and callspec.params.get("database_url") == "postgresql"
 
 
 def sample(kind: str) -> dict[str, Any]:
@@ -134,6 +157,12 @@ def client(app: Flask) -> FlaskClient:
 def anonymous(app: Flask) -> FlaskClient:
     """A test client that has not signed in."""
     return app.test_client()
+
+
+@pytest.fixture
+def trial_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lint fills templates with the trial child's code in this process (tests of lint's rules)."""
+    fill_in_this_process(monkeypatch)
 
 
 @pytest.fixture

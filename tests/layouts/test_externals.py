@@ -32,6 +32,8 @@ from tests.outside_docx import (
     word_part,
 )
 
+# What lint refuses here is found before the trial render, whose child is tested on its own.
+pytestmark = pytest.mark.usefixtures("trial_in_process")
 ROOT = Path(__file__).resolve().parents[2]
 RELS = "word/_rels/document.xml.rels"
 FETCHING = ["INCLUDEPICTURE", "INCLUDETEXT", "INCLUDE", "IMPORT", "LINK", "DDE", "DDEAUTO",

@@ -14,6 +14,9 @@ from service.instruments.registry import INSTRUMENTS, get_instrument
 from service.layouts.lint import LintReport, lint_template, read_sample
 from tests.outside_docx import with_parts as rezip
 
+# Lint's rules are tested with the trial child's code run in this process; the child itself
+# in test_template_limits.py, test_template_cli.py and the one test below that names it.
+pytestmark = pytest.mark.usefixtures("trial_in_process")
 ROOT = Path(__file__).resolve().parents[2]
 NOTICE = get_instrument("supervision_notice")
 ALL_FIELDS = (
@@ -337,8 +340,10 @@ def test_template_whose_opening_outlasts_the_child_is_refused(
     Opening it takes docxtpl nine seconds of CPU (its clean-up is quadratic in unclosed tags);
     the allowance is lowered to one second so that the test is quick.
     """
+    import service.layouts.lint as lint_module
     from service.render import trial
 
+    monkeypatch.setattr(lint_module, "trial_render", trial.trial_render)  # the real child
     monkeypatch.setattr(
         trial, "DEFAULT_ALLOWANCE", trial.Allowance(cpu_seconds=1, wall_seconds=600)
     )
