@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select, update
 
 from service.acts.issuing import issue_document, storable_context
 from service.acts.rerendering import rerender_document
+from service.commands.cli import main
 from service.database.models import Document
 from service.foundations.config import Bureau
 from service.instruments.context import build_context
@@ -91,3 +93,37 @@ def test_a_rerender_reproduces_the_summary_after_the_archive_changed(
     assert recomputed != archived
     assert "应报送12个单位，其中按期报送3个，逾期报送1个，未报送8个" in recomputed
     assert later.number in recomputed
+
+
+@pytest.mark.office
+def test_the_rerender_command_compares_with_the_archived_file(
+    wenshu: Wenshu, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This test ensures that `wenshu archive rerender` writes the PDF and says which pages read differently."""
+    notice = issue_document(wenshu, "supervision_notice", sample("supervision_notice"), "测试员")
+    monkeypatch.setenv("WENSHU_INSTANCE", str(wenshu.settings.instance_path))
+    monkeypatch.setenv("WENSHU_DATABASE_URL", wenshu.settings.database_url)
+    runner = CliRunner()
+    out = tmp_path / "again.pdf"
+
+    same = runner.invoke(main, ["archive", "rerender", str(notice.id), "--out", str(out)])
+    assert same.exit_code == 0, same.output
+    assert same.stdout.startswith(f"ok: {notice.number} 重新生成的")
+    assert pdfcheck.poppler_text(out) == pdfcheck.poppler_text(
+        wenshu.archive.absolute(notice.pdf_path)
+    )
+
+    # A kept context that no longer says what the file says (a tampered record) is found.
+    with wenshu.database.session() as session:
+        kept = dict(session.scalar(select(Document.context).where(Document.id == notice.id)))
+        kept["inspected_body"] = "另一个单位"
+        session.execute(update(Document).where(Document.id == notice.id).values(context=kept))
+    changed = runner.invoke(main, ["archive", "rerender", str(notice.id), "--out", str(out)])
+    assert changed.exit_code == 1
+    assert f"rerender: {notice.number} 重新生成后第1页与归档文件文字不同" in changed.stderr
+    assert "另一个单位" in pdfcheck.poppler_text(out)
+
+    unknown = runner.invoke(main, ["archive", "rerender", "999", "--out", str(tmp_path / "x.pdf")])
+    assert unknown.exit_code == 1
+    assert unknown.stderr.strip() == "rerender: 没有编号为 999 的文书"
+    assert "Traceback" not in unknown.output and not (tmp_path / "x.pdf").exists()

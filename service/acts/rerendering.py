@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from service.acts.errors import DocumentUnknown, nothing_used
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from service.acts.errors import DocumentUnknown, PageUndrawable, nothing_used
 from service.archive.lookup import DatabaseArchiveView
 from service.archive.templates import template_of
 from service.database.models import Document
 from service.instruments.facts import validate_facts
 from service.instruments.registry import get_instrument
 from service.instruments.request import build_render_request, computed_values
+from service.render.pages import page_texts
 from service.render.pdfa import DocumentMetadata, RenderedPdf
 from service.render.pipeline import render_pdf
 from service.render.request import RenderRequest
@@ -63,3 +68,44 @@ def _recomputed_request(
     return build_render_request(
         instrument, facts, extra, document.number, template, bureau, metadata
     )
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A document rendered again, and the pages whose text differs from the archived file's."""
+
+    number: str
+    pdf: RenderedPdf
+    differing_pages: list[int]  # counted from 1; a page only one of the two has differs too
+
+    @property
+    def same_text(self) -> bool:
+        """Return whether every page reads exactly as the archived file's."""
+        return not self.differing_pages
+
+
+def rerender_and_compare(wenshu: Wenshu, document_id: int) -> Comparison:
+    """Return the document rendered again with the pages that read differently from its archived file.
+
+    Raises NotIssued as rerender_document does, and PageUndrawable when a PDF cannot be read.
+    """
+    pdf = rerender_document(wenshu, document_id)
+    with wenshu.database.session() as session:
+        document = session.get(Document, document_id)
+        if document is None:  # removed meanwhile
+            raise DocumentUnknown(f"没有编号为 {document_id} 的文书")
+        number, archived = document.number, wenshu.archive.absolute(document.pdf_path)
+    with tempfile.TemporaryDirectory(prefix="wenshu-rerender-") as work:
+        again = Path(work) / "again.pdf"
+        again.write_bytes(pdf.data)
+        try:
+            old, new = page_texts(archived), page_texts(again)
+        except (OSError, ValueError) as error:
+            raise PageUndrawable(f"无法读取文书的文字以作比对：{error}") from error
+    pages = max(len(old), len(new))
+    differing = [
+        page + 1
+        for page in range(pages)
+        if page >= len(old) or page >= len(new) or old[page] != new[page]
+    ]
+    return Comparison(number, pdf, differing)

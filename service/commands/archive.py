@@ -1,4 +1,4 @@
-"""The `wenshu archive` commands: verify the archive and its audit chain, export a BagIt package."""
+"""The `wenshu archive` commands: verify the archive and its audit chain, export, re-render to compare."""
 
 from __future__ import annotations
 
@@ -8,18 +8,16 @@ from pathlib import Path
 
 import click
 
-from service.background.startup import prepare_service
+from service.acts.errors import NotIssued
+from service.acts.rerendering import rerender_and_compare
+from service.commands.common import EXIT_INVALID, exit_not_issued, opened
 from service.custody.checks import run_check
 from service.custody.export import ExportRefused, export_bag
-from service.foundations.config import load_settings
-from service.services import Wenshu
-
-EXIT_INVALID = 2
 
 
 @click.group()
 def archive() -> None:
-    """The archive: verify fixity and the audit chain, export for transfer."""
+    """The archive: verify fixity and the audit chain, export for transfer, re-render to compare."""
 
 
 @archive.command("verify")
@@ -32,12 +30,8 @@ def verify_command(as_json: bool, actor: str) -> None:
     (kind, 文号 or -, path, message). Temporary files left in .incoming/ are listed
     on stderr and are not problems.
     """
-    wenshu = Wenshu.open(load_settings())
-    try:
-        prepare_service(wenshu)
+    with opened() as wenshu:
         result = run_check(wenshu, actor, "cli")
-    finally:
-        wenshu.close()
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -62,15 +56,43 @@ def verify_command(as_json: bool, actor: str) -> None:
 @click.option("--as", "actor", default="cli", show_default=True, help="导出人")
 def export_command(out: Path, kind: str, year: int | None, actor: str) -> None:
     """Write the archived documents as a BagIt package (sha256 and sha512 manifests)."""
-    wenshu = Wenshu.open(load_settings())
-    try:
-        prepare_service(wenshu)
-        result = export_bag(wenshu, out, actor, kind, year)
-    except ExportRefused as refused:
-        for problem in refused.problems:
-            click.echo(problem, err=True)
-        click.echo(f"export: {refused}", err=True)
-        sys.exit(1 if refused.problems else EXIT_INVALID)
-    finally:
-        wenshu.close()
+    with opened() as wenshu:
+        try:
+            result = export_bag(wenshu, out, actor, kind, year)
+        except ExportRefused as refused:
+            for problem in refused.problems:
+                click.echo(problem, err=True)
+            click.echo(f"export: {refused}", err=True)
+            sys.exit(1 if refused.problems else EXIT_INVALID)
     click.echo(f"exported {len(result.numbers)} documents to {result.path}")
+
+
+@archive.command("rerender")
+@click.argument("document_id", type=int)
+@click.option(
+    "--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
+    help="重新生成的 PDF 写到这里（不归档）",
+)  # fmt: skip
+def rerender_command(document_id: int, out: Path) -> None:
+    """Render an archived document again from the context and template version it was issued with.
+
+    The PDF is written to --out, not archived; its text is compared page by page with the
+    archived file's. Exit 0 when every page reads the same, 1 when a page differs or the
+    document cannot be rendered.
+    """
+    with opened() as wenshu:
+        try:
+            comparison = rerender_and_compare(wenshu, document_id)
+        except NotIssued as error:
+            exit_not_issued("rerender", error)
+    out.write_bytes(comparison.pdf.data)
+    if comparison.same_text:
+        click.echo(
+            f"ok: {comparison.number} 重新生成的 {comparison.pdf.pages} 页与归档文件文字一致：{out}"
+        )
+        return
+    pages = "、".join(f"第{page}页" for page in comparison.differing_pages)
+    click.echo(
+        f"rerender: {comparison.number} 重新生成后{pages}与归档文件文字不同：{out}", err=True
+    )
+    sys.exit(1)

@@ -1,4 +1,4 @@
-"""Page images of a PDF, for looking at a document in the browser (poppler's pdftoppm)."""
+"""Pages of a PDF as images for the browser (pdftoppm) and as text for comparing (pdftotext)."""
 
 from __future__ import annotations
 
@@ -22,3 +22,17 @@ def page_png(pdf_path: Path, page: int, dpi: int = 60) -> bytes:
         if result.returncode != 0 or not image.exists():
             raise ValueError(f"page {page} of {pdf_path.name} cannot be drawn")
         return image.read_bytes()
+
+
+def page_texts(pdf_path: Path) -> list[str]:
+    """Return the text of every page, laid out as printed, pages in order."""
+    result = subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", str(pdf_path), "-"],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise ValueError(f"{pdf_path.name} cannot be read as text")
+    pages = result.stdout.decode("utf-8").split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages
