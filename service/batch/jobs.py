@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from service.acts.errors import nothing_used
 from service.archive.templates import active_template
 from service.batch.leftovers import remove_leftovers
 from service.batch.validation import RowsCheck
@@ -78,8 +79,11 @@ def create_job(
     skip_invalid: bool = False,
     fingerprint: str = "",
 ) -> BatchJob:
-    """Record a job with one item per row (invalid ones as such) and the template active now."""
-    with wenshu.database.session() as session:
+    """Record a job with one item per row (invalid ones as such) and the template active now.
+
+    Raises TemplateUnusable (not issued, nothing used) when the kind has no usable template.
+    """
+    with nothing_used(), wenshu.database.session() as session:
         template = active_template(session, wenshu.templates, instrument.kind)
         job = BatchJob(
             kind=instrument.kind,

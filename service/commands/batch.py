@@ -169,11 +169,14 @@ def batch(
     wenshu = Wenshu.open(settings)
     try:
         prepare_service(wenshu)
-        job = (
-            _resumed(wenshu, resume_id)
-            if resume_id is not None
-            else _prepared(wenshu, kind, recipients, facts_file, skip_invalid, issued_by, fresh)
-        )
+        try:
+            job = (
+                _resumed(wenshu, resume_id)
+                if resume_id is not None
+                else _prepared(wenshu, kind, recipients, facts_file, skip_invalid, issued_by, fresh)
+            )
+        except NotIssued as error:  # e.g. no usable template: no job was recorded
+            exit_not_issued("batch", error)
         run = (
             follow_queued if queued else partial(_run_here, chunk_size=chunk_size, workers=workers)
         )

@@ -20,6 +20,7 @@ from flask import (
 from werkzeug.wrappers import Response
 
 from service.accounts.users import ADMINISTER, ISSUE
+from service.acts.errors import NotIssued
 from service.archive.audit import record_event
 from service.batch.delivery import outputs_for
 from service.batch.dispatch import Dispatcher, submit_or_record
@@ -147,6 +148,8 @@ def submit() -> Any:
         job = create_staged_job(wenshu(), instrument, checked, owner, skip)
     except SubmissionError as error:
         return _form_page(str(error), 400)
+    except NotIssued as error:  # e.g. no usable template: no job was recorded
+        return _form_page(str(error), 503)
     _submit(job.id)
     return redirect(url_for("batch_web.job", job_id=job.id))
 
