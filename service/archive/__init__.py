@@ -1,1 +1,1 @@
-"""The archive: database records, gapless numbering and the atomic, content-addressed file store."""
+"""The archive: records, gapless numbering, the content-addressed file store, stored template versions, the audit chain and access by 密级."""

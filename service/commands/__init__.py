@@ -1,1 +1,1 @@
-"""Groups of the wenshu command beyond issuing: accounts and templates."""
+"""The wenshu command line: cli.py is the entry point, each other module one group or command."""

@@ -1,1 +1,1 @@
-"""DOCX template versions (named apart from Flask's HTML templates)."""
+"""Template maintenance: versions published and activated, lint, candidates and their previews (named apart from Flask's HTML templates)."""

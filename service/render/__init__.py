@@ -1,1 +1,1 @@
-"""Rendering: validated facts → template context → DOCX → PDF/A, one stage per module."""
+"""Rendering: a RenderRequest (context, template, metadata) → DOCX → PDF/A; nothing here knows forms, facts or the registry."""
