@@ -13,7 +13,7 @@ from service.foundations.config import Bureau, load_settings
 from service.instruments.context import build_context
 from service.instruments.facts import validate_facts
 from service.instruments.registry import get_instrument
-from service.render.docx import render_docx
+from service.render.fill.docx import render_docx
 from service.render.office.converter import PDFA_CONVERT_TO
 from service.render.office.process import office_environment
 

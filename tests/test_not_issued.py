@@ -27,7 +27,7 @@ from service.background.startup import prepare_service
 from service.foundations.config import load_settings
 from service.instruments.facts import InvalidFacts
 from service.instruments.registry import UnknownKind
-from service.render.docx import TemplateProblem
+from service.render.fill.docx import TemplateProblem
 from service.render.office.retry import OfficeError, OutputUnusable
 from service.services import Wenshu
 from tests.conftest import sample

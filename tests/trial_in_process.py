@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from service.layouts import lint
-from service.render import trial
-from service.render.limits import DEFAULT_LIMITS, RenderLimits
+from service.render.fill import trial
+from service.render.fill.limits import DEFAULT_LIMITS, RenderLimits
 
 
 def trial_here(

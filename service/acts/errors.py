@@ -10,7 +10,7 @@ from pathlib import Path
 from service.archive.store import ArchiveFull
 from service.instruments.facts import InvalidFacts
 from service.instruments.registry import UnknownKind
-from service.render.docx import TemplateProblem
+from service.render.fill.docx import TemplateProblem
 from service.render.office.retry import OfficeError
 
 # Why the archive's disk refused a file, in words a clerk can pass on to the administrator.

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from service.database.models import TemplateVersion
 from service.instruments.registry import INSTRUMENTS
-from service.render.docx import TemplateProblem
-from service.render.outside_references import find_outside_references, summary
+from service.render.fill.docx import TemplateProblem
+from service.render.ooxml.outside_references import find_outside_references, summary
 
 
 @dataclass(frozen=True)

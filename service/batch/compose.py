@@ -8,7 +8,7 @@ the merged total), or that has sections of its own is converted copy by copy ins
 Every copy carries a bookmark at its start, which LibreOffice exports as a named
 destination, so that the PDF can be cut where each copy begins.
 
-The body is filled the way docxtpl fills it (service.render.docx.render_docx), but the
+The body is filled the way docxtpl fills it (service.render.fill.docx.render_docx), but the
 template is parsed and compiled by Jinja once per batch instead of once per copy.
 """
 
@@ -24,7 +24,7 @@ from typing import Any
 from jinja2 import TemplateError
 from lxml import etree
 
-from service.render.docx import (
+from service.render.fill.docx import (
     GuardedDocxTemplate,
     TemplateProblem,
     describe_template_error,

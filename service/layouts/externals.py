@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from service.render.outside_references import find_outside_references
+from service.render.ooxml.outside_references import find_outside_references
 
 if TYPE_CHECKING:
     from service.layouts.lint import LintReport

@@ -12,8 +12,13 @@ from dataclasses import dataclass
 
 from jinja2 import nodes
 
-from service.render.limits import RenderLimits
-from service.render.operations import LOOP_METHODS, MAPPING_METHODS, SEQUENCE_METHODS, TEXT_METHODS
+from service.render.fill.limits import RenderLimits
+from service.render.fill.operations import (
+    LOOP_METHODS,
+    MAPPING_METHODS,
+    SEQUENCE_METHODS,
+    TEXT_METHODS,
+)
 
 # Filters and their parameters that set how large the result is (position after the value).
 SIZE_PARAMETERS = {

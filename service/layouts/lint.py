@@ -26,9 +26,9 @@ from service.instruments.registry import Instrument
 from service.instruments.request import computed_values
 from service.layouts.externals import report_outside_references
 from service.layouts.growth import growth_findings
-from service.render.checked_filters import REMOVED_FILTERS
-from service.render.docx import template_environment
-from service.render.trial import trial_render
+from service.render.fill.checked_filters import REMOVED_FILTERS
+from service.render.fill.docx import template_environment
+from service.render.fill.trial import trial_render
 
 log = logging.getLogger(__name__)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -160,7 +160,7 @@ def _trial(
     """Return the body source and why filling it with the sample failed (None: it filled).
 
     Opening a template runs docxtpl's clean-up of its XML, which a crafted file can make run
-    for hours; the child that does it is held to memory and CPU limits (service.render.trial).
+    for hours; the child that does it is held to memory and CPU limits (service.render.fill.trial).
     """
     trial = trial_render(data, _sample_context(instrument, sample))
     if trial.unreadable:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from service.archive.audit import record_event
 from service.archive.templates import TemplateStore, list_versions
 from service.database.models import AuditEvent, TemplateVersion
-from service.render.docx import TemplateProblem
+from service.render.fill.docx import TemplateProblem
 
 log = logging.getLogger(__name__)
 REFUSE_ACTION = "template_refuse"

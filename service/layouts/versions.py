@@ -14,7 +14,7 @@ from service.database.models import TemplateVersion
 from service.instruments.registry import INSTRUMENTS, get_instrument
 from service.layouts.externals import report_outside_references
 from service.layouts.lint import LintReport, lint_template
-from service.render.outside_references import find_outside_references, summary
+from service.render.ooxml.outside_references import find_outside_references, summary
 
 
 def install_shipped_templates(session: Session, store: TemplateStore, shipped: Path) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from service.render.docx import render_docx
+from service.render.fill.docx import render_docx
 from service.render.office.converter import Converter
 from service.render.pdfa import RenderedPdf, write_metadata
 from service.render.request import RenderRequest

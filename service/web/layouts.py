@@ -20,7 +20,7 @@ from service.layouts.lint import LintReport, read_sample
 from service.layouts.preview import PreviewCache
 from service.layouts.refusals import refusals
 from service.layouts.versions import TemplateRefused, activate_version, publish_version
-from service.render.docx import TemplateProblem
+from service.render.fill.docx import TemplateProblem
 from service.render.office.retry import OfficeError
 from service.web import wenshu
 from service.web.auth import current_account, requires

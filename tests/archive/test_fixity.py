@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select, text
 
-from service.background import scheduled_check
 from service.archive.fixity import verify_archive
+from service.background import scheduled_check
 from service.background.scheduled_check import ScheduledCheck
 from service.commands.cli import main
 from service.custody.checks import last_check, run_check

@@ -14,7 +14,7 @@ from service.foundations.config import Bureau
 from service.instruments.context import build_context
 from service.instruments.facts import validate_facts
 from service.instruments.registry import INSTRUMENTS, get_instrument
-from service.render.docx import TemplateProblem, render_docx
+from service.render.fill.docx import TemplateProblem, render_docx
 from tests.conftest import ROOT, sample
 from tests.fakes import FakeArchive
 

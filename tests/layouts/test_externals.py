@@ -13,7 +13,7 @@ from docx import Document
 
 from service.instruments.registry import INSTRUMENTS
 from service.layouts.lint import LintReport
-from service.render.outside_references import OutsideReference, find_outside_references
+from service.render.ooxml.outside_references import OutsideReference, find_outside_references
 from tests.layouts.test_lint import ALL_FIELDS, lint
 from tests.outside_docx import (
     complex_field,

@@ -341,7 +341,7 @@ def test_template_whose_opening_outlasts_the_child_is_refused(
     the allowance is lowered to one second so that the test is quick.
     """
     import service.layouts.lint as lint_module
-    from service.render import trial
+    from service.render.fill import trial
 
     monkeypatch.setattr(lint_module, "trial_render", trial.trial_render)  # the real child
     monkeypatch.setattr(

@@ -203,7 +203,7 @@ def test_lint_refuses_a_template_whose_opening_outlasts_the_child(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """This test ensures that lint answers a template docxtpl would take seconds to open with a refusal, exit 1."""
-    from service.render import trial
+    from service.render.fill import trial
 
     monkeypatch.setattr(
         trial, "DEFAULT_ALLOWANCE", trial.Allowance(cpu_seconds=1, wall_seconds=600)

@@ -13,7 +13,7 @@ from service.foundations.config import Bureau
 from service.instruments.context import build_context
 from service.instruments.facts import validate_facts
 from service.instruments.registry import get_instrument
-from service.render.trial import TrialOutcome, trial_render
+from service.render.fill.trial import TrialOutcome, trial_render
 from tests.conftest import sample
 from tests.trial_in_process import trial_here
 

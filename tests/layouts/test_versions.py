@@ -15,7 +15,7 @@ from service.archive.templates import active_template, list_versions, template_o
 from service.background.startup import prepare_service
 from service.layouts.lint import read_sample
 from service.layouts.versions import TemplateRefused, activate_version, publish_version
-from service.render.docx import TemplateProblem
+from service.render.fill.docx import TemplateProblem
 from service.services import Wenshu
 from tests import pdfcheck
 from tests.conftest import sample

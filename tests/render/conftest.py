@@ -16,7 +16,7 @@ def docx(tmp_path: Path) -> Path:
     from service.instruments.context import build_context
     from service.instruments.facts import validate_facts
     from service.instruments.registry import get_instrument
-    from service.render.docx import render_docx
+    from service.render.fill.docx import render_docx
     from tests.conftest import sample
 
     instrument = get_instrument("supervision_notice")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from service.render.docx import TemplateProblem, render_docx
+from service.render.fill.docx import TemplateProblem, render_docx
 
 
 def make_template(tmp_path: Path, *paragraphs: str) -> Path:

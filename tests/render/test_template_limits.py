@@ -14,10 +14,10 @@ from docx import Document
 from docxtpl import DocxTemplate
 
 from service.batch.compose import CompiledTemplate
-from service.render.docx import GuardedDocxTemplate, TemplateProblem, render_docx
-from service.render.limits import LimitExceeded, RenderLimits
-from service.render.sandbox import template_environment
-from service.render.trial import Allowance, trial_render
+from service.render.fill.docx import GuardedDocxTemplate, TemplateProblem, render_docx
+from service.render.fill.limits import LimitExceeded, RenderLimits
+from service.render.fill.sandbox import template_environment
+from service.render.fill.trial import Allowance, trial_render
 from tests.outside_docx import parts_of, with_parts
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,7 +16,7 @@ def test_the_trial_child_imports_neither_the_web_app_nor_the_database() -> None:
     """This test ensures that importing what the trial child runs leaves Flask and SQLAlchemy unloaded."""
     probe = (
         "import json, sys\n"
-        "import service.render.trial, service.render.docx\n"
+        "import service.render.fill.trial, service.render.fill.docx\n"
         "print(json.dumps(sorted(sys.modules)))\n"
     )
     done = subprocess.run(
@@ -24,5 +24,5 @@ def test_the_trial_child_imports_neither_the_web_app_nor_the_database() -> None:
     )
     assert done.returncode == 0, done.stderr
     loaded = json.loads(done.stdout)
-    assert "service.render.docx" in loaded
+    assert "service.render.fill.docx" in loaded
     assert [name for name in loaded if name.startswith(NOT_NEEDED)] == []

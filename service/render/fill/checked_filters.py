@@ -30,8 +30,8 @@ from jinja2.nodes import EvalContext
 from jinja2.sandbox import SecurityError
 from markupsafe import soft_str
 
-from service.render.limits import LimitExceeded, RenderLimits, active_budget, size_of
-from service.render.operations import (
+from service.render.fill.limits import LimitExceeded, RenderLimits, active_budget, size_of
+from service.render.fill.operations import (
     check_join,
     check_printf,
     check_replace,

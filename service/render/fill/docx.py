@@ -11,8 +11,8 @@ from docxtpl import DocxTemplate
 from jinja2 import TemplateError
 from lxml import etree
 
-from service.render.limits import DEFAULT_LIMITS, RenderLimits, render_budget
-from service.render.sandbox import template_environment
+from service.render.fill.limits import DEFAULT_LIMITS, RenderLimits, render_budget
+from service.render.fill.sandbox import template_environment
 
 # docxtpl turns these characters in filled text into tabs, paragraphs, line and page breaks.
 LISTING_CHARACTERS = re.compile("[\t\a\n\f]")

@@ -3,7 +3,7 @@
 The render limits stop what a template's Jinja code does; they cannot stop one long step
 in C, such as docxtpl's regular expressions on a document crafted to make them quadratic.
 A template nobody has checked yet is therefore opened and filled in a child process
-(`python -m service.render.trial`) that limits its own address space and CPU time before
+(`python -m service.render.fill.trial`) that limits its own address space and CPU time before
 reading anything, and is killed when it outlives its wall-clock allowance. The service
 itself is never forked: the child is a new interpreter.
 
@@ -26,11 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from service.render.limits import DEFAULT_LIMITS, RenderLimits
+from service.render.fill.limits import DEFAULT_LIMITS, RenderLimits
 
 # The child is started in the folder holding this very package (the repository, or site-packages
-# once installed), so that `-m service.render.trial` runs the parent's code whatever the cwd holds.
-PACKAGE_PARENT = Path(__file__).resolve().parents[2]
+# once installed), so that `-m service.render.fill.trial` runs the parent's code whatever the cwd holds.
+PACKAGE_PARENT = Path(__file__).resolve().parents[3]
 log = logging.getLogger(__name__)
 
 
@@ -71,7 +71,7 @@ def trial_render(
     """
     allowance = allowance or DEFAULT_ALLOWANCE
     request = {"template": template, "context": context, "limits": limits, "allowance": allowance}
-    command = [sys.executable, "-m", "service.render.trial"]
+    command = [sys.executable, "-m", "service.render.fill.trial"]
     try:
         finished = subprocess.run(
             command, input=pickle.dumps(request), capture_output=True,
@@ -133,7 +133,12 @@ def main() -> None:
     # Written by trial_render, never by a user; read whole before any limit could cut it.
     request = pickle.loads(sys.stdin.buffer.read())
     _limit_self(request["allowance"])
-    from service.render.docx import GuardedDocxTemplate, TemplateProblem, body_source, render_docx
+    from service.render.fill.docx import (
+        GuardedDocxTemplate,
+        TemplateProblem,
+        body_source,
+        render_docx,
+    )
 
     template: bytes = request["template"]
     try:

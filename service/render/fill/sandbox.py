@@ -20,8 +20,8 @@ from jinja2.runtime import Macro, markup_join, str_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
-from service.render.checked_filters import template_filters
-from service.render.limits import (
+from service.render.fill.checked_filters import template_filters
+from service.render.fill.limits import (
     DEFAULT_LIMITS,
     LimitExceeded,
     RenderLimits,
@@ -29,7 +29,7 @@ from service.render.limits import (
     render_budget,
     size_of,
 )
-from service.render.operations import (
+from service.render.fill.operations import (
     CheckedEscapeFormatter,
     CheckedFormatter,
     CheckedRange,

@@ -18,7 +18,7 @@ from jinja2.sandbox import SandboxedFormatter, SecurityError
 from jinja2.utils import Namespace
 from markupsafe import EscapeFormatter
 
-from service.render.limits import LimitExceeded, RenderLimits, active_budget, size_of
+from service.render.fill.limits import LimitExceeded, RenderLimits, active_budget, size_of
 
 # Methods that return a value no larger than their text or list, and four that pad,
 # replace or join, checked against their arguments first.

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from service.render.field_codes import WEB_ADDRESS, WORDPROCESSING, field_problem, fields_of
-from service.render.package_parts import Package, Relationship, read_package
+from service.render.ooxml.field_codes import WEB_ADDRESS, WORDPROCESSING, field_problem, fields_of
+from service.render.ooxml.package_parts import Package, Relationship, read_package
 
 RELATIONSHIP_ATTRIBUTES = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
