@@ -14,6 +14,7 @@ import io
 import pickle
 import sys
 from typing import Any
+from unittest import mock
 
 import pytest
 
@@ -37,19 +38,19 @@ def trial_here(
     }
     answers = io.StringIO()
     standard_input = io.TextIOWrapper(io.BytesIO(pickle.dumps(request)))
-    with contextlib.redirect_stdout(answers):
-        saved, sys.stdin = sys.stdin, standard_input
-        try:
-            trial.main()
-        finally:
-            sys.stdin = saved
+    # The child holds itself to its memory and CPU allowance; here that would bind pytest
+    # itself, and kill it once the whole run had used the allowance's CPU seconds.
+    with (
+        mock.patch.object(trial, "_limit_self", lambda allowance: None),
+        mock.patch.object(sys, "stdin", standard_input),
+        contextlib.redirect_stdout(answers),
+    ):
+        trial.main()
     outcome, done = trial._answers(answers.getvalue().encode("utf-8"))
     assert done, answers.getvalue()
     return outcome
 
 
 def fill_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Have lint fill templates in this process; the child's limits on itself are not set here."""
-    # The child holds itself to its memory and CPU allowance; here that would bind pytest.
-    monkeypatch.setattr(trial, "_limit_self", lambda allowance: None)
+    """Have lint fill templates in this process."""
     monkeypatch.setattr(lint, "trial_render", trial_here)

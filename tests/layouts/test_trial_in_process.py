@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import resource
 from pathlib import Path
 from typing import Any
 
@@ -64,3 +65,11 @@ def test_the_trial_here_answers_as_the_child(name: str) -> None:
     here = trial_here(data, context)
     assert expected(here), here
     assert here == trial_render(data, context)
+
+
+def test_the_trial_here_leaves_this_process_unlimited() -> None:
+    """This test ensures that the in-process trial does not hold pytest to the child's memory and CPU."""
+    before = [resource.getrlimit(limit) for limit in (resource.RLIMIT_AS, resource.RLIMIT_CPU)]
+    trial_here(with_paragraph("{{ 1 / 0 }}"), {})
+    after = [resource.getrlimit(limit) for limit in (resource.RLIMIT_AS, resource.RLIMIT_CPU)]
+    assert after == before
