@@ -10,7 +10,7 @@ LOCK := requirements.lock
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: setup system lock run worker test lint bench clean
+.PHONY: setup system lock run worker test check lint bench clean
 
 setup: system $(STAMP)
 
@@ -49,6 +49,11 @@ worker: setup
 
 test: setup
 	$(VENV)/bin/pytest
+
+# The fast tier, under a minute: every test but those needing LibreOffice, PostgreSQL, Redis,
+# a served wenshu or a browser (marked slow by tests/conftest.py). make test runs them all.
+check: setup
+	$(VENV)/bin/pytest -m "not slow"
 
 lint: setup
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy service forms tests/fakes.py \

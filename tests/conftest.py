@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import uuid
@@ -14,19 +15,24 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 from playwright.sync_api import Page, sync_playwright
+from werkzeug.security import generate_password_hash
 
+import service.accounts.users
 from service import create_app
 from service.accounts.users import create_user
 from service.background.startup import prepare_service
 from service.foundations.config import Settings, load_settings
+from service.render.office.converter import Converter
 from service.render.office.pool import OfficePool
 from service.services import Wenshu
+from tests.fake_office import BlankPageOffice
 from tests.postgres import fresh_database, postgres_server
 from tests.trial_in_process import fill_in_this_process
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 OPERATOR_PREFIX = "WENSHU_"
+TEST_SCRYPT_COST = 1024
 # Fixtures that start LibreOffice, PostgreSQL, Redis, a wenshu service or a browser: a test
 # using one, directly or through another fixture, is slow and left out of `make check`.
 SLOW_FIXTURES = frozenset({"office_pool", "postgres_url", "page", "service"})
@@ -60,6 +66,21 @@ def is_slow(item: pytest.Item) -> bool:
     # The PostgreSQL side of database_url is fetched on demand, so it shows only in the parameter.
     callspec = getattr(item, "callspec", None)
     return callspec is not None and callspec.params.get("database_url") == "postgresql"
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hash passwords with scrypt at a 32nd of its default cost (N = 1024 instead of 32768).
+
+    Each hash takes 0.13 s of CPU at the default cost, and most web tests make and check a few;
+    the hash's method and parameters are stored with it, so checking works alike. The same
+    advice as Django's for its test settings: the hashing library's cost is not under test.
+    """
+    monkeypatch.setattr(
+        service.accounts.users,
+        "generate_password_hash",
+        functools.partial(generate_password_hash, method=f"scrypt:{TEST_SCRYPT_COST}:8:1"),
+    )
 
 
 def sample(kind: str) -> dict[str, Any]:
@@ -114,14 +135,27 @@ def wenshu(settings: Settings, office_pool: OfficePool) -> Iterator[Wenshu]:
 
 
 @pytest.fixture
-def app(tmp_path: Path, office_pool: OfficePool) -> Iterator[Flask]:
+def converter(request: pytest.FixtureRequest) -> Converter:
+    """The shared LibreOffice pool for a test marked office, else a converter of blank pages.
+
+    A page flow that only passes its PDF along runs in the fast tier on the blank pages;
+    a test of what the PDF holds is marked office and so converts with LibreOffice.
+    """
+    if request.node.get_closest_marker("office") is not None:
+        pool: OfficePool = request.getfixturevalue("office_pool")
+        return pool
+    return BlankPageOffice()
+
+
+@pytest.fixture
+def app(tmp_path: Path, converter: Converter) -> Iterator[Flask]:
     """The web app on a fresh instance, CSRF off (one test turns it on)."""
     app = create_app(
         {
             "TESTING": True,
             "WTF_CSRF_ENABLED": False,
             "instance_path": tmp_path / "instance",
-            "converter": office_pool,
+            "converter": converter,
         }
     )
     yield app
