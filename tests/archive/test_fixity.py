@@ -154,8 +154,10 @@ def test_scheduled_check_runs_in_the_background(
     stored = last_check(wenshu)
     assert stored is not None
     assert (stored.trigger, stored.actor, stored.problems) == ("schedule", "system", [])
-    now = dt.datetime.now(dt.UTC)
-    due = scheduled.next_due(now)
-    assert dt.timedelta(hours=23) < due - now <= dt.timedelta(hours=24)
+    # Due an interval after the stored check, reckoned from its own time, not the wall clock.
+    finished = stored.finished_at
+    assert scheduled.next_due(finished) == finished + dt.timedelta(hours=24)
+    later = finished + dt.timedelta(hours=23)
+    assert scheduled.next_due(later) == finished + dt.timedelta(hours=24)
     with wenshu.database.session() as session:
         assert len(session.scalars(select(ArchiveCheck)).all()) == 1
