@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,19 +19,22 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from service.background.startup import prepare_service
+from service.batch import jobs as batch_jobs
 from service.batch.dispatch import (
     InProcessDispatcher,
     QueueDispatcher,
     complete_job,
     resume_orphans,
 )
-from service.batch.jobs import LEASE, load_job, orphaned_jobs, release_job
+from service.batch.executor import DEFAULT_CHUNK
+from service.batch.jobs import LEASE, job_items, load_job, orphaned_jobs, release_job
 from service.batch.queue import TASK
 from service.commands.celery_worker import add_task
 from service.commands.cli import main
 from service.database.batch_models import DONE, FAILED, PENDING, RUNNING, BatchJob
 from service.database.models import Document, utcnow
 from service.foundations.config import Settings
+from service.render.office.converter import Converter
 from service.render.office.pool import OfficePool
 from service.services import Wenshu
 from tests.batch.conftest import unit_names
@@ -38,6 +42,23 @@ from tests.batch.test_executor import make_job
 from tests.fakes import FailingConverter
 
 WENSHU = str(Path(sys.executable).parent / "wenshu")
+
+
+class Gate(Converter):
+    """Converts with another converter, every conversion waiting until the gate is opened."""
+
+    def __init__(self, inner: Converter) -> None:
+        self.inner = inner
+        # As many chunks are kept under way as the inner converter has workers.
+        self.workers = getattr(inner, "workers", ())
+        self.reached = threading.Event()  # a conversion is waiting
+        self.opened = threading.Event()
+
+    def convert(self, docx_path: Path, pdf_path: Path, options: Sequence[str] = ()) -> None:
+        """Wait for the gate, then convert."""
+        self.reached.set()
+        self.opened.wait()
+        self.inner.convert(docx_path, pdf_path, options)
 
 
 def dead_runner() -> str:
@@ -57,10 +78,11 @@ def set_state(
         job.status, job.runner, job.heartbeat_at = status, runner, heartbeat
 
 
-def test_which_jobs_count_as_left_behind(wenshu: Wenshu) -> None:
+def test_which_jobs_count_as_left_behind(wenshu: Wenshu, monkeypatch: pytest.MonkeyPatch) -> None:
     """This test ensures that only jobs whose runner is gone (and unstarted ones, if asked) are orphans."""
     jobs = [make_job(wenshu, [unit]).id for unit in unit_names(6)]
     now = utcnow()
+    monkeypatch.setattr(batch_jobs, "utcnow", lambda: now)  # leases are judged at this moment
     set_state(wenshu, jobs[0], RUNNING, dead_runner(), now)  # killed here: its process is gone
     me = f"{socket.gethostname()}:{os.getpid()}:{Path(f'/proc/{os.getpid()}/stat').read_text().rpartition(')')[2].split()[19]}"
     set_state(wenshu, jobs[1], RUNNING, me, now)  # alive here
@@ -278,17 +300,29 @@ def test_a_service_stopping_mid_job_leaves_it_pending_and_the_next_start_finishe
 ) -> None:
     """This test ensures that closing the dispatcher mid-job records chunks under way and the job resumes once."""
     job = make_job(wenshu, [f"岳阳市君山区第{n}村民委员会" for n in range(1, 301)])
+    gate = Gate(wenshu.converter)
+    wenshu.converter = gate
     first = InProcessDispatcher(wenshu)
     first.submit(job.id)
-    deadline = time.monotonic() + 120
-    while load_job(wenshu, job.id).done < 50 and time.monotonic() < deadline:
-        time.sleep(0.02)
-    first.close()  # as `wenshu serve` does on SIGTERM
+    try:
+        assert gate.reached.wait(timeout=120), "no chunk was converted"
+        # Asked to stop while its first chunks convert, as `wenshu serve` is on SIGTERM; they
+        # go on only once the stop is asked, so the job stops whatever the machine's speed.
+        closing = threading.Thread(target=first.close)
+        closing.start()
+        assert first._stop.wait(timeout=120)
+    finally:
+        gate.opened.set()
+    closing.join(timeout=300)
+    assert not closing.is_alive()
     paused = load_job(wenshu, job.id)
     assert (paused.status, paused.runner, paused.error) == (PENDING, "", "")
-    assert 50 <= paused.done < 300
+    # The chunks under way are recorded whole (50 copies each, at most one per worker and one
+    # filling), no other chunk is begun.
+    assert paused.done % DEFAULT_CHUNK == 0 and 0 < paused.done < 300, paused.done
     with wenshu.database.session() as session:
         assert len(session.scalars(select(Document)).all()) == paused.done
+    assert len(job_items(wenshu, job.id, PENDING)) == 300 - paused.done
 
     second = InProcessDispatcher(wenshu)
     try:
