@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from service.services import Wenshu
 from tests import pdfcheck
 from tests.archive_disk import REFUSALS, archive_on_tmpfs, files_in
 from tests.batch.conftest import common_facts, recipients_table, unit_names, write_csv
+from tests.office_gate import office_gate
 
 pytestmark = pytest.mark.office
 KIND = "correction_order"
@@ -176,21 +178,29 @@ def test_a_batch_killed_with_sigkill_resumes_exactly_once(
     command = [str(Path(sys.executable).parent / "wenshu"), "batch", KIND, str(table), "--facts", str(common),
                "--out", str(tmp_path / "out"), "--chunk-size", "3"]  # fmt: skip
     env = command_environment(settings, workers)
-    with subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    ) as process:
-        assert process.stderr is not None
-        for line in process.stderr:
-            if line.startswith("进度 ") and int(line.split()[1].split("/")[0]) >= 9:
-                process.send_signal(signal.SIGKILL)
-                break
-    process.wait()
-    assert process.returncode == -signal.SIGKILL
+    # Three merged conversions get through, the fourth waits: the kill comes after exactly three
+    # chunks of three, however fast the machine converts.
+    with office_gate(workers.split(","), allow=3) as gate:
+        gated = command_environment(settings, gate.addresses)
+        with subprocess.Popen(
+            command, env=gated, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        ) as process:
+            assert process.stderr is not None
+            hang = threading.Timer(300, process.kill)  # only if the fourth chunk never waits
+            hang.start()
+            for line in process.stderr:
+                if line.startswith("进度 ") and int(line.split()[1].split("/")[0]) >= 9:
+                    process.send_signal(signal.SIGKILL)
+                    break
+            hang.cancel()
+        process.wait()
+        assert process.returncode == -signal.SIGKILL and gate.held.is_set()
     wenshu = Wenshu.open(settings)
     try:
         with wenshu.database.session() as session:
             job = session.scalars(select(BatchJob)).one()
-            assert 9 <= job.done < 40 and job.runner  # the dead runner's name stays behind
+            assert job.done == 9 and job.runner  # the dead runner's name stays behind
+            assert len(session.scalars(select(Document)).all()) == 9
         resumed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
         assert resumed.returncode == 0, resumed.stderr
         assert f"继续输入相同的未完成批量任务 #{job.id}" in resumed.stdout

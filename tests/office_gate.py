@@ -1,0 +1,99 @@
+"""A gate in front of running unoserver workers: a set number of conversions pass, the rest wait.
+
+A `wenshu` process given the gate's addresses (WENSHU_OFFICE_ADDRESSES) converts through it,
+so a test knows how far a batch can get before it is killed, whatever the machine's speed:
+with n conversions let through, exactly the first n chunks can be recorded.
+"""
+
+from __future__ import annotations
+
+import socketserver
+import threading
+import xmlrpc.client
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+from xmlrpc.server import SimpleXMLRPCServer
+
+
+class _ThreadedServer(socketserver.ThreadingMixIn, SimpleXMLRPCServer):
+    """An XML-RPC server answering each call on a thread of its own (a held one blocks no other)."""
+
+    daemon_threads = True
+
+
+class OfficeGate:
+    """Forwards unoserver's info and convert to the workers behind it; convert past the allowance waits."""
+
+    def __init__(self, allow: int) -> None:
+        self.allow = allow
+        self.passed = 0
+        self.held = threading.Event()  # a conversion past the allowance is waiting
+        self.opened = threading.Event()
+        self._lock = threading.Lock()
+        self._servers: list[_ThreadedServer] = []
+
+    @property
+    def addresses(self) -> str:
+        """Return the gate's addresses, as WENSHU_OFFICE_ADDRESSES takes them."""
+        return ",".join(f"127.0.0.1:{server.server_address[1]}" for server in self._servers)
+
+    def serve(self, workers: Sequence[str]) -> None:
+        """Listen on a port of its own (bound as 0, so free) in front of each worker "host:port"."""
+        for worker in workers:
+            server = _ThreadedServer(("127.0.0.1", 0), allow_none=True, logRequests=False)
+            real = f"http://{worker}"
+            server.register_function(_info_at(real), "info")
+            server.register_function(self._convert_at(real), "convert")
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            self._servers.append(server)
+
+    def _convert_at(self, real: str) -> Any:
+        """Return unoserver's convert for the worker at real, behind the gate."""
+
+        def convert(*arguments: Any) -> Any:
+            self._wait_turn()
+            return _proxy(real).convert(*arguments)
+
+        return convert
+
+    def _wait_turn(self) -> None:
+        """Return at once within the allowance; past it, once the gate is opened."""
+        with self._lock:
+            if self.passed < self.allow:
+                self.passed += 1
+                return
+        self.held.set()
+        self.opened.wait()
+
+    def close(self) -> None:
+        """Let every waiting conversion go and stop listening."""
+        self.opened.set()
+        for server in self._servers:
+            server.shutdown()
+            server.server_close()
+
+
+def _info_at(real: str) -> Any:
+    """Return unoserver's info for the worker at real, never held."""
+
+    def info() -> Any:
+        return _proxy(real).info()
+
+    return info
+
+
+def _proxy(url: str) -> xmlrpc.client.ServerProxy:
+    """Return a new XML-RPC proxy to a worker (one a call: a proxy is not shared by threads)."""
+    return xmlrpc.client.ServerProxy(url, allow_none=True)
+
+
+@contextmanager
+def office_gate(workers: Sequence[str], allow: int) -> Iterator[OfficeGate]:
+    """Yield a gate in front of the workers letting allow conversions through; close it after."""
+    gate = OfficeGate(allow)
+    try:
+        gate.serve(workers)
+        yield gate
+    finally:
+        gate.close()
