@@ -32,9 +32,10 @@ from service import create_app
 from service.archive.fixity import verify_archive
 from service.background.startup import prepare_service
 from service.batch.dispatch import QueueDispatcher
+from service.batch.executor import DEFAULT_CHUNK
 from service.batch.jobs import create_job, job_items, load_job
 from service.batch.validation import SnapshotArchive, check_rows
-from service.database.batch_models import DONE, FAILED, RUNNING, BatchJob
+from service.database.batch_models import DONE, FAILED, RUNNING, BatchItem, BatchJob
 from service.database.models import Document, utcnow
 from service.foundations.config import load_settings
 from service.instruments.registry import get_instrument
@@ -42,7 +43,7 @@ from service.render.office.pool import OfficePool
 from service.services import Wenshu
 from tests.batch.conftest import TOWNS, common_facts
 from tests.conftest import signed_in
-from tests.postgres import fresh_database
+from tests.postgres import fresh_database, row_held
 from tests.redis_server import redis_server
 from tests.web.batch_client import KIND, csv_bytes, status_and_body, upload, wait_until_finished
 from tests.web.conftest import serving, sign_in
@@ -247,12 +248,17 @@ def test_a_killed_worker_is_replaced_and_its_job_finishes_exactly_once(
     worker.start()
     units = villages(300)
     job = new_job(desk, units)
-    QueueDispatcher(desk).submit(job.id)
-    wait_for(desk, job.id, done=False, at_least=50)
-    left_running = worker.office_pids()
-    worker.kill()
+    # The second chunk's first row held: the worker records the first chunk and waits to
+    # record the second, so the kill comes after exactly one chunk whatever the machine's speed.
+    second_chunk = job_items(desk, job.id)[DEFAULT_CHUNK]
+    with row_held(desk.database.engine, BatchItem, second_chunk.id):
+        QueueDispatcher(desk).submit(job.id)
+        wait_for(desk, job.id, done=False, at_least=DEFAULT_CHUNK)
+        left_running = worker.office_pids()
+        worker.kill()
     stopped = load_job(desk, job.id)
-    assert stopped.status == RUNNING and stopped.runner and 50 <= stopped.done < 300
+    assert stopped.status == RUNNING and stopped.runner and stopped.done == DEFAULT_CHUNK
+    assert len(sequences(desk)) == DEFAULT_CHUNK
     assert all(Path(f"/proc/{pid}").exists() for pid in left_running)
 
     worker.start()  # the same machine's worker again: it finds the job and goes on
