@@ -26,6 +26,8 @@ from tests.conftest import PASSWORD, sample
 WENSHU = str(Path(sys.executable).parent / "wenshu")
 KIND = "supervision_notice"
 START_TIMEOUT = 60.0  # seconds for the service and its LibreOffice workers to answer
+PORT_ATTEMPTS = 5
+PROBE_TIMEOUT = 5.0  # seconds for one "is it up?" request; the service answers it at once
 REQUEST_TIMEOUT = 60.0
 
 
@@ -38,14 +40,19 @@ class Answer:
 
 
 def free_port() -> int:
-    """Return a loopback port nobody listens on at the moment."""
+    """Return a loopback port nobody listens on at the moment (a server may still lose it)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
 
 
-def call(url: str, token: str = "", payload: dict[str, Any] | None = None) -> Answer:
+def call(
+    url: str,
+    token: str = "",
+    payload: dict[str, Any] | None = None,
+    timeout: float = REQUEST_TIMEOUT,
+) -> Answer:
     """Return the answer to a GET (or a POST of JSON when payload is given)."""
     data = None if payload is None else json.dumps(payload).encode("utf-8")
     headers = {"Content-Type": "application/json"} if data is not None else {}
@@ -53,7 +60,7 @@ def call(url: str, token: str = "", payload: dict[str, Any] | None = None) -> An
         headers["Authorization"] = f"Bearer {token}"
     request = urllib.request.Request(url, data=data, headers=headers)
     try:
-        with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             status, raw = response.status, response.read()
     except urllib.error.HTTPError as error:
         status, raw = error.code, error.read()
@@ -112,8 +119,19 @@ class Service:
         self.token = self.command("tokens", "create", "clerk1").strip().splitlines()[-1]
 
     def start(self) -> None:
-        """Start serving on a free port and wait until a first document is issued (201)."""
-        self.port = free_port()
+        """Start serving on a free port and wait until it answers (another port if it was taken).
+
+        `wenshu serve` would bind port 0, but then says port 0: the port is chosen here, and
+        chosen again when another program took it between the choice and the bind.
+        """
+        for _ in range(PORT_ATTEMPTS):
+            self.port = free_port()
+            if self._serve():
+                return
+        pytest.fail(f"wenshu serve found no free port in {PORT_ATTEMPTS} tries")
+
+    def _serve(self) -> bool:
+        """Run `wenshu serve` on self.port; return True once it answers, False if the port was taken."""
         log = self.instance.parent / f"serve-{len(self.logs)}.log"
         self.logs.append(log)
         with log.open("wb") as output:
@@ -125,15 +143,18 @@ class Service:
             )
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
-            assert self.process.poll() is None, log.read_text(errors="replace")
+            if self.process.poll() is not None:
+                said = log.read_text(errors="replace")
+                assert "Address already in use" in said, said
+                return False
             try:
-                if call(self.url + "/api/kinds", self.token).status == 200:
-                    break
+                # Briefly: a program that took the port may accept and never answer.
+                if call(self.url + "/api/kinds", self.token, timeout=PROBE_TIMEOUT).status == 200:
+                    return True
             except OSError:
                 pass
             time.sleep(0.2)
-        else:
-            pytest.fail(f"wenshu serve did not answer within {START_TIMEOUT}s")
+        pytest.fail(f"wenshu serve did not answer within {START_TIMEOUT}s")
 
     def wait_for_office(self) -> Answer:
         """Return the answer to the first POST that issued a document, once the workers are up."""
