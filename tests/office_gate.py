@@ -8,6 +8,7 @@ with n conversions let through, exactly the first n chunks can be recorded.
 from __future__ import annotations
 
 import socketserver
+import sys
 import threading
 import xmlrpc.client
 from collections.abc import Iterator, Sequence
@@ -57,6 +58,17 @@ class OfficeGate:
 
         return convert
 
+    def let_through(self, count: int) -> None:
+        """Let count more conversions through from now on; hold those after them."""
+        with self._lock:
+            self.allow = self.passed + count
+
+    def open(self) -> None:
+        """Let every conversion through, those waiting and all after them."""
+        with self._lock:
+            self.allow = sys.maxsize
+        self.opened.set()
+
     def _wait_turn(self) -> None:
         """Return at once within the allowance; past it, once the gate is opened."""
         with self._lock:
@@ -68,7 +80,7 @@ class OfficeGate:
 
     def close(self) -> None:
         """Let every waiting conversion go and stop listening."""
-        self.opened.set()
+        self.open()
         for server in self._servers:
             server.shutdown()
             server.server_close()

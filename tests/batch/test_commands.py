@@ -182,6 +182,9 @@ def test_a_batch_killed_with_sigkill_resumes_exactly_once(
     # chunks of three, however fast the machine converts.
     with office_gate(workers.split(","), allow=3) as gate:
         gated = command_environment(settings, gate.addresses)
+        gated["WENSHU_OFFICE_TIMEOUT"] = (
+            "900"  # the held conversion is not given up before the kill
+        )
         with subprocess.Popen(
             command, env=gated, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
         ) as process:
