@@ -182,9 +182,8 @@ def test_a_batch_killed_with_sigkill_resumes_exactly_once(
     # chunks of three, however fast the machine converts.
     with office_gate(workers.split(","), allow=3) as gate:
         gated = command_environment(settings, gate.addresses)
-        gated["WENSHU_OFFICE_TIMEOUT"] = (
-            "900"  # the held conversion is not given up before the kill
-        )
+        # The held conversion is not given up (and the job failed) before the kill, however late.
+        gated["WENSHU_OFFICE_TIMEOUT"] = "900"
         with subprocess.Popen(
             command, env=gated, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
         ) as process:
