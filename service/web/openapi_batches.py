@@ -125,7 +125,10 @@ BATCH_PATHS: dict[str, Any] = {
                 "200": {**json_body(ref("Batch"), "相同输入的任务已经存在"), "headers": _LOCATION},
                 "422": json_body(ref("InvalidRows"), "有不合规的行，未建立任务"),
                 "503": {
-                    **error("任务已保存，但任务队列无法连接；稍后 resume"),
+                    **error(
+                        "任务已保存，但任务队列无法连接（稍后 resume，附 Location）；"
+                        "或模板无法使用，未建立任务"
+                    ),
                     "headers": _LOCATION,
                 },
                 **errors("400", "403", "413", "415"),

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from flask import Flask
 from sqlalchemy import func, select
 
+from service.acts.errors import TemplateUnusable
 from service.acts.issuing import issue_document
 from service.archive.templates import VersionRefused, active_template, list_versions, template_of
 from service.background.startup import prepare_service
@@ -118,8 +119,9 @@ def test_issuing_refuses_and_takes_no_number(wenshu: Wenshu) -> None:
     """This test ensures that issuing with a refused active version fails with the reason and uses no number."""
     store_old_version(wenshu)
     prepare_service(wenshu)
-    with pytest.raises(VersionRefused, match="第2版"):
+    with pytest.raises(TemplateUnusable, match="第2版") as refused:
         issue_document(wenshu, KIND, sample(KIND), "王文书")
+    assert isinstance(refused.value.__cause__, VersionRefused)
     with wenshu.database.session() as session:
         assert session.scalar(select(func.count()).select_from(Document)) == 0
         activate_version(session, KIND, 1)
@@ -137,8 +139,9 @@ def test_a_batch_job_recorded_with_a_now_refused_version_fails_with_the_reason(
     with wenshu.database.session() as session:
         session.get(type(job), job.id).template_id = refused_id  # as if recorded with it
     prepare_service(wenshu)
-    with pytest.raises(VersionRefused):
+    with pytest.raises(TemplateUnusable) as refused:
         run_job(wenshu, job.id)
+    assert isinstance(refused.value.__cause__, VersionRefused)
     with wenshu.database.session() as session:
         failed = session.get(type(job), job.id)
         assert failed.status == FAILED and "含有外部引用" in failed.error
@@ -159,7 +162,7 @@ def test_web_refuses_to_issue_preview_or_batch_with_it(app: Flask) -> None:
         assert "第2版模板含有外部引用，已停用" in page.get_data(as_text=True)
     store_old_version(wenshu, BATCH_PAGE_KIND)
     batch = upload(clerk, csv_bytes(["岳阳市君山区许市镇人民政府"]))
-    assert batch.status_code == 409
+    assert batch.status_code == 503  # as for one document: not issued, the upload kept
     assert "全区档案安全通报" in batch.get_data(as_text=True)
     assert "第2版模板含有外部引用，已停用" in batch.get_data(as_text=True)
     with wenshu.database.session() as session:
