@@ -207,6 +207,14 @@ def wait_for(wenshu: Wenshu, job_id: int, done: bool = True, at_least: int = 0) 
     raise AssertionError(f"batch job {job_id} did not get there within {JOB_TIMEOUT} s")
 
 
+def wait_for_text(worker: Worker, text: str) -> None:
+    """Return once the worker has printed the text."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while text not in worker.text():
+        assert time.monotonic() < deadline, worker.text()
+        time.sleep(0.05)
+
+
 def sequences(wenshu: Wenshu) -> list[int]:
     """Return the sequence numbers recorded, in order."""
     with wenshu.database.session() as session:
@@ -286,13 +294,18 @@ def test_a_worker_told_to_stop_hands_its_job_to_another(
     for worker in workers:
         worker.start()
     job = new_job(desk, villages(300))
-    QueueDispatcher(desk).submit(job.id)
-    running = wait_for(desk, job.id, done=False, at_least=50)
-    holder, other = sorted(
-        workers, key=lambda w: w.process is None or f":{w.process.pid}:" not in running.runner
-    )
-    assert holder.process is not None
-    holder.process.terminate()
+    # The second chunk's first row held until the holder is told to stop: it cannot finish the
+    # job first, however fast it converts.
+    second_chunk = job_items(desk, job.id)[DEFAULT_CHUNK]
+    with row_held(desk.database.engine, BatchItem, second_chunk.id):
+        QueueDispatcher(desk).submit(job.id)
+        running = wait_for(desk, job.id, done=False, at_least=DEFAULT_CHUNK)
+        holder, other = sorted(
+            workers, key=lambda w: w.process is None or f":{w.process.pid}:" not in running.runner
+        )
+        assert holder.process is not None
+        holder.process.terminate()
+        wait_for_text(holder, "Warm shutdown")  # said as the job is asked to stop
     holder.process.wait(timeout=60)  # the chunks under way only, not the whole job
     finished = wait_for(desk, job.id)
     assert (finished.status, finished.done) == (DONE, 300)
