@@ -259,8 +259,12 @@ def test_worker_needs_a_broker(runner: CliRunner, monkeypatch: pytest.MonkeyPatc
     assert "WENSHU_BROKER_URL" in result.output
 
 
-def test_queue_states_are_pending_until_a_worker_holds_the_job(wenshu: Wenshu) -> None:
+def test_queue_states_are_pending_until_a_worker_holds_the_job(
+    wenshu: Wenshu, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """This test ensures that with a broker a job shows as active while queued or held by a live worker."""
+    now = utcnow()
+    monkeypatch.setattr(batch_jobs, "utcnow", lambda: now)  # a heartbeat of now stays fresh
     from dataclasses import replace
 
     from service.batch.dispatch import QueueDispatcher
@@ -273,11 +277,11 @@ def test_queue_states_are_pending_until_a_worker_holds_the_job(wenshu: Wenshu) -
     try:
         job = make_job(wenshu, unit_names(1))
         assert job.status == PENDING and dispatcher.active(job)
-        set_state(wenshu, job.id, RUNNING, dead_runner(), utcnow())
+        set_state(wenshu, job.id, RUNNING, dead_runner(), now)
         with wenshu.database.session() as session:
             running = session.get(BatchJob, job.id)
         assert running is not None and not dispatcher.active(running)
-        set_state(wenshu, job.id, RUNNING, "elsewhere:1:1", utcnow())
+        set_state(wenshu, job.id, RUNNING, "elsewhere:1:1", now)
         with wenshu.database.session() as session:
             running = session.get(BatchJob, job.id)
         assert running is not None and dispatcher.active(running)
