@@ -313,6 +313,9 @@ def test_parallel_attempts_on_one_name_run_one_after_another(postgres_database: 
                 ).scalar()
                 if blocked:
                     break
+                # PostgreSQL answers pg_stat_activity from a snapshot kept for the rest of the
+                # transaction: end it, or a second attempt that blocks later is never seen.
+                watcher.rollback()
                 threading.Event().wait(0.1)
         assert blocked == 1 and waiting.is_alive()
         first.count_failure(clock.now, policy)  # the fifth failure: the name is locked
