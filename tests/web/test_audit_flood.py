@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from flask import Flask
 
 from service.acts.issuing import issue_document
@@ -20,6 +21,7 @@ def audit_rows(page: str) -> list[str]:
     return [re.sub(r"<[^>]+>", " ", row) for row in rows]
 
 
+@pytest.mark.slow  # ten thousand chained audit entries: ten seconds, too long for make check
 def test_real_entries_stay_in_view_after_ten_thousand_failed_logins(app: Flask) -> None:
     """This test ensures that after 10,000 failed logins for unknown users the archive page still
     lists the issue, the download and the sign-in before them, summarises the failed logins with
