@@ -446,6 +446,7 @@ def test_batch_job_with_an_exploding_row_stops_and_uses_no_number(wenshu: Any) -
     """This test ensures that a batch whose row explodes the template stops with the limit named, no copy numbered."""
     from sqlalchemy import func, select
 
+    from service.acts.errors import TemplateUnusable
     from service.batch.executor import run_job
     from service.batch.jobs import create_job, load_job
     from service.batch.validation import SnapshotArchive, check_rows
@@ -463,8 +464,9 @@ def test_batch_job_with_an_exploding_row_stops_and_uses_no_number(wenshu: Any) -
         instrument, common, list(enumerate(rows, start=2)), SnapshotArchive(wenshu.database), {}
     )
     job = create_job(wenshu, instrument, common, check, "测试员")
-    with pytest.raises(TemplateProblem, match="总次数超过上限"):
+    with pytest.raises(TemplateUnusable, match="总次数超过上限") as stopped_by:
         run_job(wenshu, job.id, chunk_size=3)
+    assert isinstance(stopped_by.value.__cause__, TemplateProblem)
     stopped = load_job(wenshu, job.id)
     assert stopped.status == FAILED and "总次数超过上限" in (stopped.error or "")
     with wenshu.database.session() as session:
