@@ -112,7 +112,11 @@ def active_template(session: Session, store: TemplateStore, kind: str) -> Loaded
         select(TemplateVersion).where(TemplateVersion.kind == kind, TemplateVersion.active)
     ).one_or_none()
     if row is None:
-        raise TemplateProblem(f"{kind} 还没有启用的模板版本，请模板维护人员发布一个")
+        instrument = INSTRUMENTS.get(kind)
+        title = instrument.title if instrument else kind
+        raise TemplateProblem(
+            f"{title}还没有启用的模板版本，请模板维护人员在“文书模板”页发布或启用一个"
+        )
     return _renderable(store, row)
 
 

@@ -20,7 +20,7 @@ from tests.batch.conftest import common_facts, recipients_table
 from tests.web.batch_client import KIND, csv_bytes, upload
 from tests.web.test_api import JSON, bearer, token_for
 
-NO_TEMPLATE = f"{KIND} 还没有启用的模板版本，请模板维护人员发布一个"
+NO_TEMPLATE = "全区档案安全通报还没有启用的模板版本，请模板维护人员在“文书模板”页发布或启用一个"
 
 
 def without_active_template(wenshu: Wenshu) -> None:
