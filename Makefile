@@ -53,7 +53,7 @@ test: setup
 # The fast tier, under a minute: every test but those needing LibreOffice, PostgreSQL, Redis,
 # a served wenshu or a browser (marked slow by tests/conftest.py). make test runs them all.
 check: setup
-	$(VENV)/bin/pytest -m "not slow"
+	$(VENV)/bin/pytest -m "not slow" -n 2
 
 lint: setup
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy service forms tests/fakes.py \

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -147,9 +148,24 @@ def converter(request: pytest.FixtureRequest) -> Converter:
     return BlankPageOffice()
 
 
+@pytest.fixture(scope="session")
+def prepared_instance(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An instance prepared once (schema migrated, shipped templates installed) to copy from."""
+    folder = tmp_path_factory.mktemp("prepared") / "instance"
+    services = Wenshu.open(load_settings({"instance_path": folder}), BlankPageOffice())
+    prepare_service(services)
+    services.database.dispose()
+    return folder
+
+
 @pytest.fixture
-def app(tmp_path: Path, converter: Converter) -> Iterator[Flask]:
-    """The web app on a fresh instance, CSRF off (one test turns it on)."""
+def app(tmp_path: Path, converter: Converter, prepared_instance: Path) -> Iterator[Flask]:
+    """The web app on a fresh instance, CSRF off (one test turns it on).
+
+    The instance starts as a copy of one prepared for the session, as a fresh one would be
+    after its first start; the app's own start still brings it up to date and checks it.
+    """
+    shutil.copytree(prepared_instance, tmp_path / "instance")
     app = create_app(
         {
             "TESTING": True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import zipfile
 from pathlib import Path
@@ -59,6 +60,7 @@ def as_bytes(document: Document) -> bytes:
     return out.getvalue()
 
 
+@functools.cache  # python-docx takes a tenth of a second to start a document
 def with_paragraphs(*texts: str) -> bytes:
     """Return a GB/T 9704 DOCX with one paragraph per text."""
     document = gbt_document()
