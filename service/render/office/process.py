@@ -23,6 +23,7 @@ from service.render.office.profile import write_settings
 from service.render.office.retry import OfficeError
 
 log = logging.getLogger(__name__)
+SPAWN_ATTEMPTS = 3  # a unoserver that exits before it answers is started again on new ports
 
 
 def office_environment(settings: Settings) -> dict[str, str]:
@@ -62,17 +63,39 @@ class OfficeWorker:
         return self.client.url
 
     def start(self) -> None:
-        """Start the worker (when owned) and return once it answers, or raise OfficeError."""
+        """Start the worker (when owned) and return once it answers, or raise OfficeError.
+
+        Its ports are chosen free just before unoserver binds them, so another program may
+        take one in between: a unoserver that exits before it answers is started again on
+        new ports, SPAWN_ATTEMPTS times in all.
+        """
         self.conversions = 0
-        if self.owned:
-            self._spawn()
         deadline = time.monotonic() + self.settings.office_start_timeout
-        while time.monotonic() < deadline:
-            if self.process is not None and self.process.poll() is not None:
-                raise OfficeError(f"{self.name}: unoserver exited with {self.process.returncode}")
-            if self.client.answers(timeout=5):
+        for attempt in range(1, SPAWN_ATTEMPTS + 1):
+            if self.owned:
+                self._spawn()
+            exit_code = self._wait_ready(deadline)
+            if exit_code is None:
                 log.info("%s ready at %s", self.name, self.url)
                 return
+            if attempt == SPAWN_ATTEMPTS:
+                raise OfficeError(f"{self.name}: unoserver exited with {exit_code}")
+            log.warning(
+                "%s: unoserver exited with %s before it answered; starting it on new ports",
+                self.name, exit_code,
+            )  # fmt: skip
+
+    def _wait_ready(self, deadline: float) -> int | None:
+        """Wait until the worker answers (None) or its process exits (its exit code).
+
+        Raises OfficeError, the process killed, when the deadline passes first.
+        """
+        while time.monotonic() < deadline:
+            process = self.process
+            if process is not None and process.poll() is not None:
+                return process.returncode
+            if self.client.answers(timeout=5):
+                return None
             time.sleep(0.25)
         self.kill()
         raise OfficeError(f"{self.name}: no answer within {self.settings.office_start_timeout} s")
