@@ -1,8 +1,9 @@
-"""A gate in front of running unoserver workers: a set number of conversions pass, the rest wait.
+"""A gate in front of running unoserver workers: a set number of documents pass, the rest wait.
 
 A `wenshu` process given the gate's addresses (WENSHU_OFFICE_ADDRESSES) converts through it,
 so a test knows how far a batch can get before it is killed, whatever the machine's speed:
-with n conversions let through, exactly the first n chunks can be recorded.
+with n documents let through, exactly the first n chunks can be recorded. A document is let
+through once: a repeated attempt at it (after a worker's hiccup) passes without using a turn.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ class OfficeGate:
         self.passed = 0
         self.held = threading.Event()  # a conversion past the allowance is waiting
         self.opened = threading.Event()
-        self._lock = threading.Lock()
+        self._turn = threading.Condition()
+        self._through: set[str] = set()  # documents let through, whose attempts pass again
         self._servers: list[_ThreadedServer] = []
 
     @property
@@ -53,30 +55,35 @@ class OfficeGate:
         """Return unoserver's convert for the worker at real, behind the gate."""
 
         def convert(*arguments: Any) -> Any:
-            self._wait_turn()
+            self._wait_turn(str(arguments[0]))  # the document's path, the same on every attempt
             return _proxy(real).convert(*arguments)
 
         return convert
 
     def let_through(self, count: int) -> None:
-        """Let count more conversions through from now on; hold those after them."""
-        with self._lock:
+        """Let count more conversions through from now on, waiting ones first; hold those after."""
+        with self._turn:
             self.allow = self.passed + count
+            self._turn.notify_all()
 
     def open(self) -> None:
         """Let every conversion through, those waiting and all after them."""
-        with self._lock:
+        with self._turn:
             self.allow = sys.maxsize
+            self._turn.notify_all()
         self.opened.set()
 
-    def _wait_turn(self) -> None:
-        """Return at once within the allowance; past it, once the gate is opened."""
-        with self._lock:
-            if self.passed < self.allow:
-                self.passed += 1
+    def _wait_turn(self, document: str) -> None:
+        """Return at once for a document let through before or within the allowance; past it,
+        once let through or the gate is opened."""
+        with self._turn:
+            if document in self._through:
                 return
-        self.held.set()
-        self.opened.wait()
+            while self.passed >= self.allow:
+                self.held.set()
+                self._turn.wait()
+            self.passed += 1
+            self._through.add(document)
 
     def close(self) -> None:
         """Let every waiting conversion go and stop listening."""
