@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
@@ -50,28 +52,26 @@ def add_import(module: Path, statement: str) -> None:
     module.write_text(module.read_text(encoding="utf-8") + f"\n{statement}\n", encoding="utf-8")
 
 
-def test_an_upward_import_breaks_the_layers(tmp_path: Path) -> None:
-    """This test ensures that the archive reaching up to the composition root is refused."""
+@pytest.mark.parametrize(
+    ("module", "statement", "refusal"),
+    [
+        # The archive reaching up to the composition root breaks the layers.
+        ("service/archive/numbering.py", "import service.services  # noqa",
+         "service.archive is not allowed to import service.services"),
+        # Rendering importing WTForms, even inside a function, breaks its independence.
+        ("service/render/pdfa.py", "def _peek():\n    import wtforms  # noqa",
+         "service.render.pdfa -> wtforms"),
+        # Only the interfaces may speak HTTP: a use case importing Flask is refused.
+        ("service/acts/drafts.py", "from flask import request  # noqa",
+         "service.acts.drafts -> flask"),
+    ],
+)  # fmt: skip
+def test_a_broken_contract_is_caught(
+    tmp_path: Path, module: str, statement: str, refusal: str
+) -> None:
+    """This test ensures that an import breaking a layer, rendering's independence or the Flask boundary fails the check."""
     project = copy_project(tmp_path)
-    add_import(project / "service/archive/numbering.py", "import service.services  # noqa")
+    add_import(project / module, statement)
     result = lint_imports(project)
     assert result.returncode != 0
-    assert "service.archive is not allowed to import service.services" in result.stdout
-
-
-def test_rendering_that_reads_forms_breaks_its_contract(tmp_path: Path) -> None:
-    """This test ensures that rendering importing WTForms, even in a function, is refused."""
-    project = copy_project(tmp_path)
-    add_import(project / "service/render/pdfa.py", "def _peek():\n    import wtforms  # noqa")
-    result = lint_imports(project)
-    assert result.returncode != 0
-    assert "service.render.pdfa -> wtforms" in result.stdout
-
-
-def test_a_use_case_that_imports_flask_breaks_its_contract(tmp_path: Path) -> None:
-    """This test ensures that only the interfaces may speak HTTP: a use case importing Flask fails."""
-    project = copy_project(tmp_path)
-    add_import(project / "service/acts/drafts.py", "from flask import request  # noqa")
-    result = lint_imports(project)
-    assert result.returncode != 0
-    assert "service.acts.drafts -> flask" in result.stdout
+    assert refusal in result.stdout
