@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -25,6 +23,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from service.background.startup import prepare_service
     from service.foundations.config import load_settings
+    from service.foundations.secret import service_secret
     from service.render.office.converter import Converter
     from service.render.office.pool import OfficePool
     from service.services import Wenshu
@@ -36,7 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
     app.config.update(
-        SECRET_KEY=settings.secret_key or _instance_secret(settings.instance_path),
+        SECRET_KEY=service_secret(settings),
         MAX_CONTENT_LENGTH=settings.max_upload_bytes,
         WTF_CSRF_TIME_LIMIT=None,
     )
@@ -71,12 +70,3 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     return app
 
-
-def _instance_secret(instance: Path) -> str:
-    """Return the instance's session secret, creating it on first use."""
-    path = instance / "secret_key"
-    if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()

@@ -92,6 +92,9 @@ class Settings:
     login_window_minutes: float = 15.0
     login_lockout_minutes: float = 5.0
     login_lockout_max_minutes: float = 60.0
+    # An RFC 3161 timestamp authority (http://host/path): each signature of a sealed document
+    # then carries its timestamp (PAdES B-T); "" signs without one (B-B).
+    tsa_url: str = ""
 
     @property
     def archive_path(self) -> Path:
@@ -137,6 +140,7 @@ _ENVIRONMENT = {
     "WENSHU_LOGIN_WINDOW_MINUTES": "login_window_minutes",
     "WENSHU_LOGIN_LOCKOUT_MINUTES": "login_lockout_minutes",
     "WENSHU_LOGIN_LOCKOUT_MAX_MINUTES": "login_lockout_max_minutes",
+    "WENSHU_TSA_URL": "tsa_url",
 }
 
 
