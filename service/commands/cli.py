@@ -25,6 +25,7 @@ from service.commands.common import (
     report_invalid,
     with_rows,
 )
+from service.commands.seal import seal
 from service.commands.templates import template
 from service.commands.worker import worker
 from service.foundations.config import load_settings
@@ -141,3 +142,4 @@ main.add_command(template)
 main.add_command(archive)
 main.add_command(batch)
 main.add_command(worker)
+main.add_command(seal)
