@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from pathlib import Path
 import pikepdf
 import pikepdf.pdfa
 from lxml import etree
+from PIL import Image
 from pypdf import PdfReader
 
 MM = 72 / 25.4
@@ -148,3 +150,82 @@ def poppler_text(path: Path) -> str:
     out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout
     joined = re.sub(r"\s+", "", out.decode("utf-8"))
     return re.sub(r"—\d+—", "", joined)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where an image XObject is drawn: its page, resource name and box in points from the top-left."""
+
+    page: int
+    name: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+def image_placements(path: Path) -> list[Placement]:
+    """Return each image drawn by a page's content stream, read back from the q/Q, cm and Do operators."""
+    found = []
+    with pikepdf.open(path) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            height = float(page.mediabox[3])
+            xobjects = page.obj.get("/Resources", {}).get("/XObject", {})
+            ctm, stack = pikepdf.Matrix(), []
+            for instruction in pikepdf.parse_content_stream(page):
+                if not isinstance(instruction, pikepdf.ContentStreamInstruction):
+                    continue
+                op, operands = str(instruction.operator), instruction.operands
+                if op == "q":
+                    stack.append(ctm)
+                elif op == "Q":
+                    ctm = stack.pop()
+                elif op == "cm":
+                    ctm = pikepdf.Matrix(*map(float, operands)) @ ctm
+                elif op == "Do" and xobjects.get(str(operands[0])) is not None:
+                    if xobjects[str(operands[0])].get("/Subtype") != pikepdf.Name.Image:
+                        continue
+                    xs, ys = zip(
+                        *(ctm.transform(p) for p in ((0, 0), (1, 0), (0, 1), (1, 1))), strict=True
+                    )
+                    found.append(
+                        Placement(
+                            number,
+                            str(operands[0]),
+                            min(xs),
+                            height - max(ys),
+                            max(xs),
+                            height - min(ys),
+                        )
+                    )
+    return found
+
+
+def lines(path: Path) -> list[list[Word]]:
+    """Return the words grouped in lines (one page, one top), top to bottom on each page."""
+    grouped: dict[tuple[int, float], list[Word]] = {}
+    for word in words(path):
+        grouped.setdefault((word.page, round(word.y0, 1)), []).append(word)
+    return [sorted(grouped[key], key=lambda w: w.x0) for key in sorted(grouped)]
+
+
+def render_page(path: Path, page: int, dpi: int = 72) -> Image.Image:
+    """Return one page drawn by pdftoppm; at 72 dpi a pixel is a point, from the top-left."""
+    png = subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            str(dpi),
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-singlefile",
+            str(path),
+        ],
+        capture_output=True,
+        check=True,
+    ).stdout
+    with Image.open(io.BytesIO(png)) as image:
+        return image.convert("RGB")

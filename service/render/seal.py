@@ -17,6 +17,10 @@ LINE_PITCH = 225 * MM / 22
 # How far the seal's centre stands above the top of the 署名's glyphs, which so sit just
 # below it ("居印章中心偏下位置").
 ABOVE_ISSUER = 1 * MM
+# Where the body leaves too little room for that, the least it stands above them.
+ABOVE_ISSUER_AT_LEAST = 0.2 * MM
+# How far inside the one-line limit a risen seal's top stays.
+INSIDE = 0.5 * MM
 
 
 class SealUnplaceable(TemplateProblem):
@@ -100,10 +104,14 @@ def _seal_centre(block: SignatureBlock, height: float) -> float:
     """Return the height of the seal's centre: just above the 署名, within a line of the body."""
     radius = height / 2
     centre = block.issuer.top + ABOVE_ISSUER
-    if block.body is not None and centre + radius < block.body.bottom - LINE_PITCH:
-        # Blank lines between body and 署名: the seal rises until its top is half a line
-        # below the body, pressing on the 署名 from higher up.
-        centre = block.body.bottom - LINE_PITCH / 2 - radius
+    if block.body is not None and centre + radius > block.body.bottom:
+        # Too little room under the body: the seal comes down to the body's last line, but
+        # never so far that the 署名 would reach its centre.
+        centre = max(block.body.bottom - radius, block.issuer.top + ABOVE_ISSUER_AT_LEAST)
+    elif block.body is not None and centre + radius < block.body.bottom - LINE_PITCH + INSIDE:
+        # Blank lines between body and 署名: the seal rises just enough for its top to be
+        # within one line of the body, pressing on the 署名 from higher up.
+        centre = block.body.bottom - LINE_PITCH + INSIDE - radius
     if centre - radius > block.date.baseline:
         raise SealUnplaceable(
             f"第{block.page + 1}页发文机关署名与正文之间空行过多，印章顶端距正文一行之内时"
