@@ -1,17 +1,25 @@
-"""双随机抽查名单: units and officers drawn reproducibly from a seed (档案安全监管 §三, 电子档案监管 §三)."""
+"""双随机抽查名单: units and officers drawn by the system's seed, as anyone can repeat (档案安全监管 §三, 电子档案监管 §三)."""
 
 from __future__ import annotations
 
-import random
-import re
-import sys
-from dataclasses import dataclass
-from decimal import Decimal
+from collections.abc import Mapping
 from typing import Any
 
 from wtforms import Field
 from wtforms.validators import StopValidation, ValidationError
 
+from forms.fair_draw import (
+    KEY_MONITORING,
+    OFFICERS_PER_UNIT,
+    SHOWN_DIGITS,
+    Draw,
+    conflicts_of,
+    draw,
+    draw_count,
+    draw_record,
+    is_seed,
+    new_seed,
+)
 from forms.fields import (
     ArchiveView,
     InstrumentForm,
@@ -26,8 +34,8 @@ from forms.fields import (
     rule_first,
     short_text,
 )
+from forms.sampling_method import draw_sentence, method_steps, worked_example
 
-OFFICERS_PER_UNIT = 2
 # Each method's percent range (inclusive) and the percent used when the clerk gives none.
 # The seed fixes 现场检查 at 10%, 全面检查 at 15–25% and 抽查 at 6–10%, and speaks of
 # "5%左右" key-monitoring units; "about 5%" is read as 4–6%.
@@ -35,32 +43,18 @@ RANGES: dict[str, tuple[int, int]] = {
     "现场检查": (10, 10),
     "全面检查": (15, 25),
     "抽查": (6, 10),
-    "重点监控": (4, 6),
+    KEY_MONITORING: (4, 6),
 }
-DEFAULT_PERCENT = {"现场检查": 10, "重点监控": 5}
-KEY_MONITORING = "重点监控"
+DEFAULT_PERCENT = {"现场检查": 10, KEY_MONITORING: 5}
 # Where the bureau's own rules set each method (the seed's 档案安全监管 and 电子档案监管).
 BASIS = {
     "现场检查": "《君山区档案安全监管制度》第三条第（三）项",
     "全面检查": "《君山区电子档案监管制度》第三条第（一）项",
     "抽查": "《君山区电子档案监管制度》第三条第（一）项",
-    "重点监控": "《君山区电子档案监管制度》第三条第（一）项",
+    KEY_MONITORING: "《君山区电子档案监管制度》第三条第（一）项",
 }
-_CONFLICT_SEPARATORS = re.compile(r"[、，,；;]")
-
-
-def conflicts_of(text: str | None) -> list[str]:
-    """Return the unit names in an officer's conflict list (separated by 、 or ，), each once."""
-    return list(
-        dict.fromkeys(
-            name.strip() for name in _CONFLICT_SEPARATORS.split(text or "") if name.strip()
-        )
-    )
-
-
-def draw_count(percent: int, register_size: int) -> int:
-    """Return how many units are drawn: ceil(percent% × register size), at least 1."""
-    return max(1, -(-percent * register_size // 100))
+DRAW_FIRST = "请先点击“抽取”，由系统生成随机种子并抽取名单"
+SEED_NOT_TYPED = "随机种子由系统在抽取时生成（32位十六进制数），不能填写或修改，请点击“抽取”"
 
 
 def percent_problem(method: str, percent: int | None) -> str | None:
@@ -75,126 +69,10 @@ def percent_problem(method: str, percent: int | None) -> str | None:
     return f"{method}的抽取比例应当在{low}%至{high}%之间"
 
 
-@dataclass(frozen=True)
-class DrawnUnit:
-    """One drawn unit and the officers drawn to inspect it, in name order."""
-
-    name: str
-    key_monitoring: bool
-    officers: tuple[dict[str, str], ...]
-
-
-@dataclass(frozen=True)
-class Draw:
-    """The outcome of one draw, with everything needed to repeat it."""
-
-    seed: str
-    method: str
-    percent: int
-    register: tuple[dict[str, Any], ...]  # units sorted by name
-    pool: tuple[dict[str, str], ...]  # officers sorted by name, then certificate
-    population: tuple[str, ...]  # the names drawn from (all, or those flagged 重点监控)
-    count: int
-    units: tuple[DrawnUnit, ...]
-    short_of_officers: tuple[tuple[str, int], ...]  # (unit, officers free of conflict)
-
-
-class DrawImpossible(ValueError):
-    """Raised when the register holds fewer units to draw from than the method needs."""
-
-
-def draw(
-    seed: str,
-    method: str,
-    percent: int,
-    units: list[dict[str, Any]],
-    officers: list[dict[str, Any]],
-) -> Draw:
-    """Return the draw for this seed: the same seed, register and pool always give the same list.
-
-    The register is sorted by unit name and the pool by name and certificate (code-point
-    order), so the order rows were typed in does not matter. One random.Random seeded
-    with the seed string first samples the units, then, unit by unit in drawn order,
-    two officers among those without a conflict with that unit.
-    """
-    register = tuple(
-        sorted(
-            ({"name": u["name"], "key_monitoring": bool(u.get("key_monitoring"))} for u in units),
-            key=lambda u: u["name"],
-        )
-    )
-    pool = tuple(
-        sorted(
-            (
-                {
-                    "name": o["name"],
-                    "certificate": o["certificate"],
-                    "conflicts": o.get("conflicts") or "",
-                }
-                for o in officers
-            ),
-            key=lambda o: (o["name"], o["certificate"]),
-        )
-    )
-    if method == KEY_MONITORING:
-        population = tuple(u["name"] for u in register if u["key_monitoring"])
-    else:
-        population = tuple(u["name"] for u in register)
-    count = draw_count(percent, len(register))
-    if count > len(population):
-        raise DrawImpossible(f"按{method}应抽取{count}家单位，可供抽取的只有{len(population)}家")
-    generator = random.Random(seed)
-    flagged = {u["name"] for u in register if u["key_monitoring"]}
-    drawn: list[DrawnUnit] = []
-    short: list[tuple[str, int]] = []
-    for name in generator.sample(population, count):
-        free = [o for o in pool if name not in conflicts_of(o["conflicts"])]
-        if len(free) < OFFICERS_PER_UNIT:
-            short.append((name, len(free)))
-            drawn.append(DrawnUnit(name, name in flagged, ()))
-            continue
-        chosen = sorted(
-            generator.sample(free, OFFICERS_PER_UNIT), key=lambda o: (o["name"], o["certificate"])
-        )
-        pair = tuple({"name": o["name"], "certificate": o["certificate"]} for o in chosen)
-        drawn.append(DrawnUnit(name, name in flagged, pair))
-    return Draw(
-        seed, method, percent, register, pool, population, count, tuple(drawn), tuple(short)
-    )
-
-
-def draw_sentence(result: Draw) -> str:
-    """Return, in words, what was drawn from what, at which ratio, for which inspection."""
-    size, count = len(result.register), result.count
-    if result.method == KEY_MONITORING:
-        return (
-            f"按单位名录所列{size}家单位{result.percent}%的比例，从其中标注为重点监控单位的"
-            f"{len(result.population)}家中抽取{count}家单位，开展重点监控现场检查"
-        )
-    return (
-        f"从单位名录所列{size}家单位中按{result.percent}%的比例抽取{count}家单位开展{result.method}"
-    )
-
-
-def method_steps(result: Draw) -> list[str]:
-    """Return the method of the draw, step by step, precise enough for anyone to repeat it."""
-    size = len(result.register)
-    exact = (Decimal(size) * result.percent / 100).normalize()
-    source = f"附件1所列{size}家单位"
-    if result.method == KEY_MONITORING:
-        source += f"中标注为重点监控单位的{len(result.population)}家"
-    python = f"Python {sys.version_info.major}.{sys.version_info.minor}"
-    return [
-        f"（一）以随机种子“{result.seed}”作为文字串，建立{python}标准库的伪随机数生成器 "
-        f'random.Random("{result.seed}")。',
-        f"（二）单位名录按单位名称的Unicode码位顺序排列（即附件1的顺序），用该生成器的 "
-        f"random.sample 从{source}中抽取{result.count}家（{size}×{result.percent}%={exact:f}，"
-        "向上取整，至少1家），抽中的先后顺序即名单的序号。",
-        "（三）按抽中的先后顺序，对每家单位，从执法人员库（按姓名、执法证号的Unicode码位顺序排列，"
-        "即附件2的顺序）中除去与该单位有利害关系的人员，用同一生成器的 random.sample 抽取"
-        f"{OFFICERS_PER_UNIT}名，按姓名的Unicode码位顺序列出。",
-        "（四）以相同的随机种子、单位名录和执法人员库重复上述步骤，得到的名单相同。",
-    ]
+def percent_of(values: Mapping[str, Any]) -> int:
+    """Return the percent a valid list draws at: the one given, or the method's fixed one."""
+    percent = values.get("percent")
+    return int(percent) if percent is not None else DEFAULT_PERCENT[values["method"]]
 
 
 class UnitRow(RowForm):
@@ -211,16 +89,17 @@ class PoolOfficerRow(OfficerRow):
 
 
 class SamplingListForm(InstrumentForm):
-    """Facts of one 双随机抽查名单."""
+    """Facts of one 双随机抽查名单; seed and draw are filled in by the system's draw, never typed."""
 
     addressee = short_text("主送单位", max_length=60)
     method = choice("检查方式", tuple(RANGES))
     percent = rule_first(
         integer("抽取比例（%）", minimum=1, maximum=100, required=False), "check_percent"
     )
-    seed = short_text("随机种子", max_length=64)
     units = rows(UnitRow, "单位名录", max_entries=2000)
     officers = rows(PoolOfficerRow, "执法人员库", max_entries=500)
+    seed = rule_first(short_text("随机种子", max_length=64, required=False), "check_seed")
+    draw = integer("抽取记录号", minimum=1, required=False)
     arrangements = long_text("检查安排", required=False)
     issue_date = date("成文日期")
 
@@ -237,6 +116,14 @@ class SamplingListForm(InstrumentForm):
             raise ValidationError(problem)
         if not given:
             field.data = DEFAULT_PERCENT[method]
+
+    def check_seed(self, field: Field) -> None:
+        """The seed is one the system drew: 32 lowercase hexadecimal digits, never typed."""
+        given = bool(field.raw_data) and str(field.raw_data[0]).strip() != ""
+        if not given:
+            raise StopValidation(DRAW_FIRST)  # the Optional validator would clear a plain error
+        if not is_seed(field.data or ""):
+            raise StopValidation(SEED_NOT_TYPED)
 
     def validate_units(self, field: Field) -> None:
         """The register lists each unit once and, for 重点监控, enough flagged units."""
@@ -256,22 +143,18 @@ class SamplingListForm(InstrumentForm):
                 )
 
     def validate_officers(self, field: Field) -> None:
-        """Each drawn unit gets two officers with no conflict with it, by the same draw as printed."""
+        """Every unit that may be drawn has two officers free of conflict, whatever the seed."""
         if len(field.data) < OFFICERS_PER_UNIT:
             raise ValidationError(f"执法人员库至少应有{OFFICERS_PER_UNIT}名执法人员")
         certificates = [row["certificate"] for row in field.data if row["certificate"]]
         repeated = sorted({c for c in certificates if certificates.count(c) > 1})
         if repeated:
             raise ValidationError(f"执法证号{'、'.join(repeated)}重复出现")
-        result = self._draw()
-        if result is None:
-            return
-        if result.short_of_officers:
-            described = "；".join(
-                f"{unit}只有{free}名无利害关系的执法人员" for unit, free in result.short_of_officers
-            )
+        short = self._short_of_officers()
+        if short:
+            described = "；".join(f"{unit}只有{free}名无利害关系的执法人员" for unit, free in short)
             raise ValidationError(
-                f"抽中的单位须各有{OFFICERS_PER_UNIT}名无利害关系的执法人员：{described}。"
+                f"每家可能抽中的单位须有{OFFICERS_PER_UNIT}名无利害关系的执法人员：{described}。"
                 "请补充执法人员库"
             )
         registered = {row["name"] for row in self.units.data}
@@ -290,37 +173,51 @@ class SamplingListForm(InstrumentForm):
             return None
         return self.percent.data if self.percent.data is not None else DEFAULT_PERCENT[method]
 
-    def _draw(self) -> Draw | None:
-        """Return the draw these facts give, or None while its inputs are incomplete or wrong."""
-        percent = self._percent()
+    def _short_of_officers(self) -> list[tuple[str, int]]:
+        """Return the units that may be drawn with fewer than two officers free of conflict.
+
+        Judged over every unit that may be drawn, not the units one seed happens to draw:
+        whether a list can be issued must not depend on the draw.
+        """
         units, officers = self.units.data, self.officers.data
-        complete = (
-            percent is not None
-            and self.seed.data
-            and units
-            and all(row["name"] for row in units)
-            and all(row["name"] and row["certificate"] for row in officers)
-        )
-        if not complete or percent is None:
-            return None
-        try:
-            return draw(self.seed.data, self.method.data, percent, units, officers)
-        except DrawImpossible:
-            return None  # reported at the register
+        if not all(row["name"] for row in units) or not all(row["name"] for row in officers):
+            return []
+        drawable = [
+            row["name"]
+            for row in units
+            if self.method.data != KEY_MONITORING or row["key_monitoring"]
+        ]
+        short = []
+        for name in drawable:
+            free = sum(1 for row in officers if name not in conflicts_of(row["conflicts"]))
+            if free < OFFICERS_PER_UNIT:
+                short.append((name, free))
+        return short
+
+
+def draw_of(values: Mapping[str, Any]) -> Draw:
+    """Return the draw the facts of a valid list give."""
+    return draw(
+        str(values["seed"]),
+        values["method"],
+        percent_of(values),
+        values["units"],
+        values["officers"],
+    )
 
 
 def draw_context(values: dict[str, Any], archive: ArchiveView | None) -> dict[str, Any]:
-    """Return the drawn list, the register and pool in draw order, and the method in words."""
-    method = values["method"]
-    percent = values["percent"] if values["percent"] is not None else DEFAULT_PERCENT[method]
-    result = draw(str(values["seed"]), method, percent, values["units"], values["officers"])
-    steps = method_steps(result)
+    """Return the drawn list with its check values, the register and pool, and the method in words."""
+    result = draw_of(values)
+    ranks = result.ranks()
+    steps = method_steps(result, values.get("draw"))
     return {
         "method_text": "".join(steps),
         "method_steps": steps,
-        "basis": BASIS[method],
+        "example_steps": worked_example(result),
+        "basis": BASIS[result.method],
         "draw_sentence": draw_sentence(result),
-        "ratio": f"{percent}%",
+        "ratio": f"{result.percent}%",
         "register_size": len(result.register),
         "population_size": len(result.population),
         "draw_count": result.count,
@@ -328,12 +225,15 @@ def draw_context(values: dict[str, Any], archive: ArchiveView | None) -> dict[st
             {
                 "index": index,
                 "unit": unit.name,
-                "officers": [f"{o['name']}（{o['certificate']}）" for o in unit.officers],
+                "digest": unit.digest[:SHOWN_DIGITS],
+                "officers": [f"{o.name}（{o.certificate}）" for o in unit.officers],
             }
             for index, unit in enumerate(result.units, start=1)
         ],
         "register_rows": [
-            {"index": index, "name": u["name"], "key_monitoring": "是" if u["key_monitoring"] else ""}
+            {"index": index, "name": u["name"], "key_monitoring": "是" if u["key_monitoring"] else "",
+             "digest": ranks[u["name"]][1][:SHOWN_DIGITS] if u["name"] in ranks else "—",
+             "rank": str(ranks[u["name"]][0]) if u["name"] in ranks else "—"}
             for index, u in enumerate(result.register, start=1)
         ],
         "pool_rows": [
@@ -342,3 +242,73 @@ def draw_context(values: dict[str, Any], archive: ArchiveView | None) -> dict[st
             for index, o in enumerate(result.pool, start=1)
         ],
     }  # fmt: skip
+
+
+def _named(names: list[str]) -> str:
+    """Return a few names for a message, with how many more there are."""
+    shown = "、".join(names[:3])
+    return shown + (f"等{len(names)}个" if len(names) > 3 else "")
+
+
+def _changes(now: dict[str, Any], then: dict[str, Any]) -> str:
+    """Return, in words, what was added, removed and changed between two keyed lists."""
+    added = [key for key in now if key not in then]
+    removed = [key for key in then if key not in now]
+    changed = [key for key in now if key in then and now[key] != then[key]]
+    parts = [
+        f"{verb}{_named(names)}"
+        for verb, names in (("增加了", added), ("删去了", removed), ("改动了", changed))
+        if names
+    ]
+    return "；".join(parts)
+
+
+class SamplingDraw:
+    """How a 双随机抽查名单's draw is recorded, and how its facts are held to the recorded draw."""
+
+    seed_field = "seed"
+    draw_field = "draw"
+
+    def new_seed(self) -> str:
+        """Return a seed drawn by the system at the moment of the draw."""
+        return new_seed()
+
+    def record(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Return the draw the facts give as JSON: its inputs as given and its result."""
+        return draw_record(draw_of(values))
+
+    def departures(
+        self, values: Mapping[str, Any], record: Mapping[str, Any]
+    ) -> dict[str, list[str]]:
+        """Return, at their fields, where the facts differ from the inputs of the recorded draw."""
+        redraw = "，改动后须重新抽取"
+        problems: dict[str, list[str]] = {}
+        if values["method"] != record.get("method"):
+            problems["method"] = [f"检查方式与抽取时的“{record.get('method')}”不同{redraw}"]
+        elif percent_of(values) != record.get("percent"):
+            problems["percent"] = [f"抽取比例与抽取时的{record.get('percent')}%不同{redraw}"]
+        units = _changes(
+            {u["name"]: bool(u["key_monitoring"]) for u in values["units"]},
+            {u["name"]: bool(u["key_monitoring"]) for u in record.get("register", [])},
+        )
+        if units:
+            problems["units"] = [f"单位名录与抽取时不同（{units}）{redraw}"]
+        pool = _changes(
+            {o["certificate"]: (o["name"], set(conflicts_of(o["conflicts"]))) for o in values["officers"]},
+            {o["certificate"]: (o["name"], set(conflicts_of(o["conflicts"])))
+             for o in record.get("pool", [])},
+        )  # fmt: skip
+        if pool:
+            problems["officers"] = [f"执法人员库与抽取时不同（执法证号{pool}）{redraw}"]
+        return problems
+
+    def result(self, record: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Return the recorded result for a page: each unit with its officers' names, in order."""
+        return [
+            {"unit": row["unit"], "digest": row["digest"][:SHOWN_DIGITS],
+             "officers": [o["name"] for o in row["officers"]]}
+            for row in record.get("drawn", [])
+        ]  # fmt: skip
+
+
+DRAW = SamplingDraw()
