@@ -15,7 +15,7 @@ from PIL import Image, UnidentifiedImageError
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 
-from service.archive.seals import SealCandidate
+from service.archive.seals import SealCandidate, readable_name
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # The printed diameter a bureau's seal may have: GB/T 9704 gives no size, the seal law's
@@ -121,7 +121,7 @@ def check_bureau(certificate: x509.Certificate, bureau_name: str) -> None:
     ]
     if bureau_name not in names:
         raise SealRefused(
-            f"证书主体（{certificate.subject.rfc4514_string()}）不是本局“{bureau_name}”："
+            f"证书主体（{readable_name(certificate.subject)}）不是本局“{bureau_name}”："
             "请使用以本局名义签发的签名证书，或核对 wenshu.toml 中的 bureau.name"
         )
 
@@ -167,7 +167,7 @@ def trust_root(certificate: x509.Certificate, trust_root_pem: bytes | None) -> x
     if certificate.issuer == certificate.subject:
         return certificate
     raise SealRefused(
-        f"证书由“{certificate.issuer.rfc4514_string()}”签发：请用 --trust-root CA.pem 给出本局信任的根证书"
+        f"证书由“{readable_name(certificate.issuer)}”签发：请用 --trust-root CA.pem 给出本局信任的根证书"
     )
 
 
@@ -190,7 +190,7 @@ def check_chain(
         asyncio.run(validator.async_validate_usage(set()))
     except (PathBuildingError, PathValidationError) as error:
         raise SealRefused(
-            f"证书不能链接到信任根证书“{root.subject.rfc4514_string()}”（{error}）："
+            f"证书不能链接到信任根证书“{readable_name(root.subject)}”（{error}）："
             "请核对 --trust-root 是否为本局配置的根证书，以及证书文件是否含中间证书"
         ) from error
 

@@ -66,13 +66,18 @@ class CertificateSummary:
 def summarize(certificate: x509.Certificate) -> CertificateSummary:
     """Return the summary of a certificate."""
     return CertificateSummary(
-        subject=certificate.subject.rfc4514_string(),
-        issuer=certificate.issuer.rfc4514_string(),
+        subject=readable_name(certificate.subject),
+        issuer=readable_name(certificate.issuer),
         serial=f"{certificate.serial_number:X}",
         not_before=certificate.not_valid_before_utc,
         not_after=certificate.not_valid_after_utc,
         sha256=certificate.fingerprint(hashes.SHA256()).hex(),
     )
+
+
+def readable_name(name: x509.Name) -> str:
+    """Return a distinguished name as RFC 4514 writes it (CN first), its parts set apart by ", "."""
+    return ", ".join(rdn.rfc4514_string() for rdn in reversed(name.rdns))
 
 
 @dataclass(frozen=True)

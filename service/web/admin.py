@@ -1,8 +1,10 @@
-"""Administration: the users of the service and their roles."""
+"""Administration: the users of the service and their roles, and the bureau's installed seal."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+import datetime as dt
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 from wtforms import Form, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
@@ -15,11 +17,16 @@ from service.accounts.users import (
     list_users,
     set_active,
 )
+from service.acts.seal_install import installed_seal
+from service.archive.seals import InstalledSeal, SealUnusable, readable_name
 from service.web import wenshu
-from service.web.auth import current_account, requires
+from service.web.auth import current_account, now, requires
 from service.web.kept_forms import restored_fields
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
+# A certificate that ends within this many days is shown with a warning to renew it.
+EXPIRY_WARNING_DAYS = 30
+INSTALL_COMMAND = "wenshu seal install SEAL.png KEY.p12 --trust-root CA.pem"
 
 
 class NewUserForm(Form):
@@ -71,3 +78,60 @@ def toggle(user_id: int) -> Response:
     with wenshu().database.session() as session:
         set_active(session, user_id, enable)
     return redirect(url_for("admin.users"))
+
+
+@blueprint.get("/seal")
+@requires(ADMINISTER)
+def seal() -> str:
+    """Show the installed seal and its certificate, or how to install one."""
+    try:
+        installed, problem = installed_seal(wenshu()), ""
+    except SealUnusable as error:
+        installed, problem = None, str(error)
+    return render_template(
+        "seal.html",
+        seal=installed,
+        problem=problem,
+        expiry=expiry_warning(installed, now()) if installed else "",
+        fingerprint=_grouped(installed.summary.sha256) if installed else "",
+        trust_root=readable_name(installed.trust_root.subject) if installed else "",
+        command=INSTALL_COMMAND,
+    )
+
+
+@blueprint.get("/seal.png")
+@requires(ADMINISTER)
+def seal_image() -> Response:
+    """Return the installed seal's image."""
+    try:
+        installed = installed_seal(wenshu())
+    except SealUnusable:
+        abort(404)
+    if installed is None:
+        abort(404)
+    response = Response(installed.png, mimetype="image/png")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def expiry_warning(installed: InstalledSeal, moment: dt.datetime) -> str:
+    """Return a warning when the certificate has ended or ends within EXPIRY_WARNING_DAYS, else ""."""
+    ends = installed.certificate.not_valid_after_utc
+    if moment >= ends:
+        return (
+            f"证书已于 {ends:%Y-%m-%d} 过期，此后签发的文书无法通过签名验证："
+            "请向发证机构申请新证书，并重新执行 wenshu seal install"
+        )
+    left = ends - moment
+    if left <= dt.timedelta(days=EXPIRY_WARNING_DAYS):
+        days = max(1, left.days + (1 if left.seconds else 0))
+        return (
+            f"证书将于 {ends:%Y-%m-%d} 到期（还剩 {days} 天）："
+            "请尽早向发证机构申请新证书，并重新执行 wenshu seal install"
+        )
+    return ""
+
+
+def _grouped(hexadecimal: str) -> str:
+    """Return a fingerprint in groups of four, so that it wraps on a narrow screen."""
+    return " ".join(hexadecimal[i : i + 4] for i in range(0, len(hexadecimal), 4))
