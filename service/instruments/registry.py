@@ -32,6 +32,12 @@ class Instrument:
     date_field: str  # the field holding the 成文日期, which also fixes the year of the number
     retention: str  # 保管期限 (DA/T 46)
     classification: str = "公开"  # 密级 (DA/T 46)
+    # Whether its documents bear the bureau's seal and signature once one is installed
+    # (GB/T 9704 7.3.5): the bureau's own acts do; records signed by persons and documents
+    # received from units do not.
+    seal: bool = False
+    # The context key printed as the 发文机关署名, over which the seal is pressed.
+    issuer_field: str = "bureau"
     context_path: str | None = None  # "forms.<kind>:<function>" adding computed context
     # Row fields that may be filled from a spreadsheet: field → "forms.<kind>:<reader>",
     # a reader taking a .xlsx or .csv path and returning the rows as facts.
@@ -69,6 +75,8 @@ INSTRUMENTS: dict[str, Instrument] = {
             agency_code="君档监通",
             recipient_field="inspected_body",
             date_field="issue_date",
+            seal=True,
+            issuer_field="issuer",
             retention="30年",
         ),
         Instrument(
@@ -78,6 +86,8 @@ INSTRUMENTS: dict[str, Instrument] = {
             agency_code="君档复决",
             recipient_field="applicant",
             date_field="decision_date",
+            seal=True,
+            issuer_field="issuer",
             retention="30年",
         ),
         Instrument(
@@ -87,6 +97,9 @@ INSTRUMENTS: dict[str, Instrument] = {
             agency_code="君档巡记",
             recipient_field="unit",
             date_field="inspection_date",
+            # No seal: a record of a visit, signed by hand by the officers and the unit's head
+            # (or a recorded refusal), not an act the bureau issues under its 署名.
+            seal=False,
             retention="30年",
         ),
         Instrument(
@@ -96,6 +109,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             agency_code="君档执通",
             recipient_field="unit",
             date_field="issue_date",
+            seal=True,
             retention="30年",
         ),
         Instrument(
@@ -105,6 +119,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             agency_code="君档责改",
             recipient_field="unit",
             date_field="issue_date",
+            seal=True,
             retention="30年",
         ),
         Instrument(
@@ -114,6 +129,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             agency_code="君档罚决",
             recipient_field="party_name",
             date_field="decision_date",
+            seal=True,
             retention="永久",
         ),
         Instrument(
@@ -123,6 +139,8 @@ INSTRUMENTS: dict[str, Instrument] = {
             agency_code="君档年报",
             recipient_field="unit",
             date_field="report_date",
+            # No seal: the unit's own report received by the bureau, which does not sign it.
+            seal=False,
             retention="10年",
         ),
         Instrument(
@@ -132,6 +150,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             agency_code="君档审汇",
             recipient_field="report_to",
             date_field="issue_date",
+            seal=True,
             retention="30年",
             context_path="forms.audit_summary:summary_context",
             row_readers={"paper_reports": "forms.audit_summary:read_paper_reports"},
@@ -143,6 +162,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             agency_code="君档通报",
             recipient_field="addressee",
             date_field="issue_date",
+            seal=True,
             retention="30年",
         ),
         Instrument(
@@ -152,6 +172,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             agency_code="君档抽查",
             recipient_field="addressee",
             date_field="issue_date",
+            seal=True,
             retention="10年",
             context_path="forms.sampling_list:draw_context",
         ),
@@ -162,6 +183,8 @@ INSTRUMENTS: dict[str, Instrument] = {
             agency_code="君档查阅",
             recipient_field="visitor",
             date_field="visit_date",
+            # No seal: a visitor's registration, signed by the visitor and the desk (接待人员).
+            seal=False,
             retention="10年",
             classification="内部",
         ),
