@@ -1,7 +1,8 @@
 """Writes version 1 of instrument templates into templates_docx/, one module each in scripts/templates/.
 
 Run: .venv/bin/python scripts/build_templates.py [KIND ...]
-Each module scripts/templates/<kind>.py has TITLE, LANDSCAPE and body() -> list of elements.
+Each module scripts/templates/<kind>.py has TITLE, LANDSCAPE, FORMAT (the GB/T 9704 format it
+follows, as the registry declares it) and body() -> list of elements.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from gbt9704 import write_docx  # noqa: E402
+from docx_package import write_docx  # noqa: E402
 
 OUT = HERE.parent / "templates_docx"
+LETTER = "信函格式"
 
 
 def main(kinds: list[str]) -> None:
@@ -25,7 +27,8 @@ def main(kinds: list[str]) -> None:
     )
     for kind in kinds or available:
         module = importlib.import_module(f"templates.{kind}")
-        write_docx(OUT / f"{kind}.docx", module.TITLE, module.body(), module.LANDSCAPE)
+        letter = module.FORMAT == LETTER
+        write_docx(OUT / f"{kind}.docx", module.TITLE, module.body(), module.LANDSCAPE, letter)
         print(f"wrote templates_docx/{kind}.docx")
 
 

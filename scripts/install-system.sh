@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the system packages wenshu needs (LibreOffice, UNO, fonts, poppler) when missing.
+# fonts-noto-cjk-extra brings Noto Serif CJK SC Black, the heavy face standing in for 方正小标宋.
 set -euo pipefail
 
 PACKAGES=(
   libreoffice-writer-nogui python3-uno python3-venv python3-pip
-  fonts-noto-cjk fonts-arphic-ukai fonts-arphic-uming fonts-hanazono fonts-symbola
+  fonts-noto-cjk fonts-noto-cjk-extra fonts-arphic-ukai fonts-arphic-uming fonts-hanazono fonts-symbola
   poppler-utils qpdf fontconfig chromium postgresql redis-server
 )
 FANDOL_DIR=/usr/local/share/fonts/fandol

@@ -110,10 +110,16 @@ def text_area(width: float, height: float) -> tuple[float, float, float, float]:
     return TEXT_LEFT, TEXT_TOP, TEXT_RIGHT, TEXT_BOTTOM
 
 
+# The 信函格式's 发文机关标志 stands above the text area on the first page, its top edge 30 mm
+# below the top of the page (GB/T 9704 10.1).
+LETTERHEAD_TOP = 30 * MM
+
+
 def outside_text_area(path: Path) -> list[Word]:
     """Return words (page numbers aside) that leave the GB/T 9704 text area.
 
-    A line may end in one hanging closing mark whose box starts inside the area.
+    A line may end in one hanging closing mark whose box starts inside the area; a
+    信函格式's letterhead may stand above it on the first page.
     """
     sizes = page_sizes(path)
     outside = []
@@ -121,6 +127,8 @@ def outside_text_area(path: Path) -> list[Word]:
         if is_page_number(w):
             continue
         left, top, right_edge, bottom = text_area(*sizes[w.page - 1])
+        if w.page == 1 and LETTERHEAD_TOP - TOLERANCE <= w.y0 < top:
+            continue
         right = w.x1
         if w.text and w.text[-1] in HANGING_MARKS:
             right -= (w.x1 - w.x0) / len(w.text)

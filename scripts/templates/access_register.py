@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 from xml.sax.saxutils import escape
 
-from gbt9704 import TEXT_W, Cell, Para, Row, Table, p, run, tag_row
+from docx_tables import Cell, Row, Table, tag_row
+from gbt9704 import TEXT_W, Para, p, run
 
 TITLE = "档案查阅（复制）登记单"
 LANDSCAPE = False
+FORMAT = "表格"  # a register filled in and signed at the counter: a form
 
 # A register is filled in and signed, not read as prose: its table lines are set at 20 pt
 # (四号 text, 18 pt lines) instead of the 22-lines-a-page body grid, so a few records fit on one page.
@@ -96,12 +98,19 @@ def records_table() -> Table:
 
 
 def signing_table() -> Table:
-    """Return the signatures: the receiving staff member and the visitor."""
-    blank = Cell([text(""), text(""), text("")])
+    """Return the signatures: the receiving staff member and the visitor, each beside a typed name.
+
+    Each signs by hand in a blank cell; a typed name never stands where a signature belongs.
+    """
+
+    def blank() -> Cell:
+        return Cell([text(""), text("")])
+
     return Table(
         widths([2.6, 4.4, 2.6, 4.4]),
         [
-            Row([label("接待人员"), cell("{{ receiver }}"), label("查阅人签字"), blank]),
+            Row([label("接待人员"), cell("{{ receiver }}"), label("接待人员签字"), blank()]),
+            Row([label("查阅人"), cell("{{ visitor }}"), label("查阅人签字"), blank()]),
         ],
     )
 

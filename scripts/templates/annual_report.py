@@ -4,17 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from gbt9704 import Para, closing, heading, p, paragraphs, run, signature
+from gbt9704 import Para, closing, exact_line, heading, p, paragraphs, signature
 
 TITLE = "档案工作情况报告"
 LANDSCAPE = False
+# The unit's own report, set as a 文件格式 body; its 版头 is the unit's, not the bureau's, so
+# none is printed: the bureau only registers what it received.
+FORMAT = "文件格式"
+# The 收文登记号 in 五号 (10.5 pt), small at the top right.
+RECEIPT_RUN = (
+    '<w:r><w:rPr><w:sz w:val="21"/><w:szCs w:val="21"/></w:rPr>'
+    '<w:t xml:space="preserve">收文登记号：{{ number }}</w:t></w:r>'
+)
 
 
 def body() -> list[Any]:
-    """Return the template's paragraphs: the unit's report, with the bureau's registration 文号."""
+    """Return the template's paragraphs: the unit's report, under the bureau's 收文登记号."""
     return [
-        # The unit's own report carries no masthead; the bureau registers it under a 文号.
-        Para("DocNumber", [run("登记号：{{ number }}")], '<w:jc w:val="right"/>'),
+        # No bureau 文号 and no masthead: the bureau's receipt register number, small, top right.
+        Para("Blank", [RECEIPT_RUN], '<w:jc w:val="right"/>' + exact_line(21)),
         p("Blank"),
         p("Title", "{{ unit }}"),
         p("Title", "{{ report_year }}年度档案工作情况报告"),

@@ -5,22 +5,12 @@ from __future__ import annotations
 from typing import Any
 from xml.sax.saxutils import escape
 
-from gbt9704 import (
-    CHAR_W,
-    TEXT_H,
-    Cell,
-    Para,
-    Row,
-    Table,
-    closing,
-    list_table,
-    p,
-    run,
-    tab_run,
-)
+from docx_tables import Cell, Row, Table, list_table
+from gbt9704 import CHAR_W, TEXT_H, Para, closing, p, run, tab_run
 
 TITLE = "档案安全年度工作自查审核汇总表"
 LANDSCAPE = True
+FORMAT = "表格"  # one row per unit, reported upward: a table form
 
 # Shares of the landscape text width in 小四 characters (53 a line). Every two columns'
 # words stay at least one character apart, or text extraction (pdftotext) reads two cells'

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from gbt9704 import closing, copies_note, masthead, p, signature
+from gbt9704 import closing, p, signature
+from imprint import letter_imprint
+from letterhead import letter_masthead
 
 TITLE = "责令限期改正通知书"
 LANDSCAPE = False
+FORMAT = "信函格式"  # an order to one unit: the bureau's letter
 
 
 def body() -> list[Any]:
     """Return the template's paragraphs."""
     return [
-        *masthead(),
+        *letter_masthead(),
         p("Title", TITLE),
         p("Blank"),
         p("Addressee", "{{ unit }}："),
@@ -34,5 +37,5 @@ def body() -> list[Any]:
             "建议任免机关对责任人予以处分。",
         ),
         *signature(issuer="{{ bureau }}"),
-        *copies_note(),
+        *letter_imprint(),
     ]

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from gbt9704 import closing, copies_note, heading, masthead, p, paragraphs, signature
+from gbt9704 import closing, heading, p, paragraphs, signature
+from imprint import letter_imprint
+from letterhead import letter_masthead
 
 TITLE = "档案监督检查执法通知书"
 LANDSCAPE = False
+FORMAT = "信函格式"  # a notice to the one unit inspected: the bureau's letter
 
 # What the unit is ordered to do, by the nature of the problem (seed: 予以改正或者消除安全隐患).
 ACTION = (
@@ -20,7 +23,7 @@ ACTION = (
 def body() -> list[Any]:
     """Return the template's paragraphs."""
     return [
-        *masthead(),
+        *letter_masthead(),
         p("Title", TITLE),
         p("Blank"),
         p("Addressee", "{{ unit }}："),
@@ -48,5 +51,5 @@ def body() -> list[Any]:
             "第四十八条的规定依法处理。",
         ),
         *signature(issuer="{{ bureau }}"),
-        *copies_note(),
+        *letter_imprint(),
     ]

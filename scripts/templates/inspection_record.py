@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from gbt9704 import TEXT_W, Cell, Para, Row, Table, p, run, tab_run, tag, tag_row
+from docx_tables import Cell, Row, Table, tag_row
+from gbt9704 import TEXT_W, Para, p, run, tab_run, tag
 
 TITLE = "档案形成与保管单位巡查、回访记录"
 LANDSCAPE = False
+FORMAT = "表格"  # a record filled in on site and signed: a form
 
 # Label, value, label, value: a label takes 7 characters of 四号 on a line.
 WIDTHS = [2000, TEXT_W // 2 - 2000, 2000, TEXT_W - TEXT_W // 2 - 2000]
@@ -80,10 +82,19 @@ def table() -> Table:
             Row([_cell("检查内容"), _text_cell("checked_items")], can_split=True),
             Row([_cell("发现的问题"), _text_cell("problems")], can_split=True),
             Row([_cell("处理情况"), _text_cell("handling")], can_split=True),
+            # The head signs by hand beside the typed name; a refusal is recorded where the
+            # signature would be. A typed name never stands in the signature's place.
             tag_row("if head_name", COLUMNS),
-            Row([_cell("被检查单位", "负责人签字"), _value("{{ head_name }}")]),
+            Row(
+                [
+                    _cell("被检查单位", "负责人"),
+                    _cell("{{ head_name }}"),
+                    _cell("负责人签字"),
+                    _cell("", ""),
+                ]
+            ),
             tag_row("else", COLUMNS),
-            Row([_cell("拒绝签字情况"), _value("{{ refusal_note }}")]),
+            Row([_cell("被检查单位", "负责人签字"), _value("拒绝签字：{{ refusal_note }}")]),
             tag_row("endif", COLUMNS),
             Row([_cell("执法人员签字"), _cell("", "", span=COLUMNS - 1)]),
         ],

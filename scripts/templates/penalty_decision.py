@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from gbt9704 import closing, heading, masthead, p, paragraphs, signature, tag
+from gbt9704 import closing, heading, p, paragraphs, signature, tag
+from imprint import file_imprint
+from letterhead import file_masthead
 
 TITLE = "行政处罚决定书"
 LANDSCAPE = False
+# A decision (决定) imposing a penalty, kept for good (永久): the 文件格式 of a formal act.
+FORMAT = "文件格式"
 OFFICERS = (
     "{% for row in officers %}{{ row.name }}（执法证号：{{ row.certificate }}）"
     "{% if not loop.last %}、{% endif %}{% endfor %}"
@@ -33,7 +37,7 @@ def party() -> list[Any]:
 def body() -> list[Any]:
     """Return the template's paragraphs."""
     return [
-        *masthead(),
+        *file_masthead(),
         p("Title", TITLE),
         p("Blank"),
         *party(),
@@ -89,4 +93,5 @@ def body() -> list[Any]:
             "（《中华人民共和国行政处罚法》第七十三条第一款）。",
         ),
         *signature(issuer="{{ bureau }}", date="{{ decision_date }}"),
+        *file_imprint(cc=None),
     ]

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from gbt9704 import closing, copies_note, heading, masthead, p, paragraphs, signature
+from gbt9704 import closing, heading, p, paragraphs, signature
+from imprint import file_imprint
+from letterhead import file_masthead
 
 TITLE = "复查决定书"
 LANDSCAPE = False
+# A decision (决定) that settles an application and may be challenged: the 文件格式 of a
+# formal act, as the 行政处罚决定书.
+FORMAT = "文件格式"
 NOTICE = "《执法监督通知（决定）书》"
 
 
 def body() -> list[Any]:
     """Return the template's paragraphs."""
     return [
-        *masthead(),
+        *file_masthead(),
         p("Title", TITLE),
         p("Blank"),
         p("Addressee", "{{ applicant }}："),
@@ -45,5 +50,5 @@ def body() -> list[Any]:
             "{% endif %}",
         ),
         *signature(issuer="{{ issuer }}", date="{{ decision_date }}"),
-        *copies_note(),
+        *file_imprint(),
     ]

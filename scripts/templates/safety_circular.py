@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from gbt9704 import closing, copies_note, heading, masthead, p, paragraphs, signature
+from gbt9704 import closing, heading, p, paragraphs, signature
+from imprint import file_imprint
+from letterhead import file_masthead
 
 TITLE = "全区档案安全通报"
 LANDSCAPE = False
+FORMAT = "文件格式"  # a 通报 to every unit of the district, one document with its 主送
 
 
 def body() -> list[Any]:
     """Return the template's paragraphs: one copy, to one addressee."""
     return [
-        *masthead(),
+        *file_masthead(),
         p("Title", "关于{{ assessment_year }}年度全区档案安全工作情况的通报"),
         p("Blank"),
         p("Addressee", "{{ addressee }}："),
@@ -34,5 +37,5 @@ def body() -> list[Any]:
         *paragraphs("requirements"),
         closing("Body", "特此通报。"),
         *signature(issuer="{{ bureau }}"),
-        *copies_note(),
+        *file_imprint(),
     ]

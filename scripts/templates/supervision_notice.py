@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from gbt9704 import closing, copies_note, heading, masthead, p, paragraphs, signature
+from gbt9704 import closing, heading, p, paragraphs, signature
+from imprint import letter_imprint
+from letterhead import letter_masthead
 
 TITLE = "执法监督通知（决定）书"
 LANDSCAPE = False
+FORMAT = "信函格式"  # a notice (decision) to the one inspected body: the bureau's letter
 
 
 def body() -> list[Any]:
     """Return the template's paragraphs."""
     return [
-        *masthead(),
+        *letter_masthead(),
         p("Title", TITLE),
         p("Blank"),
         p("Addressee", "{{ inspected_body }}："),
@@ -40,5 +43,5 @@ def body() -> list[Any]:
             "对复查后作出的决定，你单位应当执行。",
         ),
         *signature(),
-        *copies_note(),
+        *letter_imprint(),
     ]

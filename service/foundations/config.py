@@ -43,6 +43,14 @@ class Bureau:
     name: str = "岳阳市君山区史志档案局"
     short_name: str = "君山区史志档案局"
     agency_codes: dict[str, str] = field(default_factory=dict)
+    # The 印发机关 a 文件格式 document's 版记 names (GB/T 9704 7.4.3): the office that prints and
+    # sends the bureau's documents; its 办公室 unless the bureau names another.
+    printing_office: str = ""
+
+    def __post_init__(self) -> None:
+        """Name the bureau's 办公室 as its printing office when none is set."""
+        if not self.printing_office:
+            object.__setattr__(self, "printing_office", f"{self.name}办公室")
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,8 @@ def build_context(
     Long text becomes a list of paragraphs; dates read 2026年3月5日; amounts get a
     figures form and a 大写 form (name_in_words); a missing optional fact is "".
     extra holds values an instrument computes from its facts (a draw, a summary),
-    formatted the same way.
+    formatted the same way; it may set the 份号 (copy_number, six digits), "" otherwise.
+    The 版记 prints printed_by (the bureau's printing office) and printed_date (the 成文日期).
     """
     form = instrument.form()
     long_text = {field.name for field in form if isinstance(field, TextAreaField)}
@@ -36,6 +37,9 @@ def build_context(
         "title": instrument.title,
         "issuer_mark": bureau.name,
         "bureau": bureau.name,
+        "copy_number": "",
+        "printed_by": bureau.printing_office,
+        "printed_date": format_value(facts.values.get(instrument.date_field)),
     }
     for name, value in facts.values.items():
         if name in long_text:

@@ -13,6 +13,7 @@ from lxml import etree
 
 from service.render.fill.limits import DEFAULT_LIMITS, RenderLimits, render_budget
 from service.render.fill.sandbox import template_environment
+from service.render.fill.script_gaps import close_script_gaps
 
 # docxtpl turns these characters in filled text into tabs, paragraphs, line and page breaks.
 LISTING_CHARACTERS = re.compile("[\t\a\n\f]")
@@ -40,6 +41,7 @@ class GuardedDocxTemplate(DocxTemplate):
 
     def resolve_listing(self, xml: str) -> str:
         """Return filled XML with tabs and breaks in its text turned into Word's elements."""
+        xml = close_script_gaps(xml)  # every filled part passes here, single or batch
         if not LISTING_CHARACTERS.search(xml):
             return xml  # docxtpl would return it unchanged
         _require_well_formed(xml)

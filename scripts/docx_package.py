@@ -1,0 +1,167 @@
+"""Assembles a template package: page setup, page-number footers, parts, and the zip itself."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from gbt9704 import (
+    MARGIN_BOTTOM,
+    MARGIN_LEFT,
+    MARGIN_RIGHT,
+    MARGIN_TOP,
+    PAGE_H,
+    PAGE_W,
+    TWIPS_PER_MM,
+    W_NS,
+    styles_xml,
+)
+
+# LibreOffice hangs a DOCX footer from the top of its area, so the footer distance that puts
+# the page number's 一字线 7 mm below the text area was measured, not derived (GB/T 9704 7.5).
+FOOTER_FROM_EDGE = round(25.3 * TWIPS_PER_MM)
+LANDSCAPE_FOOTER = 652  # a landscape table's page number, where it always was
+
+
+def footer_xml(align: str) -> str:
+    """Return a footer with the page number as "— 1 —", one character in from its side."""
+    indent = '<w:ind w:left="280"/>' if align == "left" else '<w:ind w:right="280"/>'
+    field_runs = (
+        '<w:r><w:t xml:space="preserve">— </w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        '<w:r><w:t xml:space="preserve"> —</w:t></w:r>'
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:ftr {W_NS}><w:p><w:pPr>'
+        f'<w:pStyle w:val="Footer"/><w:jc w:val="{align}"/>{indent}</w:pPr>{field_runs}</w:p></w:ftr>'
+    )
+
+
+def first_footer_xml() -> str:
+    """Return the first page's footer of the 信函格式: empty, since its first page has no number."""
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:ftr {W_NS}><w:p><w:pPr>'
+        '<w:pStyle w:val="Footer"/></w:pPr></w:p></w:ftr>'
+    )
+
+
+def section_xml(landscape: bool = False, letter: bool = False) -> str:
+    """Return the section properties: A4 with the GB/T 9704 margins, odd/even page numbers.
+
+    A letter (信函格式, GB/T 9704 10.1) shows no page number on its first page.
+    """
+    if landscape:
+        # A landscape table page keeps the binding margin on the long edge at the top.
+        size = f'<w:pgSz w:w="{PAGE_H}" w:h="{PAGE_W}" w:orient="landscape"/>'
+        margins = (
+            f'<w:pgMar w:top="{MARGIN_LEFT}" w:right="{MARGIN_BOTTOM}" '
+            f'w:bottom="{MARGIN_RIGHT}" w:left="{MARGIN_TOP}" w:header="851" '
+            f'w:footer="{LANDSCAPE_FOOTER}" w:gutter="0"/>'
+        )
+    else:
+        size = f'<w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/>'
+        margins = (
+            f'<w:pgMar w:top="{MARGIN_TOP}" w:right="{MARGIN_RIGHT}" w:bottom="{MARGIN_BOTTOM}" '
+            f'w:left="{MARGIN_LEFT}" w:header="851" w:footer="{FOOTER_FROM_EDGE}" w:gutter="0"/>'
+        )
+    first = '<w:footerReference w:type="first" r:id="rIdFooterFirst"/>' if letter else ""
+    title_page = "<w:titlePg/>" if letter else ""
+    return (
+        '<w:sectPr><w:footerReference w:type="default" r:id="rIdFooterOdd"/>'
+        f'<w:footerReference w:type="even" r:id="rIdFooterEven"/>{first}'
+        f'{size}{margins}<w:cols w:space="720"/>{title_page}</w:sectPr>'
+    )
+
+
+CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
+<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
+<Default Extension="xml" ContentType="application/xml"/>
+<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>
+<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>
+<Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>
+<Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>
+<Override PartName="/word/footer2.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>
+<Override PartName="/word/footer3.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>
+<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>
+<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>
+</Types>"""
+
+PACKAGE_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>
+<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>
+<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/>
+</Relationships>"""
+
+DOCUMENT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rIdStyles" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>
+<Relationship Id="rIdSettings" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/>
+<Relationship Id="rIdFooterOdd" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/>
+<Relationship Id="rIdFooterEven" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer2.xml"/>
+<Relationship Id="rIdFooterFirst" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer3.xml"/>
+</Relationships>"""
+
+SETTINGS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:settings {W_NS}><w:evenAndOddHeaders/><w:defaultTabStop w:val="420"/>
+<w:characterSpacingControl w:val="compressPunctuation"/><w:compat>
+<w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/>
+</w:compat></w:settings>"""
+
+APP = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>wenshu</Application></Properties>"""
+
+
+def core_xml(title: str) -> str:
+    """Return core properties naming the instrument."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{escape(title)}</dc:title><dc:creator>wenshu</dc:creator>"
+        "</cp:coreProperties>"
+    )
+
+
+def write_docx(
+    path: Path, title: str, body: list[Any], landscape: bool = False, letter: bool = False
+) -> None:
+    """Write a complete template package to path; letter: the 信函格式's page setup."""
+    document = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document {W_NS}><w:body>'
+        + "".join(part.xml() for part in body)
+        + section_xml(landscape, letter)
+        + "</w:body></w:document>"
+    )
+    parts = {
+        "[Content_Types].xml": CONTENT_TYPES if letter else _without_first(CONTENT_TYPES),
+        "_rels/.rels": PACKAGE_RELS,
+        "docProps/core.xml": core_xml(title),
+        "docProps/app.xml": APP,
+        "word/_rels/document.xml.rels": DOCUMENT_RELS if letter else _without_first(DOCUMENT_RELS),
+        "word/document.xml": document,
+        "word/styles.xml": styles_xml(),
+        "word/settings.xml": SETTINGS,
+        "word/footer1.xml": footer_xml("right"),
+        "word/footer2.xml": footer_xml("left"),
+    }
+    if letter:
+        parts["word/footer3.xml"] = first_footer_xml()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, xml in parts.items():
+            # A fixed timestamp keeps the file identical, and its SHA-256 stable, across rebuilds.
+            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            package.writestr(info, xml)
+
+
+def _without_first(xml: str) -> str:
+    """Return a part list without the first-page footer, which only a letter has."""
+    return "\n".join(line for line in xml.splitlines() if "footer3.xml" not in line)
