@@ -7,11 +7,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from service.archive.seals import SealUnusable
 from service.archive.store import ArchiveFull
 from service.instruments.facts import InvalidFacts
 from service.instruments.registry import UnknownKind
 from service.render.fill.docx import TemplateProblem
 from service.render.office.retry import OfficeError
+from service.render.signing import SigningFailed
 
 # Why the archive's disk refused a file, in words a clerk can pass on to the administrator.
 ARCHIVE_REFUSALS = {
@@ -70,6 +72,10 @@ class ArchiveUnwritable(NotIssued):
     """Raised when the archive's disk would not take the file: full, read-only, or failing."""
 
 
+class SealingFailed(NotIssued):
+    """Raised when a sealed kind could not be signed: the installed seal unusable, the timestamp authority silent."""
+
+
 class NumbersBusy(NotIssued):
     """Raised when other documents of the same series kept taking the number this one was given."""
 
@@ -99,6 +105,8 @@ def nothing_used() -> Iterator[None]:
         raise TemplateUnusable(str(error)) from error
     except OfficeError as error:
         raise ConversionFailed(str(error)) from error
+    except (SigningFailed, SealUnusable) as error:
+        raise SealingFailed(str(error)) from error
 
 
 def archive_refusal(root: Path, error: OSError) -> ArchiveUnwritable:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from service.acts.errors import NumbersBusy, archive_refusal, nothing_used
+from service.acts.sealing import seal_document
 from service.archive.access import Visibility
 from service.archive.audit import record_event
 from service.archive.discard import discard_unrecorded
@@ -98,6 +99,7 @@ def _issue_once(
         instrument, facts, extra, number, template.data, bureau, metadata
     )
     pdf = render_pdf(request, wenshu.converter)
+    pdf = seal_document(wenshu, instrument, request.context, pdf)
     fixity = fixity_of(pdf.data)
     try:
         relative = wenshu.archive.put(pdf.data, fixity.sha256)

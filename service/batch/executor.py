@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from service.acts.errors import NumbersBusy, nothing_used
+from service.acts.sealing import bureau_seal
 from service.archive.numbering import NumberTaken
 from service.archive.templates import template_of
 from service.batch.jobs import claim_job, job_items, load_job, release_job
@@ -99,7 +100,8 @@ def _advance(
     instrument = get_instrument(job.kind)
     with wenshu.database.session() as session:
         template = template_of(session, wenshu.templates, job.template_id)
-    renderer = ChunkRenderer(instrument, template, wenshu.settings.bureau, wenshu.converter)
+    seal = bureau_seal(wenshu, instrument)
+    renderer = ChunkRenderer(instrument, template, wenshu.settings.bureau, wenshu.converter, seal)
     in_a_row = 0
     while in_a_row < MAX_RENUMBERING:
         job = load_job(wenshu, job.id)  # done and total as recorded so far

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from service.acts.sealing import signature_lines
 from service.archive.store import Fixity, fixity_of
 from service.archive.templates import LoadedTemplate
 from service.batch.compose import EXPORT_OPTIONS, CompiledTemplate, merge_obstacle
@@ -22,6 +23,7 @@ from service.render.office.converter import Converter
 from service.render.pdfa import DocumentMetadata, RenderedPdf, write_metadata
 from service.render.pipeline import render_pdf
 from service.render.request import RenderRequest
+from service.render.sealing import BureauSeal
 
 log = logging.getLogger(__name__)
 
@@ -61,11 +63,14 @@ class ChunkRenderer:
         template: LoadedTemplate,
         bureau: Bureau,
         converter: Converter,
+        seal: BureauSeal | None = None,
     ) -> None:
         self.instrument = instrument
         self.template = template
         self.bureau = bureau
         self.converter = converter
+        # The installed seal and signer when the kind bears a seal, pressed on every copy.
+        self.seal = seal
         self.compiled = CompiledTemplate(template.data)
         # Whether copies merge depends on the template alone: every converter takes options.
         obstacle = merge_obstacle(template.data)
@@ -94,6 +99,7 @@ class ChunkRenderer:
         rendered = []
         for copy, part, context in zip(copies, parts, contexts, strict=True):
             pdf = write_metadata(part, copy.metadata)
+            pdf = self._sealed(pdf, context)
             rendered.append(RenderedCopy(copy, pdf, fixity_of(pdf.data), context))
         return rendered
 
@@ -107,5 +113,11 @@ class ChunkRenderer:
     def _render_one(self, copy: PlannedCopy) -> RenderedCopy:
         """Render one copy the way a single document is rendered."""
         request = self._request(copy)
-        pdf = render_pdf(request, self.converter)
+        pdf = self._sealed(render_pdf(request, self.converter), request.context)
         return RenderedCopy(copy, pdf, fixity_of(pdf.data), request.context)
+
+    def _sealed(self, pdf: RenderedPdf, context: Mapping[str, Any]) -> RenderedPdf:
+        """Return a copy sealed and signed as a single document is, when the kind bears the seal."""
+        if self.seal is None:
+            return pdf
+        return self.seal.press(pdf, *signature_lines(self.instrument, context))
