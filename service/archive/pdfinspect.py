@@ -104,3 +104,27 @@ def _note(dictionary: pikepdf.Dictionary, where: str, findings: PdfFindings) -> 
         findings.embedded_files.append(f"{where}：嵌入文件目录")
     if "/EF" in dictionary or subtype == "/FileAttachment":
         findings.embedded_files.append(f"{where}：{dictionary.get('/F', '附件')}")
+
+
+def is_sealed(pdf_path: Path) -> bool:
+    """Return whether the PDF bears an electronic seal: its form holds a signature field.
+
+    A document issued before a seal was installed, or without one, has no /AcroForm field
+    of type /Sig and so reads False; a file that cannot be read reads False too.
+    """
+    try:
+        with pikepdf.open(pdf_path) as pdf:
+            form = pdf.Root.get("/AcroForm")
+            if not isinstance(form, pikepdf.Dictionary):
+                return False
+            stack = list(form.get("/Fields", pikepdf.Array()))
+            while stack:
+                field = stack.pop()
+                if not isinstance(field, pikepdf.Dictionary):
+                    continue
+                if field.get("/FT") == pikepdf.Name.Sig:
+                    return True
+                stack.extend(field.get("/Kids", pikepdf.Array()))
+            return False
+    except (pikepdf.PdfError, OSError):
+        return False

@@ -16,6 +16,7 @@ from service.accounts.users import ISSUE
 from service.acts.errors import FactsRefused, KindUnknown, NotIssued
 from service.acts.issuing import issue_document
 from service.archive.access import may_see
+from service.archive.pdfinspect import is_sealed
 from service.database.models import Document
 from service.foundations.plaintext import quote_many
 from service.instruments.facts import describe_kinds
@@ -208,6 +209,7 @@ def document_metadata(document: Document) -> dict[str, Any]:
         "document_date": document.document_date.isoformat(),
         "status": document.status,
         "void_reason": document.void_reason,
+        "sealed": is_sealed(wenshu().archive.absolute(document.pdf_path)),
         "sha256": document.sha256,
         "sm3": document.sm3,
         "size": document.size,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from typing import Any
 
@@ -35,6 +36,7 @@ from service.batch.submission import (
     parse_common,
     stage_upload,
 )
+from service.batch.voided import voided_output
 from service.database.batch_models import DONE, INVALID, PENDING, RUNNING, BatchJob
 from service.instruments.facts import describe_fields
 from service.instruments.registry import INSTRUMENTS, Instrument
@@ -225,7 +227,9 @@ def send_output(job: BatchJob, name: str, via: str = "web") -> Response:
             {"job_id": job.id, "file": name, "via": via,
              "numbers": [copy.number for copy in delivery.copies]},
         )  # fmt: skip
+    marked = voided_output(wenshu(), delivery, name)  # voided copies are served marked 作废
     return send_file(
-        delivery.folder / name, mimetype=DOWNLOADS[name], as_attachment=name != "merged.pdf",
+        delivery.folder / name if marked is None else io.BytesIO(marked),
+        mimetype=DOWNLOADS[name], as_attachment=name != "merged.pdf",
         download_name=f"批量任务{job.id}_{name}",
     )  # fmt: skip

@@ -24,14 +24,15 @@ from service.acts.previewing import preview_first_page
 from service.archive.access import Visibility, may_see, shown, visible_classifications
 from service.archive.audit import record_event
 from service.archive.lookup import DatabaseArchiveView
+from service.archive.pdfinspect import is_sealed
 from service.database.models import Document
 from service.instruments.facts import Facts
 from service.instruments.registry import INSTRUMENTS, Instrument, UnknownKind, get_instrument
-from service.render.pages import page_png
 from service.web import wenshu
 from service.web.auth import current_account, requires
 from service.web.deadlines import SOON, current_agenda
 from service.web.kept_forms import OWNER_FIELD, restored_fields
+from service.web.served import served_page_png, served_pdf
 
 blueprint = Blueprint("documents", __name__)
 
@@ -294,6 +295,12 @@ def show(document_id: int) -> str:
     )  # fmt: skip
 
 
+@blueprint.app_template_global()
+def document_sealed(document: Document) -> bool:
+    """Return whether the document's archived PDF bears the bureau's electronic seal."""
+    return is_sealed(wenshu().archive.absolute(document.pdf_path))
+
+
 @blueprint.get("/documents/<id:document_id>/pages/<int:page>.png")
 def page_image(document_id: int, page: int) -> Response:
     """One page of the archived PDF as an image, for the preview on the document page."""
@@ -301,9 +308,11 @@ def page_image(document_id: int, page: int) -> Response:
         document = visible_document(session, document_id)
     if not 1 <= page <= document.pages:
         abort(404)
-    image = page_png(wenshu().archive.absolute(document.pdf_path), page)
+    image = served_page_png(document, page)
     response = Response(image, mimetype="image/png")
-    response.cache_control.max_age = 86400  # an archived document never changes
+    # An archived document never changes; the page asks for its images with the document's
+    # status, so that once voided they are fetched anew, marked 作废.
+    response.cache_control.max_age = 86400
     return response
 
 
@@ -323,7 +332,7 @@ def send_archived_pdf(document: Document, via: str, attachment: bool = False) ->
             {"document_id": document.id, "via": via},
         )  # fmt: skip
     return send_file(
-        wenshu().archive.absolute(document.pdf_path),
+        served_pdf(document),
         mimetype="application/pdf",
         download_name=f"{document.number}.pdf",
         as_attachment=attachment,

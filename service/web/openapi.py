@@ -29,6 +29,10 @@ _DOCUMENT: dict[str, Any] = {
     "document_date": {"type": "string", "format": "date"},
     "status": {"enum": ["issued", "voided"]},
     "void_reason": TEXT,
+    "sealed": {
+        "type": "boolean",
+        "description": "PDF 是否加盖本局电子印章（带签名域）；为 false 时页面注明“未加盖电子印章”",
+    },
     "sha256": HASH,
     "sm3": HASH,
     "size": {"type": "integer", "description": "PDF 的字节数"},
@@ -224,7 +228,8 @@ OPENAPI: dict[str, Any] = {
                 "parameters": [_DOCUMENT_ID],
                 "responses": {
                     "200": {
-                        "description": "PDF/A-2b",
+                        "description": "PDF/A-2b；已作废的文书每页加红色“作废”标记和作废日期"
+                        "（归档原件不变）",
                         "content": {
                             "application/pdf": {
                                 "schema": {"type": "string", "contentMediaType": "application/pdf"}

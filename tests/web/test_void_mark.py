@@ -1,0 +1,86 @@
+"""A voided document is served marked 作废 by every door; the archived original stays byte-identical."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskClient
+from PIL import Image
+
+from service.acts.issuing import issue_document
+from service.database.models import Document
+from tests import pdfcheck
+from tests.conftest import sample
+from tests.web.test_api import bearer, token_for
+
+
+def red_share(image: Image.Image) -> float:
+    """Return the share of clearly red pixels in the middle fifth of an image."""
+    width, height = image.size
+    middle = image.convert("RGB").crop(
+        (width * 2 // 5, height * 2 // 5, width * 3 // 5, height * 3 // 5)
+    )
+    pixels = list(middle.get_flattened_data())
+    return sum(1 for r, g, b in pixels if r > 180 and g < 140 and b < 140) / len(pixels)
+
+
+def served(client: FlaskClient, url: str, headers: dict[str, str] | None = None) -> bytes:
+    """Return the body of a successful GET."""
+    with client.get(url, headers=headers or {}) as response:
+        assert response.status_code == 200, url
+        return response.data
+
+
+def check_marked(data: bytes, pages: int, tmp_path: Path) -> None:
+    """Assert that a served PDF carries the 作废 mark on each of its pages, red across the centre."""
+    path = tmp_path / "served.pdf"
+    path.write_bytes(data)
+    assert sorted(p.page for p in pdfcheck.image_placements(path)) == list(range(1, pages + 1))
+    for number in range(1, pages + 1):
+        assert red_share(pdfcheck.render_page(path, number)) > 0.05
+
+
+def test_voided_document_is_served_marked(app: Flask, client: FlaskClient, tmp_path: Path) -> None:
+    """This test ensures that the web view, the download, the API and the page image of a voided
+    document show 作废 on every page, while the archived file keeps its bytes and SHA-256."""
+    wenshu = app.extensions["wenshu"]
+    document = issue_document(wenshu, "supervision_notice", sample("supervision_notice"), "王文书")
+    archived = wenshu.archive.absolute(document.pdf_path)
+    before = hashlib.sha256(archived.read_bytes()).hexdigest()
+    api = bearer(token_for(app, "clerk"))
+    doors = [
+        (f"/documents/{document.id}/pdf", None),
+        (f"/documents/{document.id}/pdf?download=1", None),
+        (f"/api/documents/{document.id}/pdf", api),
+    ]
+    for url, headers in doors:  # an issued document is served as archived
+        assert served(client, url, headers) == archived.read_bytes()
+
+    response = client.post(f"/documents/{document.id}/void", data={"reason": "文号错用"})
+    assert response.status_code == 302
+    for url, headers in doors:
+        check_marked(served(client, url, headers), document.pages, tmp_path)
+    for page in range(1, document.pages + 1):
+        image = served(client, f"/documents/{document.id}/pages/{page}.png?status=voided")
+        assert red_share(Image.open(io.BytesIO(image))) > 0.05
+    page = client.get(f"/documents/{document.id}").get_data(as_text=True)
+    assert f"/documents/{document.id}/pages/1.png?status=voided" in page  # not the cached image
+
+    assert hashlib.sha256(archived.read_bytes()).hexdigest() == before == document.sha256
+    with wenshu.database.session() as session:
+        assert session.get(Document, document.id).sha256 == before
+
+
+def test_unsealed_document_says_so(app: Flask, client: FlaskClient) -> None:
+    """This test ensures that a document issued without a seal says 未加盖电子印章 on its page and sealed false in the API."""
+    wenshu = app.extensions["wenshu"]
+    document = issue_document(wenshu, "supervision_notice", sample("supervision_notice"), "王文书")
+    page = client.get(f"/documents/{document.id}").get_data(as_text=True)
+    assert 'class="seal-unsealed">未加盖电子印章<' in page
+    answer = client.get(f"/api/documents/{document.id}", headers=bearer(token_for(app, "clerk")))
+    assert answer.status_code == 200
+    assert answer.json is not None and answer.json["sealed"] is False
+    assert answer.json["number"] == document.number  # the existing keys stay
