@@ -246,4 +246,4 @@ def test_glyph_boxes_match_poppler(kind: str, rendered: dict[str, bytes], tmp_pa
             for span in matches
         ), f"{kind} page {word.page}: {word.text!r} at {word.x0:.1f}–{word.x1:.1f}"
         checked += 1
-    assert checked > 20
+    assert checked >= 10  # every page of words, not a vacuous pass
