@@ -4,34 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from gbt9704 import (
-    TEXT_W,
-    Cell,
-    Para,
-    Row,
-    Table,
-    closing,
-    heading,
-    masthead,
-    p,
-    paragraphs,
-    run,
-    signature,
-    tag_row,
-)
+from docx_tables import Cell, Row, Table, tag_row
+from gbt9704 import TEXT_W, Para, closing, heading, p, paragraphs, run, signature, tag
+from imprint import file_imprint
+from letterhead import file_masthead
 
 TITLE = "双随机抽查名单"
 LANDSCAPE = False
+# One draw published to the units of its 主送, one 文号 for all copies: the 文件格式.
+FORMAT = "文件格式"
 
 
 def drawn_table() -> Table:
-    """Return the list: one row per drawn unit with its two officers, header repeated."""
-    shares = (1.2, 5.6, 5.2)
+    """Return the list: one row per drawn unit, its check value and its two officers, header repeated."""
+    shares = (1.2, 5.6, 2.2, 5.4)
     widths = [int(TEXT_W * share / sum(shares)) for share in shares]
     header = Row(
         [
             Cell("序号", bold=True),
             Cell("被抽查单位", bold=True),
+            Cell("校验值", bold=True),
             Cell("检查人员（执法证号）", bold=True),
         ],
         header=True,
@@ -40,8 +32,15 @@ def drawn_table() -> Table:
         Para("TableText", [run("{{ row.officers[0] }}")]),
         Para("TableText", [run("{{ row.officers[1] }}")]),
     ]
-    body = Row([Cell("{{ row.index }}"), Cell("{{ row.unit }}", align="left"), Cell(officer_lines)])
-    return Table(widths, [header, tag_row("for row in drawn", 3), body, tag_row("endfor", 3)])
+    body = Row(
+        [
+            Cell("{{ row.index }}"),
+            Cell("{{ row.unit }}", align="left"),
+            Cell("{{ row.digest }}"),
+            Cell(officer_lines),
+        ]
+    )
+    return Table(widths, [header, tag_row("for row in drawn", 4), body, tag_row("endfor", 4)])
 
 
 def register_table(items: str, columns: list[tuple[str, float, str]]) -> Table:
@@ -54,6 +53,19 @@ def register_table(items: str, columns: list[tuple[str, float, str]]) -> Table:
     return Table(
         widths, [header, tag_row(f"for row in {items}", count), body, tag_row("endfor", count)]
     )
+
+
+def flush_left(name: str) -> list[Para]:
+    """Return a loop of body paragraphs set flush left, not justified.
+
+    They hold the seed and check values, long strings of letters and digits that cannot be
+    broken: a justified line before one would be stretched letter by letter.
+    """
+    return [
+        tag(f"for line in {name}"),
+        Para("Body", [run("{{ line }}")], '<w:jc w:val="left"/>'),
+        tag("endfor"),
+    ]
 
 
 def attachment(number: int, title: str) -> list[Para]:
@@ -73,7 +85,7 @@ def attachment(number: int, title: str) -> list[Para]:
 def body() -> list[Any]:
     """Return the template's paragraphs and tables."""
     return [
-        *masthead(),
+        *file_masthead(),
         p("Title", "{{ method }}双随机抽查名单"),
         p("Blank"),
         p("Addressee", "{{ addressee }}："),
@@ -89,12 +101,19 @@ def body() -> list[Any]:
         drawn_table(),
         p("Blank"),
         heading("二、抽取方法"),
+        p("Body", "本次抽取的随机种子由系统在抽取时随机生成，经办人员不能选择或改动，为："),
+        Para(
+            "Body",
+            [run("{{ seed }}")],
+            '<w:ind w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="center"/>',
+        ),
         p(
             "Body",
-            "本次抽取的随机种子为“{{ seed }}”，检查方式为{{ method }}，抽取比例为{{ ratio }}。",
+            "检查方式为{{ method }}，"
+            "抽取比例为{{ ratio }}，共抽取{{ draw_count }}家单位。每家单位的校验值是随机种子与单位名称"
+            "连写后的SHA-256摘要，校验值最小的单位抽中（名单和附件1列出校验值的前8位）；"
+            "检查人员同样按校验值抽取。抽取方法和复核步骤见附件3，任何人可据此复核。",
         ),
-        p("Body", "抽取按下列步骤进行，任何人可据此复核："),
-        *paragraphs("method_steps"),
         heading("三、有关要求"),
         p(
             "Body",
@@ -104,15 +123,18 @@ def body() -> list[Any]:
         *paragraphs("arrangements"),
         p("Blank"),
         Para("Body", [run("附件：1.单位名录（共{{ register_size }}家）")], "<w:keepNext/>"),
-        closing("Body", "　　　2.执法人员库"),
+        Para("Body", [run("　　　2.执法人员库")], "<w:keepNext/>"),
+        closing("Body", "　　　3.抽取方法和复核步骤"),
         *signature(issuer="{{ bureau }}"),
         *attachment(1, "单位名录"),
         register_table(
             "register_rows",
             [
                 ("序号", 1.2, "{{ row.index }}"),
-                ("单位名称", 7.5, "{{ row.name }}"),
-                ("重点监控单位", 2.7, "{{ row.key_monitoring }}"),
+                ("单位名称", 6.4, "{{ row.name }}"),
+                ("重点监控", 2.0, "{{ row.key_monitoring }}"),
+                ("校验值", 2.2, "{{ row.digest }}"),
+                ("名次", 1.2, "{{ row.rank }}"),
             ],
         ),
         *attachment(2, "执法人员库"),
@@ -125,4 +147,11 @@ def body() -> list[Any]:
                 ("有利害关系的单位", 6.2, "{{ row.conflicts }}"),
             ],
         ),
+        *attachment(3, "抽取方法和复核步骤"),
+        *flush_left("method_steps"),
+        p("Blank"),
+        heading("复核示例"),
+        *flush_left("example_steps"),
+        # The 版记 closes the document, on the last page of its last annex.
+        *file_imprint(cc=None),
     ]
