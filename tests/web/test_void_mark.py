@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import io
+import zipfile
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
+from sqlalchemy import select
 
 from service.acts.issuing import issue_document
+from service.archive.voiding import void_document
 from service.database.models import Document
 from tests import pdfcheck
+from tests.batch.conftest import unit_names
 from tests.conftest import sample
 from tests.web.test_api import bearer, token_for
+from tests.web.test_api_batches import batch_of, follow, submit
+from tests.web.test_classified_lookups import clerk_with_token
 
 
 def red_share(image: Image.Image) -> float:
@@ -84,3 +91,51 @@ def test_unsealed_document_says_so(app: Flask, client: FlaskClient) -> None:
     assert answer.status_code == 200
     assert answer.json is not None and answer.json["sealed"] is False
     assert answer.json["number"] == document.number  # the existing keys stay
+
+
+@pytest.mark.office
+def test_voided_batch_copies_are_served_marked(app: Flask, tmp_path: Path) -> None:
+    """This test ensures that a batch's merged.pdf and copies.zip (web and API) show 作废 on the
+    pages of voided copies only, while the archived copies keep their bytes."""
+    browser, clerk = clerk_with_token(app, "办事员戊")
+    answer = submit(browser, clerk, batch_of(unit_names(3)))
+    assert answer.status_code == 202, answer.get_data(as_text=True)
+    job = follow(browser, clerk, answer.headers["Location"])
+    wenshu = app.extensions["wenshu"]
+    with wenshu.database.session() as session:
+        copies = list(session.scalars(select(Document).order_by(Document.id)))
+        void_document(session, copies[0].id, "主送单位有误", "办事员戊")
+    with wenshu.database.session() as session:
+        voided = {d.pdf_path for d in session.scalars(select(Document)) if d.status == "voided"}
+    before = {c.pdf_path: wenshu.archive.read(c.pdf_path) for c in copies}
+    for url, headers in (
+        (f"/batch/{job['id']}/merged.pdf", None),
+        (job["outputs"]["merged.pdf"], clerk),
+    ):
+        path = tmp_path / "merged.pdf"
+        path.write_bytes(served(browser, url, headers))
+        marked = {p.page for p in pdfcheck.image_placements(path) if p.name.startswith("/Void")}
+        start, expected = 1, set()
+        for copy in copies:
+            if copy.pdf_path in voided:
+                expected |= set(range(start, start + copy.pages))
+            start += copy.pages
+        assert marked == expected and expected
+    for url, headers in (
+        (f"/batch/{job['id']}/copies.zip", None),
+        (job["outputs"]["copies.zip"], clerk),
+    ):
+        with zipfile.ZipFile(io.BytesIO(served(browser, url, headers))) as bundle:
+            for copy in copies:
+                name = next(
+                    n
+                    for n in bundle.namelist()
+                    if n.startswith(copy.number.replace("/", "_")) and copy.recipient in n
+                )
+                data = bundle.read(name)
+                if copy.pdf_path in voided:
+                    check_marked(data, copy.pages, tmp_path)
+                else:
+                    assert data == before[copy.pdf_path]
+    assert {c.pdf_path: wenshu.archive.read(c.pdf_path) for c in copies} == before
+    assert all(hashlib.sha256(before[c.pdf_path]).hexdigest() == c.sha256 for c in copies)
