@@ -145,11 +145,13 @@ def document_record(
     issued_by: str,
     issued_at: dt.datetime,
     context: Mapping[str, Any],
+    copy_number: int = 0,
 ) -> Document:
     """Return the record every issued document keeps, one by one or in a batch.
 
     context is the one the template was filled with, kept so that a re-render reproduces
     the archived file whatever has changed since in the archive it was computed from.
+    copy_number is the 份号 of a copy of a document sent to many units (0: none).
     """
     return Document(
         kind=instrument.kind,
@@ -158,6 +160,8 @@ def document_record(
         year=year,
         sequence=sequence,
         number=number,
+        copy_number=copy_number,
+        numbering=instrument.numbering.value,
         recipient=recipient,
         document_date=facts.values[instrument.date_field],
         facts=facts.to_json(),

@@ -48,7 +48,10 @@ class DatabaseArchiveView:
         """Return the archived document with this 文号, if any the reader may see."""
         with self.database.session() as session:
             document = session.scalar(
-                select(Document).where(Document.number == number, shown(self.classifications))
+                select(Document)
+                .where(Document.number == number, shown(self.classifications))
+                .order_by(Document.copy_number)  # the copies of one 文号 are one document
+                .limit(1)
             )
             return _view(document) if document else None
 

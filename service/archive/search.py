@@ -1,4 +1,4 @@
-"""The register of issued documents: search by kind, 文号, unit, date, facts and status."""
+"""The register of documents: search by kind, 文号, unit, date, facts, status, outgoing or received."""
 
 from __future__ import annotations
 
@@ -6,14 +6,18 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Text, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from service.database.models import Document
+from service.instruments.registry import Numbering
 
 PER_PAGE = 50
 STATUSES = ("issued", "voided")
+# The two registers a bureau keeps: what it sends (发文) and what it receives (收文登记).
+OUTGOING, INCOMING = "outgoing", "incoming"
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,7 @@ class Criteria:
     date_to: dt.date | None = None
     text: str = ""  # part of any fact
     status: str = ""  # "", "issued" or "voided"
+    register: str = ""  # "", OUTGOING or INCOMING
     classifications: frozenset[str] | None = None  # the 密级 the reader may see; None for all
 
 
@@ -50,7 +55,8 @@ def search_documents(
 ) -> ResultPage:
     """Return the page-th page of documents matching criteria, latest 成文日期 first.
 
-    A page past the last one is the last page.
+    The receipt register alone is listed by 收文登记号, latest first, as it is kept. A page
+    past the last one is the last page.
     """
     conditions = _conditions(criteria)
     total = session.scalar(select(func.count(Document.id)).where(*conditions)) or 0
@@ -59,11 +65,18 @@ def search_documents(
     query: Select[Document] = (
         select(Document)
         .where(*conditions)
-        .order_by(Document.document_date.desc(), Document.id.desc())
+        .order_by(*_order(criteria))
         .offset((page - 1) * per_page)
         .limit(per_page)
     )
     return ResultPage(list(session.scalars(query)), total, page, per_page)
+
+
+def _order(criteria: Criteria) -> list[ColumnElement[Any]]:
+    """Return the order of the results: by 收文登记号 in the receipt register, else by date."""
+    if criteria.register == INCOMING:
+        return [Document.year.desc(), Document.sequence.desc(), Document.id.desc()]
+    return [Document.document_date.desc(), Document.id.desc()]
 
 
 def _conditions(criteria: Criteria) -> list[ColumnElement[bool]]:
@@ -83,6 +96,10 @@ def _conditions(criteria: Criteria) -> list[ColumnElement[bool]]:
         conditions.append(facts_contain(criteria.text.strip()))
     if criteria.status in STATUSES:
         conditions.append(Document.status == criteria.status)
+    if criteria.register == INCOMING:
+        conditions.append(Document.numbering == Numbering.INCOMING)
+    elif criteria.register == OUTGOING:
+        conditions.append(Document.numbering != Numbering.INCOMING)
     if criteria.classifications is not None:
         conditions.append(Document.classification.in_(criteria.classifications))
     return conditions

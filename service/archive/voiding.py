@@ -1,11 +1,12 @@
-"""Voiding an issued document: it stays in the archive, its 文号 stays used, a reason is kept."""
+"""Voiding an issued document (with every copy of it): it stays in the archive, its 文号 stays used."""
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, and_, select, update
 from sqlalchemy.orm import Session
 
 from service.archive.audit import record_event
+from service.database.batch_models import DONE, BatchItem, BatchJob
 from service.database.models import Document, utcnow
 from service.foundations.plaintext import unprintable
 
@@ -24,8 +25,10 @@ def void_document(session: Session, document_id: int, reason: str, by: str) -> D
     """Return the document after marking it voided with the reason, by whom and when.
 
     Only status, reason, voider and time change: number, file, fixity values and facts
-    never do. Raises NoSuchDocument, or VoidRefused for a blank or overlong reason or a
-    document already voided.
+    never do. A copy of a document sent to many units is the document: voiding one voids
+    every copy sharing its 文号, once all of them are issued. Raises NoSuchDocument, or
+    VoidRefused for a blank or overlong reason, a document already voided, or one whose
+    batch is still issuing copies.
     """
     reason = reason.strip()
     if not reason:
@@ -35,20 +38,54 @@ def void_document(session: Session, document_id: int, reason: str, by: str) -> D
     problem = unprintable(reason, multiline=True)
     if problem:
         raise VoidRefused(f"作废原因中{problem}")
+    document = session.get(Document, document_id)
+    if document is None:
+        raise NoSuchDocument(document_id)
+    copies = _copies_of(document)
+    unfinished = _unfinished_batch(session, copies)
+    if unfinished is not None:
+        raise VoidRefused(
+            f"{document.number}的批量任务 #{unfinished} 尚未发完各份，"
+            "请待其完成（或继续完成）后再作废，以免作废后仍有新的副本生成"
+        )
     # Compare-and-set on the status, so that two clerks voiding at once cannot both succeed.
     changed = session.execute(
         update(Document)
-        .where(Document.id == document_id, Document.status == "issued")
+        .where(copies, Document.status == "issued")
         .values(status="voided", void_reason=reason, voided_by=by, voided_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     document = session.get(Document, document_id, populate_existing=True)
-    if document is None:
+    if document is None:  # records are never deleted; but one removed by hand is not there
         raise NoSuchDocument(document_id)
-    if changed.rowcount != 1:  # type: ignore[attr-defined]
+    if changed.rowcount == 0:  # type: ignore[attr-defined]
         when = document.voided_at.strftime("%Y-%m-%d %H:%M") if document.voided_at else ""
         raise VoidRefused(f"{document.number}已于{when}由{document.voided_by}作废，不能重复作废")
-    record_event(
-        session, "void", by, document.number, {"document_id": document_id, "reason": reason}
-    )
+    details: dict[str, object] = {"document_id": document_id, "reason": reason}
+    if document.copy_number:
+        details["copies"] = changed.rowcount  # type: ignore[attr-defined]
+    record_event(session, "void", by, document.number, details)
     return document
+
+
+def _copies_of(document: Document) -> ColumnElement[bool]:
+    """Return the condition naming the document and, for a copy, every copy of its 文号."""
+    if not document.copy_number:
+        return Document.id == document.id
+    return and_(
+        Document.series == document.series,
+        Document.year == document.year,
+        Document.sequence == document.sequence,
+        Document.copy_number > 0,
+    )
+
+
+def _unfinished_batch(session: Session, copies: ColumnElement[bool]) -> int | None:
+    """Return the id of an unfinished batch job that issued some of the copies, if there is one."""
+    return session.scalar(
+        select(BatchJob.id)
+        .join(BatchItem, BatchItem.job_id == BatchJob.id)
+        .join(Document, Document.id == BatchItem.document_id)
+        .where(copies, Document.copy_number > 0, BatchJob.status != DONE)
+        .limit(1)
+    )

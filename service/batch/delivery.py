@@ -29,7 +29,7 @@ def outputs_for(wenshu: Wenshu, job_id: int, classifications: Visibility) -> Del
 
     A reader who may see every copy receives the job's outputs as written. For one who may
     not, outputs of the copies he may see are written apart, once, in a folder named by
-    their 文号 (a copy classified later makes another): merged.pdf, copies.zip and
+    their file names (a copy classified later makes another): merged.pdf, copies.zip and
     manifest.csv then hold the others as if they had never been issued.
     """
     visible = issued_copies(wenshu, job_id, classifications)
@@ -38,8 +38,8 @@ def outputs_for(wenshu: Wenshu, job_id: int, classifications: Visibility) -> Del
     folder = outputs_folder(wenshu, job_id)
     if classifications is None or len(visible) == len(issued_copies(wenshu, job_id)):
         return Delivery(folder, visible)
-    numbers = "\n".join(copy.number for copy in visible)
-    target = folder / APART / hashlib.sha256(numbers.encode("utf-8")).hexdigest()
+    names = "\n".join(copy.file_name for copy in visible)  # 文号 and 份号, copy by copy
+    target = folder / APART / hashlib.sha256(names.encode("utf-8")).hexdigest()
     if not all((target / name).is_file() for name in OUTPUTS):
         _write_apart(wenshu, visible, target)
     return Delivery(target, visible)

@@ -18,10 +18,11 @@ from sqlalchemy import select
 from service.archive.access import Visibility, shown
 from service.database.batch_models import DONE, BatchItem
 from service.database.models import Document
+from service.foundations.formatting import format_copy_number
 from service.services import Wenshu
 
 MANIFEST, MERGED, ARCHIVE = "manifest.csv", "merged.pdf", "copies.zip"
-MANIFEST_COLUMNS = ("recipient", "number", "file", "sha256", "sm3")
+MANIFEST_COLUMNS = ("recipient", "number", "file", "sha256", "sm3", "copy_number")
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 _NAME_BYTES = 200  # file names stay well inside the 255 bytes most file systems allow
 
@@ -36,11 +37,23 @@ class IssuedCopy:
     pdf_path: str
     sha256: str
     sm3: str
+    copy_number: int = 0  # 份号, when the copies share one 文号
+
+    @property
+    def copy_label(self) -> str:
+        """Return the 份号 as printed (000001), or "" for a document of its own."""
+        return format_copy_number(self.copy_number)
+
+    @property
+    def label(self) -> str:
+        """Return how the copy is named to a reader: 文号, and 份号 if it has one."""
+        return f"{self.number} 第{self.copy_label}份" if self.copy_number else self.number
 
     @property
     def file_name(self) -> str:
-        """Return the copy's file name: 文号 and recipient, safe on every file system."""
-        return safe_file_name(f"{self.number}_{self.recipient}") + ".pdf"
+        """Return the copy's file name: 文号 (and 份号) and recipient, safe on every file system."""
+        number = f"{self.number}_{self.copy_label}" if self.copy_number else self.number
+        return safe_file_name(f"{number}_{self.recipient}") + ".pdf"
 
 
 def safe_file_name(text: str) -> str:
@@ -64,7 +77,8 @@ def issued_copies(
             .order_by(BatchItem.row_number)
         ).all()
         return [
-            IssuedCopy(row, d.recipient, d.number, d.pdf_path, d.sha256, d.sm3) for row, d in rows
+            IssuedCopy(row, d.recipient, d.number, d.pdf_path, d.sha256, d.sm3, d.copy_number)
+            for row, d in rows
         ]
 
 
@@ -108,12 +122,19 @@ def _write_zip(directory: Path, copies: Sequence[IssuedCopy]) -> Path:
 
 
 def _write_manifest(directory: Path, copies: Sequence[IssuedCopy]) -> Path:
-    """Write manifest.csv: recipient, number, file, sha256, sm3 (UTF-8 with BOM, for Excel)."""
+    """Write manifest.csv: recipient, number, file, sha256, sm3, copy_number (UTF-8 with BOM)."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(MANIFEST_COLUMNS)
     for copy in copies:
-        cells = (copy.recipient, copy.number, copy.file_name, copy.sha256, copy.sm3)
+        cells = (
+            copy.recipient,
+            copy.number,
+            copy.file_name,
+            copy.sha256,
+            copy.sm3,
+            copy.copy_label,
+        )
         writer.writerow([as_spreadsheet_text(cell) for cell in cells])
     return _replace(directory / MANIFEST, out.getvalue().encode("utf-8-sig"))
 
@@ -139,7 +160,7 @@ def as_spreadsheet_text(cell: str) -> str:
 
 
 def _write_merged(wenshu: Wenshu, directory: Path, copies: Sequence[IssuedCopy]) -> Path:
-    """Write merged.pdf: every copy in row order, one bookmark each (recipient and 文号).
+    """Write merged.pdf: every copy in row order, one bookmark each (recipient, 文号 and 份号).
 
     Copies rendered in one LibreOffice call embed the same font subsets; each font
     program is kept once, so the file is not the sum of the copies.
@@ -157,7 +178,7 @@ def _write_merged(wenshu: Wenshu, directory: Path, copies: Sequence[IssuedCopy])
             _share_font_programs(merged)
             with merged.open_outline() as outline:
                 outline.root.extend(
-                    pikepdf.OutlineItem(f"{copy.recipient} {copy.number}", start)
+                    pikepdf.OutlineItem(f"{copy.recipient} {copy.label}", start)
                     for copy, start in zip(copies, starts, strict=True)
                 )
             merged.docinfo["/Title"] = f"批量文书（{len(copies)}份）"

@@ -1,4 +1,9 @@
-"""Pending rows checked again and numbered: chunks of copies of one year, in row order."""
+"""Pending rows checked again and numbered: chunks of copies of one year, in row order.
+
+Copies of a kind numbered on their own take the next numbers of their series, one each;
+copies of a document sent to many units share its 文号 and take the next 份号
+(service.batch.shared).
+"""
 
 from __future__ import annotations
 
@@ -10,13 +15,15 @@ from service.acts.errors import NotIssued
 from service.archive.access import issuer_classifications
 from service.archive.numbering import peek_next_sequence
 from service.batch.rendering import PlannedCopy
+from service.batch.shared import SharedDocument, new_document, recorded_document
 from service.batch.validation import RowProblem, SnapshotArchive, check_row, merged_facts
 from service.database.batch_models import INVALID, PENDING, BatchItem, BatchJob
 from service.database.models import utcnow
 from service.foundations.formatting import format_document_number
 from service.instruments.facts import Facts
-from service.instruments.registry import Instrument
+from service.instruments.registry import Instrument, Numbering
 from service.instruments.request import agency_code, computed_values, document_metadata
+from service.render.pdfa import DocumentMetadata
 from service.services import Wenshu
 
 
@@ -45,7 +52,20 @@ class ChunkPlanner:
 
     def chunks(self, items: Sequence[BatchItem], size: int) -> Iterator[list[PlannedCopy]]:
         """Yield numbered chunks of at most size copies, each of one year, in row order."""
+        if self.instrument.numbering is Numbering.SHARED:
+            yield from self._shared_chunks(items, size)
+            return
         group: list[tuple[BatchItem, Facts]] = []
+        for item, facts in self._checked(items):
+            if group and (len(group) == size or self._year(group[0][1]) != self._year(facts)):
+                yield self._numbered(group)
+                group = []
+            group.append((item, facts))
+        if group:
+            yield self._numbered(group)
+
+    def _checked(self, items: Sequence[BatchItem]) -> Iterator[tuple[BatchItem, Facts]]:
+        """Yield the rows that still pass their rules with their facts, as they are checked."""
         for item in items:
             checked = check_row(
                 self.instrument,
@@ -56,15 +76,8 @@ class ChunkPlanner:
             )
             if checked.facts is None:
                 self._invalid(item, checked.errors)
-                continue
-            if group and (
-                len(group) == size or self._year(group[0][1]) != self._year(checked.facts)
-            ):
-                yield self._numbered(group)
-                group = []
-            group.append((item, checked.facts))
-        if group:
-            yield self._numbered(group)
+            else:
+                yield item, checked.facts
 
     def _year(self, facts: Facts) -> int:
         """Return the year a copy is numbered in: that of its 成文日期."""
@@ -120,3 +133,53 @@ class ChunkPlanner:
                 )
             )
         return copies
+
+    def _shared_chunks(self, items: Sequence[BatchItem], size: int) -> Iterator[list[PlannedCopy]]:
+        """Yield chunks of copies of one document: its 文号 and content, each its own 份号.
+
+        Every row is checked before the first copy is planned, so that the 主送 list names
+        exactly the units that receive a copy. A job with copies recorded goes on with the
+        document they are copies of.
+        """
+        rows = list(self._checked(items))
+        if not rows:
+            return
+        document = recorded_document(self.wenshu, self.job.id) or new_document(
+            self.wenshu, self.instrument, [facts for _item, facts in rows], self.archive
+        )
+        issued_at = utcnow()
+        metadata = document_metadata(
+            self.instrument, rows[0][1], document.number, self.wenshu.settings.bureau,
+            agent=self.job.issued_by, action_time=issued_at,
+        )  # fmt: skip
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            yield [
+                self._copy(document, item, facts, document.next_copy + start + index, metadata)
+                for index, (item, facts) in enumerate(chunk)
+            ]
+
+    def _copy(
+        self,
+        document: SharedDocument,
+        item: BatchItem,
+        facts: Facts,
+        copy_number: int,
+        metadata: DocumentMetadata,
+    ) -> PlannedCopy:
+        """Return one planned copy of a shared document; the first one claims the 文号."""
+        return PlannedCopy(
+            item_id=item.id,
+            row_number=item.row_number,
+            facts=facts,
+            extra={},
+            year=document.year,
+            sequence=document.sequence,
+            number=document.number,
+            recipient=str(facts.values.get(self.instrument.recipient_field) or ""),
+            issued_at=metadata.action_time,
+            metadata=metadata,
+            copy_number=copy_number,
+            context=document.copy_context(copy_number),
+            claims=copy_number == 1 and not document.claimed,
+        )

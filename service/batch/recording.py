@@ -81,10 +81,16 @@ def _record(
     rendered: Sequence[RenderedCopy],
     stored: Sequence[str],
 ) -> None:
-    """Claim the chunk's numbers, insert its documents and audit entries, mark its items done."""
+    """Claim the chunk's numbers, insert its documents and audit entries, mark its items done.
+
+    Copies numbered on their own claim a block, one number each; copies of a document sent
+    to many units claim its one 文号 with the chunk that holds the first copy, and no other.
+    """
     instrument = get_instrument(job.kind)
-    first = rendered[0].plan
-    claim_block(session, instrument.series, first.year, first.sequence, len(rendered))
+    claiming = [copy.plan for copy in rendered if copy.plan.claims]
+    if claiming:
+        first = claiming[0]
+        claim_block(session, instrument.series, first.year, first.sequence, len(claiming))
     documents = [
         _document(job, instrument, template, copy, path)
         for copy, path in zip(rendered, stored, strict=True)
@@ -96,7 +102,8 @@ def _record(
             session, "issue", job.issued_by, document.number,
             {"document_id": document.id, "kind": instrument.kind, "sha256": document.sha256,
              "sm3": document.sm3, "path": document.pdf_path, "batch_job": job.id,
-             "row": copy.plan.row_number},
+             "row": copy.plan.row_number}
+            | ({"copy_number": document.copy_number} if document.copy_number else {}),
         )  # fmt: skip
         marked = session.execute(
             update(BatchItem)
@@ -121,4 +128,5 @@ def _document(
         instrument, plan.facts, template, year=plan.year, sequence=plan.sequence,
         number=plan.number, recipient=plan.recipient[:200], pdf=copy.pdf, fixity=copy.fixity,
         path=path, issued_by=job.issued_by, issued_at=plan.issued_at, context=copy.context,
+        copy_number=plan.copy_number,
     )  # fmt: skip

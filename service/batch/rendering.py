@@ -30,7 +30,12 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class PlannedCopy:
-    """One copy about to be rendered: its row, facts, 文号 and the metadata it will carry."""
+    """One copy about to be rendered: its row, facts, 文号 and the metadata it will carry.
+
+    A copy of a document sent to many units (service.batch.shared) has its 份号 and the
+    document's context, filled once for all copies; only the copy that first records the
+    shared 文号 claims it. Any other copy is numbered on its own and claims its number.
+    """
 
     item_id: int
     row_number: int
@@ -42,6 +47,9 @@ class PlannedCopy:
     recipient: str
     issued_at: dt.datetime
     metadata: DocumentMetadata
+    copy_number: int = 0  # 份号; 0 for a document of its own
+    context: Mapping[str, Any] | None = None  # filled already; else built from the facts
+    claims: bool = True  # whether recording it advances the series to its sequence
 
 
 @dataclass(frozen=True)
@@ -105,6 +113,8 @@ class ChunkRenderer:
 
     def _request(self, copy: PlannedCopy) -> RenderRequest:
         """Return what is rendered for one copy, built as for a single document."""
+        if copy.context is not None:
+            return RenderRequest(copy.context, template=self.template.data, metadata=copy.metadata)
         return build_render_request(
             self.instrument, copy.facts, copy.extra, copy.number, self.template.data,
             self.bureau, copy.metadata,

@@ -13,7 +13,7 @@ from service.archive.lookup import DatabaseArchiveView
 from service.database.engine import Database
 from service.foundations.plaintext import quote_back
 from service.instruments.facts import Facts, InvalidFacts, validate_facts
-from service.instruments.registry import Instrument
+from service.instruments.registry import Instrument, Numbering
 
 
 @dataclass(frozen=True)
@@ -110,11 +110,17 @@ def check_rows(
     archive: ArchiveView,
     policy: Mapping[str, Any],
 ) -> RowsCheck:
-    """Return every row (number, own facts) checked, with a warning for a repeated recipient."""
+    """Return every row (number, own facts) checked, with a warning for a repeated recipient.
+
+    The copies of a document sent to many units (Numbering.SHARED) are one document: a row
+    that differs from the first valid one in anything but its recipient is refused.
+    """
     checked = [
         check_row(instrument, number, merged_facts(common, own), archive, policy)
         for number, own in rows
     ]
+    if instrument.numbering is Numbering.SHARED:
+        checked = one_document(instrument, checked)
     first_row: dict[str, int] = {}
     warnings = []
     for row in checked:
@@ -125,6 +131,35 @@ def check_rows(
             )
         first_row.setdefault(recipient, row.number)
     return RowsCheck(checked, warnings)
+
+
+def one_document(instrument: Instrument, rows: list[CheckedRow]) -> list[CheckedRow]:
+    """Return the rows, those that differ from the first valid one beyond the recipient refused."""
+    first = next((row for row in rows if row.facts is not None), None)
+    if first is None or first.facts is None:
+        return rows
+    labels = {field.name: str(field.label.text) for field in instrument.form()}
+    shared = _beyond_recipient(instrument, first.facts)
+    result = []
+    for row in rows:
+        own = _beyond_recipient(instrument, row.facts) if row.facts is not None else shared
+        differing = [name for name in labels if shared.get(name) != own.get(name)]
+        if differing:
+            errors = {
+                name: [
+                    f"各份是同一份{instrument.title}，只有收文单位不同：本行的“{labels[name]}”"
+                    f"与第{first.number}行不同，请写入共同事实或改成一致"
+                ]
+                for name in differing
+            }
+            row = CheckedRow(row.number, row.raw, None, errors)
+        result.append(row)
+    return result
+
+
+def _beyond_recipient(instrument: Instrument, facts: Facts) -> dict[str, Any]:
+    """Return a copy's facts but its recipient: what every copy of one document shares."""
+    return {k: v for k, v in facts.values.items() if k != instrument.recipient_field}
 
 
 def summarise(problems: Sequence[RowProblem], rows: int) -> list[str]:

@@ -25,7 +25,7 @@ from service.batch.jobs import (
     job_items,
     load_job,
 )
-from service.batch.outputs import issued_copies, write_outputs
+from service.batch.outputs import IssuedCopy, issued_copies, write_outputs
 from service.batch.recipients import TableUnreadable, read_recipients
 from service.batch.submission import SubmissionError, check_input, parse_common
 from service.batch.validation import summarise
@@ -191,7 +191,15 @@ def batch(
             )
     finally:
         wenshu.close()
-    click.echo(f"批量任务 #{job.id} 完成：{len(copies)} 份，输出在 {out_dir}")
+    click.echo(f"批量任务 #{job.id} 完成：{len(copies)} 份{_shared(copies)}，输出在 {out_dir}")
+
+
+def _shared(copies: list[IssuedCopy]) -> str:
+    """Return what the copies of one document share: its 文号 and the range of 份号; else ""."""
+    if not copies or not copies[0].copy_number:
+        return ""
+    labels = sorted(copy.copy_label for copy in copies)
+    return f"（共用文号 {copies[0].number}，份号 {labels[0]}–{labels[-1]}）"
 
 
 def _run_here(wenshu: Wenshu, job: BatchJob, chunk_size: int, workers: int) -> BatchJob:

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from service.archive.audit import chain_head, record_event
 from service.archive.store import fixity_of
 from service.database.models import Document
-from service.instruments.registry import INSTRUMENTS
+from service.foundations.formatting import format_copy_number
+from service.instruments.registry import INSTRUMENTS, Numbering
 from service.render.pdfa import read_archival_metadata
 from service.services import Wenshu
 
@@ -62,7 +63,9 @@ def export_bag(
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ExportRefused(f"{out} 已存在且不是空目录，请指定新的目录")
     with wenshu.database.session() as session:
-        query = select(Document).order_by(Document.kind, Document.year, Document.sequence)
+        query = select(Document).order_by(
+            Document.kind, Document.year, Document.sequence, Document.copy_number
+        )
         if kind:
             query = query.where(Document.kind == kind)
         if year is not None:
@@ -117,6 +120,8 @@ def _write_payload(wenshu: Wenshu, documents: list[Document], folder: Path) -> l
             problems.append(f"{document.number}：文件 {document.pdf_path} 与登记的固化信息不符")
             continue
         name = safe_file_name(document.number)
+        if document.copy_number:  # copies share the 文号: each is named by its 份号 too
+            name += f"_{format_copy_number(document.copy_number)}"
         while name in used:  # two 文号 that differ only in unsafe characters
             name += "_"
         used.add(name)
@@ -131,8 +136,9 @@ def _write_payload(wenshu: Wenshu, documents: list[Document], folder: Path) -> l
 def document_metadata(wenshu: Wenshu, document: Document, path: Path, file: str) -> dict[str, Any]:
     """Return a document's DA/T 46 core elements and business actions as a JSON object."""
     written = read_archival_metadata(path)
+    recorded_as = "收文" if document.numbering == Numbering.INCOMING else "发文"
     actions: list[dict[str, str]] = [
-        {"action": "发文", "agent": document.issued_by, "time": document.issued_at.isoformat()}
+        {"action": recorded_as, "agent": document.issued_by, "time": document.issued_at.isoformat()}
     ]
     if document.status == "voided":
         actions.append(
@@ -143,6 +149,8 @@ def document_metadata(wenshu: Wenshu, document: Document, path: Path, file: str)
     return {
         "title": document.title,
         "document_number": document.number,
+        "copy_number": format_copy_number(document.copy_number),
+        "numbering": document.numbering,
         "responsible_body": written.get("责任者") or wenshu.settings.bureau.name,
         "date": document.document_date.isoformat(),
         "retention_period": document.retention,

@@ -15,8 +15,8 @@ from service.archive.fixity import PDF_DIR, archived_files, fixity_problem
 from service.archive.pdfinspect import PdfFindings, inspect_pdf
 from service.database.models import AuditEvent, Document, NumberSeries, utcnow
 from service.foundations.formatting import format_document_number
-from service.instruments.registry import INSTRUMENTS
-from service.instruments.request import agency_code
+from service.instruments.registry import INSTRUMENTS, Numbering
+from service.instruments.request import series_code
 from service.render.pdfa import read_archival_metadata
 from service.services import Wenshu
 
@@ -148,7 +148,7 @@ def assess_set(
         query = (
             select(Document)
             .where(shown(classifications))
-            .order_by(Document.kind, Document.year, Document.sequence)
+            .order_by(Document.kind, Document.year, Document.sequence, Document.copy_number)
         )
         if kind:
             query = query.where(Document.kind == kind)
@@ -224,7 +224,7 @@ def _context(
         gaps[(series, number_year)] = [
             _number(wenshu, series, number_year, n) for n in range(1, highest + 1) if n not in used
         ]
-    numbers = [d.number for d in documents]
+    numbers = list(dict.fromkeys(d.number for d in documents))  # copies share one number
     recorded = select(AuditEvent.action, AuditEvent.subject).where(
         AuditEvent.action.in_(("issue", "void"))
     )
@@ -235,13 +235,8 @@ def _context(
 
 
 def _number(wenshu: Wenshu, series: str, year: int, sequence: int) -> str:
-    """Return the 文号 a sequence of a series has (the series is the instrument's kind)."""
-    instrument = INSTRUMENTS.get(series)
-    bureau = wenshu.settings.bureau
-    code = (
-        agency_code(instrument, bureau) if instrument else bureau.agency_codes.get(series, series)
-    )
-    return format_document_number(code, year, sequence)
+    """Return the 文号 (or 收文登记号) a sequence of a series has."""
+    return format_document_number(series_code(series, wenshu.settings.bureau), year, sequence)
 
 
 def _assess(wenshu: Wenshu, document: Document, context: _Context) -> DocumentAssessment:
@@ -305,7 +300,8 @@ def _integrity(
     absent = [label for name, label in required.items() if getattr(document, name) in ("", None, 0)]
     expected = f"〔{document.year}〕{document.sequence}号"
     gaps = context.gaps.get((document.series, document.year), [])
-    actions = [("issue", "发文")] + ([("void", "作废")] if document.status == "voided" else [])
+    recorded_as = "收文" if document.numbering == Numbering.INCOMING else "发文"
+    actions = [("issue", recorded_as)] + ([("void", "作废")] if document.status == "voided" else [])
     unrecorded = [
         label for action, label in actions if (action, document.number) not in context.audited
     ]

@@ -94,10 +94,19 @@ class TemplateVersion(Base):
 
 
 class Document(Base):
-    """One issued instrument: its number, facts, template, file and fixity values."""
+    """One issued instrument, or one copy of it: its number, facts, template, file and fixity values.
+
+    The copies of a document sent to many units share its number and are told apart by their
+    份号 (copy_number 1, 2, …); a document issued once has none (0). Each copy is a record of
+    its own, with its own file, fixity values and audit entry, so that every check of the
+    archive holds for it as for any document.
+    """
 
     __tablename__ = "documents"
-    __table_args__ = (UniqueConstraint("series", "year", "sequence"),)
+    __table_args__ = (
+        UniqueConstraint("series", "year", "sequence", "copy_number", name="uq_documents_copy"),
+        UniqueConstraint("number", "copy_number", name="uq_documents_number_copy"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(64), index=True)
@@ -105,7 +114,11 @@ class Document(Base):
     series: Mapped[str] = mapped_column(String(64))
     year: Mapped[int] = mapped_column(Integer)
     sequence: Mapped[int] = mapped_column(Integer)
-    number: Mapped[str] = mapped_column(String(100), unique=True)
+    number: Mapped[str] = mapped_column(String(100))
+    copy_number: Mapped[int] = mapped_column(Integer, default=0)  # 份号; 0 for none
+    # How it was numbered (service.instruments.registry.Numbering): "own", "shared" (a copy
+    # with a 份号), or "incoming" (a report received, its number a 收文登记号).
+    numbering: Mapped[str] = mapped_column(String(16), default="own")
     recipient: Mapped[str] = mapped_column(String(200), default="", index=True)
     document_date: Mapped[dt.date]
     facts: Mapped[dict[str, Any]]

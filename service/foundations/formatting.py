@@ -30,6 +30,24 @@ def format_document_number(agency_code: str, year: int, sequence: int) -> str:
     return f"{agency_code}〔{year}〕{sequence}号"
 
 
+COPY_DIGITS = 6  # GB/T 9704 7.2.1: a 份号 is six Arabic digits
+
+
+def format_copy_number(copy: int) -> str:
+    """Return a 份号 as printed, 000001 for the first copy; "" for a document without one (0)."""
+    if copy < 0 or copy >= 10**COPY_DIGITS:
+        raise ValueError(f"a 份号 has {COPY_DIGITS} digits: {copy}")
+    return f"{copy:0{COPY_DIGITS}d}" if copy else ""
+
+
+def format_main_recipients(names: list[str]) -> str:
+    """Return a 主送 list as GB/T 9704 7.3.3 writes it: the names in order, joined by 顿号.
+
+    The full-width colon after the last name is the template's, as it is after one name.
+    """
+    return "、".join(names)
+
+
 def amount_in_words(amount: Decimal) -> str:
     """Return the amount in capital numerals per the People's Bank rules: 人民币叁万元整."""
     cents = int(_to_cents(amount) * 100)

@@ -168,9 +168,18 @@ def _jsonable(value: Any) -> Any:
 
 
 def describe_kinds() -> list[dict[str, Any]]:
-    """Return every instrument with its fields: `wenshu kinds --json` and GET /api/kinds."""
+    """Return every instrument with its fields: `wenshu kinds --json` and GET /api/kinds.
+
+    numbering says what its number is: "own" (one 文号 a document), "shared" (one 文号 for
+    the copies sent to many units, each with a 份号) or "incoming" (a 收文登记号).
+    """
     return [
-        {"kind": spec.kind, "title": spec.title, "fields": describe_fields(spec)}
+        {
+            "kind": spec.kind,
+            "title": spec.title,
+            "fields": describe_fields(spec),
+            "numbering": spec.numbering.value,
+        }
         for spec in INSTRUMENTS.values()
     ]
 

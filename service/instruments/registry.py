@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
@@ -18,6 +19,21 @@ def _resolve(path: str) -> Any:
     """Return the object named "package.module:attribute"."""
     module, _, attribute = path.partition(":")
     return getattr(importlib.import_module(module), attribute)
+
+
+class Numbering(StrEnum):
+    """How a kind is numbered: what a 文号 (or 收文登记号) stands for."""
+
+    OWN = "own"  # one 文号 per document: it is addressed to one party
+    SHARED = "shared"  # one 文号 for a document sent to many units; each copy has a 份号
+    INCOMING = "incoming"  # received from a unit: a 收文登记号, not the bureau's own 文号
+
+
+# The receipt register: one gapless series a year for every incoming kind, apart from the
+# outgoing series, its numbers written 收〔2026〕12号 (a bureau may set its own prefix under
+# this key in agency_codes).
+RECEIPT_SERIES = "receipt_register"
+RECEIPT_CODE = "收"
 
 
 @dataclass(frozen=True)
@@ -38,6 +54,8 @@ class Instrument:
     seal: bool = False
     # The context key printed as the 发文机关署名, over which the seal is pressed.
     issuer_field: str = "bureau"
+    # What its 文号 stands for: one document, the copies of one document, or a receipt.
+    numbering: Numbering = Numbering.OWN
     context_path: str | None = None  # "forms.<kind>:<function>" adding computed context
     # Row fields that may be filled from a spreadsheet: field → "forms.<kind>:<reader>",
     # a reader taking a .xlsx or .csv path and returning the rows as facts.
@@ -61,13 +79,17 @@ class Instrument:
 
     @property
     def series(self) -> str:
-        """Return the numbering series key; one gapless sequence per series and year."""
-        return self.kind
+        """Return the numbering series key; one gapless sequence per series and year.
+
+        Each issued kind numbers in its own series; every incoming kind in the receipt register.
+        """
+        return RECEIPT_SERIES if self.numbering is Numbering.INCOMING else self.kind
 
 
 INSTRUMENTS: dict[str, Instrument] = {
     spec.kind: spec
     for spec in (
+        # Own: addressed to the one inspected body, which applies for 复查 against its 文号.
         Instrument(
             kind="supervision_notice",
             title="执法监督通知（决定）书",
@@ -79,6 +101,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             issuer_field="issuer",
             retention="30年",
         ),
+        # Own: it answers one applicant's application.
         Instrument(
             kind="review_decision",
             title="复查决定书",
@@ -90,6 +113,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             issuer_field="issuer",
             retention="30年",
         ),
+        # Own: the record of one visit to one unit.
         Instrument(
             kind="inspection_record",
             title="档案形成与保管单位巡查、回访记录",
@@ -102,6 +126,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             seal=False,
             retention="30年",
         ),
+        # Own: it orders one unit to correct what was found there.
         Instrument(
             kind="enforcement_notice",
             title="档案监督检查执法通知书",
@@ -112,6 +137,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             seal=True,
             retention="30年",
         ),
+        # Own: even sent to many units at once, each order binds one unit, with its own deadline.
         Instrument(
             kind="correction_order",
             title="责令限期改正通知书",
@@ -122,6 +148,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             seal=True,
             retention="30年",
         ),
+        # Own: a decision on one party, who may challenge it by its 文号.
         Instrument(
             kind="penalty_decision",
             title="行政处罚决定书",
@@ -132,17 +159,21 @@ INSTRUMENTS: dict[str, Instrument] = {
             seal=True,
             retention="永久",
         ),
+        # Incoming: a unit reports to the bureau (seed 档案安全监管 §四(五)); the bureau
+        # receives the report and registers it, it does not issue it under its own 文号.
         Instrument(
             kind="annual_report",
             title="档案工作情况报告",
             form_path="forms.annual_report:AnnualReportForm",
-            agency_code="君档年报",
+            agency_code=RECEIPT_CODE,
             recipient_field="unit",
             date_field="report_date",
             # No seal: the unit's own report received by the bureau, which does not sign it.
             seal=False,
             retention="10年",
+            numbering=Numbering.INCOMING,
         ),
+        # Own: the bureau's one report to the city bureau.
         Instrument(
             kind="audit_summary",
             title="档案安全年度工作自查审核汇总表",
@@ -155,6 +186,8 @@ INSTRUMENTS: dict[str, Instrument] = {
             context_path="forms.audit_summary:summary_context",
             row_readers={"paper_reports": "forms.audit_summary:read_paper_reports"},
         ),
+        # Shared: the year's 通报 to every unit is one document with its 主送 list (GB/T
+        # 9704); the copies sent to the units share its 文号, each with its 份号.
         Instrument(
             kind="safety_circular",
             title="全区档案安全通报",
@@ -164,7 +197,9 @@ INSTRUMENTS: dict[str, Instrument] = {
             date_field="issue_date",
             seal=True,
             retention="30年",
+            numbering=Numbering.SHARED,
         ),
+        # Shared: one draw, published to the units its 主送 names; every copy is the same list.
         Instrument(
             kind="sampling_list",
             title="双随机抽查名单",
@@ -175,7 +210,9 @@ INSTRUMENTS: dict[str, Instrument] = {
             seal=True,
             retention="10年",
             context_path="forms.sampling_list:draw_context",
+            numbering=Numbering.SHARED,
         ),
+        # Own: one visitor's registration.
         Instrument(
             kind="access_register",
             title="档案查阅（复制）登记单",

@@ -9,14 +9,35 @@ from forms.fields import ArchiveView
 from service.foundations.config import Bureau
 from service.instruments.context import build_context
 from service.instruments.facts import Facts
-from service.instruments.registry import Instrument
+from service.instruments.registry import (
+    INSTRUMENTS,
+    RECEIPT_CODE,
+    RECEIPT_SERIES,
+    Instrument,
+    Numbering,
+)
 from service.render.pdfa import DocumentMetadata
 from service.render.request import RenderRequest
 
 
 def agency_code(instrument: Instrument, bureau: Bureau) -> str:
-    """Return the 机关代字 the bureau numbers this instrument with (its own, or the default)."""
+    """Return the 机关代字 the bureau numbers this instrument with (its own, or the default).
+
+    An incoming kind is written with the receipt register's prefix, which all of them share.
+    """
+    if instrument.numbering is Numbering.INCOMING:
+        return series_code(RECEIPT_SERIES, bureau)
     return bureau.agency_codes.get(instrument.kind, instrument.agency_code)
+
+
+def series_code(series: str, bureau: Bureau) -> str:
+    """Return the code the numbers of a series are written with: a kind's, or the register's."""
+    if series == RECEIPT_SERIES:
+        return bureau.agency_codes.get(RECEIPT_SERIES, RECEIPT_CODE)
+    instrument = INSTRUMENTS.get(series)
+    if instrument is None or instrument.series != series:  # a kind that numbers elsewhere now
+        return bureau.agency_codes.get(series, series)
+    return agency_code(instrument, bureau)
 
 
 def computed_values(
@@ -35,10 +56,15 @@ def document_metadata(
     *,
     agent: str,
     action_time: dt.datetime,
-    business_action: str = "发文",
+    business_action: str = "",
     title: str | None = None,
 ) -> DocumentMetadata:
-    """Return the metadata written into the instrument's PDF: title, 文号, body, date, terms."""
+    """Return the metadata written into the instrument's PDF: title, 文号, body, date, terms.
+
+    The business action is 发文 for what the bureau issues and 收文 for what it receives,
+    unless another is given.
+    """
+    business_action = business_action or business_action_of(instrument)
     return DocumentMetadata(
         title=title or instrument.title,
         document_number=number,
@@ -51,6 +77,11 @@ def document_metadata(
         action_time=action_time,
         business_action=business_action,
     )
+
+
+def business_action_of(instrument: Instrument) -> str:
+    """Return what recording an instrument is, as DA/T 46 names the business action."""
+    return "收文" if instrument.numbering is Numbering.INCOMING else "发文"
 
 
 def build_render_request(

@@ -6,6 +6,7 @@ from flask import Flask, current_app
 from werkzeug.routing import IntegerConverter, Map
 
 from service.accounts.users import ISSUE
+from service.foundations.formatting import format_copy_number
 from service.foundations.plaintext import quote_back
 from service.instruments.facts import flatten_messages
 from service.services import Wenshu
@@ -63,6 +64,8 @@ def register_blueprints(app: Flask) -> None:
     # Text anyone could have typed (a failed sign-in's user name) is shown briefly, its control
     # and bidirectional characters as escapes, so that it cannot reorder the page around it.
     app.jinja_env.filters["typed"] = lambda value: quote_back(value, limit=64)
+    # A copy's 份号 as printed (000001); "" for a document of its own.
+    app.jinja_env.filters["copy_number"] = format_copy_number
 
 
 def wenshu() -> Wenshu:

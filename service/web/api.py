@@ -18,6 +18,7 @@ from service.acts.issuing import issue_document
 from service.archive.access import may_see
 from service.archive.pdfinspect import is_sealed
 from service.database.models import Document
+from service.foundations.formatting import format_copy_number
 from service.foundations.plaintext import quote_many
 from service.instruments.facts import describe_kinds
 from service.instruments.registry import UnknownKind, get_instrument
@@ -205,6 +206,8 @@ def document_metadata(document: Document) -> dict[str, Any]:
         "kind": document.kind,
         "title": document.title,
         "number": document.number,
+        "copy_number": format_copy_number(document.copy_number),
+        "numbering": document.numbering,
         "recipient": document.recipient,
         "document_date": document.document_date.isoformat(),
         "status": document.status,

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from service.accounts.users import ISSUE
 from service.batch.dispatch import submit_or_record
 from service.batch.jobs import create_job, job_items
+from service.batch.shared import shared_number
 from service.batch.submission import OUTPUTS, check_input, outputs_ready
 from service.database.batch_models import INVALID, BatchJob
 from service.instruments.registry import get_instrument
@@ -112,5 +113,7 @@ def batch_json(job: BatchJob) -> dict[str, Any]:
         "active": state["active"],
         "finished": state["finished"],
         "skipped_rows": [item.row_number for item in job_items(wenshu(), job.id, INVALID)],
+        "numbering": get_instrument(job.kind).numbering.value,
+        "number": shared_number(wenshu(), job.id),
         "outputs": outputs if state["finished"] else {},
     }

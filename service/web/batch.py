@@ -221,12 +221,13 @@ def send_output(job: BatchJob, name: str, via: str = "web") -> Response:
     delivery = outputs_for(wenshu(), job.id, reader_classifications())
     if delivery is None:
         abort(404)
+    details = {"job_id": job.id, "file": name, "via": via,
+               "numbers": [copy.number for copy in delivery.copies]}  # fmt: skip
+    if any(copy.copy_number for copy in delivery.copies):  # copies sharing one 文号
+        details["copy_numbers"] = [copy.copy_label for copy in delivery.copies]
+    subject, reader = f"批量任务 #{job.id} {name}", current_account().username
     with wenshu().database.session() as session:
-        record_event(
-            session, "batch_download", current_account().username, f"批量任务 #{job.id} {name}",
-            {"job_id": job.id, "file": name, "via": via,
-             "numbers": [copy.number for copy in delivery.copies]},
-        )  # fmt: skip
+        record_event(session, "batch_download", reader, subject, details)
     marked = voided_output(wenshu(), delivery, name)  # voided copies are served marked 作废
     return send_file(
         delivery.folder / name if marked is None else io.BytesIO(marked),

@@ -26,6 +26,7 @@ from service.archive.audit import record_event
 from service.archive.lookup import DatabaseArchiveView
 from service.archive.pdfinspect import is_sealed
 from service.database.models import Document
+from service.foundations.formatting import format_copy_number
 from service.instruments.facts import Facts
 from service.instruments.registry import INSTRUMENTS, Instrument, UnknownKind, get_instrument
 from service.web import wenshu
@@ -326,6 +327,7 @@ def pdf(document_id: int) -> Response:
 
 def send_archived_pdf(document: Document, via: str, attachment: bool = False) -> Response:
     """Return the document's archived PDF, the download recorded in the audit chain."""
+    copy = f"_{format_copy_number(document.copy_number)}" if document.copy_number else ""
     with wenshu().database.session() as session:
         record_event(
             session, "download", current_account().username, document.number,
@@ -334,7 +336,7 @@ def send_archived_pdf(document: Document, via: str, attachment: bool = False) ->
     return send_file(
         served_pdf(document),
         mimetype="application/pdf",
-        download_name=f"{document.number}.pdf",
+        download_name=f"{document.number}{copy}.pdf",
         as_attachment=attachment,
     )
 

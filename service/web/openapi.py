@@ -9,6 +9,7 @@ from service.web.openapi_batches import BATCH_PATHS, BATCH_SCHEMAS
 from service.web.openapi_parts import (
     FIELD_ERRORS,
     HASH,
+    NUMBERING,
     TEXT,
     URL,
     error,
@@ -24,7 +25,12 @@ _DOCUMENT: dict[str, Any] = {
     "id": {"type": "integer"},
     "kind": TEXT,
     "title": TEXT,
-    "number": TEXT,
+    "number": {"type": "string", "description": "文号；收文（numbering 为 incoming）为收文登记号"},
+    "copy_number": {
+        "type": "string",
+        "description": "份号（6位数字，如 000001）：同一文号发往多个单位的各份；单独一份为空",
+    },
+    "numbering": NUMBERING,
     "recipient": TEXT,
     "document_date": {"type": "string", "format": "date"},
     "status": {"enum": ["issued", "voided"]},
@@ -98,6 +104,7 @@ _SCHEMAS: dict[str, Any] = {
             "kind": {"enum": list(INSTRUMENTS)},
             "title": TEXT,
             "fields": {"type": "array", "items": ref("Field")},
+            "numbering": NUMBERING,
         },
         "additionalProperties": False,
     },
@@ -123,7 +130,10 @@ _SCHEMAS: dict[str, Any] = {
         "required": ["id", "number", "kind", "sha256", "sm3", "pdf_url", "warnings"],
         "properties": {
             "id": {"type": "integer"},
-            "number": {"type": "string", "description": "文号，如 君档监通〔2026〕1号"},
+            "number": {
+                "type": "string",
+                "description": "文号，如 君档监通〔2026〕1号；收到的报告为收文登记号，如 收〔2026〕1号",
+            },
             "kind": TEXT,
             "sha256": HASH,
             "sm3": HASH,

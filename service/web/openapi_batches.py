@@ -7,6 +7,7 @@ from typing import Any
 from service.instruments.registry import INSTRUMENTS
 from service.web.openapi_parts import (
     FIELD_ERRORS,
+    NUMBERING,
     TEXT,
     URL,
     error,
@@ -74,6 +75,8 @@ BATCH_SCHEMAS: dict[str, Any] = {
             "active",
             "finished",
             "skipped_rows",
+            "numbering",
+            "number",
             "outputs",
         ],
         "properties": {
@@ -87,6 +90,14 @@ BATCH_SCHEMAS: dict[str, Any] = {
             "active": {"type": "boolean", "description": "正在排队或执行"},
             "finished": {"type": "boolean", "description": "已完成且输出已写出"},
             "skipped_rows": {"type": "array", "items": {"type": "integer"}},
+            "numbering": NUMBERING,
+            "number": {
+                "type": "string",
+                "description": (
+                    "各份共用的文号（numbering 为 shared 时，第一批副本归档后才有）；"
+                    "一份一个文号的任务为空，各份的文号和份号见 manifest.csv"
+                ),
+            },
             "outputs": {
                 "type": "object",
                 "properties": {name: URL for name in ("merged.pdf", "copies.zip", "manifest.csv")},

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from service.instruments.registry import Numbering
+
 
 def ref(name: str) -> dict[str, str]:
     """Return a reference to a schema of the components."""
@@ -23,6 +25,13 @@ def error(description: str) -> dict[str, Any]:
 TEXT = {"type": "string"}
 HASH = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
 URL = {"type": "string", "format": "uri"}
+NUMBERING = {
+    "enum": [numbering.value for numbering in Numbering],
+    "description": (
+        "编号方式：own 一份一个文号；shared 发往多个单位的同一份文书共用一个文号，各份有份号；"
+        "incoming 收到的报告，编收文登记号而不占本局发文字号"
+    ),
+}
 
 
 def record_id(name: str) -> dict[str, Any]:

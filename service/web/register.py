@@ -13,7 +13,7 @@ from wtforms.validators import Length, Optional, ValidationError
 from forms.fields import ChineseDateField
 from service.accounts.users import ISSUE
 from service.archive.access import visible_classifications
-from service.archive.search import Criteria, search_documents
+from service.archive.search import INCOMING, OUTGOING, Criteria, search_documents
 from service.archive.voiding import NoSuchDocument, VoidRefused, void_document
 from service.database.models import Document
 from service.instruments.registry import INSTRUMENTS
@@ -23,6 +23,7 @@ from service.web.documents import visible_document
 
 blueprint = Blueprint("register", __name__)
 STATUS_TITLES = {"issued": "有效", "voided": "已作废"}
+REGISTER_TITLES = {OUTGOING: "发文", INCOMING: "收文登记（收到的报告）"}
 
 
 class SearchForm(Form):
@@ -31,6 +32,14 @@ class SearchForm(Form):
     class Meta:
         locales = ("zh_CN", "zh")
 
+    register = SelectField(
+        "登记簿",
+        choices=[
+            SelectChoice("", "发文和收文"),
+            *(SelectChoice(*item) for item in REGISTER_TITLES.items()),
+        ],
+        validate_choice=False,  # an unknown register simply matches everything
+    )
     kind = SelectField(
         "文书",
         choices=[
@@ -70,6 +79,7 @@ class SearchForm(Form):
             date_to=self.date_to.data,
             text=self.text.data or "",
             status=self.status.data or "",
+            register=self.register.data or "",
         )
 
 
@@ -96,7 +106,7 @@ def _query(form: SearchForm) -> dict[str, str]:
 
 def _titles() -> dict[str, Any]:
     """Return the Chinese names of statuses the page shows."""
-    return {"status_titles": STATUS_TITLES}
+    return {"status_titles": STATUS_TITLES, "incoming": INCOMING}
 
 
 @blueprint.post("/documents/<id:document_id>/void")

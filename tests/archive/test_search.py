@@ -70,8 +70,27 @@ def test_by_kind(wenshu: Wenshu, archive: dict[str, Document]) -> None:
 def test_by_number_substring(wenshu: Wenshu, archive: dict[str, Document]) -> None:
     """This test ensures that part of a 文号 finds it, the agency code or the sequence alike."""
     assert found(wenshu, number="监通〔2026〕2") == [archive["other"].number]
-    assert found(wenshu, number="君档年报") == [archive["report"].number]
+    assert found(wenshu, number="收〔2026〕") == [archive["report"].number]  # 收文登记号
     assert found(wenshu, number=" 执通 ") == [archive["enforcement"].number]
+
+
+def test_the_receipt_register_lists_received_reports_by_their_number(
+    wenshu: Wenshu, archive: dict[str, Document]
+) -> None:
+    """This test ensures that the receipt register holds the received reports alone, latest
+    收文登记号 first whatever their dates, and the outgoing register everything else."""
+    dated_earlier = sample("annual_report") | {
+        "unit": "岳阳市君山区教育局",
+        "report_date": "2026-02-01",
+    }
+    second = issue_document(wenshu, "annual_report", dated_earlier, "王文书")
+    assert (archive["report"].number, second.number) == ("收〔2026〕1号", "收〔2026〕2号")
+    assert found(wenshu, register="incoming") == [second.number, archive["report"].number]
+    assert found(wenshu, register="outgoing") == [
+        archive["other"].number,
+        archive["enforcement"].number,
+        archive["notice"].number,
+    ]
 
 
 def test_by_recipient_substring(wenshu: Wenshu, archive: dict[str, Document]) -> None:

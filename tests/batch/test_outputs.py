@@ -60,8 +60,8 @@ def test_every_formula_in_every_column_is_written_as_text(
     and that every other cell and the header are written as before."""
     path, sha256 = archived_pdf
     recipients = DANGEROUS + HARMLESS
-    copies = [
-        IssuedCopy(row, name, f"君档通报〔2026〕{row}号", path, sha256, "0" * 64)
+    copies = [  # the copies of one circular: one 文号, each its 份号
+        IssuedCopy(row, name, "君档通报〔2026〕1号", path, sha256, "0" * 64, row)
         for row, name in enumerate(recipients, start=1)
     ]
     copies.append(IssuedCopy(99, "岳阳", "=1+1", path, sha256, "-" + "0" * 63))
@@ -84,4 +84,5 @@ def test_every_formula_in_every_column_is_written_as_text(
         "file": copies[len(DANGEROUS)].file_name,
         "sha256": sha256,
         "sm3": "0" * 64,
+        "copy_number": f"{len(DANGEROUS) + 1:06d}",
     }

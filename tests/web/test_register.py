@@ -80,7 +80,9 @@ def test_register_page(client: FlaskClient, archive: dict[str, Document]) -> Non
     [
         ("", ["other", "enforcement", "report", "notice"]),
         ("?kind=supervision_notice", ["other", "notice"]),
-        ("?number=君档年报", ["report"]),
+        ("?number=收〔2026〕", ["report"]),  # a received report: its 收文登记号
+        ("?register=incoming", ["report"]),
+        ("?register=outgoing", ["other", "enforcement", "notice"]),
         ("?number=监通〔2026〕2", ["other"]),
         ("?recipient=许市镇", ["other"]),
         ("?date_from=2026-03-20&date_to=2026-04-15", ["enforcement", "report"]),
@@ -101,6 +103,24 @@ def test_filters(
 ) -> None:
     """This test ensures that each filter of the search form narrows the register as it says."""
     assert listed(client, query) == [archive[name].number for name in expected]
+
+
+def test_the_receipt_register_is_a_filter_of_the_register(
+    client: FlaskClient, archive: dict[str, Document]
+) -> None:
+    """This test ensures that the register's 收文登记 filter lists received reports under the
+    heading 收文登记号, by that number, and that the whole register marks them as received."""
+    report = archive["report"]
+    page = client.get("/documents?register=incoming").get_data(as_text=True)
+    assert '<option selected value="incoming">收文登记（收到的报告）</option>' in page
+    assert "<th>收文登记号</th>" in page and "<th>报送单位</th>" in page
+    assert "共 1 份收到的报告，按收文登记号从新到旧排列" in page
+    assert f'<a href="/documents/{report.id}">收〔2026〕1号</a>' in page
+    everything = client.get("/documents").get_data(as_text=True)
+    received = f'<a href="/documents/{report.id}">收〔2026〕1号</a> <span class="muted">收文</span>'
+    assert received in everything
+    shown = client.get(f"/documents/{report.id}").get_data(as_text=True)
+    assert "<tr><th>收文登记号</th><td>收〔2026〕1号</td></tr>" in shown
 
 
 def test_filters_are_kept_in_the_form(client: FlaskClient, archive: dict[str, Document]) -> None:
