@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import io
 import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from asn1crypto import pem as asn1_pem
-from asn1crypto import x509 as asn1_x509
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.status import PdfSignatureStatus
-from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import func, select
 
 from service.acts.errors import SealingFailed
 from service.acts.issuing import issue_document
 from service.acts.previewing import preview_pdf
 from service.acts.rerendering import rerender_and_compare
-from service.acts.seal_install import install_seal
 from service.acts.sealing import signature_lines
 from service.archive.store import fixity_of
 from service.background.startup import prepare_service
@@ -34,43 +26,15 @@ from service.services import Wenshu
 from tests import pdfcheck
 from tests.archive_disk import files_in
 from tests.conftest import sample
-from tests.pki import BUREAU_NAME, PASSPHRASE, bureau_pkcs12, timestamp_authority, trust_root_pem
-from tests.render.specimen_seal import specimen_seal_png
+from tests.pki import BUREAU_NAME, timestamp_authority
+from tests.sealed import install, seal_marks, signature_statuses
 
-SEAL_MM = 42.0
 # The bureau's outgoing acts bear its seal; records signed by persons and the units' own
 # reports do not (DOMAIN.md; the registry says why for each).
 SEALED_KINDS = {
     "supervision_notice", "review_decision", "enforcement_notice", "correction_order",
     "penalty_decision", "safety_circular", "sampling_list", "audit_summary",
 }  # fmt: skip
-
-
-def install(wenshu: Wenshu) -> None:
-    """Install the specimen seal and the test bureau's certificate."""
-    install_seal(
-        wenshu, specimen_seal_png(), bureau_pkcs12(), PASSPHRASE, trust_root_pem(), SEAL_MM,
-        "测试管理员",
-    )  # fmt: skip
-
-
-def signature_statuses(data: bytes) -> list[PdfSignatureStatus]:
-    """Return pyHanko's validation of each signature of a PDF against the test root."""
-    root = asn1_x509.Certificate.load(asn1_pem.unarmor(trust_root_pem())[2])
-    context = ValidationContext(trust_roots=[root], allow_fetching=False)
-    return [
-        validate_pdf_signature(embedded, context)
-        for embedded in PdfFileReader(io.BytesIO(data)).embedded_signatures
-    ]
-
-
-def seal_marks(path: Path) -> list[pdfcheck.Placement]:
-    """Return the images drawn about a seal's size (42 mm across, give or take 1 mm)."""
-    return [
-        placement
-        for placement in pdfcheck.image_placements(path)
-        if abs(placement.x1 - placement.x0 - SEAL_MM * pdfcheck.MM) <= pdfcheck.MM
-    ]
 
 
 @pytest.fixture
