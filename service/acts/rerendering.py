@@ -87,6 +87,14 @@ class Comparison:
 def rerender_and_compare(wenshu: Wenshu, document_id: int) -> Comparison:
     """Return the document rendered again with the pages that read differently from its archived file.
 
+    The archived file of a sealed kind is the rendered PDF with the seal pressed on it and
+    the bureau's signature appended; the re-render is neither: it is a check, not an act,
+    and the seal on it would be the bureau's seal on a document it did not issue. The two
+    still compare page for page, as what was rendered before sealing: the seal is an image
+    and the signature an invisible field, neither adds text to a page, so a page reads
+    differently only where the content rendered from the context and template differs. Whether
+    the seal and signature are the bureau's and intact is `wenshu archive verify`'s to say.
+
     Raises NotIssued as rerender_document does, and PageUndrawable when a PDF cannot be read.
     """
     pdf = rerender_document(wenshu, document_id)
