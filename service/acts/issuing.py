@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from service.acts.drawing import kept_draw, refuse_unrecorded_draw
 from service.acts.errors import NumbersBusy, archive_refusal, nothing_used
 from service.acts.sealing import seal_document
 from service.archive.access import Visibility
@@ -64,6 +65,9 @@ def issue_document(
         instrument = get_instrument(kind)
         archive = DatabaseArchiveView(wenshu.database, classifications)
         facts = validate_facts(instrument, raw_facts, archive, wenshu.settings.policy)
+        if instrument.draw_rules is not None:
+            with wenshu.database.session() as session:
+                refuse_unrecorded_draw(session, instrument, facts, issued_by)
         extra = computed_values(instrument, facts, archive)
         year = facts.values[instrument.date_field].year
         # Within one process, renders of a series wait their turn instead of racing for the
@@ -108,6 +112,8 @@ def _issue_once(
     try:
         with wenshu.database.session() as session:
             claim_sequence(session, instrument.series, year, sequence)
+            # Again where it counts: an issue of the same draw may have been recorded meanwhile.
+            refuse_unrecorded_draw(session, instrument, facts, issued_by)
             document = document_record(
                 instrument, facts, template, year=year, sequence=sequence, number=number,
                 recipient=str(facts.values.get(instrument.recipient_field) or ""),
@@ -119,7 +125,7 @@ def _issue_once(
             record_event(
                 session, "issue", issued_by, number,
                 {"document_id": document.id, "kind": instrument.kind, "sha256": fixity.sha256,
-                 "sm3": fixity.sm3, "path": relative},
+                 "sm3": fixity.sm3, "path": relative, **kept_draw(instrument, facts)},
             )  # fmt: skip
     except (NumberTaken, IntegrityError) as error:
         discard_unrecorded(wenshu.database, wenshu.archive, [relative])

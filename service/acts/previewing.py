@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from service.acts.drawing import refuse_unrecorded_draw
 from service.acts.errors import PageUndrawable, nothing_used
 from service.archive.access import Visibility
 from service.archive.lookup import DatabaseArchiveView
@@ -106,6 +107,8 @@ def _render_preview(
         facts = validate_facts(instrument, raw_facts, archive, wenshu.settings.policy)
         extra = computed_values(instrument, facts, archive)
         with wenshu.database.session() as session:
+            # A preview shows the list of a recorded draw, as issuing would, never of a typed seed.
+            refuse_unrecorded_draw(session, instrument, facts, previewed_by)
             template = active_template(session, wenshu.templates, instrument.kind)
         return render_unnumbered(
             wenshu, instrument, facts, extra, template.data, previewed_by or "—", PREVIEW_ACTION

@@ -22,6 +22,7 @@ HEAD_ID = 1
 ACTIONS = {
     "issue": "发文",
     "void": "作废",
+    "draw": "抽取（双随机）",
     "template_publish": "发布模板",
     "template_activate": "启用模板",
     "template_refuse": "停用模板",
@@ -50,7 +51,9 @@ class Category:
 
 
 CATEGORIES = {
-    "documents": Category("文书", frozenset({"issue", "void", "download", "batch_download"})),
+    "documents": Category(
+        "文书", frozenset({"issue", "void", "draw", "download", "batch_download"})
+    ),
     "templates": Category(
         "模板", frozenset({"template_publish", "template_activate", "template_refuse"})
     ),

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from service.archive.access import issuer_classifications
+from service.batch.drawn import held_to_draw
 from service.batch.jobs import create_job, input_fingerprint, same_input_job
 from service.batch.outputs import ARCHIVE, MANIFEST, MERGED, issued_copies, write_outputs
 from service.batch.recipients import TableUnreadable, read_recipients
@@ -116,6 +117,7 @@ def check_input(
         visible = issuer_classifications(session, owner, wenshu.settings.policy)
     archive = SnapshotArchive(wenshu.database, visible)  # what the owner may see, no more
     check = check_rows(instrument, common, numbered, archive, wenshu.settings.policy)
+    check = held_to_draw(wenshu, instrument, check, owner)
     return Checked(token, len(numbered), check, fingerprint, existing)
 
 

@@ -25,6 +25,7 @@ from service.commands.common import (
     report_invalid,
     with_rows,
 )
+from service.commands.draw import draw
 from service.commands.seal import seal
 from service.commands.templates import template
 from service.commands.worker import worker
@@ -141,5 +142,6 @@ main.add_command(tokens)
 main.add_command(template)
 main.add_command(archive)
 main.add_command(batch)
+main.add_command(draw)
 main.add_command(worker)
 main.add_command(seal)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 
 from forms.fields import ArchiveView, InstrumentForm
 from service.foundations.plaintext import quote_back
@@ -36,6 +36,27 @@ RECEIPT_SERIES = "receipt_register"
 RECEIPT_CODE = "收"
 
 
+class DrawRules(Protocol):
+    """How a kind drawn by the system records its draw and holds its facts to the record."""
+
+    seed_field: str  # the fact holding the seed the system drew
+    draw_field: str  # the fact naming the recorded draw (its audit entry's id)
+
+    def new_seed(self) -> str:
+        """Return a seed drawn by the system, never chosen by anyone."""
+
+    def record(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Return the draw valid facts give, as JSON: its inputs and its result."""
+
+    def departures(
+        self, values: Mapping[str, Any], record: Mapping[str, Any]
+    ) -> dict[str, list[str]]:
+        """Return, at their fields, where valid facts differ from the recorded draw's inputs."""
+
+    def result(self, record: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Return a record's result as a page shows it."""
+
+
 @dataclass(frozen=True)
 class Instrument:
     """One kind of numbered instrument and everything the pipeline needs to issue it."""
@@ -60,6 +81,9 @@ class Instrument:
     # Row fields that may be filled from a spreadsheet: field → "forms.<kind>:<reader>",
     # a reader taking a .xlsx or .csv path and returning the rows as facts.
     row_readers: Mapping[str, str] = field(default_factory=dict)
+    # "forms.<kind>:<DrawRules>" for a kind drawn by the system (双随机): issuing it refers
+    # to a draw recorded in the audit chain, which service.acts.drawing makes and checks.
+    draw_path: str | None = None
 
     @cached_property
     def form(self) -> type[InstrumentForm]:
@@ -71,6 +95,11 @@ class Instrument:
     def context_hook(self) -> ContextHook | None:
         """Return the function computing extra context from facts (a draw, a summary), if any."""
         return _resolve(self.context_path) if self.context_path else None
+
+    @cached_property
+    def draw_rules(self) -> DrawRules | None:
+        """Return how the kind's recorded draw is made and checked, if it is drawn."""
+        return _resolve(self.draw_path) if self.draw_path else None
 
     def read_rows(self, field_name: str, path: str) -> list[dict[str, Any]]:
         """Return the rows of a row field read from a spreadsheet, or raise KeyError."""
@@ -210,6 +239,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             seal=True,
             retention="10年",
             context_path="forms.sampling_list:draw_context",
+            draw_path="forms.sampling_list:DRAW",
             numbering=Numbering.SHARED,
         ),
         # Own: one visitor's registration.

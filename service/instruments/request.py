@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from forms.fields import ArchiveView
@@ -76,7 +77,21 @@ def document_metadata(
         agent=agent,
         action_time=action_time,
         business_action=business_action,
+        source=drawn_source(instrument, facts),
     )
+
+
+def drawn_source(instrument: Instrument, facts: Facts) -> str:
+    """Return the record of the draw a drawn kind's PDF carries as its source ("" for other kinds).
+
+    The seed, method, percent, register, pool and result as JSON, with the number of the
+    recorded draw: enough to redo the draw from the issued file alone.
+    """
+    rules = instrument.draw_rules
+    if rules is None:
+        return ""
+    record = rules.record(facts.values) | {"record_id": facts.values.get(rules.draw_field)}
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def business_action_of(instrument: Instrument) -> str:

@@ -44,7 +44,7 @@ class ApiProblem(Exception):
 
 def init_app(app: Flask) -> None:
     """Attach the API; it authenticates by bearer token, so it needs no CSRF token."""
-    from service.web import api_batches  # noqa: F401  (its routes join this blueprint)
+    from service.web import api_batches, api_draws  # noqa: F401  (their routes join this blueprint)
 
     app.register_blueprint(blueprint)
     app.extensions["csrf"].exempt(blueprint)

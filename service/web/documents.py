@@ -32,6 +32,7 @@ from service.instruments.registry import INSTRUMENTS, Instrument, UnknownKind, g
 from service.web import wenshu
 from service.web.auth import current_account, requires
 from service.web.deadlines import SOON, current_agenda
+from service.web.drawing import DRAFT_NOTE, draw_on_form, drawn_fields, shown_draw, undrawn
 from service.web.kept_forms import OWNER_FIELD, restored_fields
 from service.web.served import served_page_png, served_pdf
 
@@ -57,7 +58,8 @@ def new(kind: str) -> str | Response | tuple[str, int]:
     """Show an instrument's form; on a valid submission issue it and show the result.
 
     The button pressed is the "action": issue (the default), preview (check as for
-    issuing, then show the first page without a number), or draft (save as typed).
+    issuing, then show the first page without a number), draft (save as typed), or, for a
+    kind the system draws, draw (draw and record the list the form's facts give).
     A draft is resumed with ?draft=<id> and deleted once issued. A form posted after the
     session ended comes back here as typed, once its clerk has signed in again.
     """
@@ -97,7 +99,12 @@ def new(kind: str) -> str | Response | tuple[str, int]:
     visible = reader_classifications()
     form.archive = DatabaseArchiveView(wenshu().database, visible)
     form.policy = wenshu().settings.policy
-    if request.method == "POST" and not problem and form.validate():
+    drawn = None
+    if request.method == "POST" and action == "draw" and not problem:
+        drawn, refusal = draw_on_form(instrument, form, visible)
+        if refusal is not None:
+            problem = not_issued_problem(form, refusal, action)
+    elif request.method == "POST" and not problem and form.validate():
         try:
             facts = Facts(kind, dict(form.data)).to_json()
             if action == "preview":
@@ -120,14 +127,14 @@ def new(kind: str) -> str | Response | tuple[str, int]:
             problem = not_issued_problem(form, error, action)
     # 503: the facts were fine but the service could not finish; 422: the facts were not.
     status = (
-        200 if preview
+        200 if preview or drawn is not None
         else 503 if problem and form.errors == {}
         else 422 if request.method == "POST"
         else 200
     )  # fmt: skip
     page = render_template(
         "form.html", instrument=instrument, form=form, problem=problem, preview=preview,
-        draft_id=draft_id,
+        draft_id=draft_id, drawn=drawn if drawn is not None else shown_draw(instrument, form),
     )  # fmt: skip
     return page, status
 
@@ -142,7 +149,7 @@ def not_issued_problem(form: InstrumentForm, error: NotIssued, action: str) -> s
             if name in form:
                 form[name].errors = list(messages)
         return None
-    failed = "预览未能生成" if action == "preview" else "文书未能生成，未占用文号"
+    failed = {"preview": "预览未能生成", "draw": "未能抽取"}.get(action, "文书未能生成，未占用文号")
     return f"{failed}，填写的内容已保留：{error}"
 
 
@@ -154,10 +161,17 @@ def save_as_draft(instrument: Instrument, draft_id: int | None) -> Response:
     """Save the submitted form as typed, unchecked, and return to it."""
     typed = [(key, value) for key, value in request.form.items(multi=True)
              if key not in NOT_DRAFTED]  # fmt: skip
+    # A draft never carries a seed: resumed, the list is drawn again, and that draw recorded.
+    kept = undrawn(instrument, typed)
     with wenshu().database.session() as session:
-        saved = save_draft(session, current_account().id, instrument.kind, typed, draft_id)
+        saved = save_draft(session, current_account().id, instrument.kind, kept, draft_id)
     uploaded = any(upload.filename for upload in request.files.values())
-    flash("草稿已保存。" + ("上传的表格不随草稿保存，继续填写时请重新上传。" if uploaded else ""))
+    drawn = any(value.strip() for key, value in typed if key in drawn_fields(instrument))
+    flash(
+        "草稿已保存。"
+        + ("上传的表格不随草稿保存，继续填写时请重新上传。" if uploaded else "")
+        + (DRAFT_NOTE if drawn else "")
+    )
     return redirect(url_for("documents.new", kind=instrument.kind, draft=saved))
 
 
@@ -167,7 +181,8 @@ def form_from_draft(instrument: Instrument, draft_id: int) -> InstrumentForm:
         draft = load_draft(session, current_account().id, draft_id)
         if draft is None or draft.kind != instrument.kind:
             abort(404)
-        typed = MultiDict([(name, value) for name, value in draft.fields])
+        # Drafts saved before seeds were drawn by the system may hold a typed one: left out.
+        typed = MultiDict(undrawn(instrument, [(name, value) for name, value in draft.fields]))
     form = instrument.form(typed)
     offer_blank_rows(form)
     return form
@@ -183,7 +198,8 @@ def form_from_document(instrument: Instrument, document_id: int) -> InstrumentFo
     flash(
         f"以下内容取自{number}{'（已作废）' if voided else ''}，核对修改后生成的文书将使用新的文号。"
     )
-    form = instrument.form(facts_as_formdata(facts))
+    # The corrected document is drawn anew: the voided one's draw stays kept by it.
+    form = instrument.form(facts_as_formdata(dict(undrawn(instrument, facts.items()))))
     offer_blank_rows(form)
     return form
 

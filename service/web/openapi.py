@@ -6,6 +6,7 @@ from typing import Any
 
 from service.instruments.registry import INSTRUMENTS
 from service.web.openapi_batches import BATCH_PATHS, BATCH_SCHEMAS
+from service.web.openapi_draws import DRAW_PATHS, DRAW_SCHEMAS
 from service.web.openapi_parts import (
     FIELD_ERRORS,
     HASH,
@@ -151,7 +152,7 @@ _SCHEMAS: dict[str, Any] = {
     },
 }
 
-_SCHEMAS |= BATCH_SCHEMAS
+_SCHEMAS |= BATCH_SCHEMAS | DRAW_SCHEMAS
 
 _RESPONSES: dict[str, Any] = {
     "BadRequest": error("请求体不是 JSON 对象，缺少 kind 或 facts，或文书种类不存在"),
@@ -251,6 +252,7 @@ OPENAPI: dict[str, Any] = {
             }
         },
         **BATCH_PATHS,
+        **DRAW_PATHS,
         "/api/openapi.json": {
             "get": {
                 "operationId": "getOpenApi",

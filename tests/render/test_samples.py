@@ -16,6 +16,7 @@ from service.instruments.registry import INSTRUMENTS, get_instrument
 from service.services import Wenshu
 from tests import pdfcheck
 from tests.conftest import ROOT, sample
+from tests.drawn import issuable
 
 pytestmark = pytest.mark.office
 
@@ -70,7 +71,8 @@ def test_sample_renders(kind: str, wenshu: Wenshu) -> None:
     """This test ensures that the sample renders as PDF/A-2b, fonts embedded, inside the text area, facts in text."""
     for earlier in PREREQUISITES.get(kind, []):
         issue_document(wenshu, earlier, sample(earlier), "测试员")
-    document = issue_document(wenshu, kind, sample(kind), "测试员")
+    facts = issuable(wenshu, kind, "测试员")
+    document = issue_document(wenshu, kind, facts, "测试员")
     path = wenshu.archive.absolute(document.pdf_path)
     assert pdfcheck.pdfa_identification(path) == ("2", "B")
     assert pdfcheck.pdfa_violations(path) == []
@@ -81,5 +83,5 @@ def test_sample_renders(kind: str, wenshu: Wenshu) -> None:
     assert pdfcheck.outside_text_area(path) == []
     text = pdfcheck.poppler_text(path)
     assert document.number in text
-    for expected in printed_forms(kind, sample(kind)):
+    for expected in printed_forms(kind, facts):
         assert re.sub(r"\s+", "", expected) in text, f"{kind}: {expected!r} not in the PDF"
