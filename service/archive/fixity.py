@@ -21,6 +21,7 @@ PROBLEM_KINDS = {
     "missing": "文件缺失",
     "extra": "多出的文件",
     "chain": "审计链断裂",
+    "signature": "电子签名未通过核验",
     "leftover": "临时文件",
 }
 
@@ -29,7 +30,7 @@ PROBLEM_KINDS = {
 class Problem:
     """One thing wrong in the archive, named by 文号 (if a record is concerned) and path."""
 
-    kind: str  # changed, missing, extra, chain; leftover for temporary files
+    kind: str  # changed, missing, extra, signature, chain; leftover for temporary files
     number: str  # the 文号, "" when no record is concerned
     path: str  # relative to the archive folder (audit_events/<id> for the chain)
     message: str  # in Chinese

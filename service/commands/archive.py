@@ -17,18 +17,18 @@ from service.custody.export import ExportRefused, export_bag
 
 @click.group()
 def archive() -> None:
-    """The archive: verify fixity and the audit chain, export for transfer, re-render to compare."""
+    """The archive: verify fixity, signatures and the audit chain, export for transfer, re-render to compare."""
 
 
 @archive.command("verify")
 @click.option("--json", "as_json", is_flag=True, help="机器可读的 JSON 输出")
 @click.option("--as", "actor", default="cli", show_default=True, help="检测人")
 def verify_command(as_json: bool, actor: str) -> None:
-    """Recompute SHA-256 and SM3 of every archived PDF and verify the audit chain.
+    """Recompute SHA-256 and SM3 of every archived PDF, check its signatures, verify the audit chain.
 
     Exit 0 when all is well, 1 with problems: one tab-separated line per problem
-    (kind, 文号 or -, path, message). Temporary files left in .incoming/ are listed
-    on stderr and are not problems.
+    (kind, 文号 or -, path, message; kind "signature" for a signature that fails or was
+    removed). Temporary files left in .incoming/ are listed on stderr and are not problems.
     """
     with opened() as wenshu:
         result = run_check(wenshu, actor, "cli")
@@ -43,6 +43,11 @@ def verify_command(as_json: bool, actor: str) -> None:
             click.echo(
                 f"ok: {result.documents} 份文书的文件与登记一致，"
                 f"审计链 {result.audit_events} 条完整，链头 {result.chain_head}"
+            )
+            tally = result.signatures
+            click.echo(
+                f"ok: 电子签名 {tally.verified} 份核验有效，"
+                f"{tally.unsealed} 份未加盖电子印章（签发时无须加盖）"
             )
     sys.exit(0 if result.ok else 1)
 

@@ -1,4 +1,4 @@
-"""The archive check: fixity of every file and the audit chain, run on demand or on a schedule, kept."""
+"""The archive check: fixity and signatures of every file and the audit chain, run on demand or on a schedule, kept."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from service.archive.audit import (
     verify_chain,
 )
 from service.archive.fixity import Problem, verify_archive
+from service.custody.sealed_documents import SignatureTally, signature_problems
 from service.database.models import ArchiveCheck, Document, utcnow
 from service.services import Wenshu
 
@@ -27,7 +28,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class CheckResult:
-    """What one check found: counts, the problems (fixity and chain) and temporary leftovers."""
+    """What one check found: counts, the problems (fixity, signatures, chain) and temporary leftovers."""
 
     checked_at: dt.datetime
     documents: int
@@ -36,10 +37,11 @@ class CheckResult:
     chain_head: str
     problems: list[Problem]
     leftovers: list[Problem]
+    signatures: SignatureTally
 
     @property
     def ok(self) -> bool:
-        """Return whether the archive and the audit chain are intact."""
+        """Return whether the archive, its signatures and the audit chain are intact."""
         return not self.problems
 
     def to_json(self) -> dict[str, object]:
@@ -53,26 +55,33 @@ class CheckResult:
             "chain_head": self.chain_head,
             "problems": [problem.to_json() for problem in self.problems],
             "leftovers": [leftover.to_json() for leftover in self.leftovers],
+            "signatures": self.signatures.to_json(),
         }
 
 
 def run_check(wenshu: Wenshu, actor: str, trigger: str) -> CheckResult:
-    """Return the result of checking the archive's files and the audit chain, after keeping it.
+    """Return the result of checking the archive's files, their signatures and the audit chain, after keeping it.
 
     The result is stored as the latest check and recorded in the audit chain as "verify".
     """
     report = verify_archive(wenshu.database, wenshu.archive)
+    unsigned_or_changed, signatures = signature_problems(wenshu)
     with wenshu.database.session() as session:
         chain = verify_chain(session)
         events = count_events(session)
         _last_id, head = chain_head(session)
-    problems = report.problems + [
-        Problem("chain", "", f"audit_events/{problem.entry_id}", problem.message)
-        for problem in chain
-    ]
-    result = CheckResult(
-        report.checked_at, report.documents, report.files, events, head, problems, report.leftovers
+    problems = (
+        report.problems
+        + unsigned_or_changed
+        + [
+            Problem("chain", "", f"audit_events/{problem.entry_id}", problem.message)
+            for problem in chain
+        ]
     )
+    result = CheckResult(
+        report.checked_at, report.documents, report.files, events, head, problems,
+        report.leftovers, signatures,
+    )  # fmt: skip
     with wenshu.database.session() as session:
         session.add(
             ArchiveCheck(
@@ -85,7 +94,8 @@ def run_check(wenshu: Wenshu, actor: str, trigger: str) -> CheckResult:
         record_event(
             session, "verify", actor, "archive",
             {"trigger": trigger, "documents": result.documents, "files": result.files,
-             "problems": len(problems), "leftovers": len(result.leftovers), "chain_head": head},
+             "problems": len(problems), "leftovers": len(result.leftovers), "chain_head": head,
+             "signatures": signatures.to_json()},
         )  # fmt: skip
     return result
 

@@ -1,0 +1,149 @@
+"""The signatures of archived documents: what the installed seal trusts, and which documents must be signed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from cryptography import x509
+from sqlalchemy import select
+
+from service.acts.seal_install import INSTALL_ACTION, installed_seal
+from service.archive.fixity import Problem
+from service.archive.seals import SealUnusable
+from service.custody.signatures import UNSEALED, SignatureFindings, check_signatures
+from service.database.models import AuditEvent, Document
+from service.instruments.registry import INSTRUMENTS
+from service.services import Wenshu
+
+SIGNATURE_PROBLEM = "signature"
+# The name of a check of signatures on the pages of the 四性检测.
+CHECK_NAME = "电子签名"
+
+
+@dataclass(frozen=True)
+class SealTrust:
+    """What signatures are checked against: the installed seal's root and certificate, and since when."""
+
+    trust_roots: tuple[x509.Certificate, ...]
+    certificate: x509.Certificate | None
+    sealed_since: dt.datetime | None  # the first install in the audit chain; None: never installed
+    unusable: str = ""  # why the installed seal cannot be read, in Chinese
+
+
+@dataclass(frozen=True)
+class SignatureVerdict:
+    """Whether a document's signatures are as they must be, and what was found, in Chinese."""
+
+    passed: bool
+    detail: str
+    findings: SignatureFindings
+
+
+def seal_trust(wenshu: Wenshu) -> SealTrust:
+    """Return the installed seal's trust root and certificate, and when a seal was first installed.
+
+    The first install is read from the audit chain, which keeps every install: a renewal
+    replaces the seal's files, not the day since which sealed kinds are signed.
+    """
+    unusable = ""
+    try:
+        seal = installed_seal(wenshu)
+    except SealUnusable as error:
+        seal, unusable = None, str(error)
+    with wenshu.database.session() as session:
+        first = session.scalar(
+            select(AuditEvent.at)
+            .where(AuditEvent.action == INSTALL_ACTION)
+            .order_by(AuditEvent.id)
+            .limit(1)
+        )
+    if first is None and seal is not None:
+        first = seal.installed_at
+    if seal is None:
+        return SealTrust((), None, first, unusable)
+    return SealTrust((seal.trust_root,), seal.certificate, first, unusable)
+
+
+def must_be_signed(document: Document, trust: SealTrust) -> bool:
+    """Return whether the document was issued signed: a sealed kind issued after a seal was installed."""
+    instrument = INSTRUMENTS.get(document.kind)
+    if instrument is None or not instrument.seal or trust.sealed_since is None:
+        return False
+    return document.issued_at >= trust.sealed_since
+
+
+def judge_signatures(document: Document, pdf: bytes, trust: SealTrust) -> SignatureVerdict:
+    """Return whether a document's file carries the signatures it must, each of them holding.
+
+    An unsigned file passes, said to be UNSEALED, when its document was issued before any
+    seal was installed or is of a kind that bears none; otherwise the signature was removed.
+    """
+    findings = check_signatures(pdf, trust.trust_roots, trust.certificate)
+    if findings.signed:
+        detail = findings.describe()
+        if not findings.ok and trust.unusable:
+            detail += f"（{trust.unusable}）"
+        return SignatureVerdict(findings.ok, detail, findings)
+    if findings.error and not must_be_signed(document, trust):
+        # A file pyHanko cannot parse is damaged; the fixity and usability checks say so, and
+        # nothing shows it was ever signed.
+        return SignatureVerdict(True, f"{findings.error}（签发时不要求电子签名）", findings)
+    if findings.error:
+        return SignatureVerdict(False, findings.error, findings)
+    if must_be_signed(document, trust):
+        since = trust.sealed_since
+        assert since is not None  # must_be_signed says a seal was installed
+        return SignatureVerdict(
+            False,
+            f"{UNSEALED}：{INSTRUMENTS[document.kind].title}应加盖电子印章，本文书签发于"
+            f"印章安装（{since:%Y-%m-%d %H:%M} UTC）之后，签名已被去除",
+            findings,
+        )
+    instrument = INSTRUMENTS.get(document.kind)
+    reason = (
+        "本种文书不加盖印章"
+        if instrument is None or not instrument.seal
+        else "签发时尚未安装电子印章"
+    )
+    return SignatureVerdict(True, f"{UNSEALED}（{reason}）", findings)
+
+
+@dataclass(frozen=True)
+class SignatureTally:
+    """How many documents the archive check found signed and holding, unsealed, and failing."""
+
+    verified: int = 0
+    unsealed: int = 0
+    failed: int = 0
+
+    def to_json(self) -> dict[str, int]:
+        """Return the counts as a JSON object."""
+        return {"verified": self.verified, "unsealed": self.unsealed, "failed": self.failed}
+
+
+def signature_problems(wenshu: Wenshu) -> tuple[list[Problem], SignatureTally]:
+    """Return a problem for each archived document whose signatures fail, and the counts.
+
+    A document whose file is missing is left to the fixity check, which names it already.
+    """
+    trust = seal_trust(wenshu)
+    with wenshu.database.session() as session:
+        documents = list(session.scalars(select(Document).order_by(Document.id)))
+    problems, verified, unsealed = [], 0, 0
+    for document in documents:
+        path = wenshu.archive.root / document.pdf_path
+        try:
+            pdf = path.read_bytes()
+        except OSError:
+            continue
+        verdict = judge_signatures(document, pdf, trust)
+        if not verdict.passed:
+            problems.append(
+                Problem(SIGNATURE_PROBLEM, document.number, document.pdf_path, verdict.detail)
+            )
+        elif verdict.findings.signed:
+            verified += 1
+        else:
+            unsealed += 1
+    return problems, SignatureTally(verified, unsealed, len(problems))

@@ -1,0 +1,165 @@
+"""Tests of the archive check on signatures: issued sealed documents verify, a removed or broken signature is named."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from collections.abc import Callable
+
+import pikepdf
+import pytest
+from click.testing import CliRunner
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from sqlalchemy import text
+
+from service.acts.issuing import issue_document
+from service.acts.seal_install import install_seal
+from service.archive.store import fixity_of
+from service.background.scheduled_check import ScheduledCheck
+from service.commands.cli import main
+from service.custody.checks import last_check, run_check
+from service.custody.sealed_documents import SignatureTally
+from service.database.models import Document
+from service.services import Wenshu
+from tests.conftest import sample
+from tests.pki import PASSPHRASE, bureau_pkcs12, trust_root_pem
+from tests.render.specimen_seal import specimen_seal_png
+
+pytestmark = pytest.mark.office
+
+Archive = tuple[Document, Document]  # a notice issued before the seal was installed, one after
+
+
+def install(wenshu: Wenshu) -> None:
+    """Install the specimen seal with the test bureau's certificate and trust root."""
+    install_seal(
+        wenshu, specimen_seal_png(), bureau_pkcs12(), PASSPHRASE, trust_root_pem(), 42.0, "管理员"
+    )
+
+
+@pytest.fixture
+def archive(wenshu: Wenshu) -> Archive:
+    """A supervision notice issued before any seal, the seal installed, then one issued sealed."""
+    before = issue_document(wenshu, "supervision_notice", sample("supervision_notice"), "王文书")
+    install(wenshu)
+    sealed = issue_document(wenshu, "supervision_notice", sample("supervision_notice"), "王文书")
+    return before, sealed
+
+
+def forge(wenshu: Wenshu, document: Document, change: Callable[[bytes], bytes]) -> None:
+    """Replace a document's archived file by a changed one and record its fixity, as a forger would."""
+    path = wenshu.archive.absolute(document.pdf_path)
+    data = change(path.read_bytes())
+    path.write_bytes(data)
+    fixity = fixity_of(data)
+    with wenshu.database.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE documents SET sha256 = :sha256, sm3 = :sm3, size = :size WHERE id = :id"),
+            {"sha256": fixity.sha256, "sm3": fixity.sm3, "size": fixity.size, "id": document.id},
+        )
+
+
+def strip_signature(data: bytes) -> bytes:
+    """Return the PDF saved again without its signature field (the seal image stays)."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        del pdf.Root.AcroForm
+        for page in pdf.pages:
+            if "/Annots" in page:
+                kept = [a for a in page.Annots if a.get("/FT") != pikepdf.Name.Sig]
+                page.Annots = pikepdf.Array(kept)
+        out = io.BytesIO()
+        pdf.save(out)
+    return out.getvalue()
+
+
+def flip_signed_byte(data: bytes) -> bytes:
+    """Return the PDF with one byte changed halfway through the first range the signature covers."""
+    [signature] = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
+    _start, length, *_rest = signature.byte_range
+    changed = bytearray(data)
+    changed[length // 2] ^= 0x01
+    return bytes(changed)
+
+
+def replace_first_page(data: bytes) -> bytes:
+    """Return the PDF with an incremental update giving its first page other content."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    page = writer.root["/Pages"]["/Kids"][0].get_object()
+    forged = b"BT /F1 24 Tf 72 700 Td (FORGED) Tj ET"
+    page["/Contents"] = writer.add_object(generic.StreamObject(stream_data=forged))
+    writer.update_container(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_check_verifies_sealed_documents_and_passes_unsealed_ones(
+    wenshu: Wenshu, archive: Archive
+) -> None:
+    """This test ensures that the archive check verifies a sealed document's signature and passes unsigned documents issued before the seal or of a kind without one."""
+    issue_document(wenshu, "inspection_record", sample("inspection_record"), "王文书")
+    result = run_check(wenshu, "管理员", "web")
+    assert result.ok, result.problems
+    assert result.signatures == SignatureTally(verified=1, unsealed=2, failed=0)
+    assert result.to_json()["signatures"] == {"verified": 1, "unsealed": 2, "failed": 0}
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (strip_signature, "未加盖电子印章：执法监督通知（决定）书应加盖电子印章"),
+        (flip_signed_byte, "签名后文件被改动：签名所覆盖的内容与签名值不符"),
+        (replace_first_page, "签名后又追加了增量更新，改动了页面内容或文件结构"),
+    ],
+    ids=["stripped", "byte-changed", "page-replaced"],
+)
+def test_forged_sealed_document_is_named(
+    wenshu: Wenshu, archive: Archive, change: Callable[[bytes], bytes], said: str
+) -> None:
+    """This test ensures that a sealed document whose signature was removed, whose signed bytes changed, or whose page an update replaced is a signature problem by 文号 and path, though its fixity values were forged to match."""
+    _before, sealed = archive
+    forge(wenshu, sealed, change)
+    result = run_check(wenshu, "管理员", "web")
+    assert not result.ok
+    [problem] = result.problems
+    assert (problem.kind, problem.number, problem.path) == (
+        "signature", sealed.number, sealed.pdf_path,
+    )  # fmt: skip
+    assert said in problem.message
+    assert problem.title == "电子签名未通过核验"
+    assert result.signatures.failed == 1
+
+
+def test_verify_command_adds_signature_lines(
+    wenshu: Wenshu, archive: Archive, cli: CliRunner
+) -> None:
+    """This test ensures that wenshu archive verify says how many signatures hold when all is well, and exits 1 naming a document whose signature was removed."""
+    ok = cli.invoke(main, ["archive", "verify"])
+    assert ok.exit_code == 0, ok.output
+    first, second = ok.output.splitlines()
+    assert first.startswith("ok: 2 份文书的文件与登记一致")
+    assert second == "ok: 电子签名 1 份核验有效，1 份未加盖电子印章（签发时无须加盖）"
+    _before, sealed = archive
+    forge(wenshu, sealed, strip_signature)
+    bad = cli.invoke(main, ["archive", "verify"])
+    assert bad.exit_code == 1
+    [line] = bad.output.splitlines()
+    kind, number, path, message = line.split("\t")
+    assert (kind, number, path) == ("signature", sealed.number, sealed.pdf_path)
+    assert "签名已被去除" in message
+    report = json.loads(cli.invoke(main, ["archive", "verify", "--json"]).stdout)
+    assert report["signatures"] == {"verified": 0, "unsealed": 1, "failed": 1}
+    assert [p["kind"] for p in report["problems"]] == ["signature"]
+
+
+def test_scheduled_check_checks_signatures(wenshu: Wenshu, archive: Archive) -> None:
+    """This test ensures that the scheduled archive check runs the signature check and keeps its problem."""
+    _before, sealed = archive
+    forge(wenshu, sealed, strip_signature)
+    ScheduledCheck(wenshu, dt.timedelta(hours=24)).work()
+    stored = last_check(wenshu)
+    assert stored is not None and stored.trigger == "schedule"
+    assert [(p["kind"], p["number"]) for p in stored.problems] == [("signature", sealed.number)]
