@@ -1,7 +1,7 @@
 """Where a PDF puts its rules and glyphs, read from the pages' content streams (GB/T 9704 geometry).
 
 Positions are in points from the page's top-left corner, as in pdfcheck. LibreOffice draws
-each text portion in its own BT … ET block (Td, Tf, then Tj or TJ) and each rule or border
+each text portion in a BT … ET block (Td, Tf, then Tj or TJ) and each rule or border
 as a stroked line (m, l, S) under the page's own matrix; that is all this reader follows.
 """
 
@@ -154,9 +154,17 @@ def glyphs(path: Path) -> list[Glyph]:
             fonts = page.obj.get("/Resources", {}).get("/Font", {})
             x = y = size = 0.0
             font_name, codes, widths = "", {}, {}
+            line_x = line_y = 0.0
             for op, operands in _instructions(page):
-                if op == "Td":
-                    x, y = float(operands[0]), float(operands[1])
+                if op == "BT":
+                    line_x = line_y = 0.0
+                elif op == "Td":  # moves the start of the line, from where it was
+                    line_x += float(operands[0])
+                    line_y += float(operands[1])
+                    x, y = line_x, line_y
+                elif op == "Tm":
+                    line_x, line_y = float(operands[4]), float(operands[5])
+                    x, y = line_x, line_y
                 elif op == "Tf":
                     font = fonts[str(operands[0])]
                     font_name = str(font.get("/BaseFont", ""))

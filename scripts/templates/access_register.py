@@ -107,7 +107,7 @@ def signing_table() -> Table:
         return Cell([text(""), text("")])
 
     return Table(
-        widths([2.6, 4.4, 2.6, 4.4]),
+        widths([2.6, 3.8, 3.2, 4.4]),  # a label of six characters on one line
         [
             Row([label("接待人员"), cell("{{ receiver }}"), label("接待人员签字"), blank()]),
             Row([label("查阅人"), cell("{{ visitor }}"), label("查阅人签字"), blank()]),
