@@ -13,6 +13,7 @@ from service.archive.access import Hidden, Visibility, hidden_from, shown
 from service.archive.audit import UNNAMED_BREAK, verify_chain
 from service.archive.fixity import PDF_DIR, archived_files, fixity_problem
 from service.archive.pdfinspect import PdfFindings, inspect_pdf
+from service.custody.sealed_documents import CHECK_NAME, SealTrust, judge_signatures, seal_trust
 from service.database.models import AuditEvent, Document, NumberSeries, utcnow
 from service.foundations.formatting import format_document_number
 from service.instruments.registry import INSTRUMENTS, Numbering
@@ -118,10 +119,12 @@ class _Context:
     root: Path
     gaps: dict[tuple[str, int], list[str]]  # series and year → missing 文号
     audited: set[tuple[str, str]]  # (action, 文号) recorded in the audit chain
+    trust: SealTrust  # what the documents' signatures are checked against
 
 
 def assess_document(wenshu: Wenshu, document_id: int) -> DocumentAssessment | None:
     """Return the four-property report of one document, or None if there is no such document."""
+    trust = seal_trust(wenshu)
     with wenshu.database.session() as session:
         document = session.get(Document, document_id)
         if document is None:
@@ -129,7 +132,7 @@ def assess_document(wenshu: Wenshu, document_id: int) -> DocumentAssessment | No
         counters = select(NumberSeries).where(
             NumberSeries.series == document.series, NumberSeries.year == document.year
         )
-        context = _context(wenshu, session, [document], counters)
+        context = _context(wenshu, session, [document], counters, trust)
     return _assess(wenshu, document, context)
 
 
@@ -144,6 +147,7 @@ def assess_set(
     finding names another: to the reader the others do not exist. They still fill their
     place in the numbering and own their files, which are then neither gaps nor strays.
     """
+    trust = seal_trust(wenshu)
     with wenshu.database.session() as session:
         query = (
             select(Document)
@@ -160,7 +164,7 @@ def assess_set(
             counters = counters.where(NumberSeries.series == _series_of(kind))
         if year is not None:
             counters = counters.where(NumberSeries.year == year)
-        context = _context(wenshu, session, documents, counters)
+        context = _context(wenshu, session, documents, counters, trust)
         chain = verify_chain(session)
         hidden = hidden_from(session, classifications)
         recorded = set(session.scalars(select(Document.pdf_path)))
@@ -203,6 +207,7 @@ def _context(
     session: Session,
     documents: list[Document],
     counters: Select[NumberSeries],
+    trust: SealTrust,
 ) -> _Context:
     """Return the gaps in the numbering and the audited actions the documents' reports refer to.
 
@@ -231,7 +236,7 @@ def _context(
     if len(numbers) <= 500:  # beyond that, reading all is cheaper than a huge IN list
         recorded = recorded.where(AuditEvent.subject.in_(numbers))
     audited = {(action, subject) for action, subject in session.execute(recorded)}
-    return _Context(wenshu.archive.root, gaps, audited)
+    return _Context(wenshu.archive.root, gaps, audited, trust)
 
 
 def _number(wenshu: Wenshu, series: str, year: int, sequence: int) -> str:
@@ -263,7 +268,7 @@ def _authenticity(
     findings: PdfFindings,
     metadata: dict[str, str],
 ) -> list[Check]:
-    """Return the authenticity checks: fixity, and the file matching its record."""
+    """Return the authenticity checks: fixity, the signatures, and the file matching its record."""
     fixity = fixity_problem(document, context.root)
     checks = [
         Check("固化信息", fixity is None,
@@ -273,7 +278,13 @@ def _authenticity(
     ]  # fmt: skip
     path = context.root / document.pdf_path
     if not findings.opened:
-        return [*checks, Check("文件与元数据一致", False, NOT_READ)]
+        return [
+            *checks,
+            Check(CHECK_NAME, False, NOT_READ),
+            Check("文件与元数据一致", False, NOT_READ),
+        ]
+    signatures = judge_signatures(document, path.read_bytes(), context.trust)
+    checks.append(Check(CHECK_NAME, signatures.passed, signatures.detail))
     size = path.stat().st_size
     with path.open("rb") as handle:
         header = handle.read(5)

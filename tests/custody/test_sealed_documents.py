@@ -21,6 +21,12 @@ from service.archive.store import fixity_of
 from service.background.scheduled_check import ScheduledCheck
 from service.commands.cli import main
 from service.custody.checks import last_check, run_check
+from service.custody.four_properties import (
+    AUTHENTICITY,
+    DocumentAssessment,
+    assess_document,
+    assess_set,
+)
 from service.custody.sealed_documents import SignatureTally
 from service.database.models import Document
 from service.services import Wenshu
@@ -163,3 +169,39 @@ def test_scheduled_check_checks_signatures(wenshu: Wenshu, archive: Archive) -> 
     stored = last_check(wenshu)
     assert stored is not None and stored.trigger == "schedule"
     assert [(p["kind"], p["number"]) for p in stored.problems] == [("signature", sealed.number)]
+
+
+def signature_check(report: DocumentAssessment) -> tuple[bool, str]:
+    """Return whether a document's 电子签名 check of authenticity passed, and what it found."""
+    [check] = [
+        c
+        for r in report.properties
+        if r.name == AUTHENTICITY
+        for c in r.checks
+        if c.name == "电子签名"
+    ]
+    return check.passed, check.detail
+
+
+def test_four_properties_list_the_signature_of_each_document(
+    wenshu: Wenshu, archive: Archive
+) -> None:
+    """This test ensures that the 四性检测 lists under authenticity each document's signature: valid, unsealed before the seal, or removed."""
+    before, sealed = archive
+    whole = assess_set(wenshu)
+    assert whole.passed, whole.failures()
+    found = {report.document_id: signature_check(report) for report in whole.documents}
+    assert found[before.id] == (True, "未加盖电子印章（签发时尚未安装电子印章）")
+    passed, said = found[sealed.id]
+    assert passed and said.startswith("电子签名有效：签名者“岳阳市君山区史志档案局”")
+    forge(wenshu, sealed, strip_signature)
+    report = assess_document(wenshu, sealed.id)
+    assert report is not None
+    failed = [(name, check.name) for name, check in report.failed_checks()]
+    # The forger kept the file's name, which no longer is its SHA-256: 存储位置 tells that.
+    assert failed == [(AUTHENTICITY, "存储位置"), (AUTHENTICITY, "电子签名")]
+    assert "签名已被去除" in signature_check(report)[1]
+    failures = assess_set(wenshu).failures()
+    assert (sealed.number, AUTHENTICITY, "电子签名") in [
+        (d.number, name, c.name) for d, name, c in failures
+    ]
