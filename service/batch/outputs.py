@@ -173,6 +173,7 @@ def _write_merged(wenshu: Wenshu, directory: Path, copies: Sequence[IssuedCopy])
             for copy in copies:
                 source = pikepdf.open(wenshu.archive.absolute(copy.pdf_path))
                 sources.append(source)  # pages are copied lazily: open until saved
+                _drop_signature_fields(source)
                 starts.append(len(merged.pages))
                 merged.pages.extend(source.pages)
             _share_font_programs(merged)
@@ -189,6 +190,25 @@ def _write_merged(wenshu: Wenshu, directory: Path, copies: Sequence[IssuedCopy])
         for source in sources:
             source.close()
     return target
+
+
+def _drop_signature_fields(copy: pikepdf.Pdf) -> None:
+    """Remove a signed copy's signature field, in memory, before its pages join merged.pdf.
+
+    Each signature covers its own copy's bytes, kept in the archive and in copies.zip; in the
+    merged print file it would cover nothing and read as broken.
+    """
+    for page in copy.pages:
+        annotations = page.obj.get("/Annots")
+        if annotations is None:
+            continue
+        kept = [a for a in annotations if a.get("/FT") != pikepdf.Name.Sig]
+        if kept:
+            page.obj.Annots = pikepdf.Array(kept)
+        else:
+            del page.obj["/Annots"]
+    if "/AcroForm" in copy.Root:
+        del copy.Root["/AcroForm"]
 
 
 def _share_font_programs(pdf: pikepdf.Pdf) -> None:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import zipfile
+from pathlib import Path
+
+import pikepdf
 import pytest
 
 import service.batch.rendering
 from service.archive.store import fixity_of
 from service.batch.executor import run_job
+from service.batch.outputs import issued_copies, write_outputs
 from service.database.batch_models import DONE
 from service.services import Wenshu
 from tests.batch.conftest import unit_names
@@ -39,6 +44,26 @@ def test_every_copy_of_a_merged_batch_is_sealed_and_signed(wenshu: Wenshu) -> No
     assert run_job(wenshu, job.id, chunk_size=3).status == DONE
     assert_sealed_and_signed(wenshu, 5)
     assert [d.recipient for d in documents(wenshu)] == units
+
+
+def test_outputs_of_a_sealed_batch(wenshu: Wenshu, tmp_path: Path) -> None:
+    """This test ensures that a sealed batch's ZIP holds the signed copies as archived, and its merged print file all pages without the copies' signature fields."""
+    install(wenshu)
+    job = make_job(wenshu, unit_names(3))
+    run_job(wenshu, job.id)
+    write_outputs(wenshu, issued_copies(wenshu, job.id), tmp_path / "out")
+    recorded = documents(wenshu)
+    with zipfile.ZipFile(tmp_path / "out" / "copies.zip") as bundle:
+        for document, name in zip(recorded, bundle.namelist(), strict=True):
+            data = bundle.read(name)
+            assert data == wenshu.archive.read(document.pdf_path)
+            assert signature_statuses(data)[0].valid
+    with pikepdf.open(tmp_path / "out" / "merged.pdf") as merged:
+        assert len(merged.pages) == sum(d.pages for d in recorded)
+        assert "/AcroForm" not in merged.Root
+        fields = [a for p in merged.pages for a in p.get("/Annots", []) if a.get("/FT") == "/Sig"]
+        assert fields == []
+    assert len(seal_marks(tmp_path / "out" / "merged.pdf")) == 3
 
 
 def test_copies_converted_one_by_one_are_sealed_too(
