@@ -14,6 +14,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from service.acts.drawing import kept_draw
 from service.acts.errors import archive_refusal
 from service.acts.issuing import document_record
 from service.archive.audit import record_event
@@ -103,7 +104,8 @@ def _record(
             {"document_id": document.id, "kind": instrument.kind, "sha256": document.sha256,
              "sm3": document.sm3, "path": document.pdf_path, "batch_job": job.id,
              "row": copy.plan.row_number}
-            | ({"copy_number": document.copy_number} if document.copy_number else {}),
+            | ({"copy_number": document.copy_number} if document.copy_number else {})
+            | kept_draw(instrument, copy.plan.facts),
         )  # fmt: skip
         marked = session.execute(
             update(BatchItem)
