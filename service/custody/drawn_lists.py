@@ -15,6 +15,7 @@ from forms.fair_draw import (
     first_difference,
     redo,
 )
+from forms.sampling_list import RANGES, percent_problem
 from service.custody.printed_tables import TableNotFound, section, table_rows
 from service.render.pages import PageWord, page_words
 from service.render.pdfa import read_source
@@ -58,7 +59,7 @@ def verify_drawn_list(path: Path) -> Verdict:
         again = redo(record)
     except (ValueError, TypeError, RecordUnreadable) as error:
         raise NotADrawnList(f"{path.name} 中的抽取记录无法读取：{error}") from error
-    difference = first_difference(record, again)
+    difference = ratio_difference(again) or first_difference(record, again)
     if difference is None:
         try:
             words = page_words(path)
@@ -66,6 +67,14 @@ def verify_drawn_list(path: Path) -> Verdict:
             raise NotADrawnList(f"无法读取 {path.name} 的文字：{error}") from error
         difference = printed_difference(words, again)
     return Verdict(difference, again.seed, again.count)
+
+
+def ratio_difference(again: Draw) -> str | None:
+    """Return why the recorded method or ratio is not one the bureau's rules allow, or None."""
+    if again.method not in RANGES:
+        return f"抽取记录中的检查方式“{again.method}”不是规定的检查方式"
+    problem = percent_problem(again.method, again.percent)
+    return f"抽取记录中的抽取比例{again.percent}%不合规定：{problem}" if problem else None
 
 
 def printed_difference(words: Sequence[PageWord], again: Draw) -> str | None:

@@ -81,33 +81,49 @@ def table_rows(words: Sequence[PageWord], headers: Sequence[str]) -> list[list[s
     their headers or start at the column's left edge, right of the previous header's end.
     """
     found = {header: next((w for w in words if w.text == header), None) for header in headers}
+    index = found.get(INDEX_HEADER)
     missing = [header for header, word in found.items() if word is None]
-    if missing or headers[0] != INDEX_HEADER:
+    if missing or index is None or headers[0] != INDEX_HEADER:
         raise TableNotFound(f"找不到表头“{'、'.join(missing or headers)}”")
     ends = [word.x1 for word in found.values() if word is not None]
-    index = found[INDEX_HEADER]
-    assert index is not None
     header_rows: dict[int, list[PageWord]] = {}
     for word in words:
         if word.text in headers:
             header_rows.setdefault(word.page, []).append(word)
-    body = [w for w in words if not _in_header_row(w, header_rows.get(w.page, []))]
-    anchors = [w for w in body if w.text.isdigit() and w.x0 <= index.x1 and w.x1 >= index.x0]
+    pages: dict[int, list[PageWord]] = {}
+    for word in words:
+        if not _in_header_row(word, header_rows.get(word.page, [])):
+            pages.setdefault(word.page, []).append(word)
+    anchors = sorted(
+        (
+            w
+            for page in pages.values()
+            for w in page
+            if w.text.isdigit() and w.x0 <= index.x1 and w.x1 >= index.x0
+        ),
+        key=lambda w: (w.page, w.middle),
+    )
     rows = []
     for position, anchor in enumerate(anchors):
         top, bottom = _band(anchors, position, header_rows.get(anchor.page, []))
         cells: list[list[PageWord]] = [[] for _ in headers]
-        for word in body:
-            if word.page == anchor.page and top < word.middle <= bottom:
+        for word in pages[anchor.page]:
+            if top < word.middle <= bottom:
                 column = next((n for n, end in enumerate(ends) if word.x0 <= end), len(ends) - 1)
                 cells[column].append(word)
-        rows.append(["".join(w.text for w in sorted(cell, key=_reading)) for cell in cells])
+        rows.append([_read(cell) for cell in cells])
     return rows
 
 
-def _reading(word: PageWord) -> tuple[float, float]:
-    """Return the key ordering a cell's words as read: line by line, left to right."""
-    return (round(word.middle / SAME_LINE), word.x0)
+def _read(cell: Sequence[PageWord]) -> str:
+    """Return a cell's words as read: line by line from the top, each line left to right."""
+    lines: list[list[PageWord]] = []
+    for word in sorted(cell, key=lambda w: w.middle):
+        if lines and word.middle - lines[-1][0].middle < SAME_LINE:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return "".join(w.text for line in lines for w in sorted(line, key=lambda w: w.x0))
 
 
 def _in_header_row(word: PageWord, header_words: Sequence[PageWord]) -> bool:

@@ -168,3 +168,14 @@ def test_draw_make_with_facts_that_fail_exits_2(runner: CliRunner, tmp_path: Pat
     assert result.exit_code == 2
     assert result.stderr.startswith("percent: 全面检查的抽取比例应当在15%至25%之间")
     assert not out.exists()
+
+
+@pytest.mark.office
+def test_a_record_with_a_ratio_the_method_does_not_allow_fails(copy_of_list: Path) -> None:
+    """This test ensures that a record whose percent lies outside its method's range fails, however consistent."""
+    replace_source(copy_of_list, '"percent":20', '"percent":30')
+    code, out, _ = verify(copy_of_list)
+    assert code == 1
+    assert out.strip() == (
+        "不符：抽取记录中的抽取比例30%不合规定：全面检查的抽取比例应当在15%至25%之间"
+    )
