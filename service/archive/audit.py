@@ -26,6 +26,7 @@ ACTIONS = {
     "template_publish": "发布模板",
     "template_activate": "启用模板",
     "template_refuse": "停用模板",
+    "seal_install": "安装电子印章",
     "login": "登录",
     "login_failed": "登录失败",
     "download": "下载 PDF",
@@ -57,6 +58,7 @@ CATEGORIES = {
     "templates": Category(
         "模板", frozenset({"template_publish", "template_activate", "template_refuse"})
     ),
+    "seal": Category("电子印章", frozenset({"seal_install"})),
     "logins": Category("登录", frozenset({"login"})),
     "failed_logins": Category("登录失败", UNAUTHENTICATED_ACTIONS),
     "archive": Category("检测与导出", frozenset({"export", "verify"})),

@@ -19,6 +19,7 @@ NAVIGATION = [
     ("deadlines.index", "到期事项", ALL_ROLES),
     ("layouts.index", "模板", frozenset({"maintainer", "admin"})),
     ("admin.users", "用户", frozenset({"admin"})),
+    ("admin.seal", "电子印章", frozenset({"admin"})),
     ("archive_web.index", "档案检测", frozenset({"clerk", "admin"})),
     ("batch_web.index", "批量生成", ISSUE),
 ]

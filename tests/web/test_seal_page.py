@@ -83,3 +83,13 @@ def test_only_administrators_see_the_seal(app: Flask, role: str) -> None:
     client = signed_in(app, role)
     assert client.get("/admin/seal").status_code == 403
     assert client.get("/admin/seal.png").status_code == 403
+
+
+def test_install_is_listed_in_the_audit_chain(app: Flask) -> None:
+    """This test ensures that the seal's installation is listed by name among the audit entries, and on its own under 电子印章."""
+    install(app)
+    client = signed_in(app, "admin")
+    text = client.get("/archive?audit=seal").get_data(as_text=True)
+    assert "安装电子印章" in text
+    assert "CN=岳阳市君山区史志档案局" in text
+    assert 'href="/admin/seal"' in client.get("/admin/users").get_data(as_text=True)
