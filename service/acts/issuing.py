@@ -183,7 +183,7 @@ def document_record(
         classification=instrument.classification,
         issued_by=issued_by,
         issued_at=issued_at,
-        warnings=list(facts.warnings),
+        warnings=[*facts.warnings, *pdf.warnings],
         context=storable_context(context),
     )
 

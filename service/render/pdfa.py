@@ -26,10 +26,11 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 @dataclass(frozen=True)
 class RenderedPdf:
-    """A finished PDF/A and its page count."""
+    """A finished PDF/A, its page count, and what its layout could not avoid (to record with it)."""
 
     data: bytes
     pages: int
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
