@@ -30,6 +30,7 @@ from service.render.fill.docx import (
     describe_template_error,
     template_environment,
 )
+from service.render.ooxml.anchors import is_floating
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -169,8 +170,12 @@ def _insert_after(parent: etree._Element, child: etree._Element, before: set[str
 
 
 def _add_anchor(children: list[etree._Element], name: str) -> None:
-    """Put a bookmark named name at the start of the copy's first paragraph."""
-    first = next((p for child in children for p in child.iter(w("p"))), None)
+    """Put a bookmark named name at the start of the copy's first paragraph in the text's flow.
+
+    LibreOffice exports no destination for a bookmark in a frame (the 信函格式 masthead).
+    """
+    paragraphs = (p for child in children for p in child.iter(w("p")))
+    first = next((p for p in paragraphs if not is_floating(p)), None)
     if first is None:
         raise TemplateProblem("模板正文没有段落")
     identifier = str(_ANCHOR_IDS + int(name.removeprefix("wenshucopy")))
@@ -183,10 +188,13 @@ def _add_anchor(children: list[etree._Element], name: str) -> None:
 
 
 def _end_section(body: etree._Element, section: etree._Element) -> None:
-    """End the section at the body's last paragraph (a new one after a closing table)."""
-    last = body[-1] if len(body) else None
-    if last is None or last.tag != w("p"):
-        last = etree.SubElement(body, w("p"))
+    """End the section with a paragraph of its own after the copy's last one.
+
+    LibreOffice drops the empty paragraph that carries a section break, moving what it holds
+    to the paragraph before: were it the copy's own last paragraph (the one a floating 版记 is
+    anchored to), the copy would lay out otherwise than alone.
+    """
+    last = etree.SubElement(body, w("p"))
     properties = last.find(w("pPr"))
     if properties is None:
         properties = etree.Element(w("pPr"))

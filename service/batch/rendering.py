@@ -6,15 +6,16 @@ import datetime as dt
 import logging
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from service.acts.sealing import signature_lines
 from service.archive.store import Fixity, fixity_of
 from service.archive.templates import LoadedTemplate
-from service.batch.compose import EXPORT_OPTIONS, CompiledTemplate, merge_obstacle
-from service.batch.split import SplitFailed, split_copies
+from service.batch.compose import CompiledTemplate, merge_obstacle
+from service.batch.fitting import convert_merged_fitted
+from service.batch.split import SplitFailed
 from service.foundations.config import Bureau
 from service.instruments.facts import Facts
 from service.instruments.registry import Instrument
@@ -97,16 +98,16 @@ class ChunkRenderer:
             return [self._render_one(copy) for copy in copies]
 
     def _render_merged(self, copies: Sequence[PlannedCopy], work: Path) -> list[RenderedCopy]:
-        """Fill every copy, convert them as one document, cut it, and write each part's metadata."""
+        """Fill every copy, convert them as one document, cut it, and write each part's metadata.
+
+        Copies crowded onto a lonely last page are merged again tighter (service.batch.fitting).
+        """
         contexts = [self._request(copy).context for copy in copies]
         bodies = [self.compiled.render_body(dict(context)) for context in contexts]
-        docx_path, pdf_path = work / "merged.docx", work / "merged.pdf"
-        docx_path.write_bytes(self.compiled.merge(bodies))
-        self.converter.convert(docx_path, pdf_path, EXPORT_OPTIONS)
-        parts = split_copies(pdf_path, len(copies), work)
+        parts = convert_merged_fitted(self.compiled, bodies, self.converter, work)
         rendered = []
         for copy, part, context in zip(copies, parts, contexts, strict=True):
-            pdf = write_metadata(part, copy.metadata)
+            pdf = replace(write_metadata(part.path, copy.metadata), warnings=part.warnings)
             pdf = self._sealed(pdf, context)
             rendered.append(RenderedCopy(copy, pdf, fixity_of(pdf.data), context))
         return rendered

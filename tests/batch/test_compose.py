@@ -108,3 +108,23 @@ def test_template_errors_are_described() -> None:
     broken = (ROOT / "tests" / "data" / "broken_placeholder.docx").read_bytes()
     with pytest.raises(TemplateProblem, match="模板有误"):
         CompiledTemplate(broken).render_body(context_of("supervision_notice"))
+
+
+def test_a_copy_is_marked_in_the_flow_and_keeps_its_last_paragraph() -> None:
+    """This test ensures that a copy's start is bookmarked in its first paragraph in the text's flow,
+    not in the framed 信函格式 masthead (LibreOffice exports no destination there), and that its
+    section ends in a paragraph of its own, so that the copy's last paragraph stays as it is."""
+    template = (TEMPLATES / "correction_order.docx").read_bytes()
+    compiled = CompiledTemplate(template)
+    alone = compiled.render_body(context_of("correction_order"))
+    last = etree.tostring(list(alone.iter(w("p")))[-1], method="c14n")
+    bodies = [compiled.render_body(context_of("correction_order")) for _ in range(2)]
+    merged = etree.fromstring(
+        zipfile.ZipFile(io.BytesIO(compiled.merge(bodies))).read("word/document.xml")
+    )
+    first = next(b for b in merged.iter(w("bookmarkStart")) if b.get(w("name")) == copy_anchor(0))
+    assert first.getparent().find(f"{w('pPr')}/{w('framePr')}") is None
+    assert next(merged.iter(w("p"))).find(f"{w('pPr')}/{w('framePr')}") is not None
+    breaker = next(merged.iter(w("sectPr"))).getparent().getparent()
+    assert "".join(breaker.itertext()) == "" and len(breaker) == 1
+    assert etree.tostring(breaker.getprevious(), method="c14n") == last

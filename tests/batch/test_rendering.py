@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-import service.batch.rendering
+import service.batch.fitting
 from service.archive.templates import LoadedTemplate
 from service.batch.compose import EXPORT_OPTIONS
 from service.batch.rendering import ChunkRenderer, PlannedCopy, RenderedCopy
@@ -167,7 +167,7 @@ def test_a_merge_that_cannot_be_cut_falls_back(
     def refuse(*_args: object) -> list[Path]:
         raise SplitFailed("no destinations")
 
-    monkeypatch.setattr(service.batch.rendering, "split_copies", refuse)
+    monkeypatch.setattr(service.batch.fitting, "split_copies", refuse)
     renderer = ChunkRenderer(
         get_instrument("correction_order"), template_of("correction_order"), Bureau(), office_pool
     )
