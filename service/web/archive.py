@@ -1,4 +1,4 @@
-"""The archive page: the latest fixity and audit-chain check, a check on demand, and 四性检测 reports."""
+"""The archive page: the latest check of fixity, signatures and the audit chain, a check on demand, and 四性检测 reports."""
 
 from __future__ import annotations
 
