@@ -14,6 +14,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from service.acts.issuing import issue_document
+from service.acts.seal_install import install_seal
 from service.background.scheduled_check import ScheduledCheck
 from service.commands.cli import main
 from service.custody.checks import last_check, run_check
@@ -28,6 +29,8 @@ from service.database.models import Document
 from service.services import Wenshu
 from tests.conftest import sample
 from tests.custody.forgery import forge, install, strip_signature
+from tests.pki import PASSPHRASE, bureau_pkcs12, trust_root_pem
+from tests.render.specimen_seal import specimen_seal_png
 
 pytestmark = pytest.mark.office
 
@@ -167,3 +170,35 @@ def test_four_properties_list_the_signature_of_each_document(
     assert (sealed.number, AUTHENTICITY, "电子签名") in [
         (d.number, name, c.name) for d, name, c in failures
     ]
+
+
+def test_renewed_certificate_keeps_earlier_signatures_and_the_first_install_date(
+    wenshu: Wenshu, archive: Archive
+) -> None:
+    """This test ensures that after a renewal (same subject, same root, another key) earlier signatures still hold, and a signature removed from a document issued before the renewal is still caught."""
+    _before, sealed = archive
+    install_seal(
+        wenshu, specimen_seal_png(), bureau_pkcs12("bureau-other-key"), PASSPHRASE,
+        trust_root_pem(), 42.0, "管理员",
+    )  # fmt: skip
+    renewed = issue_document(wenshu, "supervision_notice", sample("supervision_notice"), "王文书")
+    result = run_check(wenshu, "管理员", "web")
+    assert result.ok, result.problems
+    assert result.signatures == SignatureTally(verified=2, unsealed=1, failed=0)
+    assert renewed.sha256 != sealed.sha256
+    forge(wenshu, sealed, strip_signature)
+    [problem] = run_check(wenshu, "管理员", "web").problems
+    assert (problem.kind, problem.number) == ("signature", sealed.number)
+
+
+def test_unreadable_seal_is_said_with_each_failed_signature(
+    wenshu: Wenshu, archive: Archive
+) -> None:
+    """This test ensures that when the installed seal's files cannot be read, signed documents fail with the reason and how to fix it."""
+    _before, sealed = archive
+    manifest = wenshu.settings.instance_path / "seal" / "seal.json"
+    manifest.write_text("{}", encoding="utf-8")
+    [problem] = run_check(wenshu, "管理员", "web").problems
+    assert (problem.kind, problem.number) == ("signature", sealed.number)
+    assert "没有配置信任根证书" in problem.message
+    assert "已安装的电子印章文件损坏或缺失" in problem.message
