@@ -19,7 +19,7 @@ from lxml import etree
 
 from service.batch.compose import EXPORT_OPTIONS, CompiledTemplate
 from service.batch.split import copy_starts, split_copies
-from service.render.crowding import TextFrame, crowded_pages
+from service.render.crowding import ConvertedPages, TextFrame, crowded_pages
 from service.render.fit import Attempt, Tightening, fit_documents
 from service.render.office.converter import Converter
 from service.render.ooxml.anchors import anchor_names, kept_styles, mark_body
@@ -53,8 +53,9 @@ def convert_merged_fitted(
         with pikepdf.open(pdf_path) as pdf:
             starts = copy_starts(pdf, len(indices))
             ends = [*starts[1:], len(pdf.pages)]
+            converted = ConvertedPages(pdf, frame)
             problems = [
-                crowded_pages(pdf, range(start, end), anchor_names(position), frame)
+                crowded_pages(converted, range(start, end), anchor_names(position))
                 for position, (start, end) in enumerate(zip(starts, ends, strict=True))
             ]
         parts = split_copies(pdf_path, len(indices), folder)

@@ -9,7 +9,7 @@ drawn inside form XObjects is not followed: LibreOffice draws a document's text 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -30,49 +30,53 @@ class Destination:
 
 def page_baselines(page: pikepdf.Page) -> tuple[float, ...]:
     """Return the heights of the baselines of every text shown on the page, points from its bottom."""
-    ctm = pikepdf.Matrix()
+    identity = pikepdf.Matrix()
+    ctm = line = identity
     saved: list[pikepdf.Matrix] = []
-    line = text = pikepdf.Matrix()
     leading = 0.0
     found: list[float] = []
     for instruction in pikepdf.parse_content_stream(page, _OPERATORS):
-        operator = str(instruction.operator)
-        numbers = [float(x) for x in instruction.operands if _is_number(x)]
-        if operator == "q":
+        operands, op = instruction.operands, str(instruction.operator)
+        # The operators in the order LibreOffice writes them most: a show, then BT and Td.
+        if op in _SHOWING:
+            if op != "Tj" and op != "TJ":  # ' and " move to the next line first
+                line = pikepdf.Matrix(1, 0, 0, 1, 0, -leading) @ line
+            found.append((line @ ctm).f)
+        elif op == "BT":
+            line = identity
+        elif op == "Td" or op == "TD":
+            x, y = _numbers(operands, 2)
+            leading = -y if op == "TD" else leading
+            line = pikepdf.Matrix(1, 0, 0, 1, x, y) @ line
+        elif op == "q":
             saved.append(ctm)
-        elif operator == "Q":
-            ctm = saved.pop() if saved else pikepdf.Matrix()
-        elif operator == "cm" and len(numbers) == 6:
-            ctm = pikepdf.Matrix(*numbers) @ ctm
-        elif operator == "BT":
-            line = text = pikepdf.Matrix()
-        elif operator in ("Td", "TD") and len(numbers) == 2:
-            if operator == "TD":
-                leading = -numbers[1]
-            line = text = pikepdf.Matrix(1, 0, 0, 1, *numbers) @ line
-        elif operator == "Tm" and len(numbers) == 6:
-            line = text = pikepdf.Matrix(*numbers)
-        elif operator == "TL" and numbers:
-            leading = numbers[0]
-        if operator in ("T*", "'", '"'):
-            line = text = pikepdf.Matrix(1, 0, 0, 1, 0, -leading) @ line
-        if operator in _SHOWING:
-            found.append((text @ ctm).f)
+        elif op == "Q":
+            ctm = saved.pop() if saved else identity
+        elif op == "cm":
+            ctm = pikepdf.Matrix(*_numbers(operands, 6)) @ ctm
+        elif op == "Tm":
+            line = pikepdf.Matrix(*_numbers(operands, 6))
+        elif op == "TL":
+            (leading,) = _numbers(operands, 1)
+        elif op == "T*":
+            line = pikepdf.Matrix(1, 0, 0, 1, 0, -leading) @ line
     return tuple(found)
 
 
-def named_destinations(pdf: pikepdf.Pdf, names: Sequence[str]) -> dict[str, Destination]:
-    """Return where each of the given named destinations points, those the PDF has."""
+def _numbers(operands: Iterable[object], count: int) -> list[float]:
+    """Return an operator's count numeric operands; zeros stand in for a malformed operator's."""
+    numbers = [float(x) for x in operands if isinstance(x, int | float | Decimal)]
+    return numbers if len(numbers) == count else [0.0] * count
+
+
+def named_destinations(pdf: pikepdf.Pdf) -> dict[str, Destination]:
+    """Return where every named destination of the PDF points (those of the /XYZ kind)."""
     pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
-    wanted = set(names)
     targets: dict[str, pikepdf.Object | None] = {}
     if "/Dests" in pdf.Root:  # PDF 1.1 style, which LibreOffice writes
-        for key, value in pdf.Root.Dests.items():
-            if key[1:] in wanted:
-                targets[key[1:]] = value
+        targets.update((str(key)[1:], value) for key, value in pdf.Root.Dests.items())
     if "/Names" in pdf.Root and "/Dests" in pdf.Root.Names:
-        tree = pikepdf.NameTree(pdf.Root.Names.Dests)
-        targets.update((name, tree[name]) for name in wanted if name in tree)
+        targets.update(pikepdf.NameTree(pdf.Root.Names.Dests).items())
     found = {}
     for name, target in targets.items():
         if isinstance(target, pikepdf.Dictionary):

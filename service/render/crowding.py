@@ -82,11 +82,13 @@ class TextFrame:
         return max(0, math.floor((baseline - self.bottom + TOLERANCE) / self.pitch))
 
 
-class _Pages:
-    """The pages of one document in a PDF: the baselines in the text area, read when first asked."""
+class ConvertedPages:
+    """A converted PDF as crowding reads it: its named destinations, read once, and the baselines
+    of a page in the text area, read when first asked. One serves every copy of a merged PDF."""
 
-    def __init__(self, pdf: pikepdf.Pdf, pages: range, frame: TextFrame) -> None:
-        self.pdf, self.pages, self.frame = pdf, pages, frame
+    def __init__(self, pdf: pikepdf.Pdf, frame: TextFrame) -> None:
+        self.pdf, self.frame = pdf, frame
+        self.destinations = named_destinations(pdf)
         self._text: dict[int, tuple[float, ...]] = {}
 
     def text(self, page: int) -> tuple[float, ...]:
@@ -101,63 +103,59 @@ class _Pages:
         """Return whether no text stands above the destination's line on its page."""
         return all(baseline <= place.top + TOLERANCE for baseline in self.text(place.page))
 
-    def number(self, page: int) -> int:
-        """Return the page's number in the document, from 1."""
-        return page - self.pages.start + 1
-
 
 def crowded_pages(
-    pdf: pikepdf.Pdf, pages: range, names: AnchorNames, frame: TextFrame
+    converted: ConvertedPages, pages: range, names: AnchorNames
 ) -> tuple[Crowding, ...]:
-    """Return what is wrong with the pages of one document (pages of pdf, counted from 0).
+    """Return what is wrong with the pages of one document (pages of the PDF, counted from 0).
 
     Each problem is said in Chinese, pages counted from the document's first page.
     """
-    document = _Pages(pdf, pages, frame)
     found = {
         name: place
-        for name, place in named_destinations(pdf, names.every()).items()
-        if place.page in pages
+        for name in names.every()
+        if (place := converted.destinations.get(name)) is not None and place.page in pages
     }
     last = pages.stop - 1
-    if len(pages) > 1 and not document.text(last):
-        return (Crowding(f"第{document.number(last)}页是空白页"),)
+    if len(pages) > 1 and not converted.text(last):
+        return (Crowding(f"第{last - pages.start + 1}页是空白页"),)
     imprint = found.get(names.imprint)
     signature, date = found.get(names.signature), found.get(names.date)
     problems = []
-    if imprint and imprint.page == last > pages.start and document.alone(imprint):
-        problems.append(Crowding(f"第{document.number(last)}页只有版记"))
+    if imprint and imprint.page == last > pages.start and converted.alone(imprint):
+        problems.append(Crowding(f"第{last - pages.start + 1}页只有版记"))
     if date and date.page > pages.start:
-        problems.extend(_signature_alone(document, signature, date))
+        problems.extend(_signature_alone(converted, pages.start, signature, date))
     if signature and signature.page > pages.start:
-        problems.extend(_gap_before(document, signature, found.get(names.closing)))
+        closing = found.get(names.closing)
+        problems.extend(_gap_before(converted, pages.start, signature, closing))
     return tuple(problems)
 
 
 def _signature_alone(
-    document: _Pages, signature: Destination | None, date: Destination
+    converted: ConvertedPages, start: int, signature: Destination | None, date: Destination
 ) -> list[Crowding]:
     """Return the problem of a page holding only the signature block, or its date."""
     together = signature is not None and signature.page == date.page
-    if not document.alone(signature if signature is not None and together else date):
+    if not converted.alone(signature if signature is not None and together else date):
         return []
     what = "发文机关署名和成文日期" if together else "成文日期"
-    return [Crowding(f"第{document.number(date.page)}页只有{what}")]
+    return [Crowding(f"第{date.page - start + 1}页只有{what}")]
 
 
 def _gap_before(
-    document: _Pages, signature: Destination, closing: Destination | None
+    converted: ConvertedPages, start: int, signature: Destination, closing: Destination | None
 ) -> list[Crowding]:
     """Return the problem of a page left short because the closing lines moved on with the signature."""
     before = signature.page - 1
-    if closing is None or closing.page != signature.page or not document.alone(closing):
+    if closing is None or closing.page != signature.page or not converted.alone(closing):
         return []
-    lines = document.text(before)
-    empty = document.frame.empty_lines_below(lines[-1]) if lines else 0
+    lines = converted.text(before)
+    empty = converted.frame.empty_lines_below(lines[-1]) if lines else 0
     if empty < GAP_LINES:
         return []
     said = (
-        f"第{document.number(before)}页末尾空了{empty}行，"
-        f"结尾段落和发文机关署名、成文日期移到了第{document.number(signature.page)}页"
+        f"第{before - start + 1}页末尾空了{empty}行，"
+        f"结尾段落和发文机关署名、成文日期移到了第{signature.page - start + 1}页"
     )
     return [Crowding(said, empty)]

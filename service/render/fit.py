@@ -21,7 +21,7 @@ from pathlib import Path
 import pikepdf
 
 from service.render.baselines import drop_destinations
-from service.render.crowding import Crowding, TextFrame, crowded_pages
+from service.render.crowding import ConvertedPages, Crowding, TextFrame, crowded_pages
 from service.render.office.converter import Converter
 from service.render.ooxml.anchors import DESTINATION_OPTIONS, anchor_names, marked_package
 from service.render.ooxml.spacing import BodyGrid, body_grid, tightened
@@ -113,7 +113,8 @@ def convert_fitted(docx: bytes, work: Path, name: str, converter: Converter) -> 
         converter.convert(docx_path, pdf_path, DESTINATION_OPTIONS)
         frame = tightening.frame(grid) if tightening else TextFrame.of(grid)
         with pikepdf.open(pdf_path) as pdf:
-            problems = crowded_pages(pdf, range(len(pdf.pages)), anchor_names(), frame)
+            converted = ConvertedPages(pdf, frame)
+            problems = crowded_pages(converted, range(len(pdf.pages)), anchor_names())
         return [Attempt(pdf_path, problems, tightening)]
 
     best = fit_documents(1, convert)[0]

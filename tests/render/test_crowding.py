@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pikepdf
 
-from service.render.crowding import TextFrame, crowded_pages
+from service.render.crowding import ConvertedPages, TextFrame, crowded_pages
 from service.render.ooxml.anchors import anchor_names
 
 # GB/T 9704 on A4: the text area from 737 pt down to 99.2 pt, 22 lines 28.95 pt apart; a
@@ -45,9 +45,8 @@ def drawn(pages: Sequence[Sequence[int]], marks: dict[str, tuple[int, int]]) -> 
 def problems(pages: Sequence[Sequence[int]], marks: dict[str, tuple[int, int]]) -> tuple[str, ...]:
     """Return what crowded_pages finds wrong with a drawn document, as said."""
     with drawn(pages, marks) as pdf:
-        return tuple(
-            found.text for found in crowded_pages(pdf, range(len(pdf.pages)), NAMES, FRAME)
-        )
+        converted = ConvertedPages(pdf, FRAME)
+        return tuple(found.text for found in crowded_pages(converted, range(len(pdf.pages)), NAMES))
 
 
 FULL = list(range(1, 23))
@@ -91,7 +90,7 @@ def test_four_empty_lines_before_the_closing_lines_is_a_gap() -> None:
     three lines short is no gap."""
     marks = {NAMES.closing: (1, 1), NAMES.signature: (1, 5), NAMES.date: (1, 6)}
     with drawn([list(range(1, 19)), [1, 2, 5, 6]], marks) as pdf:
-        (gap,) = crowded_pages(pdf, range(2), NAMES, FRAME)
+        (gap,) = crowded_pages(ConvertedPages(pdf, FRAME), range(2), NAMES)
     assert gap.text == "第1页末尾空了4行，结尾段落和发文机关署名、成文日期移到了第2页"
     assert (gap.empty_lines, gap.lonely) == (4, False)
     assert problems([list(range(1, 20)), [1, 2, 5, 6]], marks) == ()
@@ -109,6 +108,7 @@ def test_pages_are_counted_from_the_document_in_a_merged_pdf() -> None:
     copy = anchor_names(1)
     marks = {NAMES.imprint: (0, 5), copy.imprint: (2, 1)}
     with drawn([[1, 5], FULL, [1]], marks) as pdf:
-        assert crowded_pages(pdf, range(0, 1), NAMES, FRAME) == ()
-        (lonely,) = crowded_pages(pdf, range(1, 3), copy, FRAME)
+        converted = ConvertedPages(pdf, FRAME)
+        assert crowded_pages(converted, range(0, 1), NAMES) == ()
+        (lonely,) = crowded_pages(converted, range(1, 3), copy)
         assert (lonely.text, lonely.lonely) == ("第2页只有版记", True)
