@@ -238,7 +238,7 @@ def signing_latencies(wenshu: Wenshu, pdfs: list[bytes]) -> dict[str, list[float
     """Return seconds per copy to sign each PDF, the service's way and the naive way."""
     installed = SealStore.in_instance(wenshu.settings.instance_path).installed()
     assert installed is not None
-    ours = seal_signer(installed, service_secret(wenshu.settings), "")
+    ours = seal_signer(installed, service_secret(wenshu.settings), "").signer()
     p12, passphrase = bureau_pkcs12(), PASSPHRASE.encode()
     meta = signers.PdfSignatureMetadata(field_name="Signature", subfilter=SigSeedSubFilter.PADES)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -44,4 +45,6 @@ def seal_document(
     seal = bureau_seal(wenshu, instrument)
     if seal is None:
         return pdf
-    return seal.press(pdf, *signature_lines(instrument, context))
+    return dataclasses.replace(
+        pdf, data=seal.press(pdf.data, *signature_lines(instrument, context))
+    )

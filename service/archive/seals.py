@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives.serialization import (
     pkcs12,
 )
 
-from service.render.signing import BureauSigner, SigningKey, signer_from_pkcs12
+from service.render.signing import SignerSource, SigningKey
 
 SEAL_FOLDER = "seal"
 MANIFEST = "seal.json"
@@ -237,30 +237,25 @@ def wrapping_password(secret: str, salt: bytes) -> bytes:
     return derived.hex().encode("ascii")
 
 
-# Signers by seal and timestamp authority: loading the key (PBKDF2 of the PKCS#12, then the
-# key itself) is done once per process, not once per document.
-_signers: dict[tuple[str, bytes, str], BureauSigner] = {}
 _installed_cache: dict[Path, tuple[tuple[int, int, int], InstalledSeal]] = {}
 _cache_lock = threading.Lock()
 
 
-def seal_signer(seal: InstalledSeal, secret: str, tsa_url: str) -> BureauSigner:
-    """Return the signer of the installed seal, made once per process; raise SealUnusable if not."""
-    key = (summarize(seal.certificate).sha256, seal.salt, tsa_url)
-    with _cache_lock:
-        signer = _signers.get(key)
-        if signer is None:
-            try:
-                signer = signer_from_pkcs12(
-                    seal.wrapped_key, wrapping_password(secret, seal.salt), tsa_url
-                )
-            except ValueError as error:
-                raise SealUnusable(
-                    "电子印章的私钥无法用本服务的密钥解开（WENSHU_SECRET_KEY 或 instance/secret_key "
-                    "在安装印章后更换过？）：请重新执行 wenshu seal install 安装印章和证书"
-                ) from error
-            _signers[key] = signer
-    return signer
+def seal_signer(seal: InstalledSeal, secret: str, tsa_url: str) -> SignerSource:
+    """Return what the installed seal's signer is made from, the signer made once in this process.
+
+    Loading the key (PBKDF2 of the PKCS#12, then the key itself) happens once per process,
+    not once per document. Raises SealUnusable when the service's secret does not unwrap it.
+    """
+    source = SignerSource(seal.wrapped_key, wrapping_password(secret, seal.salt), tsa_url)
+    try:
+        source.signer()
+    except ValueError as error:
+        raise SealUnusable(
+            "电子印章的私钥无法用本服务的密钥解开（WENSHU_SECRET_KEY 或 instance/secret_key "
+            "在安装印章后更换过？）：请重新执行 wenshu seal install 安装印章和证书"
+        ) from error
+    return source
 
 
 def _stamp(path: Path) -> tuple[int, int, int]:

@@ -157,5 +157,6 @@ def _run_pipeline(
         finally:
             for future in in_flight:
                 future.cancel()
+            renderer.close()
     if stopping() and next(chunks, None):
         raise JobStopped(f"批量任务 #{job.id} 随服务停止而暂停，已生成 {done} 份")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import tempfile
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -15,6 +17,7 @@ from service.archive.store import Fixity, fixity_of
 from service.archive.templates import LoadedTemplate
 from service.batch.compose import CompiledTemplate, merge_obstacle
 from service.batch.fitting import convert_merged_fitted
+from service.batch.pressing import PressingPool
 from service.batch.split import SplitFailed
 from service.foundations.config import Bureau
 from service.instruments.facts import Facts
@@ -80,6 +83,9 @@ class ChunkRenderer:
         self.converter = converter
         # The installed seal and signer when the kind bears a seal, pressed on every copy.
         self.seal = seal
+        self._pool_lock = threading.Lock()
+        # Started now, so that its processes are up when the first chunk is converted.
+        self._pool = PressingPool(seal) if seal is not None else None
         self.compiled = CompiledTemplate(template.data)
         # Whether copies merge depends on the template alone: every converter takes options.
         obstacle = merge_obstacle(template.data)
@@ -88,7 +94,18 @@ class ChunkRenderer:
         self.merging = obstacle is None
 
     def render(self, copies: Sequence[PlannedCopy]) -> list[RenderedCopy]:
-        """Return the copies rendered, in order."""
+        """Return the copies rendered, in order: sealed and signed when the kind bears the seal."""
+        return self._pressed(self._converted(copies))
+
+    def close(self) -> None:
+        """Stop the worker processes that press the seal, if any were started."""
+        with self._pool_lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()
+
+    def _converted(self, copies: Sequence[PlannedCopy]) -> list[RenderedCopy]:
+        """Return the copies converted and their metadata written, in order."""
         with tempfile.TemporaryDirectory(prefix="wenshu-batch-") as work:
             if self.merging and len(copies) > 1:
                 try:
@@ -108,7 +125,6 @@ class ChunkRenderer:
         rendered = []
         for copy, part, context in zip(copies, parts, contexts, strict=True):
             pdf = replace(write_metadata(part.path, copy.metadata), warnings=part.warnings)
-            pdf = self._sealed(pdf, context)
             rendered.append(RenderedCopy(copy, pdf, fixity_of(pdf.data), context))
         return rendered
 
@@ -124,11 +140,27 @@ class ChunkRenderer:
     def _render_one(self, copy: PlannedCopy) -> RenderedCopy:
         """Render one copy the way a single document is rendered."""
         request = self._request(copy)
-        pdf = self._sealed(render_pdf(request, self.converter), request.context)
+        pdf = render_pdf(request, self.converter)
         return RenderedCopy(copy, pdf, fixity_of(pdf.data), request.context)
 
-    def _sealed(self, pdf: RenderedPdf, context: Mapping[str, Any]) -> RenderedPdf:
-        """Return a copy sealed and signed as a single document is, when the kind bears the seal."""
+    def _pressed(self, rendered: list[RenderedCopy]) -> list[RenderedCopy]:
+        """Return the copies sealed and signed as single documents are, when the kind bears the seal.
+
+        The copies are pressed by worker processes (service.batch.pressing), then fixed by
+        the digests of their signed bytes.
+        """
         if self.seal is None:
-            return pdf
-        return self.seal.press(pdf, *signature_lines(self.instrument, context))
+            return rendered
+        lines = [(c.pdf.data, *signature_lines(self.instrument, c.context)) for c in rendered]
+        pressed = self._pressing(self.seal).press_all(lines)
+        return [
+            RenderedCopy(c.plan, dataclasses.replace(c.pdf, data=data), fixity_of(data), c.context)
+            for c, data in zip(rendered, pressed, strict=True)
+        ]
+
+    def _pressing(self, seal: BureauSeal) -> PressingPool:
+        """Return the pool pressing this renderer's copies, started again if it was closed."""
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = PressingPool(seal)
+            return self._pool

@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
-from service.render.pdfa import RenderedPdf
 from service.render.seal import SealImage, stamp_seal
-from service.render.signing import BureauSigner
+from service.render.signing import SignerSource
 
 
 @dataclass(frozen=True)
 class BureauSeal:
-    """The installed seal's image and the signer of its certificate, ready for many documents."""
+    """The installed seal's image and what its signer is made from: ready for many documents.
+
+    Plain data, so that batch worker processes can take it; each makes its signer once.
+    """
 
     image: SealImage
-    signer: BureauSigner
+    signer: SignerSource
 
-    def press(self, pdf: RenderedPdf, issuer: str, date: str) -> RenderedPdf:
+    def press(self, pdf: bytes, issuer: str, date: str) -> bytes:
         """Return pdf with the seal on its 发文机关署名 issuer and 成文日期 date, then signed.
 
         The seal goes in first and the signature covers it: any change to the seal after
         signing breaks the signature. Raises SealUnplaceable (a TemplateProblem) when the
         page has no place for the seal, SigningFailed when the signature cannot be made.
         """
-        stamped = stamp_seal(pdf.data, self.image, issuer, date)
-        return dataclasses.replace(pdf, data=self.signer.sign(stamped))
+        return self.signer.signer().sign(stamp_seal(pdf, self.image, issuer, date))

@@ -294,6 +294,32 @@ def signer_from_pkcs12(data: bytes, passphrase: bytes | None, tsa_url: str = "")
     return BureauSigner(key, certificate, chain, tsa_url)
 
 
+@dataclass(frozen=True)
+class SignerSource:
+    """What a signer is made from: a PKCS#12, its password, the timestamp authority.
+
+    Plain bytes and text, so that it crosses to a worker process; each process makes its
+    signer from it once (signer()), the key loaded and the CMS template built then.
+    """
+
+    pkcs12: bytes
+    password: bytes
+    tsa_url: str = ""
+
+    def signer(self) -> BureauSigner:
+        """Return this process's signer for the source; raise ValueError if the PKCS#12 does not open."""
+        with _signers_lock:
+            signer = _signers.get(self)
+            if signer is None:
+                signer = signer_from_pkcs12(self.pkcs12, self.password, self.tsa_url)
+                _signers[self] = signer
+            return signer
+
+
+_signers: dict[SignerSource, BureauSigner] = {}
+_signers_lock = threading.Lock()
+
+
 def _asn1(certificate: x509.Certificate) -> asn1_x509.Certificate:
     """Return a certificate as pyHanko's asn1crypto reads it."""
     return asn1_x509.Certificate.load(certificate.public_bytes(Encoding.DER))
