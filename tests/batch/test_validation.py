@@ -69,3 +69,25 @@ def test_a_problem_of_every_row_is_said_once() -> None:
         "全部3行 deadline: 改正期限应当晚于成文日期",
         "第2行 unit: 请填写",
     ]
+
+
+def test_the_copies_of_a_circular_may_differ_only_in_their_recipient() -> None:
+    """This test ensures that a row of a circular sent to many units that differs from the first
+    valid row in anything but its addressee is refused at that field, saying how to mend it."""
+    circular = get_instrument("safety_circular")
+    rows = [
+        (2, {"addressee": ""}),
+        (3, {"addressee": "甲单位"}),
+        (4, {"addressee": "乙单位", "cc": "区委办"}),
+        (5, {"addressee": "丙单位", "issue_date": "2026-01-21"}),
+        (6, {"addressee": "丁单位"}),
+    ]
+    check = check_rows(circular, common_facts("safety_circular"), rows, FakeArchive(), {})
+    assert [row.number for row in check.valid] == [3, 6]
+    assert [(p.row, p.field) for p in check.problems] == [
+        (2, "addressee"), (4, "cc"), (5, "issue_date"),
+    ]  # fmt: skip
+    assert check.problems[2].line() == (
+        "第5行 issue_date: 各份是同一份全区档案安全通报，只有收文单位不同："
+        "本行的“成文日期”与第3行不同，请写入共同事实或改成一致"
+    )

@@ -142,6 +142,27 @@ def test_outputs_and_running_the_same_command_again(
     assert len(numbers_of(tmp_path / "cli-instance")) == 8
 
 
+def test_a_circular_batch_is_one_number_with_its_copies(
+    runner: CliRunner, tmp_path: Path, workers: str
+) -> None:
+    """This test ensures that `wenshu batch` of a circular says the one 文号 its copies share and
+    their 份号, and names each copy's file by both."""
+    circular = "safety_circular"
+    facts = tmp_path / "circular.json"
+    facts.write_text(json.dumps(common_facts(circular), ensure_ascii=False), encoding="utf-8")
+    units = unit_names(3)
+    table = recipients_table(tmp_path, circular, units)
+    out = tmp_path / "out"
+    result = batch(runner, circular, str(table), "--facts", str(facts), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    number = "君档通报〔2026〕1号"
+    assert f"完成：3 份（共用文号 {number}，份号 000001–000003），输出在 {out}" in result.stdout
+    assert sorted(p.name for p in out.glob("*.pdf")) == sorted(
+        ["merged.pdf"] + [f"{number}_{n:06d}_{unit}.pdf" for n, unit in enumerate(units, 1)]
+    )
+    assert numbers_of(tmp_path / "cli-instance") == [number] * 3
+
+
 def test_input_problems_exit_2(runner: CliRunner, tmp_path: Path, common: Path) -> None:
     """This test ensures that a missing table, an unknown kind or column, or bad facts exit 2."""
     table = write_csv(tmp_path / "r.csv", ["单位名称"], [["甲单位"]])

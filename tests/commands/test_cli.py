@@ -26,6 +26,13 @@ def test_kinds_json_schema(runner: CliRunner) -> None:
     }  # fmt: skip
     notice = next(k for k in kinds if k["kind"] == "supervision_notice")
     assert notice["title"] == "执法监督通知（决定）书"
+    # One 文号 per document, one shared by the copies sent to many units, or a receipt number.
+    assert {k["kind"]: k["numbering"] for k in kinds} == {
+        "supervision_notice": "own", "review_decision": "own", "inspection_record": "own",
+        "enforcement_notice": "own", "correction_order": "own", "penalty_decision": "own",
+        "annual_report": "incoming", "audit_summary": "own", "safety_circular": "shared",
+        "sampling_list": "shared", "access_register": "own",
+    }  # fmt: skip
     for entry in kinds:
         assert [f for f in entry["fields"] if f["recipient"]], entry["kind"]
         for field in entry["fields"]:

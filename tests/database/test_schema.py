@@ -9,7 +9,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, MetaData, Table, insert, select, text, update
+from sqlalchemy import Connection, MetaData, Table, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from service.background.startup import prepare_service
@@ -104,5 +104,59 @@ def test_an_archive_from_before_0008_keeps_one_active_version_a_kind(settings: S
             assert session.scalars(select(Document.context)).all() == [None]
         with pytest.raises(IntegrityError), database.session() as session:
             session.execute(update(TemplateVersion).values(active=True))
+    finally:
+        database.dispose()
+
+
+def document_row(number: str, series: str, sequence: int, template_id: int) -> dict[str, object]:
+    """Return the columns of a documents row as every release since 0009 writes them."""
+    return dict(
+        kind=series, title="文书", series=series, year=2026, sequence=sequence, number=number,
+        recipient="某单位", document_date=dt.date(2026, 3, 5), facts={}, template_id=template_id,
+        template_version=1, template_sha256="0" * 64, pdf_path=f"{number}.pdf", size=1, pages=1,
+        sha256="0" * 64, sm3="0" * 64, retention="30年", classification="公开",
+        issued_by="王文书", issued_at=NOW, status="issued", warnings=[], void_reason="",
+        voided_by="", voided_at=None,
+    )  # fmt: skip
+
+
+def test_an_archive_from_before_0010_keeps_its_numbers_and_copies_may_share_one(
+    settings: Settings,
+) -> None:
+    """This test ensures that upgrading a database from before 0010 keeps each document numbered
+    on its own (no 份号), and that a 文号 is then unique with its 份号: copies share it, the same
+    copy twice or the same 文号 in another series is refused."""
+    database = Database(settings.resolved_database_url)
+    config = alembic_config(database.engine)
+    try:
+        with database.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0009")
+            add_version(connection, "annual_report", 1)
+            template_id = connection.scalar(text("SELECT min(id) FROM template_versions"))
+            connection.execute(
+                insert(old_table(connection, "documents")).values(
+                    **document_row("君档年报〔2026〕1号", "annual_report", 1, template_id)
+                )
+            )
+        database.create_tables()
+        with database.session() as session:
+            kept = session.execute(
+                select(Document.number, Document.copy_number, Document.numbering)
+            )
+            assert [tuple(row) for row in kept] == [("君档年报〔2026〕1号", 0, "own")]
+
+        def circular(copy_number: int, series: str = "safety_circular") -> Document:
+            row = document_row("君档通报〔2026〕1号", series, 1, template_id)
+            path = f"{copy_number}-{series}.pdf"
+            return Document(**row | {"pdf_path": path}, copy_number=copy_number, numbering="shared")
+
+        with database.session() as session:
+            session.add_all([circular(1), circular(2)])
+        for refused in (circular(2), circular(1, "sampling_list")):
+            with pytest.raises(IntegrityError), database.session() as session:
+                session.add(refused)
+        with database.session() as session:
+            assert session.scalar(select(func.count(Document.id))) == 3
     finally:
         database.dispose()

@@ -18,7 +18,7 @@ from werkzeug.test import encode_multipart
 from service.archive.fixity import verify_archive
 from service.batch.jobs import load_job
 from service.database.batch_models import RUNNING
-from service.database.models import Document
+from service.database.models import Document, NumberSeries
 from tests.batch.conftest import common_facts
 from tests.conftest import PASSWORD
 from tests.survival.conftest import Service
@@ -81,7 +81,8 @@ def units(count: int) -> list[str]:
 
 def test_a_batch_survives_a_kill_of_the_service(service: Service) -> None:
     """This test ensures that a web batch cut by kill -9 of `wenshu serve` goes on by itself after the
-    restart: every recipient once, numbers gapless, every file recorded and intact."""
+    restart: every recipient once, the circular's one 文号 claimed once (the series advanced by
+    exactly one) and its 份号 gapless, every file recorded and intact."""
     service.start()
     service.wait_for_office()
     browser = Browser(service)
@@ -121,10 +122,14 @@ def test_a_batch_survives_a_kill_of_the_service(service: Service) -> None:
         with wenshu.database.session() as session:
             copies = list(
                 session.scalars(
-                    select(Document).where(Document.kind == KIND).order_by(Document.sequence)
+                    select(Document).where(Document.kind == KIND).order_by(Document.copy_number)
                 )
             )
-        assert [d.sequence for d in copies] == list(range(1, COPIES + 1))
+            series = session.get(NumberSeries, (KIND, 2026))
+        assert [(d.sequence, d.copy_number) for d in copies] == [
+            (1, n) for n in range(1, COPIES + 1)
+        ]
+        assert series is not None and series.last_sequence == 1
         assert sorted(d.recipient for d in copies) == sorted(units(COPIES))
         report = verify_archive(wenshu.database, wenshu.archive)
         assert report.ok, report.problems

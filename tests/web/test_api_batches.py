@@ -72,6 +72,8 @@ def test_a_batch_is_checked_run_and_downloaded(app: Flask, clerk: dict[str, str]
     done = follow(api, clerk, location)
     assert (done["status"], done["done"], done["total"], done["error"]) == ("done", 4, 4, "")
     assert set(done["outputs"]) == {"merged.pdf", "copies.zip", "manifest.csv"}
+    # The circular to four units is one document: its 文号 once, each copy a 份号.
+    assert (done["numbering"], done["number"]) == ("shared", "君档通报〔2026〕1号")
 
     with api.get(done["outputs"]["merged.pdf"], headers=clerk) as merged:
         assert merged.status_code == 200 and merged.mimetype == "application/pdf"
@@ -81,7 +83,9 @@ def test_a_batch_is_checked_run_and_downloaded(app: Flask, clerk: dict[str, str]
     with api.get(done["outputs"]["manifest.csv"], headers=clerk) as listing:
         manifest = listing.data.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(manifest)))
-    assert [row["number"] for row in rows] == [f"君档通报〔2026〕{n}号" for n in range(1, 5)]
+    assert [(row["number"], row["copy_number"]) for row in rows] == [
+        ("君档通报〔2026〕1号", f"{n:06d}") for n in range(1, 5)
+    ]
     assert api.get(location + "/other.txt", headers=clerk).status_code == 404
 
     again = submit(api, clerk, batch_of(units))  # the same input issues nothing new
@@ -148,8 +152,11 @@ def test_a_stopped_job_resumes(app: Flask) -> None:
     check = check_rows(instrument, common_facts(KIND), rows, SnapshotArchive(services.database), {})
     job = create_job(services, instrument, common_facts(KIND), check, "办事员甲")
     api, url = app.test_client(), f"/api/batches/{job.id}"
-    assert api.get(url, headers=headers).get_json()["active"] is False
+    waiting = api.get(url, headers=headers).get_json()
+    assert waiting["active"] is False
+    assert (waiting["numbering"], waiting["number"]) == ("shared", "")  # no number used yet
     answer = api.post(url + "/resume", headers=headers)
     assert answer.status_code == 202, answer.get_data(as_text=True)
-    assert follow(api, headers, url)["finished"]
+    finished = follow(api, headers, url)
+    assert finished["finished"] and finished["number"] == "君档通报〔2026〕1号"
     assert api.post(url + "/resume", headers=headers).status_code == 200  # finished already

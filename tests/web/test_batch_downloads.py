@@ -17,9 +17,9 @@ from sqlalchemy import select
 from service.archive.audit import verify_chain
 from service.database.models import AuditEvent, Document
 from tests import pdfcheck
-from tests.batch.conftest import unit_names
+from tests.batch.conftest import common_facts, unit_names
 from tests.web.test_api import bearer, token_for
-from tests.web.test_api_batches import batch_of, follow, submit
+from tests.web.test_api_batches import follow, submit
 from tests.web.test_classified import classify
 from tests.web.test_classified_lookups import clerk_with_token
 
@@ -57,6 +57,16 @@ def batch_downloads(app: Flask) -> list[AuditEvent]:
         return list(session.scalars(query.order_by(AuditEvent.id)))
 
 
+def orders_to(units: list[str]) -> dict[str, Any]:
+    """Return a batch request of correction orders, one to each unit, each its own 文号.
+
+    The copies of a circular share one 文号 and print the whole 主送 list, so copies told
+    apart by 文号 and unit are those of a kind addressed to one party.
+    """
+    rows = [{"unit": unit} for unit in units]
+    return {"kind": "correction_order", "facts": common_facts("correction_order"), "rows": rows}
+
+
 def test_outputs_hold_only_the_copies_the_reader_may_see_and_are_audited(
     app: Flask, tmp_path: Path
 ) -> None:
@@ -65,7 +75,7 @@ def test_outputs_hold_only_the_copies_the_reader_may_see_and_are_audited(
     download is an entry in the audit chain naming the 文号 delivered, and that the chain verifies."""
     browser, clerk = clerk_with_token(app, "办事员丁")
     units = unit_names(3)
-    answer = submit(browser, clerk, batch_of(units))
+    answer = submit(browser, clerk, orders_to(units))
     assert answer.status_code == 202, answer.get_data(as_text=True)
     job = follow(browser, clerk, answer.headers["Location"])
     assert job["finished"], job

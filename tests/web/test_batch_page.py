@@ -81,7 +81,7 @@ def test_skip_invalid_runs_to_completion_and_outputs_go_to_owner_only(
     copies = zipfile.ZipFile(io.BytesIO(status_and_body(client, job_url + "/copies.zip")[1]))
     assert len(copies.namelist()) == 3
     manifest = status_and_body(client, job_url + "/manifest.csv")[1].decode("utf-8-sig")
-    assert manifest.splitlines()[0] == "recipient,number,file,sha256,sm3"
+    assert manifest.splitlines()[0] == "recipient,number,file,sha256,sm3,copy_number"
     assert client.get(job_url + "/other.txt").status_code == 404
     listing = client.get("/batch").get_data(as_text=True)
     assert "3/3" in listing and "已完成" in listing

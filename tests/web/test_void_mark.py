@@ -20,7 +20,8 @@ from tests import pdfcheck
 from tests.batch.conftest import unit_names
 from tests.conftest import sample
 from tests.web.test_api import bearer, token_for
-from tests.web.test_api_batches import batch_of, follow, submit
+from tests.web.test_api_batches import follow, submit
+from tests.web.test_batch_downloads import orders_to
 from tests.web.test_classified_lookups import clerk_with_token
 
 
@@ -98,7 +99,9 @@ def test_voided_batch_copies_are_served_marked(app: Flask, tmp_path: Path) -> No
     """This test ensures that a batch's merged.pdf and copies.zip (web and API) show 作废 on the
     pages of voided copies only, while the archived copies keep their bytes."""
     browser, clerk = clerk_with_token(app, "办事员戊")
-    answer = submit(browser, clerk, batch_of(unit_names(3)))
+    # Correction orders, one 文号 each: voiding one leaves the others (the copies of a
+    # circular share one 文号 and are voided together).
+    answer = submit(browser, clerk, orders_to(unit_names(3)))
     assert answer.status_code == 202, answer.get_data(as_text=True)
     job = follow(browser, clerk, answer.headers["Location"])
     wenshu = app.extensions["wenshu"]
