@@ -36,6 +36,13 @@ IMPRINT_PT = 14  # 版记: 四号
 CHAR_SPACING = -5  # twentieths of a point
 CHAR_W = BODY_PT * 20 + CHAR_SPACING  # twips taken by one body character
 RED = "FF0000"
+# The two blank lines the seal presses into above the 署名 (GB/T 9704 7.3.5.1: the 署名 below the
+# seal's centre, its top within a line of the body). A 42 mm seal, its centre 1 mm above the
+# 署名's glyphs, needs 22 mm from the body's last glyphs to the 署名's. Two lines of the 22-line
+# grid leave 23.6 mm, but set at 24 lines a page, as the page-fitting step may, only 21 mm: the
+# seal would cover the body. So these lines keep their height on any grid (22.7 mm left at 24
+# lines): the fitting step rewrites only line heights equal to the grid's pitch (28.95 pt).
+SEAL_LINE_PT = 29
 
 FANGSONG = "仿宋_GB2312"
 XIAOBIAOSONG = "方正小标宋简体"
@@ -115,9 +122,14 @@ def paragraphs(name: str, style: str = "Body") -> list[Para]:
 def closing(style: str, text: str) -> Para:
     """Return the last paragraph of the body, kept on the page of the signature and seal.
 
-    GB/T 9704 7.3.5: the seal must share a page with text, never stand alone on one.
+    GB/T 9704 7.3.5: the seal must share a page with text, never stand alone on one. The
+    paragraph is kept with the signature but not kept whole: Word, where maintainers edit the
+    templates, carries only its last lines over, two at least (widow control), where a
+    paragraph kept whole would jump to the next page in one piece and leave its lines empty.
+    LibreOffice 7.4 moves a paragraph kept with the next whole either way; the page it leaves
+    short is the page-fitting step's to close (service/render/fit.py).
     """
-    return Para(style, [run(text)], "<w:keepNext/><w:keepLines/>")
+    return Para(style, [run(text)], "<w:keepNext/><w:widowControl/>")
 
 
 def heading(text: str) -> Para:
@@ -125,8 +137,21 @@ def heading(text: str) -> Para:
     return p("Heading1", text)
 
 
-def signature(issuer: str = "{{ issuer }}", date: str = "{{ issue_date }}") -> list[Para]:
-    """Return the signature: 成文日期 right-aligned four characters in, 署名 centred above it."""
+def seal_lines() -> list[Para]:
+    """Return the two blank lines above the 署名 that the seal presses into, kept with it."""
+    return [Para("Blank", [], "<w:keepNext/>" + exact_line(SEAL_LINE_PT)) for _ in range(2)]
+
+
+def signature(
+    issuer: str = "{{ issuer }}", date: str = "{{ issue_date }}", imprint: bool = False
+) -> list[Para]:
+    """Return the signature: 成文日期 right-aligned four characters in, 署名 centred above it.
+
+    imprint: a 版记 follows, floating at the foot of the page and anchored to the line after
+    the date. The date is then kept with that line: when the 版记 does not fit under the text,
+    the signature goes to the next page with it, and the closing lines with them, instead of
+    the 版记 standing there alone (a page left short, which the page-fitting step can close).
+    """
     date_right = TEXT_W - 4 * CHAR_W
     # 2026年3月5日 is about 6.5 characters wide; the name is centred over the date's middle.
     issuer_centre = date_right - round(6.5 * CHAR_W / 2)
@@ -134,10 +159,9 @@ def signature(issuer: str = "{{ issuer }}", date: str = "{{ issue_date }}") -> l
     date_tabs = f'<w:tabs><w:tab w:val="right" w:pos="{date_right}"/></w:tabs>'
     keep = "<w:keepNext/>"  # the signature never starts a page on its own
     return [
-        Para("Blank", [], keep),
-        Para("Blank", [], keep),
+        *seal_lines(),
         Para("Signature", [tab_run(), run(issuer)], keep + issuer_tabs),
-        Para("Signature", [tab_run(), run(date)], date_tabs),
+        Para("Signature", [tab_run(), run(date)], (keep if imprint else "") + date_tabs),
     ]
 
 

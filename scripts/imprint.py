@@ -2,7 +2,9 @@
 
 The 版记 is a table floating at the bottom of the text area, anchored to the line after the
 signature: LibreOffice keeps it on that line's page, its last line on the last line of the
-text area, and moves text that would run into it to the next page, the anchor with it.
+text area, and moves text that would run into it to the next page, the anchor with it. The
+signature before a 版记 keeps its date with the anchor (gbt9704.signature(imprint=True)), so
+that the 版记 never goes to a page of its own: the signature goes along.
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ class ImprintTable:
 
 
 def anchor_line() -> Para:
-    """Return the paragraph the 版记 is anchored to: one point high, so it never adds a page."""
+    """Return the paragraph the 版记 is anchored to: one point high, taking no room from the text."""
     return Para("Blank", [], exact_line(1))
 
 
@@ -89,7 +91,9 @@ def file_imprint(cc: str | None = CC) -> list[object]:
 def letter_imprint(cc: str = CC) -> list[object]:
     """Return the 信函格式 版记: the 抄送 line alone, at the foot of the last page's text area.
 
-    GB/T 9704 10.1: a letter's 版记 has no 印发机关 and 印发日期 and no rules.
+    GB/T 9704 10.1: a letter's 版记 has no 印发机关 and 印发日期 and no rules. The line the 抄送
+    is anchored to is printed with it or not at all: left without a 版记, it could stand
+    alone as a blank last page.
     """
     frame = (
         '<w:framePr w:wrap="notBeside" w:hAnchor="margin" w:vAnchor="margin" '
@@ -99,6 +103,6 @@ def letter_imprint(cc: str = CC) -> list[object]:
     return [
         tag(f"if {cc}"),
         Para("Imprint", [run("抄送：{{ " + cc + " }}。")], frame + indent),
-        tag("endif"),
         anchor_line(),
+        tag("endif"),
     ]

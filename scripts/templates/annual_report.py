@@ -45,8 +45,9 @@ def body() -> list[Any]:
         heading("四、整改措施"),
         *paragraphs("fixes"),
         heading("五、真实性声明"),
-        # The statement, the responsible person and the signature stay together on one page.
-        closing("Body", "本单位对本报告的真实性负责，所报情况如有不实，由本单位承担相应责任。"),
+        p("Body", "本单位对本报告的真实性负责，所报情况如有不实，由本单位承担相应责任。"),
+        # Only the last line is kept with the signature: the heading and the statement keep
+        # to each other, and chained to the signature they would leave their lines empty.
         closing("Body", "单位负责人：{{ responsible_person }}"),
         *signature(issuer="{{ unit }}", date="{{ report_date }}"),
     ]

@@ -6,7 +6,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from docx_tables import Cell, Row, Table, list_table
-from gbt9704 import CHAR_W, TEXT_H, Para, closing, p, run, tab_run
+from gbt9704 import CHAR_W, TEXT_H, Para, closing, p, run, seal_lines, tab_run
 
 TITLE = "档案安全年度工作自查审核汇总表"
 LANDSCAPE = True
@@ -90,14 +90,18 @@ def summary_table() -> Table:
 
 
 def landscape_signature() -> list[Para]:
-    """Return 署名 and 成文日期 placed as signature() does, measured on the landscape text width."""
+    """Return 署名 and 成文日期 placed as signature() does, measured on the landscape text width.
+
+    The seal presses into the two blank lines above the 署名, as under any sealed body: with
+    one, it covered the note's last line.
+    """
     date_right = TEXT_H - 4 * CHAR_W
     issuer_centre = date_right - round(6.5 * CHAR_W / 2)
     keep = "<w:keepNext/>"
     issuer_tabs = f'<w:tabs><w:tab w:val="center" w:pos="{issuer_centre}"/></w:tabs>'
     date_tabs = f'<w:tabs><w:tab w:val="right" w:pos="{date_right}"/></w:tabs>'
     return [
-        Para("Blank", [], keep),
+        *seal_lines(),
         Para("Signature", [tab_run(), run("{{ bureau }}")], keep + issuer_tabs),
         Para("Signature", [tab_run(), run("{{ issue_date }}")], date_tabs),
     ]

@@ -36,6 +36,6 @@ def body() -> list[Any]:
             "逾期未改正的，本局将依照《中华人民共和国档案法实施条例》第四十六条的规定，"
             "建议任免机关对责任人予以处分。",
         ),
-        *signature(issuer="{{ bureau }}"),
+        *signature(issuer="{{ bureau }}", imprint=True),
         *letter_imprint(),
     ]

@@ -50,6 +50,6 @@ def body() -> list[Any]:
             "逾期未改正或者未消除安全隐患的，本局将依照《中华人民共和国档案法》"
             "第四十八条的规定依法处理。",
         ),
-        *signature(issuer="{{ bureau }}"),
+        *signature(issuer="{{ bureau }}", imprint=True),
         *letter_imprint(),
     ]

@@ -92,6 +92,6 @@ def body() -> list[Any]:
             "申请行政复议或者提起行政诉讼的，行政处罚不停止执行"
             "（《中华人民共和国行政处罚法》第七十三条第一款）。",
         ),
-        *signature(issuer="{{ bureau }}", date="{{ decision_date }}"),
+        *signature(issuer="{{ bureau }}", date="{{ decision_date }}", imprint=True),
         *file_imprint(cc=None),
     ]

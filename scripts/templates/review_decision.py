@@ -49,6 +49,6 @@ def body() -> list[Any]:
             "{% else %}对复查后作出的决定，你单位应当执行，并在限定期限内将执行结果书面报告本局。"
             "{% endif %}",
         ),
-        *signature(issuer="{{ issuer }}", date="{{ decision_date }}"),
+        *signature(issuer="{{ issuer }}", date="{{ decision_date }}", imprint=True),
         *file_imprint(),
     ]

@@ -36,6 +36,6 @@ def body() -> list[Any]:
         heading("四、工作要求"),
         *paragraphs("requirements"),
         closing("Body", "特此通报。"),
-        *signature(issuer="{{ bureau }}"),
+        *signature(issuer="{{ bureau }}", imprint=True),
         *file_imprint(),
     ]

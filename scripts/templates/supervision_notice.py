@@ -42,6 +42,6 @@ def body() -> list[Any]:
             "向本局申请复查。本局自接到复查申请之日起15日内作出复查决定。"
             "对复查后作出的决定，你单位应当执行。",
         ),
-        *signature(),
+        *signature(imprint=True),
         *letter_imprint(),
     ]

@@ -133,12 +133,15 @@ def assert_clean_pdfa(path: Path) -> None:
 def test_the_cc_of_a_correction_order_no_longer_stands_alone(
     office_pool: OfficePool, tmp_path: Path
 ) -> None:
-    """This test ensures that the 抄送 of a correction order to a unit of a long name, copied to six
-    bodies, alone on page 2 as filled, is brought onto the page of the text, in clean PDF/A-2b."""
+    """This test ensures that a correction order to a unit of a long name, copied to six bodies,
+    whose 抄送 goes to page 2 as filled (taking the signature and the closing lines with it), is
+    set on one page with the 抄送 under its text, in clean PDF/A-2b."""
     facts = sample("correction_order") | {"unit": LONG_UNIT, "cc": SIX_BODIES}
     recorder = RecordingConverter(office_pool, tmp_path)
     pdf = render_pdf(request_of("correction_order", facts), recorder)
-    assert alone_on_its_page(tmp_path / "1.pdf", "抄送"), "the facts no longer show the defect"
+    first = tmp_path / "1.pdf"
+    assert len(pdfcheck.page_sizes(first)) == 2, "the facts no longer show the defect"
+    assert gap_before_signature(first, ISSUER) >= 4 * GRID_22
     path = written(pdf, tmp_path / "fitted.pdf")
     assert not alone_on_its_page(path, "抄送")
     assert (pdf.pages, pdf.warnings) == (1, ())
@@ -178,13 +181,29 @@ def test_a_signature_that_would_stand_alone_is_pulled_back(
     assert_clean_pdfa(path)
 
 
+def gap_facts(office_pool: OfficePool, folder: Path) -> dict[str, Any]:
+    """Return annual report facts that, converted as filled, leave the page before the signature's
+    4 lines short or more: the fewest lines of fixes added that do it."""
+    facts = sample("annual_report")
+    for added in range(23):
+        trial = facts | {"fixes": facts["fixes"] + ADDED_LINE * added}
+        docx_path, pdf_path = folder / f"{added}.docx", folder / f"{added}.pdf"
+        request = request_of("annual_report", trial)
+        docx_path.write_bytes(render_docx(request.template, dict(request.context)))
+        office_pool.convert(docx_path, pdf_path)
+        if gap_before_signature(pdf_path, facts["unit"]) > 4 * GRID_22:
+            return trial
+    pytest.fail("no added lines leave a gap before the report's signature")
+
+
 def test_the_gap_before_a_carried_over_closing_is_closed(
     office_pool: OfficePool, tmp_path: Path
 ) -> None:
-    """This test ensures that the annual report's page left 6 lines short, before a page opening with
-    the closing paragraphs and the signature, is filled by setting the body tighter."""
+    """This test ensures that the annual report's page left 4 lines short or more, before a page
+    opening with the closing line and the signature, is filled by setting the body tighter."""
+    (tmp_path / "search").mkdir()
+    facts = gap_facts(office_pool, tmp_path / "search")
     recorder = RecordingConverter(office_pool, tmp_path)
-    facts = sample("annual_report")
     pdf = render_pdf(request_of("annual_report", facts), recorder)
     signatory = facts["unit"]
     assert gap_before_signature(tmp_path / "1.pdf", signatory) > 4 * GRID_22, "no gap as filled"

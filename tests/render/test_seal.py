@@ -17,13 +17,20 @@ from service.acts.issuing import issue_document
 from service.background.startup import prepare_service
 from service.foundations.config import Bureau, load_settings
 from service.foundations.formatting import format_date
+from service.instruments.context import build_context
+from service.instruments.facts import validate_facts
 from service.instruments.registry import get_instrument
+from service.instruments.request import computed_values
+from service.render.fill.docx import render_docx
+from service.render.fit import TIGHTENINGS, Tightening
 from service.render.office.pool import OfficePool
+from service.render.ooxml.spacing import body_grid
 from service.render.seal import SealImage, SealUnplaceable, stamp_seal
 from service.render.textlines import page_lines
 from service.services import Wenshu
 from tests import pdfcheck
-from tests.conftest import sample
+from tests.conftest import ROOT, sample
+from tests.fakes import FakeArchive
 from tests.render.specimen_seal import specimen_seal_png
 
 MM = pdfcheck.MM
@@ -42,9 +49,6 @@ SEALED = [
     "supervision_notice",
 ]
 UNSEALED = ["access_register", "annual_report", "inspection_record"]
-# Templates whose 署名 follows the body after one blank line only: a 42 mm seal over the
-# 署名 reaches into the body, until the layout leaves room for it (GB/T 9704 7.3.5).
-CRAMPED = {"audit_summary"}
 PREREQUISITES = {"review_decision": ["supervision_notice"], "audit_summary": ["annual_report"]}
 
 
@@ -89,21 +93,7 @@ def signature_lines(
 
 
 @pytest.mark.office
-@pytest.mark.parametrize(
-    "kind",
-    [
-        pytest.param(
-            kind,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="its template leaves one blank line before the 署名: the seal covers the note",
-            ),
-        )
-        if kind in CRAMPED
-        else kind
-        for kind in SEALED
-    ],
-)
+@pytest.mark.parametrize("kind", SEALED)
 def test_seal_placed_as_gbt9704_says(kind: str, rendered: dict[str, bytes], tmp_path: Path) -> None:
     """This test ensures that the seal is upright, centred on the 成文日期, above both lines' tops, its top within a line of the body."""
     date = printed_date(kind)
@@ -122,6 +112,37 @@ def test_seal_placed_as_gbt9704_says(kind: str, rendered: dict[str, bytes], tmp_
     # GB/T 9704 geometry holds within ±1 mm: a seal that meets the body's glyph boxes a
     # fraction of a millimetre early still stands on the body's last line.
     assert -pdfcheck.TOLERANCE <= gap <= LINE_PITCH, f"seal top {gap / MM:.1f} mm below the body"
+
+
+def filled_docx(kind: str) -> bytes:
+    """Return the kind's sample filled into its shipped template."""
+    instrument = get_instrument(kind)
+    facts = validate_facts(instrument, sample(kind))
+    computed = computed_values(instrument, facts, FakeArchive())
+    context = build_context(instrument, facts, "君档〔2026〕1号", Bureau(), computed)
+    return render_docx(ROOT / "templates_docx" / f"{kind}.docx", context)
+
+
+@pytest.mark.office
+@pytest.mark.parametrize("kind", ["correction_order", "penalty_decision"])
+@pytest.mark.parametrize("tightening", TIGHTENINGS, ids=lambda t: f"{t.lines}x{t.chars}")
+def test_seal_clears_the_body_on_a_tighter_grid(
+    kind: str, tightening: Tightening, office_pool: OfficePool, tmp_path: Path
+) -> None:
+    """This test ensures that with the body set tighter, as the page-fitting step may (GB/T 9704
+    7.3.5), the blank lines above the 署名 still hold the seal: its top below the body's last
+    line, not on it, and within a line of it."""
+    docx = filled_docx(kind)
+    source, pdf = tmp_path / "tight.docx", tmp_path / "tight.pdf"
+    source.write_bytes(tightening.apply(docx, body_grid(docx)))
+    office_pool.convert(source, pdf)
+    date = printed_date(kind)
+    path = sealed_copy(pdf.read_bytes(), tmp_path, date)
+    [seal] = pdfcheck.image_placements(path)
+    body, issuer, _ = signature_lines(path, seal.page, date)
+    gap = seal.y0 - max(w.y1 for w in body)
+    assert 0 <= gap <= LINE_PITCH, f"seal top {gap / MM:.2f} mm below the body"
+    assert (seal.y0 + seal.y1) / 2 < min(w.y0 for w in issuer)
 
 
 @pytest.mark.office
