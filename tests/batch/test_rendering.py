@@ -107,7 +107,8 @@ def test_parts_carry_their_own_number_and_metadata(circulars: list[Path]) -> Non
 
 
 def test_parts_are_paged_from_one(circulars: list[Path]) -> None:
-    """This test ensures that every part's pages are numbered 1, 2, … whatever its place in the merge."""
+    """This test ensures that every part's pages are numbered 1, 2, … whatever its place in the merge,
+    the longer copies a page longer than the others."""
     for path in circulars:
         numbers = [
             int(w.text)
@@ -115,7 +116,19 @@ def test_parts_are_paged_from_one(circulars: list[Path]) -> None:
             if w.text.isdigit() and w.y0 > pdfcheck.TEXT_BOTTOM
         ]
         assert numbers == list(range(1, len(pdfcheck.page_sizes(path)) + 1))
-    assert [len(pdfcheck.page_sizes(p)) for p in circulars] == [2, 3, 3, 2]
+    pages = [len(pdfcheck.page_sizes(p)) for p in circulars]
+    assert pages[1] == pages[2] == pages[0] + 1 == pages[3] + 1, pages
+
+
+def test_no_part_ends_on_a_page_of_its_imprint_alone(circulars: list[Path]) -> None:
+    """This test ensures that each part's last page holds its signature above the 版记, never the
+    版记 alone (GB/T 9704 7.4)."""
+    for path in circulars:
+        words = [w for w in pdfcheck.words(path) if not pdfcheck.is_page_number(w)]
+        last = max(w.page for w in words)
+        cc = next(w for w in words if w.page == last and w.text.startswith("抄送"))
+        above = [w.text for w in words if w.page == last and w.y1 < cc.y0]
+        assert Bureau().name in above, (path.name, above)
 
 
 @pytest.mark.parametrize("kind", ["safety_circular", "correction_order"])
