@@ -45,6 +45,7 @@ from service.batch.compose import CompiledTemplate  # noqa: E402
 from service.batch.executor import run_job  # noqa: E402
 from service.batch.jobs import create_job  # noqa: E402
 from service.batch.outputs import issued_copies, write_outputs  # noqa: E402
+from service.batch.pressing import PressingPool  # noqa: E402
 from service.batch.validation import SnapshotArchive, check_rows  # noqa: E402
 from service.foundations.config import load_settings  # noqa: E402
 from service.foundations.secret import service_secret  # noqa: E402
@@ -148,6 +149,8 @@ STAGES = (
     ("XMP metadata", service.batch.rendering, "write_metadata"),
     ("seal (stamp)", service.render.sealing, "stamp_seal"),
     ("sign", BureauSigner, "sign"),
+    # A batch stamps and signs in worker processes: what shows here is the wait for them.
+    ("seal and sign (waiting for the workers)", PressingPool, "press_all"),
     ("SHA-256 + SM3", service.batch.rendering, "fixity_of"),
     ("store (fsync)", ArchiveStore, "put"),
     ("record (database)", service.batch.recording, "_record"),

@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.serialization import (
 )
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
 from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.general import SigningError
@@ -256,11 +257,14 @@ class BureauSigner:
         except SigningError as error:
             if "larger than expected" not in str(error):
                 raise SigningFailed(f"无法签名文书：{error}") from error
-        # The signature outgrew the room kept (a long chain, a large timestamp token): this
-        # one and those after it get twice the room.
+        # The signature outgrew the room kept (a long chain, a large timestamp token): pyHanko
+        # sizes this one from a trial signature, and those after it get as much room.
+        signed = self._sign(pdf, None)
+        embedded = PdfFileReader(io.BytesIO(signed)).embedded_signatures[0]
+        used = 2 * len(embedded.sig_object["/Contents"])
         with self._lock:
-            self._reserved = max(self._reserved, 2 * reserved)
-        return self._sign(pdf, 2 * reserved)
+            self._reserved = max(self._reserved, used)
+        return signed
 
     def _sign(self, pdf: bytes, reserved: int | None) -> bytes:
         """Return pdf signed, keeping reserved hexadecimal characters for the signature."""

@@ -160,6 +160,17 @@ def test_key_is_loaded_once(monkeypatch: pytest.MonkeyPatch) -> None:
         assert validate(signer.sign(blank_pdf())).valid
 
 
+def test_signature_outgrowing_its_room_gets_more() -> None:
+    """This test ensures that a signature larger than the room kept for it is sized by pyHanko instead, and later ones get that room."""
+    signer = bureau_signer()
+    signer._reserved = 1000  # hexadecimal characters: far less than the CMS needs
+    assert validate(signer.sign(blank_pdf())).valid
+    grown = signer._reserved
+    assert grown > 5000
+    assert validate(signer.sign(blank_pdf())).valid
+    assert signer._reserved == grown
+
+
 def test_ecdsa_key_signs_without_template(tmp_path: Path) -> None:
     """This test ensures that an ECDSA key, whose signatures vary in length, signs through pyHanko's own path and validates."""
     key = ec.generate_private_key(ec.SECP256R1())
