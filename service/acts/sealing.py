@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from service.acts.seal_install import installed_seal
-from service.archive.seals import seal_signer
+from service.archive.seals import SealUnusable, seal_signer
 from service.foundations.secret import service_secret
 from service.instruments.registry import Instrument
 from service.render.pdfa import RenderedPdf
@@ -16,18 +17,29 @@ from service.render.sealing import BureauSeal
 from service.services import Wenshu
 
 
-def bureau_seal(wenshu: Wenshu, instrument: Instrument) -> BureauSeal | None:
+def bureau_seal(
+    wenshu: Wenshu, instrument: Instrument, now: dt.datetime | None = None
+) -> BureauSeal | None:
     """Return the seal and signer an instrument's documents get, or None to leave them unsigned.
 
     None when the kind bears no seal (the registry says) or no seal is installed: documents
-    are then issued as before. Raises SealUnusable when the installed seal cannot be read or
-    its key not unwrapped: a sealed kind is not issued unsigned behind the bureau's back.
+    are then issued as before. Raises SealUnusable when the installed seal cannot be read,
+    its key not unwrapped, or its certificate is not valid now (a signature by it would not
+    verify): a sealed kind is not issued unsigned, or wrongly signed, behind the bureau's back.
     """
     if not instrument.seal:
         return None
     installed = installed_seal(wenshu)
     if installed is None:
         return None
+    moment = now or dt.datetime.now(dt.UTC)
+    certificate = installed.summary
+    if not certificate.not_before <= moment <= certificate.not_after:
+        raise SealUnusable(
+            f"本局签名证书的有效期为 {certificate.not_before:%Y-%m-%d} 至 "
+            f"{certificate.not_after:%Y-%m-%d}，现在不能用它签署{instrument.title}："
+            "请向发证机构申请有效的证书，并重新执行 wenshu seal install"
+        )
     settings = wenshu.settings
     signer = seal_signer(installed, service_secret(settings), settings.tsa_url)
     return BureauSeal(SealImage(installed.png, installed.diameter_mm), signer)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +14,8 @@ from service.acts.errors import SealingFailed
 from service.acts.issuing import issue_document
 from service.acts.previewing import preview_pdf
 from service.acts.rerendering import rerender_and_compare
-from service.acts.sealing import signature_lines
+from service.acts.sealing import bureau_seal, signature_lines
+from service.archive.seals import SealUnusable
 from service.archive.store import fixity_of
 from service.background.startup import prepare_service
 from service.database.models import AuditEvent, Document
@@ -26,6 +28,7 @@ from service.services import Wenshu
 from tests import pdfcheck
 from tests.archive_disk import files_in
 from tests.conftest import sample
+from tests.fake_office import BlankPageOffice
 from tests.pki import BUREAU_NAME, timestamp_authority
 from tests.sealed import install, seal_marks, signature_statuses
 
@@ -51,6 +54,17 @@ def sqlite_services(tmp_path: Path, office_pool: OfficePool, **settings: str) ->
     )
     prepare_service(services)
     return services
+
+
+@pytest.fixture
+def wenshu_fast(tmp_path: Path) -> Iterator[Wenshu]:
+    """Services on a fresh SQLite instance that never converts (for what happens before rendering)."""
+    services = Wenshu.open(
+        load_settings({"instance_path": tmp_path / "instance"}), BlankPageOffice()
+    )
+    prepare_service(services)
+    yield services
+    services.database.dispose()
 
 
 def test_registry_declares_the_bureaus_acts_sealed() -> None:
@@ -170,3 +184,13 @@ def test_silent_tsa_issues_nothing(tmp_path: Path, office_pool: OfficePool) -> N
         assert files_in(wenshu.archive.root) == []
     finally:
         wenshu.database.dispose()
+
+
+def test_a_certificate_past_its_end_stops_sealed_kinds(wenshu_fast: Wenshu) -> None:
+    """This test ensures that once the installed certificate has ended, a sealed kind is refused with a Chinese reason (not signed with it), and an unsealed kind is not concerned."""
+    install(wenshu_fast)
+    after = dt.datetime(2050, 1, 2, tzinfo=dt.UTC)
+    with pytest.raises(SealUnusable, match="2024-01-01 至 2050-01-01"):
+        bureau_seal(wenshu_fast, get_instrument("penalty_decision"), now=after)
+    assert bureau_seal(wenshu_fast, get_instrument("inspection_record"), now=after) is None
+    assert bureau_seal(wenshu_fast, get_instrument("penalty_decision")) is not None
