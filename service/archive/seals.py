@@ -29,7 +29,8 @@ from cryptography.hazmat.primitives.serialization import (
     pkcs12,
 )
 
-from service.render.signing import SignerSource, SigningKey
+from service.render.cms import SigningKey
+from service.render.signing import SignerSource
 
 SEAL_FOLDER = "seal"
 MANIFEST = "seal.json"
