@@ -215,10 +215,19 @@ def wait_for_text(worker: Worker, text: str) -> None:
         time.sleep(0.05)
 
 
-def sequences(wenshu: Wenshu) -> list[int]:
-    """Return the sequence numbers recorded, in order."""
+def numbered(wenshu: Wenshu) -> list[tuple[int, int]]:
+    """Return the (sequence, 份号) of every copy recorded, in order.
+
+    The copies of a circular share its 文号: a job takes one sequence, each copy a 份号.
+    """
+    order = (Document.sequence, Document.copy_number)
     with wenshu.database.session() as session:
-        return list(session.scalars(select(Document.sequence).order_by(Document.sequence)))
+        return [tuple(row) for row in session.execute(select(*order).order_by(*order))]
+
+
+def one_number(copies: int, sequence: int = 1) -> list[tuple[int, int]]:
+    """Return how the copies of one circular are numbered: one sequence, 份号 1..copies."""
+    return [(sequence, n) for n in range(1, copies + 1)]
 
 
 def test_a_batch_from_the_web_page_runs_on_a_celery_worker(
@@ -244,7 +253,7 @@ def test_a_batch_from_the_web_page_runs_on_a_celery_worker(
     manifest = status_and_body(client, job_url + "/manifest.csv")[1].decode("utf-8-sig")
     assert len(manifest.splitlines()) == 31
     services = web.extensions["wenshu"]
-    assert sequences(services) == list(range(1, 31))
+    assert numbered(services) == one_number(30)
     assert verify_archive(services.database, services.archive).ok
 
 
@@ -266,7 +275,7 @@ def test_a_killed_worker_is_replaced_and_its_job_finishes_exactly_once(
         worker.kill()
     stopped = load_job(desk, job.id)
     assert stopped.status == RUNNING and stopped.runner and stopped.done == DEFAULT_CHUNK
-    assert len(sequences(desk)) == DEFAULT_CHUNK
+    assert numbered(desk) == one_number(DEFAULT_CHUNK)
     assert all(Path(f"/proc/{pid}").exists() for pid in left_running)
 
     worker.start()  # the same machine's worker again: it finds the job and goes on
@@ -276,8 +285,8 @@ def test_a_killed_worker_is_replaced_and_its_job_finishes_exactly_once(
     assert f"resuming batch job {job.id}" in worker.logs[-1].read_text()
 
     with desk.database.session() as session:
-        recorded = list(session.scalars(select(Document).order_by(Document.sequence)))
-    assert [d.sequence for d in recorded] == list(range(1, 301))
+        recorded = list(session.scalars(select(Document).order_by(Document.copy_number)))
+    assert [(d.sequence, d.copy_number) for d in recorded] == one_number(300)
     assert sorted(d.recipient for d in recorded) == sorted(units)
     items = job_items(desk, job.id)
     assert sorted(item.document_id or 0 for item in items) == [d.id for d in recorded]
@@ -311,14 +320,15 @@ def test_a_worker_told_to_stop_hands_its_job_to_another(
     assert (finished.status, finished.done) == (DONE, 300)
     assert f"batch job {job.id} handed back to the queue" in holder.text()
     assert other.text().count("Task wenshu.batch.complete") >= 1
-    assert sequences(desk) == list(range(1, 301))
+    assert numbered(desk) == one_number(300)
     assert verify_archive(desk.database, desk.archive).ok
 
 
 def test_two_workers_share_the_queue_and_one_number_series(
     desk: Wenshu, workers: list[Worker]
 ) -> None:
-    """This test ensures that two workers each take a job and the 文号 of both stay gapless and unique."""
+    """This test ensures that two workers each take a job of circulars and that each job is one
+    document with its own 文号, the series gapless: 1 and 2, each with its 份号."""
     for worker in workers:
         worker.start()
     units = villages(160)
@@ -329,10 +339,15 @@ def test_two_workers_share_the_queue_and_one_number_series(
     finished = [wait_for(desk, job.id) for job in jobs]
     assert [(job.status, job.done) for job in finished] == [(DONE, 80), (DONE, 80)]
     assert all("Task wenshu.batch.complete" in worker.text() for worker in workers)
-    assert sequences(desk) == list(range(1, 161))
+    assert numbered(desk) == one_number(80, 1) + one_number(80, 2)
+    by_number: dict[int, list[str]] = {}
     with desk.database.session() as session:
-        recipients = list(session.scalars(select(Document.recipient)))
-    assert sorted(recipients) == sorted(units)
+        for sequence, recipient in session.execute(select(Document.sequence, Document.recipient)):
+            by_number.setdefault(sequence, []).append(recipient)
+    # Whichever job claimed its number first took 1; each number is one job's units.
+    assert sorted(sorted(names) for names in by_number.values()) == sorted(
+        [sorted(units[:80]), sorted(units[80:])]
+    )
     assert verify_archive(desk.database, desk.archive).ok
 
 
@@ -358,7 +373,7 @@ def test_an_unreachable_broker_is_said_and_the_job_waits_to_be_resumed(
             progress = client.get(response.headers["Location"] + "/progress.json").get_json()
             assert (progress["status"], progress["active"], progress["done"]) == (FAILED, False, 0)
             assert "当前没有在执行" in page and "继续</button>" in page
-            assert sequences(app.extensions["wenshu"]) == []
+            assert numbered(app.extensions["wenshu"]) == []
         finally:
             app.extensions["batch_dispatcher"].close()
             app.extensions["wenshu"].database.dispose()
