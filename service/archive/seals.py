@@ -171,28 +171,28 @@ class SealStore:
 
         Raises SealUnusable when its files are damaged or missing.
         """
-        for attempt in range(2):
-            try:
-                stamp = _stamp(self.manifest)
-                raw = self.manifest.read_bytes()
-            except FileNotFoundError:
-                return None
-            with _cache_lock:
-                cached = _installed_cache.get(self.folder)
-                if cached is not None and cached[0] == stamp:
-                    return cached[1]
-            try:
-                seal = self._read(raw)
-            except SealUnusable:
-                # An install replaced the manifest and removed the old files while they were
-                # read: the new manifest names files that are all in place.
-                if attempt == 0 and _stamp(self.manifest) != stamp:
-                    continue
-                raise
-            with _cache_lock:
-                _installed_cache[self.folder] = (stamp, seal)
-            return seal
-        raise AssertionError("unreachable")  # pragma: no cover
+        try:
+            return self._installed()
+        except SealUnusable:
+            # An install may have replaced the manifest and removed the old files while they
+            # were read: once more, from the manifest now in place.
+            return self._installed()
+
+    def _installed(self) -> InstalledSeal | None:
+        """Return the seal the manifest names now, read once per change of the manifest."""
+        try:
+            stamp = _stamp(self.manifest)
+            raw = self.manifest.read_bytes()
+        except FileNotFoundError:
+            return None
+        with _cache_lock:
+            cached = _installed_cache.get(self.folder)
+            if cached is not None and cached[0] == stamp:
+                return cached[1]
+        seal = self._read(raw)
+        with _cache_lock:
+            _installed_cache[self.folder] = (stamp, seal)
+        return seal
 
     def _read(self, raw: bytes) -> InstalledSeal:
         """Return the seal the manifest names, its files checked against their names' digests."""

@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from PIL import Image
 from sqlalchemy import select
 
+from service.archive import seals
 from service.archive.seals import MANIFEST, SEAL_FOLDER, wrapping_password
 from service.commands.cli import main
 from service.database.models import AuditEvent
@@ -215,3 +216,16 @@ def test_files_live_in_the_instance_readable_by_the_owner_alone(
     assert len(second) == 5 and second != first  # a new key file (new salt); the rest removed
     assert json.loads((folder / MANIFEST).read_text())["diameter_mm"] == 40
     assert len(seal_events(tmp_path)) == 2
+
+
+def test_damaged_seal_files_are_reported(runner: CliRunner, tmp_path: Path) -> None:
+    """This test ensures that a stored seal file changed on disk is found by its digest: show exits 1 saying to install again."""
+    assert install(runner, files(tmp_path)).exit_code == 0
+    folder = instance(tmp_path) / SEAL_FOLDER
+    manifest = json.loads((folder / MANIFEST).read_text())
+    certificate = folder / manifest["files"]["certificate"]
+    certificate.write_bytes(certificate_der("other-bureau", "other"))
+    seals._installed_cache.clear()  # as a new process would find it
+    result = runner.invoke(main, ["seal", "show"])
+    assert result.exit_code == 1
+    assert "损坏或缺失" in result.stderr and "wenshu seal install" in result.stderr
