@@ -171,7 +171,8 @@ def describe_kinds() -> list[dict[str, Any]]:
     """Return every instrument with its fields: `wenshu kinds --json` and GET /api/kinds.
 
     numbering says what its number is: "own" (one 文号 a document), "shared" (one 文号 for
-    the copies sent to many units, each with a 份号) or "incoming" (a 收文登记号).
+    the copies sent to many units, each with a 份号) or "incoming" (a 收文登记号); format is
+    the GB/T 9704 format it follows: "文件格式", "信函格式" or "表格".
     """
     return [
         {
@@ -179,6 +180,7 @@ def describe_kinds() -> list[dict[str, Any]]:
             "title": spec.title,
             "fields": describe_fields(spec),
             "numbering": spec.numbering.value,
+            "format": spec.format,
         }
         for spec in INSTRUMENTS.values()
     ]

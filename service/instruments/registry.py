@@ -7,11 +7,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from forms.fields import ArchiveView, InstrumentForm
 from service.foundations.plaintext import quote_back
 
+PageFormat = Literal["文件格式", "信函格式", "表格"]  # GB/T 9704 §7, §10.1, a form
 ContextHook = Callable[[dict[str, Any], "ArchiveView | None"], dict[str, Any]]
 
 
@@ -69,6 +70,9 @@ class Instrument:
     date_field: str  # the field holding the 成文日期, which also fixes the year of the number
     retention: str  # 保管期限 (DA/T 46)
     classification: str = "公开"  # 密级 (DA/T 46)
+    # The GB/T 9704 format its template follows: "文件格式" (§7), "信函格式" (§10.1, a
+    # bureau's letter to one unit) or "表格" (a form filled in and signed).
+    format: PageFormat = "文件格式"
     # Whether its documents bear the bureau's seal and signature once one is installed
     # (GB/T 9704 7.3.5): the bureau's own acts do; records signed by persons and documents
     # received from units do not.
@@ -129,6 +133,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             seal=True,
             issuer_field="issuer",
             retention="30年",
+            format="信函格式",  # a notice (decision) to the one inspected body: the bureau's letter
         ),
         # Own: it answers one applicant's application.
         Instrument(
@@ -141,6 +146,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             seal=True,
             issuer_field="issuer",
             retention="30年",
+            format="文件格式",  # a decision settling an application, open to challenge: a formal act
         ),
         # Own: the record of one visit to one unit.
         Instrument(
@@ -154,6 +160,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             # (or a recorded refusal), not an act the bureau issues under its 署名.
             seal=False,
             retention="30年",
+            format="表格",  # a record filled in on site and signed
         ),
         # Own: it orders one unit to correct what was found there.
         Instrument(
@@ -165,6 +172,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             date_field="issue_date",
             seal=True,
             retention="30年",
+            format="信函格式",  # a notice to the one unit inspected: the bureau's letter
         ),
         # Own: even sent to many units at once, each order binds one unit, with its own deadline.
         Instrument(
@@ -176,6 +184,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             date_field="issue_date",
             seal=True,
             retention="30年",
+            format="信函格式",  # an order to one unit: the bureau's letter
         ),
         # Own: a decision on one party, who may challenge it by its 文号.
         Instrument(
@@ -187,6 +196,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             date_field="decision_date",
             seal=True,
             retention="永久",
+            format="文件格式",  # a decision imposing a penalty, kept for good: a formal act
         ),
         # Incoming: a unit reports to the bureau (seed 档案安全监管 §四(五)); the bureau
         # receives the report and registers it, it does not issue it under its own 文号.
@@ -200,6 +210,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             # No seal: the unit's own report received by the bureau, which does not sign it.
             seal=False,
             retention="10年",
+            format="文件格式",  # the unit's own report; its 版头 is the unit's and is not printed
             numbering=Numbering.INCOMING,
         ),
         # Own: the bureau's one report to the city bureau.
@@ -212,6 +223,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             date_field="issue_date",
             seal=True,
             retention="30年",
+            format="表格",  # one row per unit, reported upward
             context_path="forms.audit_summary:summary_context",
             row_readers={"paper_reports": "forms.audit_summary:read_paper_reports"},
         ),
@@ -226,6 +238,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             date_field="issue_date",
             seal=True,
             retention="30年",
+            format="文件格式",  # a 通报 to every unit, one document with its 主送
             numbering=Numbering.SHARED,
         ),
         # Shared: one draw, published to the units its 主送 names; every copy is the same list.
@@ -238,6 +251,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             date_field="issue_date",
             seal=True,
             retention="10年",
+            format="文件格式",  # one draw published to the units of its 主送
             context_path="forms.sampling_list:draw_context",
             draw_path="forms.sampling_list:DRAW",
             numbering=Numbering.SHARED,
@@ -253,6 +267,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             # No seal: a visitor's registration, signed by the visitor and the desk (接待人员).
             seal=False,
             retention="10年",
+            format="表格",  # a register filled in and signed at the counter
             classification="内部",
         ),
     )

@@ -106,6 +106,10 @@ _SCHEMAS: dict[str, Any] = {
             "title": TEXT,
             "fields": {"type": "array", "items": ref("Field")},
             "numbering": NUMBERING,
+            "format": {
+                "enum": ["文件格式", "信函格式", "表格"],
+                "description": "所依GB/T 9704格式：文件格式（§7）、信函格式（§10.1）或表格",
+            },
         },
         "additionalProperties": False,
     },

@@ -33,6 +33,14 @@ def test_kinds_json_schema(runner: CliRunner) -> None:
         "annual_report": "incoming", "audit_summary": "own", "safety_circular": "shared",
         "sampling_list": "shared", "access_register": "own",
     }  # fmt: skip
+    # The GB/T 9704 format each follows: letters to one unit, formal acts, forms.
+    assert {k["kind"]: k["format"] for k in kinds} == {
+        "supervision_notice": "信函格式", "review_decision": "文件格式",
+        "inspection_record": "表格", "enforcement_notice": "信函格式",
+        "correction_order": "信函格式", "penalty_decision": "文件格式",
+        "annual_report": "文件格式", "audit_summary": "表格", "safety_circular": "文件格式",
+        "sampling_list": "文件格式", "access_register": "表格",
+    }  # fmt: skip
     for entry in kinds:
         assert [f for f in entry["fields"] if f["recipient"]], entry["kind"]
         for field in entry["fields"]:
