@@ -69,4 +69,3 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     register_blueprints(app)
     return app
-
