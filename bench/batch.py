@@ -1,7 +1,7 @@
 """Copies per second of a batch (rows checked → numbered, archived PDF/A copies → outputs) against the naive way.
 
 Run: .venv/bin/python bench/batch.py [--copies 500] [--naive-copies 10] [--one-by-one-copies 100]
-                                     [--signing-copies 100]
+                                     [--signing-copies 100] [--kinds safety_circular,correction_order]
 The naive way is docxtpl and a cold `soffice --convert-to pdf` per copy, one after the
 other (bench/naive.py); both ways run in this one process on the same
 machine, so compare the ratio. Peak RSS of the soffice processes is sampled throughout.
@@ -292,6 +292,9 @@ def main() -> None:
     """Measure the batch unsigned and signed, the naive way, and signing alone; print rates and ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=500)
+    parser.add_argument(
+        "--kinds", default=",".join(KINDS), help="comma-separated kinds to measure, in order"
+    )
     parser.add_argument("--naive-copies", type=int, default=10)
     parser.add_argument("--chunk-size", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
@@ -304,6 +307,7 @@ def main() -> None:
         help="copies signed alone, the service's way and the naive way (0: skip)",
     )  # fmt: skip
     args = parser.parse_args()
+    kinds = [kind for kind in args.kinds.split(",") if kind]
     with tempfile.TemporaryDirectory(prefix="wenshu-bench-") as folder:
         instance = Path(folder)
         settings = load_settings(
@@ -317,7 +321,7 @@ def main() -> None:
         prepare_service(wenshu)
         unsigned: dict[str, float] = {}
         try:
-            for kind in KINDS:
+            for kind in kinds:
                 batch_rate(wenshu, kind, 4, args.chunk_size, instance / "warm" / kind)  # warm-up
                 with RssSampler(pool) as rss, StageTimes() as stages:
                     timing = batch_rate(
@@ -346,7 +350,7 @@ def main() -> None:
             archived = sorted(wenshu.archive.root.rglob("*.pdf"))[: args.signing_copies]
             unsigned_pdfs = [path.read_bytes() for path in archived]
             install_specimen_seal(wenshu)
-            for kind in KINDS:
+            for kind in kinds:
                 batch_rate(wenshu, kind, 4, args.chunk_size, instance / "warm-signed" / kind)
                 with StageTimes() as stages:
                     timing = batch_rate(
