@@ -27,17 +27,22 @@ def page_png(pdf_path: Path, page: int, dpi: int = 60) -> bytes:
         return image.read_bytes()
 
 
-def page_texts(pdf_path: Path) -> list[str]:
-    """Return the text of every page, laid out as printed, pages in order."""
+def _pdftotext(pdf_path: Path, mode: str) -> bytes:
+    """Return pdftotext's UTF-8 output for a PDF in one mode (-layout or -bbox)."""
     result = subprocess.run(
-        ["pdftotext", "-layout", "-enc", "UTF-8", str(pdf_path), "-"],
+        ["pdftotext", mode, "-enc", "UTF-8", str(pdf_path), "-"],
         capture_output=True,
         timeout=120,
         check=False,
     )
     if result.returncode != 0:
         raise ValueError(f"{pdf_path.name} cannot be read as text")
-    pages = result.stdout.decode("utf-8").split("\f")
+    return result.stdout
+
+
+def page_texts(pdf_path: Path) -> list[str]:
+    """Return the text of every page, laid out as printed, pages in order."""
+    pages = _pdftotext(pdf_path, "-layout").decode("utf-8").split("\f")
     return pages[:-1] if pages and not pages[-1].strip() else pages
 
 
@@ -60,15 +65,9 @@ class PageWord:
 
 def page_words(pdf_path: Path) -> list[PageWord]:
     """Return every printed word with its box, pages in order (pdftotext -bbox)."""
-    result = subprocess.run(
-        ["pdftotext", "-bbox", "-enc", "UTF-8", str(pdf_path), "-"],
-        capture_output=True,
-        timeout=120,
-        check=False,
+    root = etree.fromstring(
+        _pdftotext(pdf_path, "-bbox"), etree.XMLParser(recover=True, huge_tree=True)
     )
-    if result.returncode != 0:
-        raise ValueError(f"{pdf_path.name} cannot be read as text")
-    root = etree.fromstring(result.stdout, etree.XMLParser(recover=True, huge_tree=True))
     if root is None:
         raise ValueError(f"{pdf_path.name} has no readable text")
     words = []
