@@ -15,9 +15,12 @@ from service.accounts.sessions import end_user_sessions
 from service.database.models import ApiToken, User
 from service.foundations.plaintext import unprintable
 
-ROLES = {"clerk": "办事员", "maintainer": "模板维护人员", "admin": "管理员"}
-# What each role may do; an administrator may do everything.
-ISSUE = frozenset({"clerk", "admin"})
+ROLES = {"clerk": "办事员", "head": "负责人", "maintainer": "模板维护人员", "admin": "管理员"}
+# What each role may do; an administrator may do everything but approve.
+ISSUE = frozenset({"clerk", "head", "admin"})
+# Approving 立案, penalty decisions and extensions is the 负责人's alone (行政处罚法 第五十七条):
+# an administrator runs the service, not its cases.
+APPROVE = frozenset({"head"})
 MAINTAIN_TEMPLATES = frozenset({"maintainer", "admin"})
 ADMINISTER = frozenset({"admin"})
 MIN_PASSWORD = 8

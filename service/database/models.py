@@ -143,6 +143,69 @@ class Document(Base):
     void_reason: Mapped[str] = mapped_column(Text, default="")
     voided_by: Mapped[str] = mapped_column(String(64), default="")
     voided_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # The enforcement case it was issued in, if any.
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), default=None, index=True)
+    # The day it reached its addressee and the 送达回证 that proves it; every time limit
+    # for the party runs from this day. Null until it is served.
+    served_on: Mapped[dt.date | None] = mapped_column(default=None)
+    service_receipt_id: Mapped[int | None] = mapped_column(Integer, default=None)
+
+
+class Case(Base):
+    """An enforcement case (案件): opened by an approved 立案审批表, closed by a 结案报告.
+
+    Its number is the 文号 of its 立案审批表, given when the head approves it; until then
+    the case waits for approval without one. status is one of service.cases.status.
+    """
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(100), unique=True, default=None)
+    status: Mapped[str] = mapped_column(String(16))
+    cause: Mapped[str] = mapped_column(String(200))  # 案由
+    party: Mapped[str] = mapped_column(String(200), index=True)  # 当事人
+    opened_on: Mapped[dt.date]  # 立案日期, from which 第六十条's 90 days run
+    facts: Mapped[dict[str, Any]]  # the 立案审批表's facts as submitted
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    closed_on: Mapped[dt.date | None] = mapped_column(default=None)
+
+
+class Submission(Base):
+    """An instrument or an extension submitted for the head's approval; numbered only once approved.
+
+    kind is an instrument kind, or "extension" for a 延长办案期限 request of a case
+    (facts: days and reason). status: awaiting_approval, returned (with the head's reason)
+    or approved (document_id then names the document issued).
+    """
+
+    __tablename__ = "submissions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), default=None, index=True)
+    facts: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    submitted_by: Mapped[str] = mapped_column(String(64))
+    submitted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    decided_by: Mapped[str] = mapped_column(String(64), default="")
+    decided_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    opinion: Mapped[str] = mapped_column(Text, default="")  # the head's 审批意见 or return reason
+    document_id: Mapped[int | None] = mapped_column(Integer, default=None)
+
+
+class Unit(Base):
+    """A unit of the bureau's directory of supervised units: the parties a case may name."""
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    credit_code: Mapped[str] = mapped_column(String(18), default="")  # 统一社会信用代码
+    address: Mapped[str] = mapped_column(String(200), default="")
+    representative: Mapped[str] = mapped_column(String(60), default="")  # 法定代表人（负责人）
+    active: Mapped[bool] = mapped_column(default=True)
 
 
 class User(Base):

@@ -13,6 +13,9 @@ from forms.fields import ArchiveView, InstrumentForm
 from service.foundations.plaintext import quote_back
 
 PageFormat = Literal["文件格式", "信函格式", "表格"]  # GB/T 9704 §7, §10.1, a form
+# Whether a kind is issued in an enforcement case (案件): never, when the clerk names one,
+# or only in one (the penalty procedure's instruments).
+CaseUse = Literal["never", "optional", "required"]
 ContextHook = Callable[[dict[str, Any], "ArchiveView | None"], dict[str, Any]]
 
 
@@ -88,6 +91,11 @@ class Instrument:
     # "forms.<kind>:<DrawRules>" for a kind drawn by the system (双随机): issuing it refers
     # to a draw recorded in the audit chain, which service.acts.drawing makes and checks.
     draw_path: str | None = None
+    # Whether it is issued in an enforcement case: "required" kinds are refused outside one.
+    case: CaseUse = "never"
+    # Whether the 负责人 must approve it before it is numbered (立案, a penalty decision):
+    # the clerk's submission waits, numberless, until the head approves or returns it.
+    approval: bool = False
 
     @cached_property
     def form(self) -> type[InstrumentForm]:
@@ -161,6 +169,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             seal=False,
             retention="30年",
             format="表格",  # a record filled in on site and signed
+            case="optional",  # a routine visit, or the inspection of a case
         ),
         # Own: it orders one unit to correct what was found there.
         Instrument(
@@ -173,6 +182,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             seal=True,
             retention="30年",
             format="信函格式",  # a notice to the one unit inspected: the bureau's letter
+            case="optional",
         ),
         # Own: even sent to many units at once, each order binds one unit, with its own deadline.
         Instrument(
@@ -185,6 +195,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             seal=True,
             retention="30年",
             format="信函格式",  # an order to one unit: the bureau's letter
+            case="optional",
         ),
         # Own: a decision on one party, who may challenge it by its 文号.
         Instrument(
@@ -197,6 +208,9 @@ INSTRUMENTS: dict[str, Instrument] = {
             seal=True,
             retention="永久",
             format="文件格式",  # a decision imposing a penalty, kept for good: a formal act
+            # Only at the end of the procedure of a case, and only once the head approves it.
+            case="required",
+            approval=True,
         ),
         # Incoming: a unit reports to the bureau (seed 档案安全监管 §四(五)); the bureau
         # receives the report and registers it, it does not issue it under its own 文号.
@@ -269,6 +283,139 @@ INSTRUMENTS: dict[str, Instrument] = {
             retention="10年",
             format="表格",  # a register filled in and signed at the counter
             classification="内部",
+        ),
+        # The enforcement procedure's own instruments (行政处罚法 第五十四条至第六十五条), each
+        # issued only in a case, in the order service.cases.procedure enforces.
+        # Own: the 立案审批表 opens a case; its 文号 is the case number, given on approval.
+        Instrument(
+            kind="case_opening",
+            title="立案审批表",
+            form_path="forms.case_opening:CaseOpeningForm",
+            agency_code="君档立",
+            recipient_field="party_name",
+            date_field="opening_date",
+            seal=False,  # an internal approval form, signed by the officers and the head
+            retention="永久",
+            format="表格",
+            case="required",
+            approval=True,
+        ),
+        # Own: the record of one inquiry of one person, signed page by page.
+        Instrument(
+            kind="inquiry_record",
+            title="询问笔录",
+            form_path="forms.inquiry_record:InquiryRecordForm",
+            agency_code="君档询录",
+            recipient_field="interviewee",
+            date_field="inquiry_date",
+            seal=False,  # signed by the person questioned and the officers
+            retention="永久",
+            format="表格",
+            case="required",
+        ),
+        # Own: the record of one on-site inspection (勘验) in a case.
+        Instrument(
+            kind="site_record",
+            title="现场检查（勘验）笔录",
+            form_path="forms.site_record:SiteRecordForm",
+            agency_code="君档勘录",
+            recipient_field="party_name",
+            date_field="inspection_date",
+            seal=False,  # signed by the party present and the officers
+            retention="永久",
+            format="表格",
+            case="required",
+        ),
+        # Own: the notice to the one party of the penalty intended and of its rights.
+        Instrument(
+            kind="penalty_notice",
+            title="行政处罚事先告知书",
+            form_path="forms.penalty_notice:PenaltyNoticeForm",
+            agency_code="君档罚告",
+            recipient_field="party_name",
+            date_field="notice_date",
+            seal=True,
+            retention="永久",
+            format="信函格式",  # the bureau's letter to the one party
+            case="required",
+        ),
+        # Own: the notice of the hearing the party asked for.
+        Instrument(
+            kind="hearing_notice",
+            title="听证通知书",
+            form_path="forms.hearing_notice:HearingNoticeForm",
+            agency_code="君档听通",
+            recipient_field="party_name",
+            date_field="notice_date",
+            seal=True,
+            retention="永久",
+            format="信函格式",
+            case="required",
+        ),
+        # Own: the record of the hearing, signed by those who took part.
+        Instrument(
+            kind="hearing_record",
+            title="听证笔录",
+            form_path="forms.hearing_record:HearingRecordForm",
+            agency_code="君档听录",
+            recipient_field="party_name",
+            date_field="hearing_date",
+            seal=False,
+            retention="永久",
+            format="表格",
+            case="required",
+        ),
+        # Own: the legal officer's review before a major decision (第五十八条).
+        Instrument(
+            kind="legal_review",
+            title="法制审核意见书",
+            form_path="forms.legal_review:LegalReviewForm",
+            agency_code="君档法审",
+            recipient_field="party_name",
+            date_field="review_date",
+            seal=False,  # signed by the reviewing officer
+            retention="永久",
+            format="表格",
+            case="required",
+        ),
+        # Own: the record of the heads' collective discussion (第五十七条).
+        Instrument(
+            kind="collective_discussion",
+            title="集体讨论记录",
+            form_path="forms.collective_discussion:CollectiveDiscussionForm",
+            agency_code="君档集讨",
+            recipient_field="party_name",
+            date_field="meeting_date",
+            seal=False,  # signed by those present
+            retention="永久",
+            format="表格",
+            case="required",
+        ),
+        # Own: the proof that one instrument reached its addressee, and how and when.
+        Instrument(
+            kind="service_receipt",
+            title="送达回证",
+            form_path="forms.service_receipt:ServiceReceiptForm",
+            agency_code="君档送证",
+            recipient_field="recipient",
+            date_field="served_on",
+            seal=True,  # issued by the bureau; the recipient signs it on receipt
+            retention="永久",
+            format="表格",
+            case="optional",  # every served instrument has one, in a case or not
+        ),
+        # Own: the report closing a case.
+        Instrument(
+            kind="case_closing",
+            title="结案报告",
+            form_path="forms.case_closing:CaseClosingForm",
+            agency_code="君档结案",
+            recipient_field="party_name",
+            date_field="closing_date",
+            seal=False,  # an internal report, signed by the officers and the head
+            retention="永久",
+            format="表格",
+            case="required",
         ),
     )
 }

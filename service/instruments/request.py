@@ -42,11 +42,25 @@ def series_code(series: str, bureau: Bureau) -> str:
 
 
 def computed_values(
-    instrument: Instrument, facts: Facts, archive: ArchiveView | None
+    instrument: Instrument,
+    facts: Facts,
+    archive: ArchiveView | None,
+    case_number: str = "",
+    approval: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Return what the instrument computes from its facts and the archive (a draw, a summary)."""
+    """Return what the instrument computes from its facts and the archive (a draw, a summary).
+
+    A kind issued in cases also prints its case's number ("" outside a case, or in a preview
+    before 立案 is approved); a kind the head approves prints the approval (head, opinion,
+    date), None until it is given.
+    """
     hook = instrument.context_hook
-    return hook(facts.values, archive) if hook else {}
+    computed = hook(facts.values, archive) if hook else {}
+    if instrument.case != "never":
+        computed["case_number"] = case_number
+    if instrument.approval:
+        computed["approval"] = approval
+    return computed
 
 
 def document_metadata(

@@ -11,7 +11,7 @@ from service.foundations.plaintext import quote_back
 from service.instruments.facts import flatten_messages
 from service.services import Wenshu
 
-ALL_ROLES = frozenset({"clerk", "maintainer", "admin"})
+ALL_ROLES = frozenset({"clerk", "head", "maintainer", "admin"})
 # The top navigation: endpoint, text, roles that see it. A link shows once its page exists.
 NAVIGATION = [
     ("documents.index", "首页", ALL_ROLES),
