@@ -19,7 +19,10 @@ def users() -> None:
 @users.command("create")
 @click.argument("name")
 @click.option(
-    "--role", type=click.Choice(sorted(ROLES)), required=True, help="clerk、head、maintainer 或 admin"
+    "--role",
+    type=click.Choice(sorted(ROLES)),
+    required=True,
+    help="clerk、head、maintainer 或 admin",
 )
 @click.option(
     "--password", prompt=True, hide_input=True, confirmation_prompt=True, help="不给则提示输入"
