@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
@@ -35,6 +36,9 @@ from wtforms.validators import (
 from service.foundations.plaintext import unprintable
 
 DATE_HINT = "日期格式应为 年-月-日，如 2026-03-05"
+TIME_HINT = "时间格式应为 时:分（24小时制），如 09:30"
+# 9:30, 09:30 and 09：30 (a full-width colon, as a Chinese keyboard types it) are one time.
+CLOCK = re.compile(r"(\d{1,2})[:：](\d{2})")
 
 
 class ArchivedDocument(Protocol):
@@ -173,6 +177,34 @@ def date(label: str, required: bool = True) -> ChineseDateField:
     """Return a date field (年-月-日)."""
     presence = [InputRequired(message=f"请填写{label}")] if required else [Optional()]
     return ChineseDateField(label, validators=presence, format="%Y-%m-%d")
+
+
+def _normalise_clock(value: Any) -> Any:
+    """Return a time of day written 时:分 as HH:MM (09:30); anything else unchanged."""
+    if not isinstance(value, str):
+        return value
+    match = CLOCK.fullmatch(value.strip())
+    if not match:
+        return value.strip()
+    return f"{int(match[1]):02d}:{match[2]}"
+
+
+class ClockTime:
+    """Refuses text that is not a time of day HH:MM (24-hour clock)."""
+
+    def __call__(self, form: Form, field: Field) -> None:
+        text = field.data or ""
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", text):
+            raise ValidationError(f"{field.label.text}：{TIME_HINT}")
+
+
+def clock_time(label: str, required: bool = True) -> StringField:
+    """Return a time of day (24-hour clock), kept as HH:MM text.
+
+    It is printed as written, and zero-padded, two times of one day compare as text.
+    """
+    validators = [*_presence(label, required), ClockTime()]
+    return StringField(label, validators=validators, filters=[_normalise_clock])
 
 
 def choice(
