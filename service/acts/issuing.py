@@ -10,8 +10,18 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from service.acts.casework import (
+    OPENING,
+    Approval,
+    case_values,
+    file_in_case,
+    printed,
+    procedure_checked,
+    recorded_case,
+    settle_approval,
+)
 from service.acts.drawing import kept_draw, refuse_unrecorded_draw
-from service.acts.errors import NumbersBusy, archive_refusal, nothing_used
+from service.acts.errors import FactsRefused, NumbersBusy, archive_refusal, nothing_used
 from service.acts.sealing import seal_document
 from service.archive.access import Visibility
 from service.archive.audit import record_event
@@ -20,6 +30,7 @@ from service.archive.lookup import DatabaseArchiveView
 from service.archive.numbering import NumberTaken, claim_sequence, peek_next_sequence
 from service.archive.store import Fixity, fixity_of
 from service.archive.templates import LoadedTemplate, active_template
+from service.cases.records import CaseFile
 from service.database.models import Document, utcnow
 from service.foundations.formatting import format_document_number
 from service.instruments.facts import Facts, validate_facts
@@ -51,6 +62,8 @@ def issue_document(
     raw_facts: Mapping[str, Any],
     issued_by: str,
     classifications: Visibility = None,
+    case_id: int | None = None,
+    approval: Approval | None = None,
 ) -> Document:
     """Return the recorded document after validating, numbering, rendering and archiving it.
 
@@ -60,22 +73,33 @@ def issue_document(
     KindUnknown or FactsRefused before anything is rendered, then TemplateUnusable,
     ConversionFailed, ArchiveUnwritable or NumbersBusy. Rules and computed content read
     only the documents of the 密级 in classifications (None: all), those the issuer may see.
+
+    case_id names the enforcement case it is issued in; the procedure's refusals are
+    FactsRefused keyed by field or "case". A kind the head approves is issued only with
+    the approval given (service.acts.approving), which it prints and the audit entry keeps.
     """
     with nothing_used():
         instrument = get_instrument(kind)
+        if instrument.approval and approval is None:
+            raise FactsRefused({"case": [f"{instrument.title}须经负责人批准后才能编号印发"]})
         archive = DatabaseArchiveView(wenshu.database, classifications)
         facts = validate_facts(instrument, raw_facts, archive, wenshu.settings.policy)
+        case_file = procedure_checked(wenshu, instrument, facts, case_id)
         if instrument.draw_rules is not None:
             with wenshu.database.session() as session:
                 refuse_unrecorded_draw(session, instrument, facts, issued_by)
-        extra = computed_values(instrument, facts, archive)
+        extra = computed_values(
+            instrument, facts, archive, **case_values(case_file), approval=printed(approval)
+        )
         year = facts.values[instrument.date_field].year
         # Within one process, renders of a series wait their turn instead of racing for the
         # same number; across processes the compare-and-set in claim_sequence decides.
         with _series_lock(instrument.series, year):
             for _attempt in range(MAX_ATTEMPTS):
                 try:
-                    return _issue_once(wenshu, instrument, facts, extra, year, issued_by)
+                    return _issue_once(
+                        wenshu, instrument, facts, extra, year, issued_by, case_file, approval
+                    )
                 except NumberTaken:
                     continue
         raise NumbersBusy(f"{instrument.title}：另有{MAX_ATTEMPTS}份文书同时取号，请稍后重试")
@@ -88,6 +112,8 @@ def _issue_once(
     extra: dict[str, Any],
     year: int,
     issued_by: str,
+    case_file: CaseFile | None = None,
+    approval: Approval | None = None,
 ) -> Document:
     """Render with the next free number and record it; raise NumberTaken if it went meanwhile."""
     with wenshu.database.session() as session:
@@ -95,6 +121,8 @@ def _issue_once(
         template = active_template(session, wenshu.templates, instrument.kind)
     bureau = wenshu.settings.bureau
     number = format_document_number(agency_code(instrument, bureau), year, sequence)
+    if instrument.kind == OPENING:  # the 立案审批表's 文号 is the number of the case it opens
+        extra = {**extra, "case_number": number}
     issued_at = utcnow()
     metadata = document_metadata(
         instrument, facts, number, bureau, agent=issued_by, action_time=issued_at
@@ -125,8 +153,13 @@ def _issue_once(
             record_event(
                 session, "issue", issued_by, number,
                 {"document_id": document.id, "kind": instrument.kind, "sha256": fixity.sha256,
-                 "sm3": fixity.sm3, "path": relative, **kept_draw(instrument, facts)},
+                 "sm3": fixity.sm3, "path": relative, **kept_draw(instrument, facts),
+                 **recorded_case(case_file, approval)},
             )  # fmt: skip
+            if case_file is not None:
+                file_in_case(session, case_file.id, document)
+            if approval is not None:
+                settle_approval(session, approval, document.id)
     except (NumberTaken, IntegrityError) as error:
         discard_unrecorded(wenshu.database, wenshu.archive, [relative])
         raise NumberTaken(str(error)) from error
