@@ -46,18 +46,20 @@ def computed_values(
     facts: Facts,
     archive: ArchiveView | None,
     case_number: str = "",
+    case_opened_on: str = "",
     approval: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Return what the instrument computes from its facts and the archive (a draw, a summary).
 
-    A kind issued in cases also prints its case's number ("" outside a case, or in a preview
-    before 立案 is approved); a kind the head approves prints the approval (head, opinion,
+    A kind issued in cases also prints its case's number and 立案日期 ("" outside a case, or
+    in a preview before 立案 is approved); a kind the head approves prints the approval (head, opinion,
     date), None until it is given.
     """
     hook = instrument.context_hook
     computed = hook(facts.values, archive) if hook else {}
     if instrument.case != "never":
         computed["case_number"] = case_number
+        computed["case_opened_on"] = case_opened_on
     if instrument.approval:
         computed["approval"] = approval
     return computed
