@@ -65,6 +65,26 @@ class ArchivedDocument(Protocol):
         """The facts as archived (JSON values: dates as ISO strings)."""
 
 
+class DirectoryUnit(Protocol):
+    """What a form may read of a unit of the bureau's unit directory (the parties of a case)."""
+
+    @property
+    def name(self) -> str:
+        """The unit's name as registered."""
+
+    @property
+    def credit_code(self) -> str:
+        """The 统一社会信用代码."""
+
+    @property
+    def address(self) -> str:
+        """The registered address ("" when the directory does not know it)."""
+
+    @property
+    def representative(self) -> str:
+        """The 法定代表人（负责人） ("" when the directory does not know it)."""
+
+
 class ArchiveView(Protocol):
     """Read-only access to the archive, for rules that depend on earlier documents."""
 
@@ -73,6 +93,9 @@ class ArchiveView(Protocol):
 
     def of_kind(self, kind: str) -> Sequence[ArchivedDocument]:
         """Return every document of a kind (voided ones too), oldest first."""
+
+    def unit(self, name: str) -> DirectoryUnit | None:
+        """Return the active unit of the unit directory with this name, if any."""
 
 
 class InstrumentForm(Form):

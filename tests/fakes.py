@@ -27,11 +27,22 @@ class FakeDocument:
     facts: dict[str, Any] = field(default_factory=dict)
 
 
-class FakeArchive:
-    """An archive holding a few documents, oldest first."""
+@dataclass(frozen=True)
+class FakeUnit:
+    """A unit of the unit directory as the forms see it."""
 
-    def __init__(self, *documents: FakeDocument) -> None:
+    name: str
+    credit_code: str
+    address: str = ""
+    representative: str = ""
+
+
+class FakeArchive:
+    """An archive holding a few documents, oldest first, and the active units of a directory."""
+
+    def __init__(self, *documents: FakeDocument, units: Sequence[FakeUnit] = ()) -> None:
         self.documents = list(documents)
+        self.units = list(units)
 
     def find(self, number: str) -> FakeDocument | None:
         """Return the document with this 文号, if any."""
@@ -40,6 +51,10 @@ class FakeArchive:
     def of_kind(self, kind: str) -> Sequence[FakeDocument]:
         """Return the documents of a kind, oldest first."""
         return [document for document in self.documents if document.kind == kind]
+
+    def unit(self, name: str) -> FakeUnit | None:
+        """Return the directory's unit with this name, if any."""
+        return next((unit for unit in self.units if unit.name == name), None)
 
 
 def validation_errors(

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from service.archive.access import Visibility, shown
+from service.archive.units import DirectoryEntry, find_unit
 from service.database.engine import Database
 from service.database.models import Document
 
@@ -32,7 +33,8 @@ def _view(document: Document) -> ArchivedDocument:
 
 
 class DatabaseArchiveView:
-    """The archive as the forms see it: find a document by 文号, list documents of a kind.
+    """The archive as the forms see it: find a document by 文号, list documents of a kind,
+    find a unit of the unit directory by name.
 
     classifications are the 密级 the person filling the form may see (None: all). A document
     of another 密级 is not there for the rules: a 文号 naming it is answered as one that does
@@ -64,3 +66,8 @@ class DatabaseArchiveView:
                 .order_by(Document.id)
             )
             return [_view(document) for document in documents]
+
+    def unit(self, name: str) -> DirectoryEntry | None:
+        """Return the active unit of the unit directory with this name, if any."""
+        with self.database.session() as session:
+            return find_unit(session, name)

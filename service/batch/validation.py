@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from forms.fields import ArchivedDocument, ArchiveView
+from forms.fields import ArchivedDocument, ArchiveView, DirectoryUnit
 from service.archive.access import Visibility
 from service.archive.lookup import DatabaseArchiveView
 from service.database.engine import Database
@@ -81,6 +81,10 @@ class SnapshotArchive:
         if kind not in self._kinds:
             self._kinds[kind] = self._view.of_kind(kind)
         return self._kinds[kind]
+
+    def unit(self, name: str) -> DirectoryUnit | None:
+        """Return the active unit of the unit directory with this name, if any."""
+        return self._view.unit(name)
 
 
 def merged_facts(common: Mapping[str, Any], row: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,171 @@
+"""A table of units (.csv or .xlsx) read and checked row by row before the directory is changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from forms.identity import credit_code_problem
+from service.foundations.plaintext import quote_back, unprintable
+from service.foundations.tables import TableUnreadable, filled, read_table
+
+NAME, CODE, ADDRESS, REPRESENTATIVE = "单位名称", "统一社会信用代码", "地址", "法定代表人（负责人）"
+# Header texts a column may be given under, as offices name them in their own spreadsheets.
+COLUMNS = {
+    NAME: ("单位名称", "名称", "单位"),
+    CODE: ("统一社会信用代码", "信用代码"),
+    ADDRESS: ("地址", "单位地址", "住所"),
+    REPRESENTATIVE: ("法定代表人（负责人）", "法定代表人(负责人)", "法定代表人", "负责人"),
+}
+REQUIRED = (NAME, CODE)
+# The longest each value may be: as long as the party fields of the forms that print it.
+LIMITS = {NAME: 60, CODE: 18, ADDRESS: 100, REPRESENTATIVE: 20}
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """One unit as a row of the table gives it, with the row's number as the spreadsheet shows it."""
+
+    number: int
+    name: str
+    credit_code: str
+    address: str
+    representative: str
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """What is wrong with one row: its number, the column and the reason."""
+
+    row: int
+    column: str
+    message: str
+
+    def line(self) -> str:
+        """Return the problem as one line: 第3行 统一社会信用代码: ……"""
+        return f"第{self.row}行 {self.column}: {self.message}"
+
+
+class UnitsRefused(ValueError):
+    """Raised when rows of a table are wrong; nothing of the table is taken then."""
+
+    def __init__(self, problems: Sequence[RowProblem]) -> None:
+        super().__init__("；".join(problem.line() for problem in problems))
+        self.problems = list(problems)
+
+
+def read_unit_rows(path: Path) -> list[UnitRow]:
+    """Return the units of a table, every row checked, or raise UnitsRefused naming each bad row.
+
+    The first non-empty row names the columns (单位名称 and 统一社会信用代码 are needed;
+    地址 and 法定代表人（负责人） may be given); raises TableUnreadable for a file that cannot
+    be read or a header that does not name them.
+    """
+    numbered = read_table(path)
+    header_number, header = numbered[0]
+    columns = _columns(header, header_number)
+    units, problems = [], []
+    for number, cells in numbered[1:]:
+        values = {column: _cell_text(cells, at) for column, at in columns.items()}
+        row_problems = _row_problems(number, values)
+        problems.extend(row_problems)
+        if not row_problems:
+            units.append(
+                UnitRow(
+                    number,
+                    values[NAME],
+                    values[CODE].upper(),
+                    values.get(ADDRESS, ""),
+                    values.get(REPRESENTATIVE, ""),
+                )
+            )
+    if not units and not problems:
+        raise TableUnreadable(f"“{path.name}”只有表头，没有单位")
+    problems.extend(_repeats(units))
+    if problems:
+        raise UnitsRefused(sorted(problems, key=lambda problem: problem.row))
+    return units
+
+
+def _columns(header: Sequence[Any], number: int) -> dict[str, int]:
+    """Return column → index from the header row, or raise TableUnreadable naming the bad column."""
+    by_title = {title: column for column, titles in COLUMNS.items() for title in titles}
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        title = str(cell).strip() if filled(cell) else ""
+        if not title:
+            continue
+        column = by_title.get(title)
+        if column is None:
+            raise TableUnreadable(
+                f"第{number}行（表头）第{index + 1}列“{quote_back(title)}”不是单位名录的列；"
+                f"可用的列：{'、'.join(COLUMNS)}"
+            )
+        if column in columns:
+            raise TableUnreadable(f"第{number}行（表头）有两列都是“{column}”")
+        columns[column] = index
+    missing = [column for column in REQUIRED if column not in columns]
+    if missing:
+        raise TableUnreadable(f"第{number}行（表头）缺少“{'”“'.join(missing)}”一列")
+    return columns
+
+
+def _cell_text(cells: Sequence[Any], index: int) -> str:
+    """Return a cell as text; a number a spreadsheet stored as 1.0 is written 1."""
+    value = cells[index] if index < len(cells) else None
+    if not filled(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime | dt.date):
+        value = value.isoformat()
+    return str(value).strip()
+
+
+def _row_problems(number: int, values: dict[str, str]) -> list[RowProblem]:
+    """Return what is wrong with one row's values (empty when it is a unit the directory can hold)."""
+    problems = []
+    for column, value in values.items():
+        problem = unprintable(value)
+        if problem is None and len(value) > LIMITS[column]:
+            problem = f"不能超过{LIMITS[column]}个字"
+        if problem:
+            problems.append(RowProblem(number, column, problem))
+    if not values[NAME]:
+        problems.append(RowProblem(number, NAME, "请填写单位名称"))
+    if not values[CODE]:
+        problems.append(RowProblem(number, CODE, "请填写统一社会信用代码"))
+    elif not any(problem.column == CODE for problem in problems):
+        code_problem = credit_code_problem(values[CODE])
+        if code_problem:
+            problems.append(RowProblem(number, CODE, f"“{values[CODE]}”：{code_problem}"))
+    return problems
+
+
+def _repeats(units: Sequence[UnitRow]) -> list[RowProblem]:
+    """Return a problem for each unit whose name or credit code an earlier row already gave."""
+    problems = []
+    names: dict[str, UnitRow] = {}
+    codes: dict[str, UnitRow] = {}
+    for unit in units:
+        if unit.name in names:
+            first = names[unit.name]
+            problems.append(RowProblem(unit.number, NAME, f"与第{first.number}行重复"))
+            continue
+        if unit.credit_code in codes:
+            first = codes[unit.credit_code]
+            problems.append(
+                RowProblem(
+                    unit.number,
+                    CODE,
+                    f"与第{first.number}行“{first.name}”的统一社会信用代码相同，"
+                    "一个代码只属于一个单位",
+                )
+            )
+            continue
+        names[unit.name] = unit
+        codes[unit.credit_code] = unit
+    return problems
