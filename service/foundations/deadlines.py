@@ -33,6 +33,21 @@ def deadline(start: dt.date, days: int) -> dt.date:
     return end
 
 
+def working_days_after(start: dt.date, days: int) -> dt.date:
+    """Return the working day that ends a limit of days working days counted from the day after start.
+
+    行政处罚法 第八十五条: its 二日、三日、五日、七日 are working days, public holidays and rest
+    days left out (调休 weekends counted); a hearing asked for within 五日 of service, a hearing
+    noticed 七日 before it. Raises CalendarUnknown for a year the calendar does not know.
+    """
+    day, counted = start, 0
+    while counted < days:
+        day += dt.timedelta(days=1)
+        if is_working_day(day):
+            counted += 1
+    return day
+
+
 def due_day(day: dt.date) -> dt.date:
     """Return a fixed due day (30 September, 31 January), moved to a working day if it is not one.
 

@@ -6,7 +6,12 @@ import datetime as dt
 
 import pytest
 
-from service.foundations.deadlines import CalendarUnknown, deadline, is_working_day
+from service.foundations.deadlines import (
+    CalendarUnknown,
+    deadline,
+    is_working_day,
+    working_days_after,
+)
 
 
 def test_plain_limit_ends_on_a_working_day() -> None:
@@ -52,3 +57,25 @@ def test_fixed_due_day_moves_off_a_holiday() -> None:
     assert due_day(dt.date(2023, 9, 30)) == dt.date(2023, 10, 7)  # 中秋、国庆; 7 October was 调休
     assert due_day(dt.date(2031, 9, 30)) == dt.date(2031, 9, 30)
     assert not calendar_known(dt.date(2031, 9, 30))
+
+
+def test_working_days_skip_weekends() -> None:
+    """This test ensures that a limit in working days passes over Saturdays and Sundays."""
+    # Monday 16 March to Wednesday 25 March: the story's hearing notice and hearing.
+    assert working_days_after(dt.date(2026, 3, 16), 7) == dt.date(2026, 3, 25)
+    assert working_days_after(dt.date(2026, 3, 13), 1) == dt.date(2026, 3, 16)  # Friday to Monday
+    assert working_days_after(dt.date(2026, 3, 16), 0) == dt.date(2026, 3, 16)
+
+
+def test_working_days_skip_holidays_and_count_adjusted_weekends() -> None:
+    """This test ensures that holidays are not counted and a 调休 weekend day is."""
+    # 2026: 1-7 October are the National Day holiday, Saturday 10 October a 调休 working day.
+    assert working_days_after(dt.date(2026, 9, 30), 1) == dt.date(2026, 10, 8)
+    assert working_days_after(dt.date(2026, 10, 9), 1) == dt.date(2026, 10, 10)
+    assert working_days_after(dt.date(2026, 10, 10), 1) == dt.date(2026, 10, 12)
+
+
+def test_working_days_in_an_unknown_year_raise() -> None:
+    """This test ensures that counting working days in a year the calendar does not know raises."""
+    with pytest.raises(CalendarUnknown, match="2031"):
+        working_days_after(dt.date(2031, 3, 1), 5)
