@@ -70,7 +70,7 @@ def read_unit_rows(path: Path) -> list[UnitRow]:
     units, problems = [], []
     for number, cells in numbered[1:]:
         values = {column: _cell_text(cells, at) for column, at in columns.items()}
-        row_problems = _row_problems(number, values)
+        row_problems = _row_problems(number, values, _is_number(cells, columns[CODE]))
         problems.extend(row_problems)
         if not row_problems:
             units.append(
@@ -125,8 +125,18 @@ def _cell_text(cells: Sequence[Any], index: int) -> str:
     return str(value).strip()
 
 
-def _row_problems(number: int, values: dict[str, str]) -> list[RowProblem]:
-    """Return what is wrong with one row's values (empty when it is a unit the directory can hold)."""
+def _is_number(cells: Sequence[Any], index: int) -> bool:
+    """Return whether a spreadsheet stored the cell as a number, not as text."""
+    value = cells[index] if index < len(cells) else None
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _row_problems(number: int, values: dict[str, str], code_is_number: bool) -> list[RowProblem]:
+    """Return what is wrong with one row's values (empty when it is a unit the directory can hold).
+
+    A credit code of 18 digits typed into a number cell has lost its last digits to the
+    spreadsheet's floating point before it reaches here: the clerk is told to make it text.
+    """
     problems = []
     for column, value in values.items():
         problem = unprintable(value)
@@ -138,6 +148,15 @@ def _row_problems(number: int, values: dict[str, str]) -> list[RowProblem]:
         problems.append(RowProblem(number, NAME, "请填写单位名称"))
     if not values[CODE]:
         problems.append(RowProblem(number, CODE, "请填写统一社会信用代码"))
+    elif code_is_number:
+        problems.append(
+            RowProblem(
+                number,
+                CODE,
+                "单元格是数字格式，18位代码的末几位已被表格软件改动；"
+                "请将该列设为文本格式后重新填写代码",
+            )
+        )
     elif not any(problem.column == CODE for problem in problems):
         code_problem = credit_code_problem(values[CODE])
         if code_problem:

@@ -28,6 +28,7 @@ from service.commands.common import (
 from service.commands.draw import draw
 from service.commands.seal import seal
 from service.commands.templates import template
+from service.commands.units import units
 from service.commands.worker import worker
 from service.foundations.config import load_settings
 from service.instruments.facts import InvalidFacts, describe_kinds, validate_facts
@@ -138,6 +139,7 @@ def serve(host: str, port: int, threads: int) -> None:
 
 
 main.add_command(users)
+main.add_command(units)
 main.add_command(tokens)
 main.add_command(template)
 main.add_command(archive)
