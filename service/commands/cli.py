@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import signal
 import sys
@@ -9,14 +10,19 @@ from pathlib import Path
 
 import click
 
+from service.acts.casework import Approval
 from service.acts.errors import NotIssued
 from service.acts.issuing import issue_document
+from service.acts.opening import open_approved_case
 from service.archive.lookup import DatabaseArchiveView
 from service.background.startup import prepare_service
+from service.cases.procedure import OPENING
+from service.cases.records import NoSuchCase, case_id_for_number
 from service.commands.accounts import tokens, users
 from service.commands.archive import archive
 from service.commands.batch import batch
 from service.commands.common import (
+    EXIT_INVALID,
     ROWS_OPTION,
     exit_not_issued,
     instrument_or_exit,
@@ -77,16 +83,34 @@ def validate(kind: str, facts_file: Path, tables: tuple[str, ...]) -> None:
 @click.argument("facts_file", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="PDF 输出路径")
 @click.option("--as", "issued_by", default="cli", show_default=True, help="经办人")
+@click.option("--case", "case_number", default=None, help="在其中制作文书的案件的案号")
 @ROWS_OPTION
 def render(
-    kind: str, facts_file: Path, output: Path, issued_by: str, tables: tuple[str, ...]
+    kind: str,
+    facts_file: Path,
+    output: Path,
+    issued_by: str,
+    case_number: str | None,
+    tables: tuple[str, ...],
 ) -> None:
-    """Validate, number, render and archive one instrument; print its 文号."""
+    """Validate, number, render and archive one instrument; print its 文号.
+
+    The operator is trusted as the approver of a kind the head approves, and recorded so in
+    the audit chain; a 立案审批表 opens its case and prints the case number.
+    """
     instrument = instrument_or_exit(kind)
     facts = with_rows(instrument, read_facts(facts_file), tables)
+    approval = cli_approval(issued_by) if instrument.approval else None
     try:
         with opened() as wenshu:
-            document = issue_document(wenshu, kind, facts, issued_by)
+            if kind == OPENING:
+                assert approval is not None  # the 立案审批表 is always approved
+                document = open_approved_case(wenshu, facts, issued_by, approval)
+            else:
+                case_id = case_or_exit(wenshu, case_number)
+                document = issue_document(
+                    wenshu, kind, facts, issued_by, case_id=case_id, approval=approval
+                )
             data = wenshu.archive.read(document.pdf_path)
     except NotIssued as error:
         exit_not_issued("render", error)
@@ -97,6 +121,23 @@ def render(
     partial.write_bytes(data)
     partial.replace(output)
     click.echo(document.number)
+
+
+def cli_approval(operator: str) -> Approval:
+    """Return the approval the command line's operator gives, trusted as the head."""
+    return Approval(head=operator, opinion="同意", day=dt.date.today(), via="cli")
+
+
+def case_or_exit(wenshu: Wenshu, number: str | None) -> int | None:
+    """Return the id of the case with this number (None for none), or exit 2 saying there is none."""
+    if number is None:
+        return None
+    try:
+        with wenshu.database.session() as session:
+            return case_id_for_number(session, number)
+    except NoSuchCase as error:
+        click.echo(f"case: {error}", err=True)
+        sys.exit(EXIT_INVALID)
 
 
 @main.command("init-db")

@@ -13,6 +13,7 @@ from flask import Blueprint, Flask, jsonify, request, url_for
 from werkzeug.wrappers import Response
 
 from service.accounts.users import ISSUE
+from service.acts.approving import submit
 from service.acts.errors import FactsRefused, KindUnknown, NotIssued
 from service.acts.issuing import issue_document
 from service.archive.access import may_see
@@ -30,7 +31,7 @@ from service.web.openapi import OPENAPI
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 # Ids beyond a 32-bit integer cannot exist (PostgreSQL's integer) and would fail the query.
 DOCUMENT = "/documents/<id:document_id>"
-SHAPE = '{"kind": "文书种类", "facts": {…}}'
+SHAPE = '{"kind": "文书种类", "facts": {…}, "case": 案件id（可选）}'
 
 
 class ApiProblem(Exception):
@@ -44,7 +45,12 @@ class ApiProblem(Exception):
 
 def init_app(app: Flask) -> None:
     """Attach the API; it authenticates by bearer token, so it needs no CSRF token."""
-    from service.web import api_batches, api_draws  # noqa: F401  (their routes join this blueprint)
+    from service.web import (  # noqa: F401  (their routes join this blueprint)
+        api_approvals,
+        api_batches,
+        api_cases,
+        api_draws,
+    )
 
     app.register_blueprint(blueprint)
     app.extensions["csrf"].exempt(blueprint)
@@ -75,11 +81,36 @@ def kinds() -> Response:
 @blueprint.post("/documents")
 @requires(ISSUE)
 def issue() -> tuple[Response, int] | tuple[Response, int, dict[str, str]]:
-    """Issue an instrument from JSON facts: 201 with its 文号, fixity values and PDF address."""
-    kind, facts = issue_request()
+    """Issue an instrument from JSON facts: 201 with its 文号, fixity values and PDF address.
+
+    A kind the head approves is submitted instead: 202 with the submission's id, nothing numbered.
+    """
+    payload = json_object(SHAPE, required=("kind", "facts"), optional=("case",))
+    kind, facts = checked_kind(payload["kind"]), facts_object(payload["facts"])
+    case_id = case_reference(payload.get("case"))
+    account = current_account()
+    if get_instrument(kind).approval:
+        submission = submit(
+            wenshu(), kind, facts, case_id, account.username, reader_classifications()
+        )
+        return jsonify(id=submission.id, status=submission.status), 202
     document = issue_document(
-        wenshu(), kind, facts, current_account().username, reader_classifications()
+        wenshu(), kind, facts, account.username, reader_classifications(), case_id=case_id
     )
+    return issued_answer(document)
+
+
+def case_reference(value: Any) -> int | None:
+    """Return the case id a request names, None for none; raise ApiProblem for anything else."""
+    if value is None:
+        return None
+    if type(value) is not int or not 1 <= value < 2**31:
+        raise ApiProblem(400, "case 应当是案件的 id（正整数），见 POST /api/cases 的答复")
+    return value
+
+
+def issued_answer(document: Document) -> tuple[Response, int, dict[str, str]]:
+    """Return the 201 answer for an issued document: its 文号, fixity values and addresses."""
     issued = {
         "id": document.id,
         "number": document.number,
@@ -109,12 +140,6 @@ def document_pdf(document_id: int) -> Response:
 def openapi() -> Response:
     """The OpenAPI 3.1 description of this API; open without a token."""
     return jsonify(OPENAPI)
-
-
-def issue_request() -> tuple[str, dict[str, Any]]:
-    """Return the kind and facts of the request's JSON body, or raise ApiProblem saying what is wrong."""
-    payload = json_object(SHAPE, required=("kind", "facts"))
-    return checked_kind(payload["kind"]), facts_object(payload["facts"])
 
 
 def json_object(

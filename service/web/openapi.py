@@ -6,6 +6,7 @@ from typing import Any
 
 from service.instruments.registry import INSTRUMENTS
 from service.web.openapi_batches import BATCH_PATHS, BATCH_SCHEMAS
+from service.web.openapi_cases import CASE_PATHS, CASE_SCHEMAS
 from service.web.openapi_draws import DRAW_PATHS, DRAW_SCHEMAS
 from service.web.openapi_parts import (
     FIELD_ERRORS,
@@ -126,6 +127,11 @@ _SCHEMAS: dict[str, Any] = {
                     "明细字段是对象的列表。"
                 ),
             },
+            "case": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "在其中制作文书的案件 id；行政处罚决定书等案件文书必填",
+            },
         },
         "additionalProperties": False,
     },
@@ -156,7 +162,7 @@ _SCHEMAS: dict[str, Any] = {
     },
 }
 
-_SCHEMAS |= BATCH_SCHEMAS | DRAW_SCHEMAS
+_SCHEMAS |= BATCH_SCHEMAS | DRAW_SCHEMAS | CASE_SCHEMAS
 
 _RESPONSES: dict[str, Any] = {
     "BadRequest": error("请求体不是 JSON 对象，缺少 kind 或 facts，或文书种类不存在"),
@@ -205,7 +211,11 @@ OPENAPI: dict[str, Any] = {
             "post": {
                 "operationId": "issueDocument",
                 "summary": "检查事实、编号、生成并归档一份文书",
-                "description": "办事员和管理员可以生成；事实有误时不占用文号、不归档。",
+                "description": (
+                    "办事员、负责人和管理员可以生成；事实有误时不占用文号、不归档。"
+                    "须经负责人批准的文书（立案审批表、行政处罚决定书）回答 202，未编号，"
+                    "等待 POST /api/documents/{submission_id}/approval。"
+                ),
                 "requestBody": {
                     "required": True,
                     "content": {"application/json": {"schema": ref("IssueRequest")}},
@@ -220,7 +230,10 @@ OPENAPI: dict[str, Any] = {
                             }
                         },
                     },
-                    "422": json_body(ref("InvalidFacts"), "事实未通过检查"),
+                    "202": json_body(ref("Awaiting"), "已提交负责人审批，未编号"),
+                    "422": json_body(
+                        ref("InvalidFacts"), "事实或办案程序未通过检查（键为字段名或 case）"
+                    ),
                     "503": error(
                         "LibreOffice、模板或归档存储出错，或文号一时争用不下：文书未生成，未占用文号"
                     ),
@@ -257,6 +270,7 @@ OPENAPI: dict[str, Any] = {
         },
         **BATCH_PATHS,
         **DRAW_PATHS,
+        **CASE_PATHS,
         "/api/openapi.json": {
             "get": {
                 "operationId": "getOpenApi",
