@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from service.acts.errors import nothing_used
+from service.acts.errors import FactsRefused, nothing_used
 from service.archive.templates import active_template
 from service.batch.leftovers import remove_leftovers
 from service.batch.validation import RowsCheck
@@ -81,8 +81,13 @@ def create_job(
 ) -> BatchJob:
     """Record a job with one item per row (invalid ones as such) and the template active now.
 
-    Raises TemplateUnusable (not issued, nothing used) when the kind has no usable template.
+    Raises TemplateUnusable (not issued, nothing used) when the kind has no usable template,
+    and FactsRefused for a kind issued one by one in a case or only with the head's approval.
     """
+    if instrument.case == "required" or instrument.approval:
+        raise FactsRefused(
+            {"kind": [f"{instrument.title}只能在案件中逐份制作，经审批的文书不能批量生成"]}
+        )
     with nothing_used(), wenshu.database.session() as session:
         template = active_template(session, wenshu.templates, instrument.kind)
         job = BatchJob(
