@@ -6,24 +6,14 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from wtforms import Field, FieldList
+from wtforms import DecimalField, Field, FieldList, SelectField
 from wtforms.validators import ValidationError
 
-from forms.fields import (
-    InstrumentForm,
-    OfficerRow,
-    amount,
-    choice,
-    date,
-    long_text,
-    rows,
-    short_text,
-)
-from forms.identity import credit_code_problem, resident_id_problem
+from forms.fields import OfficerRow, amount, choice, date, long_text, rows, short_text
+from forms.party import PARTY_TYPES, PERSON, SERVICE_FIRM, PartyForm
+from forms.party import UNIT as UNIT  # the party's kinds are imported from here by other forms
+from forms.remedies import court_problem, review_body_problem
 from service.foundations.formatting import format_amount
-
-UNIT, PERSON, SERVICE_FIRM = "单位", "个人", "档案服务企业"
-PARTY_TYPES = (UNIT, PERSON, SERVICE_FIRM)
 
 # 档案法 第四十八条 items that 第四十九条 punishes with a fine; the other items lead to 处分 only.
 VIOLATIONS = {
@@ -109,28 +99,34 @@ def _percent(share: Decimal) -> str:
     return f"{(share * 100).normalize():f}%"
 
 
-class PenaltyDecisionForm(InstrumentForm):
-    """Facts of one 行政处罚决定书 under 档案法 第四十九条."""
+def check_officers(field: FieldList) -> None:
+    """Refuse fewer than two enforcement officers, or two sharing one certificate (第四十二条)."""
+    if len(field.entries) < MIN_OFFICERS:
+        raise ValidationError(
+            "行政处罚应当由两名以上具有行政执法资格的执法人员实施"
+            "（《中华人民共和国行政处罚法》第四十二条），请填写至少2名执法人员"
+        )
+    certificates = [entry.form.certificate.data for entry in field.entries]
+    repeated = sorted({c for c in certificates if c and certificates.count(c) > 1})
+    if repeated:
+        raise ValidationError(
+            f"执法证号{'、'.join(repeated)}重复：每名执法人员应当持有各自的执法证件"
+        )
 
-    party_name = short_text("当事人姓名或者名称", max_length=60)
-    party_type = choice("当事人类型", PARTY_TYPES)
-    party_id = short_text("统一社会信用代码或者公民身份号码", max_length=18)
-    legal_representative = short_text("法定代表人（负责人）", max_length=20, required=False)
-    party_address = short_text("当事人地址", max_length=100)
-    officers = rows(OfficerRow, "执法人员", max_entries=10)
-    facts = long_text("违法事实")
-    evidence = long_text("证据")
-    violation = choice("违法行为（档案法第四十八条）", tuple(VIOLATIONS))
-    penalty_basis = choice("处罚依据（档案法第四十九条）", BASES)
-    tier = choice("裁量档次", TIERS)
-    mitigation_ground = choice("从轻、减轻情形（行政处罚法）", GROUNDS, required=False)
-    tier_reasons = long_text("裁量理由")
-    fine = amount("罚款金额")
-    illegal_gains = amount("没收违法所得金额", required=False)
-    bank = short_text("缴纳罚款的指定银行", max_length=60)
-    review_body = short_text("行政复议机关", max_length=60)
-    court = short_text("行政诉讼管辖法院", max_length=60)
-    decision_date = date("作出决定的日期")
+
+class PenaltyRules(PartyForm):
+    """The rules of a penalty, intended (事先告知书) or decided (决定书), over the fields each declares.
+
+    A form built on it declares violation, penalty_basis, tier, mitigation_ground, fine and
+    illegal_gains where its order wants them; the party fields come first, from PartyForm.
+    """
+
+    violation: SelectField
+    penalty_basis: SelectField
+    tier: SelectField
+    mitigation_ground: SelectField
+    fine: DecimalField
+    illegal_gains: DecimalField
 
     def basis(self) -> tuple[str, Decimal, Decimal] | None:
         """Return the applicable paragraph and range, or None until party and violation are known."""
@@ -139,35 +135,9 @@ class PenaltyDecisionForm(InstrumentForm):
             return None
         return statutory_basis(self.party_type.data, item)
 
-    def validate_party_id(self, field: Field) -> None:
-        """A unit gives its 18-character credit code, an individual the 18-digit ID number."""
-        if self.party_type.data == PERSON:
-            problem = resident_id_problem(field.data.upper())
-        elif self.party_type.data in PARTY_TYPES:
-            problem = credit_code_problem(field.data)
-        else:
-            return
-        if problem:
-            raise ValidationError(problem)
-
-    def validate_legal_representative(self, field: Field) -> None:
-        """Only a unit has a 法定代表人 or 负责人."""
-        if self.party_type.data == PERSON:
-            raise ValidationError("当事人是个人的，不填写法定代表人（负责人）")
-
     def validate_officers(self, field: FieldList) -> None:
         """At least two enforcement officers, each with a certificate of his or her own."""
-        if len(field.entries) < MIN_OFFICERS:
-            raise ValidationError(
-                "行政处罚应当由两名以上具有行政执法资格的执法人员实施"
-                "（《中华人民共和国行政处罚法》第四十二条），请填写至少2名执法人员"
-            )
-        certificates = [entry.form.certificate.data for entry in field.entries]
-        repeated = sorted({c for c in certificates if c and certificates.count(c) > 1})
-        if repeated:
-            raise ValidationError(
-                f"执法证号{'、'.join(repeated)}重复：每名执法人员应当持有各自的执法证件"
-            )
+        check_officers(field)
 
     def validate_penalty_basis(self, field: Field) -> None:
         """The paragraph cited is the one 档案法 第四十九条 gives for this party and violation."""
@@ -248,3 +218,46 @@ class PenaltyDecisionForm(InstrumentForm):
         if valid and basis is not None and basis[0] == BASES[2] and self.illegal_gains.data is None:
             self.warn(f"{basis[0]}规定没收违法所得；当事人没有违法所得的，请在违法事实中写明")
         return valid
+
+
+class PenaltyDecisionForm(PenaltyRules):
+    """Facts of one 行政处罚决定书 under 档案法 第四十九条."""
+
+    officers = rows(OfficerRow, "执法人员", max_entries=10)
+    facts = long_text("违法事实")
+    evidence = long_text("证据")
+    violation = choice("违法行为（档案法第四十八条）", tuple(VIOLATIONS))
+    penalty_basis = choice("处罚依据（档案法第四十九条）", BASES)
+    tier = choice("裁量档次", TIERS)
+    mitigation_ground = choice("从轻、减轻情形（行政处罚法）", GROUNDS, required=False)
+    tier_reasons = long_text("裁量理由")
+    fine = amount("罚款金额")
+    illegal_gains = amount("没收违法所得金额", required=False)
+    bank = short_text("缴纳罚款的指定银行", max_length=60)
+    review_body = short_text("行政复议机关", max_length=60)
+    court = short_text("行政诉讼管辖法院", max_length=60)
+    decision_date = date("作出决定的日期")
+    # The day the party waived 陈述、申辩 and 听证 in writing (第六十二条: 明确放弃), which lets the
+    # decision come before the periods the 事先告知书 gave have run.
+    waiver_date = date("当事人书面放弃陈述、申辩和听证的日期", required=False)
+
+    def validate_review_body(self, field: Field) -> None:
+        """The 复议机关 is the government of the bureau's own level (行政复议法 第二十四条)."""
+        problem = review_body_problem(field.data, self.policy)
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_court(self, field: Field) -> None:
+        """The court is a basic people's court (行政诉讼法 第十四条、第十五条)."""
+        problem = court_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_waiver_date(self, field: Field) -> None:
+        """A waiver precedes the decision it lets come early."""
+        decided = self.decision_date.data
+        if field.data is not None and decided is not None and field.data > decided:
+            raise ValidationError(
+                f"放弃陈述、申辩和听证的日期（{field.data.isoformat()}）不能晚于"
+                f"作出决定的日期（{decided.isoformat()}）"
+            )

@@ -43,7 +43,10 @@ def body() -> list[Any]:
         *party(),
         p(
             "Body",
-            "当事人涉嫌档案违法一案，本局执法人员" + OFFICERS + "依法进行了调查，现已调查终结。",
+            "当事人涉嫌档案违法一案{% if case_number %}（案号：{{ case_number }}）{% endif %}，"
+            "本局执法人员" + OFFICERS + "依法进行了调查，现已调查终结。"
+            "{% if waiver_date %}当事人已于{{ waiver_date }}书面明确放弃陈述、申辩和要求听证的权利"
+            "（《中华人民共和国行政处罚法》第六十二条）。{% endif %}",
         ),
         heading("一、违法事实和证据"),
         p("Body", "经查明，当事人有下列违法事实："),

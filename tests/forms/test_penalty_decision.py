@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from service.acts.issuing import issue_document
 from service.instruments.facts import Facts, InvalidFacts, validate_facts
 from service.instruments.registry import get_instrument
-from service.services import Wenshu
+from service.render.office.converter import Converter
 from tests import pdfcheck
 from tests.conftest import sample
+from tests.forms.rendered import CASE_NUMBER, render_in_case
 
 PENALTY = get_instrument("penalty_decision")
 ITEM_2 = "第四十八条第二项“擅自提供、抄录、复制、公布属于国家所有的档案”"
@@ -291,11 +292,104 @@ def test_illegal_gains_only_under_the_third_paragraph() -> None:
 
 
 @pytest.mark.office
-def test_amount_in_words_is_printed(wenshu: Wenshu) -> None:
-    """This test ensures that the issued decision prints the fine in figures and in 大写."""
-    facts = party("单位", "15000", "从轻") | {"party_name": "岳阳市君山区广兴洲镇中心学校"}
-    document = issue_document(wenshu, "penalty_decision", facts, "测试员")
-    text = pdfcheck.poppler_text(wenshu.archive.absolute(document.pdf_path))
+def test_amount_in_words_is_printed(converter: Converter, tmp_path: Path) -> None:
+    """This test ensures that the decision prints the fine in figures and in 大写, its case and a written waiver."""
+    facts = party("单位", "15000", "从轻") | {
+        "party_name": "岳阳市君山区广兴洲镇中心学校",
+        "waiver_date": "2026-04-10",
+    }
+    text = pdfcheck.poppler_text(render_in_case("penalty_decision", facts, converter, tmp_path))
     assert "罚款15,000.00元（人民币壹万伍仟元整）" in text
     assert "统一社会信用代码：" + UNIT_CODE in text
     assert "在利用档案馆的档案时" in text
+    assert f"当事人涉嫌档案违法一案（案号：{CASE_NUMBER}）" in text
+    assert "当事人已于2026年4月10日书面明确放弃陈述、申辩和要求听证的权利" in text
+
+
+# Remedies: the 复议机关 and the court -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["岳阳市档案局", "湖南省档案局", "岳阳市人民政府", "君山区人民政府", "岳阳市君山区司法局"],
+)
+def test_review_body_is_the_district_government(body: str) -> None:
+    """This test ensures that only the bureau's own district government is accepted as 复议机关."""
+    errors = errors_for(sample("penalty_decision") | {"review_body": body})
+    assert list(errors) == ["review_body"]
+    assert errors["review_body"][0].startswith("行政复议机关应当是岳阳市君山区人民政府：")
+    assert "《中华人民共和国行政复议法》第二十四条第一款第一项" in errors["review_body"][0]
+
+
+def test_configured_review_body_replaces_the_shipped_one() -> None:
+    """This test ensures that a bureau's policy review_body is the one required, without the configuration hint."""
+    policy = {"review_body": "华容县人民政府"}
+    facts = sample("penalty_decision")
+    errors = errors_for(facts, policy)
+    assert errors["review_body"][0].startswith("行政复议机关应当是华容县人民政府：")
+    assert "review_body" not in errors["review_body"][0]
+    assert errors_for(facts | {"review_body": "华容县人民政府"}, policy) == {}
+
+
+@pytest.mark.parametrize("configured", ["岳阳市档案局", 42, ""])
+def test_malformed_review_body_policy_is_reported(configured: Any) -> None:
+    """This test ensures that a configured 复议机关 that is no people's government is reported as the bureau's error."""
+    errors = errors_for(sample("penalty_decision"), {"review_body": configured})
+    assert errors == {
+        "review_body": [
+            "本局配置的行政复议机关有误：review_body 应当是本级人民政府的全称，"
+            "如岳阳市君山区人民政府，请联系系统管理员"
+        ]
+    }
+
+
+@pytest.mark.parametrize(
+    "court", ["岳阳市君山区人民法院", "华容县人民法院", "汨罗市人民法院", "长沙铁路运输法院"]
+)
+def test_basic_courts_are_accepted(court: str) -> None:
+    """This test ensures that a district, county, county-level city or railway transport court is accepted."""
+    assert errors_for(sample("penalty_decision") | {"court": court}) == {}
+
+
+@pytest.mark.parametrize(
+    ("court", "start"),
+    [
+        ("岳阳市中级人民法院", "“岳阳市中级人民法院”不是基层人民法院："),
+        ("湖南省高级人民法院", "“湖南省高级人民法院”不是基层人民法院："),
+        ("最高人民法院", "“最高人民法院”不是基层人民法院："),
+        ("君山区法院", "“君山区法院”不是基层人民法院的全称："),
+        ("君山区人民法院钱粮湖人民法庭", "“君山区人民法院钱粮湖人民法庭”不是基层人民法院的全称："),
+        ("岳阳市君山区司法局", "“岳阳市君山区司法局”不是人民法院："),
+    ],
+)
+def test_other_courts_and_bodies_are_refused(court: str, start: str) -> None:
+    """This test ensures that a higher court, a court's short name or tribunal, or no court at all is refused, citing the law."""
+    errors = errors_for(sample("penalty_decision") | {"court": court})
+    assert list(errors) == ["court"]
+    assert errors["court"][0].startswith(start)
+    assert "《中华人民共和国行政诉讼法》第十四条" in errors["court"][0]
+
+
+def test_district_government_from_a_bureau_name() -> None:
+    """This test ensures that the 复议机关 derived from a bureau's name is its district's or county's government."""
+    from forms.remedies import SHIPPED_REVIEW_BODY, district_government
+
+    assert SHIPPED_REVIEW_BODY == "岳阳市君山区人民政府"
+    assert district_government("华容县档案局") == "华容县人民政府"
+    assert district_government("城步苗族自治县档案局") == "城步苗族自治县人民政府"
+    assert district_government("岳阳市档案局") is None
+
+
+# Waiver ----------------------------------------------------------------------------------
+
+
+def test_waiver_date_is_optional_and_not_after_the_decision() -> None:
+    """This test ensures that a written waiver may be recorded, on or before the decision's date only."""
+    facts = sample("penalty_decision")
+    assert check(facts).values["waiver_date"] is None
+    assert errors_for(facts | {"waiver_date": "2026-04-16"}) == {}
+    assert errors_for(facts | {"waiver_date": "2026-04-17"}) == {
+        "waiver_date": [
+            "放弃陈述、申辩和听证的日期（2026-04-17）不能晚于作出决定的日期（2026-04-16）"
+        ]
+    }
