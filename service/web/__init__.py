@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app
 from werkzeug.routing import IntegerConverter, Map
 
-from service.accounts.users import ISSUE
+from service.accounts.users import APPROVE, ISSUE
 from service.foundations.formatting import format_copy_number
 from service.foundations.plaintext import quote_back
 from service.instruments.facts import flatten_messages
@@ -17,6 +17,8 @@ NAVIGATION = [
     ("documents.index", "首页", ALL_ROLES),
     ("register.search", "文书登记簿", ALL_ROLES),
     ("deadlines.index", "到期事项", ALL_ROLES),
+    ("cases.index", "案件", ISSUE | APPROVE),
+    ("approvals.index", "待审批", APPROVE),
     ("layouts.index", "模板", frozenset({"maintainer", "admin"})),
     ("admin.users", "用户", frozenset({"admin"})),
     ("admin.seal", "电子印章", frozenset({"admin"})),
@@ -54,6 +56,10 @@ def register_blueprints(app: Flask) -> None:
     from service.web import batch
 
     app.register_blueprint(batch.blueprint)
+    from service.web import approvals, cases
+
+    app.register_blueprint(cases.blueprint)
+    app.register_blueprint(approvals.blueprint)
     errors.register(app)
 
     @app.context_processor

@@ -4,22 +4,17 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import re
-import tempfile
-from pathlib import Path
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
-from wtforms import FieldList
 
 from forms.fields import InstrumentForm
 from service.accounts.users import ISSUE
 from service.acts.drafts import delete_draft, list_drafts, load_draft, save_draft
 from service.acts.errors import FactsRefused, NotIssued
-from service.acts.issuing import issue_document
 from service.acts.previewing import preview_first_page
 from service.archive.access import Visibility, may_see, shown, visible_classifications
 from service.archive.audit import record_event
@@ -31,8 +26,23 @@ from service.instruments.facts import Facts
 from service.instruments.registry import INSTRUMENTS, Instrument, UnknownKind, get_instrument
 from service.web import wenshu
 from service.web.auth import current_account, requires
+from service.web.case_forms import (
+    case_of_document,
+    case_presets,
+    issue_or_submit,
+    page_case,
+    posted_case_id,
+    returned_formdata,
+    show_refusal,
+)
 from service.web.deadlines import SOON, current_agenda
 from service.web.drawing import DRAFT_NOTE, draw_on_form, drawn_fields, shown_draw, undrawn
+from service.web.formdata import (
+    facts_as_formdata,
+    filled_form,
+    with_uploaded_rows,
+    without_blank_rows,
+)
 from service.web.kept_forms import OWNER_FIELD, restored_fields
 from service.web.served import served_page_png, served_pdf
 
@@ -62,6 +72,10 @@ def new(kind: str) -> str | Response | tuple[str, int]:
     kind the system draws, draw (draw and record the list the form's facts give).
     A draft is resumed with ?draft=<id> and deleted once issued. A form posted after the
     session ended comes back here as typed, once its clerk has signed in again.
+
+    In a case (?case=<id>, then a hidden field) the form starts with the case's party, is
+    issued in the case, or submitted to the head for a kind he approves (?returned=<id>
+    brings back a submission he returned); a step the procedure misses shows at the top.
     """
     try:
         instrument = get_instrument(kind)
@@ -76,6 +90,7 @@ def new(kind: str) -> str | Response | tuple[str, int]:
         draft_id = request.args.get("draft", type=int)
     if request.method == "POST" and action == "draft":
         return save_as_draft(instrument, draft_id)
+    case_id = posted_case_id()
     if request.method == "POST":
         formdata = without_blank_rows(request.form)
         try:
@@ -84,16 +99,22 @@ def new(kind: str) -> str | Response | tuple[str, int]:
             problem = f"上传的表格无法读取：{error}"
         form = instrument.form(formdata)
     elif draft_id is not None:
-        form = form_from_draft(instrument, draft_id)
+        typed = draft_formdata(instrument, draft_id)
+        form, case_id = filled_form(instrument, typed), posted_case_id(typed)
     elif (source_id := request.args.get("from", type=int)) is not None:
         form = form_from_document(instrument, source_id)  # a corrected copy of a voided one
+        case_id = case_of_document(source_id)
+    elif (returned_id := request.args.get("returned", type=int)) is not None:
+        form = filled_form(instrument, returned_formdata(instrument, case_id, returned_id))
     elif (kept := restored_fields()) is not None:
-        form = instrument.form(kept)
-        offer_blank_rows(form)
+        form, case_id = filled_form(instrument, kept), posted_case_id(kept)
         draft_id = kept.get("draft_id", type=int)
     else:
-        form = instrument.form(data=defaults_for(instrument))
-        offer_blank_rows(form)
+        form = None  # a blank form, which starts with its case's party once the case is read
+    case_file = page_case(case_id)
+    if form is None:
+        presets = defaults_for(instrument) | case_presets(instrument, case_file)
+        form = filled_form(instrument, data=presets)
     # The rules read only what the clerk may see: a document of a higher 密级 is answered as
     # one that does not exist, in messages, warnings, previews and the issued document alike.
     visible = reader_classifications()
@@ -116,13 +137,11 @@ def new(kind: str) -> str | Response | tuple[str, int]:
                 preview = {"src": f"data:image/png;base64,{image}", "pages": first.pages,
                            "width": width, "height": height}  # fmt: skip
             else:
-                document = issue_document(
-                    wenshu(), kind, facts, current_account().username, visible
-                )
+                issued = issue_or_submit(instrument, facts, case_id, visible)
                 if draft_id is not None:
                     with wenshu().database.session() as session:
                         delete_draft(session, current_account().id, draft_id)
-                return redirect(url_for("documents.show", document_id=document.id))
+                return issued
         except NotIssued as error:
             problem = not_issued_problem(form, error, action)
     # 503: the facts were fine but the service could not finish; 422: the facts were not.
@@ -135,6 +154,7 @@ def new(kind: str) -> str | Response | tuple[str, int]:
     page = render_template(
         "form.html", instrument=instrument, form=form, problem=problem, preview=preview,
         draft_id=draft_id, drawn=drawn if drawn is not None else shown_draw(instrument, form),
+        case=case_file,
     )  # fmt: skip
     return page, status
 
@@ -145,9 +165,7 @@ def not_issued_problem(form: InstrumentForm, error: NotIssued, action: str) -> s
     Returns the message for the top of the form, or None when the fields say it all.
     """
     if isinstance(error, FactsRefused):
-        for name, messages in error.errors.items():
-            if name in form:
-                form[name].errors = list(messages)
+        show_refusal(form, error)
         return None
     failed = {"preview": "预览未能生成", "draw": "未能抽取"}.get(action, "文书未能生成，未占用文号")
     return f"{failed}，填写的内容已保留：{error}"
@@ -175,17 +193,14 @@ def save_as_draft(instrument: Instrument, draft_id: int | None) -> Response:
     return redirect(url_for("documents.new", kind=instrument.kind, draft=saved))
 
 
-def form_from_draft(instrument: Instrument, draft_id: int) -> InstrumentForm:
-    """Return the form filled with one of the clerk's drafts of this kind (404 otherwise)."""
+def draft_formdata(instrument: Instrument, draft_id: int) -> MultiDict[str, str]:
+    """Return one of the clerk's drafts of this kind as typed (404 otherwise)."""
     with wenshu().database.session() as session:
         draft = load_draft(session, current_account().id, draft_id)
         if draft is None or draft.kind != instrument.kind:
             abort(404)
         # Drafts saved before seeds were drawn by the system may hold a typed one: left out.
-        typed = MultiDict(undrawn(instrument, [(name, value) for name, value in draft.fields]))
-    form = instrument.form(typed)
-    offer_blank_rows(form)
-    return form
+        return MultiDict(undrawn(instrument, [(name, value) for name, value in draft.fields]))
 
 
 def form_from_document(instrument: Instrument, document_id: int) -> InstrumentForm:
@@ -199,39 +214,7 @@ def form_from_document(instrument: Instrument, document_id: int) -> InstrumentFo
         f"以下内容取自{number}{'（已作废）' if voided else ''}，核对修改后生成的文书将使用新的文号。"
     )
     # The corrected document is drawn anew: the voided one's draw stays kept by it.
-    form = instrument.form(facts_as_formdata(dict(undrawn(instrument, facts.items()))))
-    offer_blank_rows(form)
-    return form
-
-
-def facts_as_formdata(facts: dict[str, object]) -> MultiDict[str, str]:
-    """Return archived facts as the browser would submit them (rows as name-index-field)."""
-    formdata: MultiDict[str, str] = MultiDict()
-
-    def add(name: str, value: object) -> None:
-        if isinstance(value, list):
-            for index, item in enumerate(value):
-                if isinstance(item, dict):
-                    for key, sub in item.items():
-                        add(f"{name}-{index}-{key}", sub)
-                else:
-                    add(f"{name}-{index}", item)
-        elif value is True:
-            formdata.add(name, "y")
-        elif value is not None and value is not False:
-            formdata.add(name, str(value))
-
-    for name, value in facts.items():
-        add(name, value)
-    return formdata
-
-
-def offer_blank_rows(form: InstrumentForm) -> None:
-    """Give each list of repeated rows that has none a few empty rows to fill."""
-    for field in form:
-        if isinstance(field, FieldList) and not field.entries:
-            for _ in range(BLANK_ROWS):
-                field.append_entry()
+    return filled_form(instrument, facts_as_formdata(dict(undrawn(instrument, facts.items()))))
 
 
 @blueprint.post("/drafts/<id:draft_id>/delete", endpoint="delete_draft")
@@ -242,51 +225,6 @@ def discard_draft(draft_id: int) -> Response:
             abort(404)
     flash("草稿已删除")
     return redirect(url_for("documents.index"))
-
-
-BLANK_ROWS = 2  # empty rows offered for officers, table lines and the like
-
-
-def without_blank_rows(formdata: MultiDict[str, str]) -> MultiDict[str, str]:
-    """Return the submitted form without repeated rows the clerk left entirely empty."""
-    rows: dict[str, list[tuple[str, str]]] = {}
-    kept: MultiDict[str, str] = MultiDict()
-    for key, value in formdata.items(multi=True):
-        match = re.fullmatch(r"(\w+-\d+)-\w+", key)
-        if match:
-            rows.setdefault(match.group(1), []).append((key, value))
-        else:
-            kept.add(key, value)
-    for items in rows.values():
-        if any(value.strip() for _, value in items):
-            for key, value in items:
-                kept.add(key, value)
-    return kept
-
-
-def with_uploaded_rows(
-    instrument: Instrument, formdata: MultiDict[str, str]
-) -> MultiDict[str, str]:
-    """Return formdata with row fields replaced by the rows of spreadsheets uploaded for them."""
-    for name in instrument.row_readers:
-        upload = request.files.get(f"{name}__file")
-        if upload is None or not upload.filename:
-            continue
-        suffix = Path(upload.filename).suffix.lower()
-        with tempfile.NamedTemporaryFile(suffix=suffix) as saved:
-            upload.save(saved.name)
-            rows = instrument.read_rows(name, saved.name)
-        formdata = MultiDict(
-            [
-                (key, value)
-                for key, value in formdata.items(multi=True)
-                if not key.startswith(f"{name}-")
-            ]
-        )
-        for index, row in enumerate(rows):
-            for key, value in row.items():
-                formdata.add(f"{name}-{index}-{key}", str(value))
-    return formdata
 
 
 def defaults_for(instrument: Instrument) -> dict[str, object]:

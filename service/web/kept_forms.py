@@ -58,6 +58,8 @@ RETURN_PAGES: dict[str, Callable[[dict[str, Any]], str | None]] = {
     "admin.users": lambda args: url_for("admin.users"),
     "layouts.upload": _page_of_kind("layouts.kind"),
     "layouts.publish": _page_of_kind("layouts.candidate"),
+    "cases.new": lambda args: url_for("cases.new"),
+    "cases.extension": lambda args: url_for("cases.show", case_id=args["case_id"]),
 }
 
 

@@ -1,0 +1,174 @@
+"""The case pages: the register of cases, opening a case, one case's steps, timeline and deadlines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from service.accounts.users import APPROVE, ISSUE
+from service.acts.drafts import BEIJING
+from service.acts.errors import FactsRefused
+from service.acts.extensions import MAX_DAYS, request_extension
+from service.archive.access import shown
+from service.cases.overview import (
+    case_register,
+    case_submissions,
+    case_timeline,
+    open_returns,
+    status_counts,
+)
+from service.cases.procedure import OPENING
+from service.cases.records import AWAITING_APPROVAL, CaseFile, NoSuchCase, load_case
+from service.cases.status import AWAITING, CLOSED, STATUSES
+from service.instruments.registry import INSTRUMENTS, Instrument
+from service.web import documents, wenshu
+from service.web.auth import current_account, requires
+from service.web.documents import reader_classifications
+from service.web.kept_forms import restored_fields
+
+blueprint = Blueprint("cases", __name__)
+CASE_ROLES = ISSUE | APPROVE
+# The instruments a case page offers, by the stage of the procedure they serve; a kind the
+# registry adds to cases later is offered under 其他 until it is placed here.
+STAGES = (
+    ("调查取证", ("inquiry_record", "site_record", "inspection_record")),
+    ("告知与听证", ("penalty_notice", "hearing_notice", "hearing_record")),
+    ("审核与决定", ("legal_review", "collective_discussion", "penalty_decision")),
+    ("执行与结案", ("correction_order", "enforcement_notice", "service_receipt", "case_closing")),
+)
+
+
+@blueprint.app_template_filter("bureau_time")
+def bureau_time(moment: dt.datetime | None) -> str:
+    """Return a recorded UTC time as the bureau reads it, in Beijing time: 2026-03-05 10:13."""
+    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+@blueprint.get("/cases")
+@requires(CASE_ROLES)
+def index() -> str:
+    """The register of cases, newest first, filtered by status (?status=立案)."""
+    status = request.args.get("status")
+    if status not in STATUSES:
+        status = None
+    with wenshu().database.session() as session:
+        cases = case_register(session, status)
+        counts = status_counts(session)
+    return render_template(
+        "cases.html", cases=cases, counts=counts, statuses=STATUSES, status=status,
+        may_open=current_account().may(ISSUE), next_deadline=next_deadline,
+    )  # fmt: skip
+
+
+@blueprint.route("/cases/new", methods=["GET", "POST"])
+@requires(ISSUE)
+def new() -> str | Response | tuple[str, int]:
+    """The 立案审批表: the instrument form page of case_opening, which opens the case on submission."""
+    return documents.new(OPENING)
+
+
+@blueprint.get("/cases/<id:case_id>")
+@requires(CASE_ROLES)
+def show(case_id: int) -> str:
+    """One case: its step, its timeline, its deadlines, what may be issued in it next.
+
+    An extension request posted after the session ended comes back in its form.
+    """
+    kept = restored_fields()
+    typed = {"days": kept.get("days", ""), "reason": kept.get("reason", "")} if kept else None
+    return case_page(case_id, extension_typed=typed)
+
+
+@blueprint.post("/cases/<id:case_id>/extension")
+@requires(ISSUE)
+def extension(case_id: int) -> Response | tuple[str, int]:
+    """Ask the head to extend the case's time limit (行政处罚法 第六十条)."""
+    found_case(case_id)
+    days, reason = request.form.get("days", ""), request.form.get("reason", "")
+    try:
+        request_extension(
+            wenshu(), case_id, int(days) if days.strip().isdigit() else days, reason,
+            current_account().username,
+        )  # fmt: skip
+    except FactsRefused as error:
+        typed = {"days": days, "reason": reason}
+        return case_page(case_id, extension_errors=error.errors, extension_typed=typed), 422
+    flash(f"延长办案期限{days.strip()}天的申请已提交，等待负责人审批。")
+    return redirect(url_for("cases.show", case_id=case_id, _anchor="extension"))
+
+
+@blueprint.get("/cases/<id:case_id>/file.pdf")
+@requires(CASE_ROLES)
+def case_file_pdf(case_id: int) -> Response:
+    """The 案卷 of a closed case as one PDF/A.
+
+    PENDING: the case file is being written in service/custody/case_file.py; once it lands
+    this route answers with the same function as GET /api/cases/<id>/file.pdf.
+    """
+    case_file = found_case(case_id)
+    if case_file.status != CLOSED:
+        abort(404)
+    abort(404)
+
+
+def case_page(
+    case_id: int,
+    extension_errors: dict[str, list[str]] | None = None,
+    extension_typed: dict[str, str] | None = None,
+) -> str:
+    """Return the case page, with the extension form's refusals and typed values if any."""
+    case_file = found_case(case_id)
+    with wenshu().database.session() as session:
+        timeline = case_timeline(session, case_id, shown(reader_classifications()))
+        submissions = case_submissions(session, case_id)
+    waiting = [row for row in submissions if row.status == AWAITING_APPROVAL]
+    account = current_account()
+    return render_template(
+        "case.html", case=case_file, statuses=STATUSES, step=STATUSES.index(case_file.status),
+        timeline=timeline, waiting=waiting, returns=open_returns(submissions),
+        deadlines=case_deadlines(case_file), stages=offered_stages(), instruments=INSTRUMENTS,
+        in_progress=case_file.status not in (AWAITING, CLOSED), closed=case_file.status == CLOSED,
+        may_issue=account.may(ISSUE), may_approve=account.may(APPROVE), max_days=MAX_DAYS,
+        extension_errors=extension_errors or {}, extension_typed=extension_typed or {},
+    )  # fmt: skip
+
+
+def found_case(case_id: int) -> CaseFile:
+    """Return the case with this id; 404 when there is none."""
+    with wenshu().database.session() as session:
+        try:
+            return load_case(session, case_id)
+        except NoSuchCase:
+            abort(404)
+
+
+def offered_stages() -> list[tuple[str, list[Instrument]]]:
+    """Return the instruments a case page offers, stage by stage, every case kind but 立案审批表."""
+    placed = {kind for _, kinds in STAGES for kind in kinds}
+    stages = [
+        (title, [INSTRUMENTS[kind] for kind in kinds if kind in INSTRUMENTS])
+        for title, kinds in STAGES
+    ]
+    others = [
+        instrument
+        for instrument in INSTRUMENTS.values()
+        if instrument.case != "never" and instrument.kind not in placed | {OPENING}
+    ]
+    return [*stages, ("其他", others)] if others else stages
+
+
+def case_deadlines(case_file: CaseFile) -> list[Any]:
+    """Return the case's deadlines, soonest first, each with what falls due and when.
+
+    PENDING: service.cases.deadlines.case_deadlines is being written; until it lands the
+    case page says that its deadlines are not computed yet.
+    """
+    return []
+
+
+def next_deadline(case_file: Any) -> Any:
+    """Return the case's next deadline for the register, or None (PENDING with case_deadlines)."""
+    return None
