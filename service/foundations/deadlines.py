@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 import chinese_calendar
+
+# What a due date says when its year's holiday arrangement is not yet published: it is the
+# plain date, not moved off any holiday, for the clerk to check by hand.
+UNKNOWN_CALENDAR = "尚无该年国务院节假日安排，此日期未按节假日顺延，请人工核对"
 
 
 class CalendarUnknown(ValueError):
@@ -46,6 +51,29 @@ def working_days_after(start: dt.date, days: int) -> dt.date:
         if is_working_day(day):
             counted += 1
     return day
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    """Return the day that ends a period of months counted from start.
+
+    民法典 第二百零二条: the corresponding day of the last month ends it, or that month's
+    last day when it has none (31 January and one month: the last day of February).
+    """
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def months_deadline(start: dt.date, months: int) -> dt.date:
+    """Return the last day of a limit of months counted from start, moved off rest days and holidays.
+
+    行政诉讼法 第四十六条 gives six months to sue; 民法典 第二百零三条 moves a last day that is a
+    holiday or rest day to the next working day. Raises CalendarUnknown as deadline() does.
+    """
+    end = add_months(start, months)
+    while not is_working_day(end):
+        end += dt.timedelta(days=1)
+    return end
 
 
 def due_day(day: dt.date) -> dt.date:

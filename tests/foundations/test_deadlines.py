@@ -8,8 +8,10 @@ import pytest
 
 from service.foundations.deadlines import (
     CalendarUnknown,
+    add_months,
     deadline,
     is_working_day,
+    months_deadline,
     working_days_after,
 )
 
@@ -79,3 +81,22 @@ def test_working_days_in_an_unknown_year_raise() -> None:
     """This test ensures that counting working days in a year the calendar does not know raises."""
     with pytest.raises(CalendarUnknown, match="2031"):
         working_days_after(dt.date(2031, 3, 1), 5)
+
+
+def test_a_month_from_the_last_of_january_ends_on_the_last_of_february() -> None:
+    """This test ensures that a period in months without a corresponding day ends on the month's last day."""
+    assert add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
+    assert add_months(dt.date(2028, 1, 31), 1) == dt.date(2028, 2, 29)  # a leap year
+    assert add_months(dt.date(2026, 8, 31), 6) == dt.date(2027, 2, 28)  # across the year
+    assert add_months(dt.date(2026, 4, 17), 6) == dt.date(2026, 10, 17)  # the corresponding day
+    assert add_months(dt.date(2026, 12, 15), 1) == dt.date(2027, 1, 15)
+
+
+def test_a_limit_in_months_ends_on_a_working_day() -> None:
+    """This test ensures that six months ending on a weekend or in 国庆 move to the next working day."""
+    saturday = dt.date(2026, 10, 17)
+    assert months_deadline(dt.date(2026, 4, 17), 6) == saturday + dt.timedelta(days=2)
+    assert months_deadline(dt.date(2026, 4, 1), 6) == dt.date(2026, 10, 8)  # 1 to 7 October
+    assert months_deadline(dt.date(2026, 3, 16), 6) == dt.date(2026, 9, 16)  # a Wednesday
+    with pytest.raises(CalendarUnknown, match="2027"):
+        months_deadline(dt.date(2026, 12, 1), 6)
