@@ -14,6 +14,7 @@ from service.foundations.config import Bureau
 from service.instruments.context import build_context
 from service.instruments.facts import validate_facts
 from service.instruments.registry import INSTRUMENTS, get_instrument
+from service.instruments.request import computed_values
 from service.render.fill.docx import TemplateProblem, render_docx
 from service.render.fill.script_gaps import ZERO_WIDTH_SPACE
 from tests.conftest import ROOT, sample
@@ -26,8 +27,7 @@ def context_of(kind: str, number: str = "君档〔2026〕7号") -> dict[str, obj
     """Return the template context of a kind's sample."""
     instrument = get_instrument(kind)
     facts = validate_facts(instrument, sample(kind))
-    hook = instrument.context_hook
-    extra = hook(facts.values, FakeArchive()) if hook else {}
+    extra = computed_values(instrument, facts, FakeArchive())
     return build_context(instrument, facts, number, Bureau(), extra)
 
 

@@ -26,8 +26,11 @@ from service.render.ooxml.parts_edit import w
 from tests import pdfcheck
 from tests.conftest import ROOT, sample
 
-# The forms are signed by hand in their tables; every other instrument has a signature under its body.
-SIGNED_UNDER_BODY = sorted(set(INSTRUMENTS) - {"access_register", "inspection_record"})
+# The forms persons sign (表格 without the bureau's seal) are signed by hand in their tables;
+# every other instrument has a signature under its body.
+SIGNED_UNDER_BODY = sorted(
+    kind for kind, spec in INSTRUMENTS.items() if spec.format != "表格" or spec.seal
+)
 ISSUER = Bureau().name
 GRID_22 = 225 * pdfcheck.MM / 22  # a line of the GB/T 9704 grid
 ADDED_LINE = "\n整改情况按月报区史志档案局。"  # one line of the body
