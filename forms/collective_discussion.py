@@ -101,7 +101,7 @@ class CollectiveDiscussionForm(InstrumentForm):
         """The chair is one of the heads who discussed the case."""
         if field.data not in self.heads():
             raise ValidationError(
-                f"主持人{quote_back(field.data)}不在参加讨论的负责人中：集体讨论由本机关负责人主持，"
+                f"主持人“{quote_back(field.data)}”不在参加讨论的负责人中：集体讨论由本机关负责人主持，"
                 "请把主持人列入参加讨论的负责人"
             )
 
@@ -119,12 +119,14 @@ class CollectiveDiscussionForm(InstrumentForm):
         """Each opinion is of someone present, and every head gave one (集体讨论, not a signature)."""
         if not field.entries:
             raise ValidationError("请记录讨论意见：每一项是一名发言人的意见")
+        if self.attendees.errors or self.nonvoting.errors:
+            return  # who took part is not known yet: its own field says what is wrong
         present = [*self.heads(), *names_of(self.nonvoting)]
         speakers = [entry.form.speaker.data or "" for entry in field.entries]
         for index, speaker in enumerate(speakers, start=1):
             if speaker and person_named(speaker, present) is None:
                 raise ValidationError(
-                    f"第{index}项：发言人{quote_back(speaker)}不在参加讨论的负责人和列席人员中"
+                    f"第{index}项：发言人“{quote_back(speaker)}”不在参加讨论的负责人和列席人员中"
                 )
         spoke = {person_named(speaker, present) for speaker in speakers}
         silent = [head for head in self.heads() if head not in spoke]

@@ -19,7 +19,7 @@ from forms.fields import (
     short_text,
 )
 from forms.participants import names_of, person_named, repeated
-from forms.penalty_decision import PARTY_TYPES, PERSON, SERVICE_FIRM, UNIT
+from forms.party import PARTY_TYPES, PERSON, SERVICE_FIRM, UNIT
 from service.foundations.plaintext import quote_back, quote_many
 
 LAW = "《中华人民共和国行政处罚法》"
@@ -44,6 +44,7 @@ REFUSED = "当事人或者其代理人拒绝签字或者盖章"
 # read it, then signed or sealed; a refusal is noted by the host.
 CONFIRMATIONS = ("交当事人或者其代理人核对无误", "向当事人或者其代理人宣读，确认无误", REFUSED)
 MIN_OFFICERS = 2  # 第四十二条：执法人员不得少于两人
+PARTICIPANTS = ("host", "recorder", "officers", "party_attendees", "others")
 
 
 class AttendeeRow(RowForm):
@@ -133,7 +134,7 @@ class HearingRecordForm(InstrumentForm):
                 f"听证应当由本案调查人员提出当事人违法的事实、证据和行政处罚建议（{LAW}"
                 "第六十四条第七项），调查人员不得少于两人（第四十二条），请填写至少2名"
             )
-        twice = repeated(entry.form.certificate.data or "" for entry in field.entries)
+        twice = repeated(names_of(field, "certificate"))
         if twice:
             raise ValidationError(
                 f"执法证号{quote_many(twice)}重复：每名调查人员应当持有各自的执法证件"
@@ -223,6 +224,8 @@ class HearingRecordForm(InstrumentForm):
         """Every speaker took part; the investigators and, if present, the party were heard (第七项)."""
         if not field.entries:
             raise ValidationError("请记录听证经过：每一项是一名发言人的一段发言")
+        if any(self[name].errors for name in PARTICIPANTS):
+            return  # who took part is not known yet: its own field says what is wrong
         present = {
             self.host.data,
             self.recorder.data,
@@ -234,7 +237,7 @@ class HearingRecordForm(InstrumentForm):
         for index, speaker in enumerate(speakers, start=1):
             if speaker and person_named(speaker, present) is None:
                 raise ValidationError(
-                    f"第{index}项：发言人{quote_back(speaker)}不是听证参加人员；请写明其姓名，"
+                    f"第{index}项：发言人“{quote_back(speaker)}”不是听证参加人员；请写明其姓名，"
                     "如“主持人张立新”“调查人员李卫东”"
                 )
         if self.termination.data:

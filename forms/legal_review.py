@@ -16,7 +16,6 @@ from forms.fields import (
     short_text,
 )
 from forms.participants import repeated
-from service.foundations.plaintext import quote_many
 
 LAW = "《中华人民共和国行政处罚法》"
 # 第五十八条第一款: the four cases in which a decision is reviewed before it is made.
@@ -41,6 +40,11 @@ ITEMS = (
 PASSED, FAILED = "是", "否"
 AGREED = "同意"  # the conclusion that lets the decision be made (第五十八条: 审核通过)
 CONCLUSIONS = (AGREED, "建议补充调查", "建议修改处罚内容", "不同意")
+
+
+def quoted(items: list[str]) -> str:
+    """Return items of the review as a message names them: “证据是否确凿”、“程序是否合法”."""
+    return "、".join(f"“{item}”" for item in items)
 
 
 class CheckRow(RowForm):
@@ -88,7 +92,7 @@ class LegalReviewForm(InstrumentForm):
         items = [entry.form.item.data for entry in field.entries if entry.form.item.data]
         twice = repeated(items)
         if twice:
-            raise ValidationError(f"审核事项{quote_many(twice)}填写了不止一次")
+            raise ValidationError(f"审核事项{quoted(twice)}填写了不止一次")
         missing = [item for item in ITEMS if item not in items]
         if missing:
             raise ValidationError(
@@ -96,13 +100,15 @@ class LegalReviewForm(InstrumentForm):
             )
         for entry in field.entries:
             if entry.form.result.data == FAILED and not entry.form.note.data:
-                raise ValidationError(f"{entry.form.item.data}为“否”的，请写明存在的问题")
+                raise ValidationError(
+                    f"审核事项{quoted([entry.form.item.data])}为“否”的，请写明存在的问题"
+                )
 
     def validate_conclusion(self, field: Field) -> None:
         """A review that found an item wanting has not passed: its conclusion is not 同意."""
         failed = self.failed_items()
         if field.data == AGREED and failed:
             raise ValidationError(
-                f"审核事项{'、'.join(failed)}为“否”，审核结论不能是同意：未经法制审核或者审核未通过的，"
+                f"审核事项{quoted(failed)}为“否”，审核结论不能是同意：未经法制审核或者审核未通过的，"
                 f"不得作出决定（{LAW}第五十八条）"
             )

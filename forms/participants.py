@@ -8,7 +8,7 @@ from wtforms import FieldList
 
 
 def names_of(rows: FieldList, field: str = "name") -> list[str]:
-    """Return the names given in a list of rows, in order, empty ones left out."""
+    """Return what the rows give in one field (their names by default), in order, blanks left out."""
     return [name for entry in rows.entries if (name := entry.form[field].data or "")]
 
 
