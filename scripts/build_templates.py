@@ -28,7 +28,10 @@ def main(kinds: list[str]) -> None:
     for kind in kinds or available:
         module = importlib.import_module(f"templates.{kind}")
         letter = module.FORMAT == LETTER
-        write_docx(OUT / f"{kind}.docx", module.TITLE, module.body(), module.LANDSCAPE, letter)
+        numbers = getattr(module, "PAGE_NUMBERS", "footer")  # a 案卷's parts number otherwise
+        write_docx(
+            OUT / f"{kind}.docx", module.TITLE, module.body(), module.LANDSCAPE, letter, numbers
+        )
         print(f"wrote templates_docx/{kind}.docx")
 
 

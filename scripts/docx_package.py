@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,24 @@ def footer_xml(align: str) -> str:
     )
 
 
+def header_xml(align: str) -> str:
+    """Return a header holding the bare page number at its outer side: a 案卷's 页号.
+
+    Archives number a volume's pages at the top outer corner (the front's right, the back's
+    left), clear of the GB/T 9704 "— 1 —" each document prints at its foot.
+    """
+    field_runs = (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:hdr {W_NS}><w:p><w:pPr>'
+        f'<w:pStyle w:val="Footer"/><w:jc w:val="{align}"/></w:pPr>{field_runs}</w:p></w:hdr>'
+    )
+
+
 def first_footer_xml() -> str:
     """Return the first page's footer of the 信函格式: empty, since its first page has no number."""
     return (
@@ -50,10 +69,11 @@ def first_footer_xml() -> str:
     )
 
 
-def section_xml(landscape: bool = False, letter: bool = False) -> str:
+def section_xml(landscape: bool = False, letter: bool = False, numbers: str = "footer") -> str:
     """Return the section properties: A4 with the GB/T 9704 margins, odd/even page numbers.
 
-    A letter (信函格式, GB/T 9704 10.1) shows no page number on its first page.
+    A letter (信函格式, GB/T 9704 10.1) shows no page number on its first page. numbers:
+    "footer" (GB/T 9704's), "header" (a 案卷's 页号 at the top outer corner) or "none".
     """
     if landscape:
         # A landscape table page keeps the binding margin on the long edge at the top.
@@ -71,11 +91,14 @@ def section_xml(landscape: bool = False, letter: bool = False) -> str:
         )
     first = '<w:footerReference w:type="first" r:id="rIdFooterFirst"/>' if letter else ""
     title_page = "<w:titlePg/>" if letter else ""
-    return (
-        '<w:sectPr><w:footerReference w:type="default" r:id="rIdFooterOdd"/>'
-        f'<w:footerReference w:type="even" r:id="rIdFooterEven"/>{first}'
-        f'{size}{margins}<w:cols w:space="720"/>{title_page}</w:sectPr>'
-    )
+    references = {
+        "footer": '<w:footerReference w:type="default" r:id="rIdFooterOdd"/>'
+        f'<w:footerReference w:type="even" r:id="rIdFooterEven"/>{first}',
+        "header": '<w:headerReference w:type="default" r:id="rIdHeaderOdd"/>'
+        '<w:headerReference w:type="even" r:id="rIdHeaderEven"/>',
+        "none": "",
+    }[numbers]
+    return f'<w:sectPr>{references}{size}{margins}<w:cols w:space="720"/>{title_page}</w:sectPr>'
 
 
 CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -88,6 +111,8 @@ CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>
 <Override PartName="/word/footer2.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>
 <Override PartName="/word/footer3.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>
+<Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/>
+<Override PartName="/word/header2.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/>
 <Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>
 <Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>
 </Types>"""
@@ -106,6 +131,8 @@ DOCUMENT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationship Id="rIdFooterOdd" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/>
 <Relationship Id="rIdFooterEven" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer2.xml"/>
 <Relationship Id="rIdFooterFirst" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer3.xml"/>
+<Relationship Id="rIdHeaderOdd" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/>
+<Relationship Id="rIdHeaderEven" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header2.xml"/>
 </Relationships>"""
 
 SETTINGS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -131,29 +158,42 @@ def core_xml(title: str) -> str:
 
 
 def write_docx(
-    path: Path, title: str, body: list[Any], landscape: bool = False, letter: bool = False
+    path: Path,
+    title: str,
+    body: list[Any],
+    landscape: bool = False,
+    letter: bool = False,
+    numbers: str = "footer",
 ) -> None:
-    """Write a complete template package to path; letter: the 信函格式's page setup."""
+    """Write a complete template package to path; letter: the 信函格式's page setup.
+
+    numbers says where the page numbers go (section_xml); the package holds only the
+    header and footer parts its section refers to.
+    """
     document = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document {W_NS}><w:body>'
         + "".join(part.xml() for part in body)
-        + section_xml(landscape, letter)
+        + section_xml(landscape, letter, numbers)
         + "</w:body></w:document>"
     )
+    numbered = {
+        "footer": {"word/footer1.xml": footer_xml("right"), "word/footer2.xml": footer_xml("left")}
+        | ({"word/footer3.xml": first_footer_xml()} if letter else {}),
+        "header": {"word/header1.xml": header_xml("right"), "word/header2.xml": header_xml("left")},
+        "none": {},
+    }[numbers]
+    present = {name.rsplit("/", 1)[-1] for name in numbered}
     parts = {
-        "[Content_Types].xml": CONTENT_TYPES if letter else _without_first(CONTENT_TYPES),
+        "[Content_Types].xml": _only_present(CONTENT_TYPES, present),
         "_rels/.rels": PACKAGE_RELS,
         "docProps/core.xml": core_xml(title),
         "docProps/app.xml": APP,
-        "word/_rels/document.xml.rels": DOCUMENT_RELS if letter else _without_first(DOCUMENT_RELS),
+        "word/_rels/document.xml.rels": _only_present(DOCUMENT_RELS, present),
         "word/document.xml": document,
         "word/styles.xml": styles_xml(),
         "word/settings.xml": SETTINGS,
-        "word/footer1.xml": footer_xml("right"),
-        "word/footer2.xml": footer_xml("left"),
+        **numbered,
     }
-    if letter:
-        parts["word/footer3.xml"] = first_footer_xml()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
         for name, xml in parts.items():
             # A fixed timestamp keeps the file identical, and its SHA-256 stable, across rebuilds.
@@ -162,6 +202,11 @@ def write_docx(
             package.writestr(info, xml)
 
 
-def _without_first(xml: str) -> str:
-    """Return a part list without the first-page footer, which only a letter has."""
-    return "\n".join(line for line in xml.splitlines() if "footer3.xml" not in line)
+def _only_present(xml: str, present: set[str]) -> str:
+    """Return a part list without the header and footer parts the package does not hold."""
+    optional = re.compile(r"(header|footer)\d\.xml")
+    return "\n".join(
+        line
+        for line in xml.splitlines()
+        if not (found := optional.search(line)) or found.group(0) in present
+    )

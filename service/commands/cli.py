@@ -21,6 +21,7 @@ from service.cases.records import NoSuchCase, case_id_for_number
 from service.commands.accounts import tokens, users
 from service.commands.archive import archive
 from service.commands.batch import batch
+from service.commands.cases import cases
 from service.commands.common import (
     EXIT_INVALID,
     ROWS_OPTION,
@@ -188,3 +189,4 @@ main.add_command(batch)
 main.add_command(draw)
 main.add_command(worker)
 main.add_command(seal)
+main.add_command(cases)

@@ -48,6 +48,7 @@ def init_app(app: Flask) -> None:
     from service.web import (  # noqa: F401  (their routes join this blueprint)
         api_approvals,
         api_batches,
+        api_case_file,
         api_cases,
         api_draws,
     )

@@ -6,6 +6,7 @@ from typing import Any
 
 from service.instruments.registry import INSTRUMENTS
 from service.web.openapi_batches import BATCH_PATHS, BATCH_SCHEMAS
+from service.web.openapi_case_file import CASE_FILE_PATHS
 from service.web.openapi_cases import CASE_PATHS, CASE_SCHEMAS
 from service.web.openapi_draws import DRAW_PATHS, DRAW_SCHEMAS
 from service.web.openapi_parts import (
@@ -271,6 +272,7 @@ OPENAPI: dict[str, Any] = {
         **BATCH_PATHS,
         **DRAW_PATHS,
         **CASE_PATHS,
+        **CASE_FILE_PATHS,
         "/api/openapi.json": {
             "get": {
                 "operationId": "getOpenApi",
