@@ -27,8 +27,9 @@ LAW = "《中华人民共和国行政处罚法》"
 # 2万元以上罚款, in the Hunan provincial government's opinion on 严格规范行政处罚 (五(十二)),
 # as republished at fsou.com/html/text/lar/170937/17093788_3.html, and the same figures in
 # 衡阳市文化市场综合执法's list of hearing cases (hengyang.gov.cn, 2021-05-28). The rule's own
-# title could not be confirmed, so the lower figures were kept: a low threshold gives more
-# hearings, never fewer than the law requires. A bureau sets its own in policy.
+# title could not be confirmed, so the lowest figures were kept: should the province's be
+# higher, a party is only offered a hearing it could not have claimed. A bureau sets its own
+# in policy["hearing_threshold"].
 DEFAULT_HEARING_THRESHOLD: dict[str, Decimal] = {PERSON: Decimal(1_000), UNIT: Decimal(20_000)}
 # The law fixes no period for 陈述、申辩 (第四十四条、第四十五条 only require that the party be
 # heard before the decision); three working days from service is the period usual in
