@@ -24,8 +24,11 @@ from service.web.auth import current_account
 from service.web.formdata import facts_as_formdata
 
 CASE_FIELD = "case"  # the hidden field (and the URL's ?case=) naming the case of a form
-# The party as the 立案审批表 names it: an instrument of the case starts with the same.
-PARTY_FIELDS = ("party_name", "party_type", "party_id", "party_address", "legal_representative")
+# The party and the officers as the 立案审批表 names them: an instrument of the case starts
+# with the same (the officers may change, as the clerk then types).
+CASE_PRESETS = (
+    "party_name", "party_type", "party_id", "party_address", "legal_representative", "officers",
+)  # fmt: skip
 SUBMITTED = "已提交，等待负责人审批：批准后才编号印发，结果见本案件页面。"
 OPENING_SUBMITTED = "立案审批表已提交负责人审批：批准后案件取得编号。"
 
@@ -57,11 +60,11 @@ def page_case(case_id: int | None) -> CaseFile | None:
 
 
 def case_presets(instrument: Instrument, case_file: CaseFile | None) -> dict[str, Any]:
-    """Return the party of the case for a new form of one of its instruments."""
+    """Return the party and officers of the case for a new form of one of its instruments."""
     if case_file is None or instrument.kind == OPENING:
         return {}
     fields = set(instrument.form()._fields)
-    return {name: case_file.facts[name] for name in PARTY_FIELDS
+    return {name: case_file.facts[name] for name in CASE_PRESETS
             if name in fields and case_file.facts.get(name)}  # fmt: skip
 
 

@@ -35,7 +35,7 @@ def test_head_sees_what_waits_and_approves_it(app: Flask, client: FlaskClient) -
     shown = article(page, submission)
     assert "立案审批表" in shown and "案由" in shown and sample("case_opening")["cause"] in shown
     assert "李卫东" in shown  # the officers' rows, summarised
-    assert 'value="同意"' in shown and "退回理由" in shown
+    assert ">同意</textarea>" in shown and "退回理由" in shown
     assert f"/approvals/{submission}/preview.pdf" in shown
     response = head.post(f"/approvals/{submission}/approve", data={"opinion": "同意立案调查"})
     assert response.status_code == 302
