@@ -172,7 +172,9 @@ def describe_kinds() -> list[dict[str, Any]]:
 
     numbering says what its number is: "own" (one 文号 a document), "shared" (one 文号 for
     the copies sent to many units, each with a 份号) or "incoming" (a 收文登记号); format is
-    the GB/T 9704 format it follows: "文件格式", "信函格式" or "表格".
+    the GB/T 9704 format it follows: "文件格式", "信函格式" or "表格"; case says whether it
+    is issued in an enforcement case ("never", "optional", "required") and approval whether
+    the head approves it before it is numbered.
     """
     return [
         {
@@ -181,6 +183,8 @@ def describe_kinds() -> list[dict[str, Any]]:
             "fields": describe_fields(spec),
             "numbering": spec.numbering.value,
             "format": spec.format,
+            "case": spec.case,
+            "approval": spec.approval,
         }
         for spec in INSTRUMENTS.values()
     ]

@@ -112,6 +112,14 @@ _SCHEMAS: dict[str, Any] = {
                 "enum": ["文件格式", "信函格式", "表格"],
                 "description": "所依GB/T 9704格式：文件格式（§7）、信函格式（§10.1）或表格",
             },
+            "case": {
+                "enum": ["never", "optional", "required"],
+                "description": "是否在案件中制作：never 不在案件中，optional 可在案件中，required 只能在案件中",
+            },
+            "approval": {
+                "type": "boolean",
+                "description": "是否须经负责人批准后才编号印发（立案审批表、行政处罚决定书）",
+            },
         },
         "additionalProperties": False,
     },

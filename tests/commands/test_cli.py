@@ -13,6 +13,11 @@ from tests import pdfcheck
 from tests.archive_disk import REFUSALS, archive_on_tmpfs, files_in
 from tests.conftest import SAMPLES, sample
 
+CASE_KINDS = (
+    "case_opening", "inquiry_record", "site_record", "penalty_notice", "hearing_notice",
+    "hearing_record", "legal_review", "collective_discussion", "service_receipt", "case_closing",
+)  # fmt: skip
+
 
 def test_kinds_json_schema(runner: CliRunner) -> None:
     """This test ensures that kinds --json follows the published schema, with one recipient per kind."""
@@ -22,7 +27,9 @@ def test_kinds_json_schema(runner: CliRunner) -> None:
     assert {k["kind"] for k in kinds} == {
         "supervision_notice", "review_decision", "inspection_record", "enforcement_notice",
         "correction_order", "penalty_decision", "annual_report", "audit_summary",
-        "safety_circular", "sampling_list", "access_register",
+        "safety_circular", "sampling_list", "access_register", "case_opening", "inquiry_record",
+        "site_record", "penalty_notice", "hearing_notice", "hearing_record", "legal_review",
+        "collective_discussion", "service_receipt", "case_closing",
     }  # fmt: skip
     notice = next(k for k in kinds if k["kind"] == "supervision_notice")
     assert notice["title"] == "执法监督通知（决定）书"
@@ -32,7 +39,7 @@ def test_kinds_json_schema(runner: CliRunner) -> None:
         "enforcement_notice": "own", "correction_order": "own", "penalty_decision": "own",
         "annual_report": "incoming", "audit_summary": "own", "safety_circular": "shared",
         "sampling_list": "shared", "access_register": "own",
-    }  # fmt: skip
+    } | {kind: "own" for kind in CASE_KINDS}  # fmt: skip
     # The GB/T 9704 format each follows: letters to one unit, formal acts, forms.
     assert {k["kind"]: k["format"] for k in kinds} == {
         "supervision_notice": "信函格式", "review_decision": "文件格式",
@@ -40,7 +47,16 @@ def test_kinds_json_schema(runner: CliRunner) -> None:
         "correction_order": "信函格式", "penalty_decision": "文件格式",
         "annual_report": "文件格式", "audit_summary": "表格", "safety_circular": "文件格式",
         "sampling_list": "文件格式", "access_register": "表格",
+        "case_opening": "表格", "inquiry_record": "表格", "site_record": "表格",
+        "penalty_notice": "信函格式", "hearing_notice": "信函格式", "hearing_record": "表格",
+        "legal_review": "表格", "collective_discussion": "表格", "service_receipt": "表格",
+        "case_closing": "表格",
     }  # fmt: skip
+    # Which are issued in a case, and which the head approves before they are numbered.
+    assert {k["kind"] for k in kinds if k["case"] == "required"} == (
+        set(CASE_KINDS) - {"service_receipt"} | {"penalty_decision"}
+    )
+    assert {k["kind"] for k in kinds if k["approval"]} == {"case_opening", "penalty_decision"}
     for entry in kinds:
         assert [f for f in entry["fields"] if f["recipient"]], entry["kind"]
         for field in entry["fields"]:

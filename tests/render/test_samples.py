@@ -10,16 +10,20 @@ from typing import Any
 import pytest
 
 from service.acts.issuing import issue_document
+from service.database.models import Document
 from service.foundations.formatting import format_amount, format_date
 from service.instruments.facts import describe_fields
 from service.instruments.registry import INSTRUMENTS, get_instrument
 from service.services import Wenshu
 from tests import pdfcheck
+from tests.casework import KINDS, case_documents, case_ready_for, issue_step
 from tests.conftest import ROOT, sample
 from tests.drawn import issuable
 
 pytestmark = pytest.mark.office
 
+# The kinds of the story's case, issued step by step in one case (tests.casework).
+STORY = (*KINDS, "service_receipt")
 # Samples that refer to earlier documents: those are issued first, in this order.
 PREREQUISITES = {"review_decision": ["supervision_notice"], "audit_summary": ["annual_report"]}
 # Facts an instrument uses without printing them whole: the registers a draw or a summary
@@ -66,13 +70,27 @@ def test_every_instrument_has_template_and_sample() -> None:
         assert (ROOT / "samples" / f"{kind}.json").exists(), kind
 
 
-@pytest.mark.parametrize("kind", sorted(INSTRUMENTS))
+@pytest.mark.parametrize("kind", sorted(set(INSTRUMENTS) - set(STORY)))
 def test_sample_renders(kind: str, wenshu: Wenshu) -> None:
     """This test ensures that the sample renders as PDF/A-2b, fonts embedded, inside the text area, facts in text."""
     for earlier in PREREQUISITES.get(kind, []):
         issue_document(wenshu, earlier, sample(earlier), "测试员")
     facts = issuable(wenshu, kind, "测试员")
-    document = issue_document(wenshu, kind, facts, "测试员")
+    assert_rendered(wenshu, kind, facts, issue_document(wenshu, kind, facts, "测试员"))
+
+
+def test_the_case_samples_render(wenshu: Wenshu) -> None:
+    """This test ensures that the story's case, every step issued from its sample and served, renders as the samples do."""
+    case_id = case_ready_for(wenshu, "case_closing")
+    issue_step(wenshu, "case_closing", case_id)
+    documents = case_documents(wenshu, case_id)
+    assert {document.kind for document in documents} == set(STORY)
+    for document in documents:
+        assert_rendered(wenshu, document.kind, document.facts, document)
+
+
+def assert_rendered(wenshu: Wenshu, kind: str, facts: dict[str, Any], document: Document) -> None:
+    """Fail unless the issued document is PDF/A-2b on A4, fonts embedded, inside the text area, facts in text."""
     path = wenshu.archive.absolute(document.pdf_path)
     assert pdfcheck.pdfa_identification(path) == ("2", "B")
     assert pdfcheck.pdfa_violations(path) == []
