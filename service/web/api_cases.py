@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from service.accounts.users import APPROVE, ISSUE
 from service.acts.extensions import approve_extension, request_extension
 from service.acts.opening import open_case
+from service.cases.deadlines import case_deadlines
 from service.cases.records import CaseDocument, CaseFile, NoSuchCase, load_case
 from service.database.models import Case, Submission
 from service.web import wenshu
@@ -111,7 +112,7 @@ def case_answer(case_file: CaseFile, submissions: Any) -> dict[str, Any]:
         "documents": [document_row(document) for document in case_file.documents],
         "deadlines": [
             {"what": item.what, "due": item.due.isoformat()}
-            for item in _pending_deadlines(case_file)
+            for item in case_deadlines(case_file, today())
         ],
         "approvals": [submission_row(row) for row in submissions],
     }
@@ -152,8 +153,3 @@ def submission_row(row: Submission) -> dict[str, Any]:
         "opinion": row.opinion,
         "document_id": row.document_id,
     }
-
-
-def _pending_deadlines(case_file: CaseFile) -> list[Any]:
-    """PENDING: replaced by service.cases.deadlines.case_deadlines once it lands."""
-    return []
