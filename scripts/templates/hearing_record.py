@@ -40,14 +40,7 @@ def people() -> list[Row]:
         Row([cell("主持人"), cell("{{ host }}"), cell("记录员"), cell("{{ recorder }}")]),
         line("当事人", "{{ party_name }}（{{ party_type }}）"),
         tag_row("for row in party_attendees", COLUMNS),
-        Row(
-            [
-                cell("{{ row.role }}"),
-                cell("{{ row.name }}"),
-                cell("单位及职务"),
-                cell("{{ row.unit }}"),
-            ]
-        ),
+        line("{{ row.role }}", "{{ row.name }}{% if row.unit %}（{{ row.unit }}）{% endif %}"),
         tag_row("endfor", COLUMNS),
         tag_row("if not party_attendees", COLUMNS),
         line("当事人一方", "未出席"),

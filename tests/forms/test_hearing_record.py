@@ -336,8 +336,7 @@ def test_the_record_prints_the_hearing_and_room_for_the_signatures(
         f"{CASE_NUMBER}岳阳君信档案数字化服务有限公司擅自提供属于国家所有的档案案",
         "2026年3月25日09:30至11:20君山区史志档案局三楼会议室公开举行张立新记录员杨帆",
         "岳阳君信档案数字化服务有限公司（档案服务企业）",
-        "刘志远",
-        "政部经理",  # the agent's unit and position, over three lines beside the name
+        "刘志远（岳阳君信档案数字化服务有限公司行政部经理）",
         "彭丽君执法证号43061100031",
         "告知当事人有申请回避、进行申辩和质证的权利",
         "未申请回避",
