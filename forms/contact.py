@@ -36,9 +36,9 @@ def contact_person() -> StringField:
     return short_text("联系人", max_length=20)
 
 
-def phone_number() -> StringField:
-    """Return the bureau's telephone number, full-width digits accepted."""
-    field = short_text("联系电话", max_length=20)
+def phone_number(label: str = "联系电话", required: bool = True) -> StringField:
+    """Return a telephone number (the bureau's, unless labelled otherwise), full-width digits accepted."""
+    field = short_text(label, max_length=20, required=required)
     field.kwargs["filters"].append(_half_width)
     field.kwargs["validators"].append(PhoneNumber())
     return field

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from wtforms import Field, FieldList
 from wtforms.validators import ValidationError
 
+from forms.contact import phone_number
 from forms.fields import (
     InstrumentForm,
     OfficerRow,
@@ -35,8 +35,6 @@ RELATIONS = (PARTY, REPRESENTATIVE, STAFF, "证人", "其他有关人员")
 NO_RECUSAL, RECUSAL = "不申请回避", "申请回避"
 CHECKED, READ_OUT, REFUSED = "被询问人核对无误", "向被询问人宣读", "被询问人拒绝签名"
 CONFIRMATIONS = (CHECKED, READ_OUT, REFUSED)
-# A telephone number as people write it: digits with +, -, spaces or brackets, 7 digits at least.
-PHONE = re.compile(r"[0-9+\-() （）]{7,30}")
 
 
 class InquiryRecordForm(InstrumentForm):
@@ -55,7 +53,7 @@ class InquiryRecordForm(InstrumentForm):
         "被询问人是当事人的法定代表人（负责人）或者工作人员的，请填写其工作单位",
     )
     interviewee_position = short_text("被询问人职务", max_length=30, required=False)
-    interviewee_phone = short_text("被询问人联系电话", max_length=30, required=False)
+    interviewee_phone = phone_number("被询问人联系电话", required=False)
     interviewee_address = short_text("被询问人住址", max_length=100, required=False)
     relation = choice("被询问人与本案的关系", RELATIONS)
     officers = rows(OfficerRow, "询问人", max_entries=10)
@@ -109,11 +107,6 @@ class InquiryRecordForm(InstrumentForm):
             raise ValidationError(
                 f"公民身份号码的第17位表示性别为{encoded}，与所选性别{sex}不一致，请核对号码或者性别"
             )
-
-    def validate_interviewee_phone(self, field: Field) -> None:
-        """A telephone number is written in digits (with +, - or brackets)."""
-        if not PHONE.fullmatch(field.data) or sum(c.isdigit() for c in field.data) < 7:
-            raise ValidationError("联系电话应当是数字，如 13807301234 或 0730-8312345")
 
     def validate_officers(self, field: FieldList) -> None:
         """Two or more officers asked the questions, each with a certificate of his or her own."""
