@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from service.accounts.users import APPROVE, ISSUE
@@ -23,6 +25,10 @@ from service.cases.overview import (
 from service.cases.procedure import OPENING
 from service.cases.records import AWAITING_APPROVAL, CaseFile, NoSuchCase, load_case
 from service.cases.status import AWAITING, CLOSED, STATUSES
+from service.custody.case_bag import volume_file_name
+from service.custody.case_file import case_file_pdf, record_case_file
+from service.custody.case_volume import CaseNotClosed, FilesDiffer, VolumeUnconverted
+from service.database.models import Document
 from service.instruments.registry import INSTRUMENTS, Instrument
 from service.web import documents, wenshu
 from service.web.auth import current_account, requires
@@ -102,16 +108,46 @@ def extension(case_id: int) -> Response | tuple[str, int]:
 
 @blueprint.get("/cases/<id:case_id>/file.pdf")
 @requires(CASE_ROLES)
-def case_file_pdf(case_id: int) -> Response:
-    """The 案卷 of a closed case as one PDF/A.
+def case_file(case_id: int) -> Response | tuple[str, int]:
+    """The 案卷 of a closed case as one PDF/A, inline to print or (?download=1) as a file.
 
-    PENDING: the case file is being written in service/custody/case_file.py; once it lands
-    this route answers with the same function as GET /api/cases/<id>/file.pdf.
+    The same file as GET /api/cases/<id>/file.pdf; a case holding a document the reader may
+    not see is not found, as that document would not be. Each download is audited.
     """
     case_file = found_case(case_id)
-    if case_file.status != CLOSED:
+    if hides_documents(case_id):
         abort(404)
-    abort(404)
+    try:
+        data = case_file_pdf(wenshu(), case_id)
+    except CaseNotClosed as refused:
+        return render_template("error.html", code=409, message=str(refused)), 409
+    except FilesDiffer as refused:
+        message = f"{refused}：{'；'.join(refused.problems)}。请联系管理员检查档案存储"
+        return render_template("error.html", code=500, message=message), 500
+    except VolumeUnconverted as refused:
+        return render_template("error.html", code=503, message=str(refused)), 503
+    number = case_file.number or str(case_id)  # a closed case has its number
+    user = current_account().username
+    record_case_file(wenshu(), case_id, number, data, user, "download", "web")
+    return send_file(
+        io.BytesIO(data), mimetype="application/pdf", download_name=volume_file_name(number),
+        as_attachment=request.args.get("download") == "1",
+    )  # fmt: skip
+
+
+def hides_documents(case_id: int) -> bool:
+    """Return whether the case holds an issued document of a 密级 the reader may not see."""
+    with wenshu().database.session() as session:
+        hidden = session.scalar(
+            select(func.count())
+            .select_from(Document)
+            .where(
+                Document.case_id == case_id,
+                Document.status == "issued",
+                ~shown(reader_classifications()),
+            )
+        )
+    return bool(hidden)
 
 
 def case_page(

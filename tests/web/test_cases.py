@@ -244,3 +244,13 @@ def test_extension_of_a_case_not_yet_opened_is_refused(app: Flask, client: Flask
     assert response.status_code == 422
     assert "只有已立案、尚未结案的案件才能申请延长办案期限" in response.get_data(as_text=True)
     assert count(app, Submission) == 1
+
+
+def test_case_file_waits_for_the_closing(app: Flask, client: FlaskClient) -> None:
+    """This test ensures that the 案卷 of a case not yet closed is refused with the reason, and of no case is 404."""
+    case_id = approved_case(app, client)
+    assert "打开案卷 PDF" not in client.get(f"/cases/{case_id}").get_data(as_text=True)
+    response = client.get(f"/cases/{case_id}/file.pdf")
+    assert response.status_code == 409
+    assert "结案" in response.get_data(as_text=True)
+    assert client.get("/cases/999/file.pdf").status_code == 404
