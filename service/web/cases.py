@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import func, select
@@ -15,6 +14,7 @@ from service.acts.drafts import BEIJING
 from service.acts.errors import FactsRefused
 from service.acts.extensions import MAX_DAYS, request_extension
 from service.archive.access import shown
+from service.cases.deadlines import CaseDeadline, case_deadlines
 from service.cases.overview import (
     case_register,
     case_submissions,
@@ -32,6 +32,7 @@ from service.database.models import Document
 from service.instruments.registry import INSTRUMENTS, Instrument
 from service.web import documents, wenshu
 from service.web.auth import current_account, requires
+from service.web.deadlines import today
 from service.web.documents import reader_classifications
 from service.web.kept_forms import restored_fields
 
@@ -63,9 +64,11 @@ def index() -> str:
     with wenshu().database.session() as session:
         cases = case_register(session, status)
         counts = status_counts(session)
+        due = {case.id: next_deadline(load_case(session, case.id)) for case in cases
+               if case.status not in (AWAITING, CLOSED)}  # fmt: skip
     return render_template(
         "cases.html", cases=cases, counts=counts, statuses=STATUSES, status=status,
-        may_open=current_account().may(ISSUE), next_deadline=next_deadline,
+        may_open=current_account().may(ISSUE), due=due, today=today(),
     )  # fmt: skip
 
 
@@ -165,7 +168,7 @@ def case_page(
     return render_template(
         "case.html", case=case_file, statuses=STATUSES, step=STATUSES.index(case_file.status),
         timeline=timeline, waiting=waiting, returns=open_returns(submissions),
-        deadlines=case_deadlines(case_file), stages=offered_stages(), instruments=INSTRUMENTS,
+        deadlines=case_deadlines(case_file, today()), today=today(), stages=offered_stages(), instruments=INSTRUMENTS,
         in_progress=case_file.status not in (AWAITING, CLOSED), closed=case_file.status == CLOSED,
         may_issue=account.may(ISSUE), may_approve=account.may(APPROVE), max_days=MAX_DAYS,
         extension_errors=extension_errors or {}, extension_typed=extension_typed or {},
@@ -196,15 +199,7 @@ def offered_stages() -> list[tuple[str, list[Instrument]]]:
     return [*stages, ("其他", others)] if others else stages
 
 
-def case_deadlines(case_file: CaseFile) -> list[Any]:
-    """Return the case's deadlines, soonest first, each with what falls due and when.
-
-    PENDING: service.cases.deadlines.case_deadlines is being written; until it lands the
-    case page says that its deadlines are not computed yet.
-    """
-    return []
-
-
-def next_deadline(case_file: Any) -> Any:
-    """Return the case's next deadline for the register, or None (PENDING with case_deadlines)."""
-    return None
+def next_deadline(case_file: CaseFile) -> CaseDeadline | None:
+    """Return what falls due first in the case (overdue, if it is), or None."""
+    deadlines = case_deadlines(case_file, today())
+    return deadlines[0] if deadlines else None

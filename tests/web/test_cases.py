@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from service.archive.units import import_units
+from service.cases.deadlines import case_deadlines
+from service.cases.records import load_case
 from service.database.models import Case, Document, Submission
 from service.instruments.registry import INSTRUMENTS
 from service.web.cases import offered_stages
@@ -254,3 +257,30 @@ def test_case_file_waits_for_the_closing(app: Flask, client: FlaskClient) -> Non
     assert response.status_code == 409
     assert "结案" in response.get_data(as_text=True)
     assert client.get("/cases/999/file.pdf").status_code == 404
+
+
+def test_case_deadlines_on_the_page_and_in_the_register(app: Flask, client: FlaskClient) -> None:
+    """This test ensures that the case page and the register give the case's deadlines, the overdue ones marked."""
+    case_id = approved_case(app, client)
+    app.config["TODAY"] = dt.date(2026, 3, 1)
+    with app.extensions["wenshu"].database.session() as session:
+        [limit] = case_deadlines(load_case(session, case_id), dt.date(2026, 3, 1))
+    shown = client.get(f"/cases/{case_id}").get_data(as_text=True)
+    assert limit.due.isoformat() in shown and limit.what in shown
+    assert "已逾期" not in shown
+    row = re.search(
+        rf'href="/cases/{case_id}".*?</tr>', client.get("/cases").get_data(as_text=True), re.S
+    )
+    assert row and limit.due.isoformat() in row.group(0) and "overdue" not in row.group(0)
+    app.config["TODAY"] = limit.due + dt.timedelta(days=3)
+    assert "已逾期 3 天" in client.get(f"/cases/{case_id}").get_data(as_text=True)
+    row = re.search(
+        rf'href="/cases/{case_id}".*?</tr>', client.get("/cases").get_data(as_text=True), re.S
+    )
+    assert row and 'class="overdue"' in row.group(0) and "（已逾期）" in row.group(0)
+
+
+def test_a_case_awaiting_approval_has_no_deadlines_yet(app: Flask, client: FlaskClient) -> None:
+    """This test ensures that a case awaiting 立案 says that its time limit runs once it is approved."""
+    case_id = open_by_web(app, client)
+    assert "立案批准后开始计算办案期限" in client.get(f"/cases/{case_id}").get_data(as_text=True)
