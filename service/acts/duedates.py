@@ -1,10 +1,10 @@
-"""Due dates computed from the archive: 复查 windows, correction deadlines, yearly reports and circulars."""
+"""Due dates computed from the archive: 复查 windows, corrections, yearly reports, circulars, open cases."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from sqlalchemy import select
@@ -15,10 +15,17 @@ from forms.fields import ArchivedDocument
 from forms.review_decision import APPLICATION_DAYS
 from forms.safety_circular import circular_due
 from service.archive.access import Visibility, shown
-from service.database.models import Document
-from service.foundations.deadlines import CalendarUnknown, calendar_known, deadline
+from service.cases.deadlines import CaseDeadline, case_deadlines
+from service.cases.records import CaseFile, load_case
+from service.cases.status import AWAITING, CLOSED
+from service.database.models import Case, Document
+from service.foundations.deadlines import (
+    UNKNOWN_CALENDAR,
+    CalendarUnknown,
+    calendar_known,
+    deadline,
+)
 
-UNKNOWN_CALENDAR = "尚无该年国务院节假日安排，此日期未按节假日顺延，请人工核对"
 # The kinds whose facts set or settle a due date.
 KINDS = (
     "supervision_notice",
@@ -60,6 +67,8 @@ class DueItem:
     document_id: int | None = None
     number: str = ""
     note: str = ""  # e.g. the holiday calendar of the year is not known yet
+    case_id: int | None = None  # the open case it is due in, if any
+    case_number: str = ""
 
     @property
     def overdue(self) -> bool:
@@ -93,7 +102,49 @@ def archive_due_items(
             Document.kind.in_(KINDS), Document.status == "issued", shown(classifications)
         )
     )
-    return due_items(documents, today)
+    cases = open_case_items(session, today, classifications)
+    # An order served in an open case is listed once, as the case lists it, with the case.
+    in_cases = {item.document_id for item in cases if item.document_id is not None}
+    items = [item for item in due_items(documents, today) if item.document_id not in in_cases]
+    return sorted([*items, *cases], key=lambda item: (item.due, item.what, item.document_id or 0))
+
+
+def open_case_items(
+    session: Session, today: dt.date, classifications: Visibility = None
+) -> list[DueItem]:
+    """Return the deadlines of every open case, from the case documents the reader may see."""
+    case_ids = list(
+        session.scalars(
+            select(Case.id).where(Case.status.not_in((AWAITING, CLOSED))).order_by(Case.id)
+        )
+    )
+    visible = set(
+        session.scalars(
+            select(Document.id).where(Document.case_id.in_(case_ids), shown(classifications))
+        )
+    )
+    items = []
+    for case_id in case_ids:
+        whole = load_case(session, case_id)
+        seen = replace(whole, documents=tuple(d for d in whole.documents if d.id in visible))
+        items += [_case_item(seen, due, today) for due in case_deadlines(seen, today)]
+    return items
+
+
+def _case_item(case_file: CaseFile, due: CaseDeadline, today: dt.date) -> DueItem:
+    """Return a case's deadline as the page lists it: for the case's party, with the case."""
+    numbers = {document.id: document.number for document in case_file.documents}
+    return DueItem(
+        due=due.due,
+        what=due.what,
+        unit=case_file.party,
+        days_left=(due.due - today).days,
+        document_id=due.document_id,
+        number=numbers.get(due.document_id or 0, ""),
+        note=due.note,
+        case_id=case_file.id,
+        case_number=case_file.number or "",
+    )
 
 
 @dataclass(frozen=True)
