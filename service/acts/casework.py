@@ -6,9 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from service.acts.errors import FactsRefused
+from service.acts.errors import FactsRefused, NotServable
 from service.archive.audit import record_event
 from service.cases.procedure import OPENING, refusals
 from service.cases.records import (
@@ -27,6 +28,8 @@ from service.instruments.registry import Instrument, get_instrument
 from service.services import Wenshu
 
 __all__ = ["OPENING", "Approval"]
+
+RECEIPT = "service_receipt"  # the 送达回证: issued by serving a document (service.acts.serving)
 
 
 class ApprovalRefused(Exception):
@@ -136,3 +139,78 @@ def settle_approval(session: Session, approval: Approval, document_id: int | Non
 def subject_of(row: Submission) -> str:
     """Return what an approval's audit entry is about: the instrument's title or the extension."""
     return "延长办案期限" if row.kind == EXTENSION else get_instrument(row.kind).title
+
+
+@dataclass(frozen=True)
+class Service:
+    """The service a 送达回证 records: the document served, on which day, how, and by whom."""
+
+    document_id: int
+    served_on: dt.date
+    method: str
+    served_by: str
+
+
+def refuse_receipt_without_service(instrument: Instrument, service: Service | None) -> None:
+    """Raise FactsRefused for a 送达回证 issued other than by serving its document.
+
+    The receipt marks its document served, in the same transaction; one issued on its own
+    would leave the document unserved, and every time limit running from service unknown.
+    """
+    if instrument.kind == RECEIPT and service is None:
+        raise FactsRefused(
+            {
+                "served_number": [
+                    "送达回证在登记送达时生成：请打开所送达的文书，在其页面的“送达”栏登记送达"
+                    "（API：POST /api/documents/文书id/service）"
+                ]
+            }
+        )
+
+
+def record_service(session: Session, service: Service, receipt: Document) -> None:
+    """Mark the document served by the receipt inside the issuing transaction; raise NotServable.
+
+    A compare-and-set, as numbering does: of two receipts issued for one document at once,
+    or a receipt and a voiding, only one is recorded. The case's status follows the service
+    (a decision served puts the case in 执行).
+    """
+    changed = session.execute(
+        update(Document)
+        .where(
+            Document.id == service.document_id,
+            Document.status == "issued",
+            Document.service_receipt_id.is_(None),
+        )
+        .values(served_on=service.served_on, service_receipt_id=receipt.id)
+        .execution_options(synchronize_session=False)
+    )
+    served = session.get(Document, service.document_id, populate_existing=True)
+    if served is None or changed.rowcount != 1:  # type: ignore[attr-defined]
+        raise not_servable(session, served, service.document_id)
+    record_event(
+        session, "serve", service.served_by, served.number,
+        {"document_id": served.id, "service_receipt_id": receipt.id,
+         "service_receipt": receipt.number, "served_on": service.served_on.isoformat(),
+         "method": service.method},
+    )  # fmt: skip
+    if served.case_id is not None:
+        session.flush()
+        refresh_status(session, served.case_id)
+
+
+def not_servable(session: Session, document: Document | None, document_id: int) -> NotServable:
+    """Return why a document may not be served (again): voided, or served by an earlier receipt."""
+    if document is None:  # records are never deleted; one removed by hand is not there
+        return NotServable(f"没有 id 为 {document_id} 的文书")
+    if document.status != "issued":
+        return NotServable(f"{document.title}{document.number}已作废，不能送达")
+    receipt = session.get(Document, document.service_receipt_id or 0)
+    served_on = format_date(document.served_on) if document.served_on else ""
+    if receipt is None:
+        return NotServable(f"{document.title}{document.number}已于{served_on}送达，不能重复送达")
+    return NotServable(
+        f"{document.title}{document.number}已于{served_on}送达，送达回证为{receipt.number}，"
+        "不能重复送达；该送达回证有误的，先将其作废，再重新登记送达",
+        (receipt.id, receipt.number),
+    )

@@ -85,7 +85,18 @@ class PageUndrawable(NotIssued):
 
 
 class DocumentUnknown(NotIssued):
-    """Raised when the archived document to render again does not exist."""
+    """Raised when the archived document to render again, or to serve, does not exist."""
+
+
+class NotServable(NotIssued):
+    """Raised when a document cannot be served: it is voided, or served already.
+
+    receipt is the id and 文号 of the 送达回证 that served it, None for a voided document.
+    """
+
+    def __init__(self, message: str, receipt: tuple[int, str] | None = None) -> None:
+        super().__init__(message)
+        self.receipt = receipt
 
 
 @contextmanager

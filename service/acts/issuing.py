@@ -13,11 +13,14 @@ from sqlalchemy.exc import IntegrityError
 from service.acts.casework import (
     OPENING,
     Approval,
+    Service,
     case_values,
     file_in_case,
     printed,
     procedure_checked,
+    record_service,
     recorded_case,
+    refuse_receipt_without_service,
     settle_approval,
 )
 from service.acts.drawing import kept_draw, refuse_unrecorded_draw
@@ -64,6 +67,7 @@ def issue_document(
     classifications: Visibility = None,
     case_id: int | None = None,
     approval: Approval | None = None,
+    service: Service | None = None,
 ) -> Document:
     """Return the recorded document after validating, numbering, rendering and archiving it.
 
@@ -77,11 +81,14 @@ def issue_document(
     case_id names the enforcement case it is issued in; the procedure's refusals are
     FactsRefused keyed by field or "case". A kind the head approves is issued only with
     the approval given (service.acts.approving), which it prints and the audit entry keeps.
+    A 送达回证 is issued only with the service it records (service.acts.serving), which
+    marks the served document served in the same transaction.
     """
     with nothing_used():
         instrument = get_instrument(kind)
         if instrument.approval and approval is None:
             raise FactsRefused({"case": [f"{instrument.title}须经负责人批准后才能编号印发"]})
+        refuse_receipt_without_service(instrument, service)
         archive = DatabaseArchiveView(wenshu.database, classifications)
         facts = validate_facts(instrument, raw_facts, archive, wenshu.settings.policy)
         case_file = procedure_checked(wenshu, instrument, facts, case_id)
@@ -98,8 +105,9 @@ def issue_document(
             for _attempt in range(MAX_ATTEMPTS):
                 try:
                     return _issue_once(
-                        wenshu, instrument, facts, extra, year, issued_by, case_file, approval
-                    )
+                        wenshu, instrument, facts, extra, year, issued_by, case_file, approval,
+                        service,
+                    )  # fmt: skip
                 except NumberTaken:
                     continue
         raise NumbersBusy(f"{instrument.title}：另有{MAX_ATTEMPTS}份文书同时取号，请稍后重试")
@@ -114,6 +122,7 @@ def _issue_once(
     issued_by: str,
     case_file: CaseFile | None = None,
     approval: Approval | None = None,
+    service: Service | None = None,
 ) -> Document:
     """Render with the next free number and record it; raise NumberTaken if it went meanwhile."""
     with wenshu.database.session() as session:
@@ -160,6 +169,8 @@ def _issue_once(
                 file_in_case(session, case_file.id, document)
             if approval is not None:
                 settle_approval(session, approval, document.id)
+            if service is not None:
+                record_service(session, service, document)
     except (NumberTaken, IntegrityError) as error:
         discard_unrecorded(wenshu.database, wenshu.archive, [relative])
         raise NumberTaken(str(error)) from error

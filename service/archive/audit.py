@@ -22,6 +22,7 @@ HEAD_ID = 1
 ACTIONS = {
     "issue": "发文",
     "void": "作废",
+    "serve": "送达",
     "draw": "抽取（双随机）",
     "template_publish": "发布模板",
     "template_activate": "启用模板",
@@ -53,7 +54,7 @@ class Category:
 
 CATEGORIES = {
     "documents": Category(
-        "文书", frozenset({"issue", "void", "draw", "download", "batch_download"})
+        "文书", frozenset({"issue", "void", "serve", "draw", "download", "batch_download"})
     ),
     "templates": Category(
         "模板", frozenset({"template_publish", "template_activate", "template_refuse"})

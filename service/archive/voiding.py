@@ -26,7 +26,8 @@ def void_document(session: Session, document_id: int, reason: str, by: str) -> D
 
     Only status, reason, voider and time change: number, file, fixity values and facts
     never do. A copy of a document sent to many units is the document: voiding one voids
-    every copy sharing its 文号, once all of them are issued. Raises NoSuchDocument, or
+    every copy sharing its 文号, once all of them are issued. A voided 送达回证 leaves the
+    document it served unserved again. Raises NoSuchDocument, or
     VoidRefused for a blank or overlong reason, a document already voided, or one whose
     batch is still issuing copies.
     """
@@ -64,8 +65,28 @@ def void_document(session: Session, document_id: int, reason: str, by: str) -> D
     details: dict[str, object] = {"document_id": document_id, "reason": reason}
     if document.copy_number:
         details["copies"] = changed.rowcount  # type: ignore[attr-defined]
+    unserved = _unserve(session, document_id)
+    if unserved is not None:
+        details["unserved_document_id"] = unserved
     record_event(session, "void", by, document.number, details)
     return document
+
+
+def _unserve(session: Session, receipt_id: int) -> int | None:
+    """Return the id of the document a voided 送达回证 served, now waiting to be served again.
+
+    A voided receipt proves no service: the document's served_on goes with it, so that a
+    correct receipt can be issued and no time limit runs from a service not proved.
+    """
+    served = session.scalar(select(Document.id).where(Document.service_receipt_id == receipt_id))
+    if served is not None:
+        session.execute(
+            update(Document)
+            .where(Document.id == served)
+            .values(served_on=None, service_receipt_id=None)
+            .execution_options(synchronize_session=False)
+        )
+    return served
 
 
 def _copies_of(document: Document) -> ColumnElement[bool]:

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from service.acts.casework import RECEIPT
 from service.acts.errors import FactsRefused, nothing_used
 from service.archive.templates import active_template
 from service.batch.leftovers import remove_leftovers
@@ -88,6 +89,8 @@ def create_job(
         raise FactsRefused(
             {"kind": [f"{instrument.title}只能在案件中逐份制作，经审批的文书不能批量生成"]}
         )
+    if instrument.kind == RECEIPT:  # each marks the one document it serves served
+        raise FactsRefused({"kind": ["送达回证在登记每份文书的送达时逐份生成，不能批量生成"]})
     with nothing_used(), wenshu.database.session() as session:
         template = active_template(session, wenshu.templates, instrument.kind)
         job = BatchJob(
