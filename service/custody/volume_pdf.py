@@ -40,10 +40,10 @@ def assemble_volume(
             stack.enter_context(pikepdf.open(io.BytesIO(data)))
             for data in (parts.contents, *(d.data for d in volume.documents), parts.notes)
         ]
+        for source in (pdf, *sources):
+            drop_form(source)
         for source in sources:
             pdf.pages.extend(source.pages)
-        for page in pdf.pages:
-            drop_widgets(page)
         drop_structure(pdf)
         number_pages(pdf, stack.enter_context(pikepdf.open(io.BytesIO(numbers))))
         add_bookmarks(pdf, volume, parts)
@@ -53,8 +53,16 @@ def assemble_volume(
             return write_metadata(merged, metadata).data
 
 
+def drop_form(pdf: pikepdf.Pdf) -> None:
+    """Remove a part's form: its fields (the signature's) and their widgets, its other annotations kept."""
+    if "/AcroForm" in pdf.Root:
+        del pdf.Root["/AcroForm"]
+    for page in pdf.pages:
+        drop_widgets(page)
+
+
 def drop_widgets(page: pikepdf.Page) -> None:
-    """Remove the form fields' widgets (the signature's) from a page, keeping its other annotations."""
+    """Remove the form fields' widgets from a page, keeping its other annotations."""
     annotations = page.obj.get("/Annots")
     if not isinstance(annotations, pikepdf.Array):
         return

@@ -1,0 +1,280 @@
+"""Tests of a closed case's file (案卷) as one PDF/A: its parts, page ranges, numbers, bookmarks, fixity, refusals."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+import pytest
+from flask import Flask
+
+from service.archive.pdfinspect import is_sealed
+from service.archive.store import fixity_of
+from service.background.startup import prepare_service
+from service.cases.records import NoSuchCase
+from service.custody.case_file import case_file_pdf
+from service.custody.case_volume import CaseNotClosed, FilesDiffer
+from service.custody.printed_tables import section, table_rows
+from service.database.models import Document
+from service.foundations.config import load_settings
+from service.render.office.pool import OfficePool
+from service.render.pages import PageWord, page_texts, page_words
+from service.render.pdfa import read_archival_metadata
+from service.services import Wenshu
+from tests import pdfcheck
+from tests.archive.conftest import flip_byte
+from tests.custody.case_files import FILED, HEAD, case_documents, closed_case, open_case
+
+BUREAU = "岳阳市君山区史志档案局"
+CONTENTS = ("序号", "文号", "责任者", "文件题名", "日期", "页号", "备注")
+FIXITY = ("序号", "文号", "算法", "固化值")
+# The 信函格式's letterhead starts 30 mm down (GB/T 9704 10.1): the volume's numbers stay above it.
+LETTERHEAD_TOP = 30 * pdfcheck.MM
+# The faces fontconfig maps the official fonts to (service/render/fonts.conf): 仿宋, 小标宋
+# and 宋体 (Noto Serif CJK Black and Regular), 黑体 (Noto Sans CJK).
+OFFICIAL_FACES = ("FandolFang", "NotoSerifCJK", "NotoSansCJK")
+
+
+@dataclass(frozen=True)
+class Made:
+    """A closed case, its documents and its file written out."""
+
+    wenshu: Wenshu
+    case_id: int
+    documents: list[Document]  # issued, oldest first
+    path: Path
+
+    def document(self, kind: str) -> Document:
+        """Return the case's issued document of a kind."""
+        return next(d for d in self.documents if d.kind == kind)
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory: pytest.TempPathFactory, office_pool: OfficePool) -> Iterator[Made]:
+    """One closed case on SQLite and its file, made once for the module's checks of the PDF."""
+    folder = tmp_path_factory.mktemp("case-file")
+    wenshu = Wenshu.open(load_settings({"instance_path": folder / "instance"}), office_pool)
+    prepare_service(wenshu)
+    case_id = closed_case(wenshu)
+    path = folder / "volume.pdf"
+    path.write_bytes(case_file_pdf(wenshu, case_id))
+    yield Made(wenshu, case_id, case_documents(wenshu, case_id), path)
+    wenshu.database.dispose()
+
+
+def filed_order(made: Made) -> list[Document]:
+    """Return the case's documents in the order the file must hold them."""
+    return [made.document(kind) for kind in FILED]
+
+
+def below_numbers(words: list[PageWord]) -> list[PageWord]:
+    """Return the words of the text area and below it: the volume's page numbers left out."""
+    return [word for word in words if word.y1 > LETTERHEAD_TOP]
+
+
+def contents_rows(path: Path) -> list[list[str]]:
+    """Return the rows of the 卷内文件目录 (page 2) as printed."""
+    words = [word for word in page_words(path) if word.page == 2]
+    return table_rows(below_numbers(words), CONTENTS)
+
+
+def pages_of(row: list[str]) -> range:
+    """Return the pages (from 1) a 目录 row's 页号 names: 5, or 5-8."""
+    first, _, last = row[CONTENTS.index("页号")].partition("-")
+    return range(int(first), int(last or first) + 1)
+
+
+def plain(text: str) -> str:
+    """Return text without any whitespace."""
+    return "".join(text.split())
+
+
+@pytest.mark.office
+def test_the_file_is_pdfa_described_as_the_case(made: Made) -> None:
+    """This test ensures that the file is valid PDF/A-2b whose DA/T 46 metadata name the volume and the case."""
+    assert pdfcheck.pdfa_identification(made.path) == ("2", "B")
+    assert pdfcheck.pdfa_violations(made.path) == []
+    written = read_archival_metadata(made.path)
+    number = made.document("case_opening").number
+    assert written["文号"] == number
+    assert written["题名"].startswith(f"{BUREAU}关于岳阳君信档案数字化服务有限公司擅自提供")
+    assert written["题名"].endswith("的行政处罚案卷")
+    assert written["责任者"] == BUREAU
+    assert written["日期"] == "2026-05-20"
+    assert written["密级和保管期限"] == "密级：公开；保管期限：永久"
+    assert written["业务行为"].startswith("组卷")
+
+
+@pytest.mark.office
+def test_its_own_pages_use_the_official_fonts_embedded(made: Made, tmp_path: Path) -> None:
+    """This test ensures that the cover, 目录 and 备考表 embed every font, each an official font's face."""
+    parts = tmp_path / "parts.pdf"
+    with pikepdf.open(made.path) as volume, pikepdf.new() as out:
+        notes_start = len(volume.pages) - 2  # this case's 备考表 takes two pages
+        for index in (0, 1, notes_start, notes_start + 1):
+            out.pages.append(volume.pages[index])
+        out.save(parts)
+    fonts = pdfcheck.fonts(parts)
+    assert fonts and all(row["emb"] == "yes" for row in fonts)
+    faces = {row["name"].partition("+")[2] for row in fonts}
+    assert all(face.startswith(OFFICIAL_FACES) for face in faces), faces
+    text = plain("".join(page_texts(parts)))
+    assert "卷内文件目录" in text and "卷内备考表" in text and "全宗名称" in text
+
+
+@pytest.mark.office
+def test_the_contents_list_the_documents_in_procedural_order(made: Made) -> None:
+    """This test ensures that the 目录 lists the issued documents in procedural order, the voided record left out."""
+    rows = contents_rows(made.path)
+    expected = filed_order(made)
+    assert [row[0] for row in rows] == [str(n) for n in range(1, len(expected) + 1)]
+    assert [row[1] for row in rows] == [document.number for document in expected]
+    assert [row[3] for row in rows] == [document.title for document in expected]
+    assert [row[4] for row in rows] == [f"{d.document_date:%Y%m%d}" for d in expected]
+    assert all(row[2] == BUREAU for row in rows)
+    assert [row[6] for row in rows] == ["", "", "", "电子印章"]  # the notice alone is sealed
+    assert "巡查" not in plain("".join(page_texts(made.path)))  # the voided record
+
+
+@pytest.mark.office
+def test_each_page_range_holds_its_document(made: Made) -> None:
+    """This test ensures that the pages a 目录 row names are the archived document's pages, one after another."""
+    volume_pages = [plain(text) for text in page_texts(made.path)]
+    rows = contents_rows(made.path)
+    following = 3  # after the cover and the one page of the 目录
+    for row, document in zip(rows, filed_order(made), strict=True):
+        pages = pages_of(row)
+        assert pages.start == following
+        archived = page_texts(made.wenshu.archive.absolute(document.pdf_path))
+        assert len(pages) == len(archived) == document.pages
+        for page, text in zip(pages, archived, strict=True):
+            assert plain(text) in volume_pages[page - 1], (document.number, page)
+        following = pages.stop
+    assert "卷内备考表" in volume_pages[following - 1]
+
+
+@pytest.mark.office
+def test_every_page_bears_its_number_at_the_top_outer_corner(made: Made) -> None:
+    """This test ensures that page n prints n above the letterhead: odd pages at the right, even at the left."""
+    words = page_words(made.path)
+    count = len(pdfcheck.page_sizes(made.path))
+    for page in range(1, count + 1):
+        top = [word for word in words if word.page == page and word.y1 < LETTERHEAD_TOP]
+        assert [word.text for word in top] == [str(page)], page
+        if page % 2:
+            assert top[0].x1 == pytest.approx(pdfcheck.TEXT_RIGHT, abs=pdfcheck.MM)
+        else:
+            assert top[0].x0 == pytest.approx(pdfcheck.TEXT_LEFT, abs=pdfcheck.MM)
+    # The documents keep their own "— n —" at their foot, apart from the volume's numbers.
+    inquiry = next(row for row in contents_rows(made.path) if row[3] == "询问笔录")
+    feet = [w.text for w in words if w.page == pages_of(inquiry)[1] and w.y0 > pdfcheck.TEXT_BOTTOM]
+    assert "2" in feet
+
+
+@pytest.mark.office
+def test_bookmarks_lead_to_each_part_and_document(made: Made) -> None:
+    """This test ensures that the outline has the cover, 目录, each document under 卷内文件, and the 备考表."""
+    rows = contents_rows(made.path)
+    with pikepdf.open(made.path) as pdf, pdf.open_outline() as outline:
+        assert pdf.Root.PageMode == pikepdf.Name.UseOutlines
+
+        def target(item: pikepdf.OutlineItem) -> int:
+            """Return the page (from 1) a bookmark leads to."""
+            destination = item.destination
+            assert isinstance(destination, pikepdf.Array)
+            return pdf.pages.index(pikepdf.Page(destination[0])) + 1
+
+        top = [(item.title, target(item)) for item in outline.root]
+        children = [(item.title, target(item)) for item in outline.root[2].children]
+        total = len(pdf.pages)
+    assert top == [
+        ("封面", 1),
+        ("卷内文件目录", 2),
+        ("卷内文件", 3),
+        ("卷内备考表", total - 1),
+    ]
+    assert children == [(f"{row[0]} {row[3]} {row[1]}", pages_of(row).start) for row in rows]
+
+
+@pytest.mark.office
+def test_the_notes_list_each_files_fixity_as_stored(made: Made) -> None:
+    """This test ensures that the 备考表 lists every document's SHA-256 and SM3, those of its archived file."""
+    words = [w for w in below_numbers(page_words(made.path))]
+    rows = table_rows(section(words, "附：卷内文件固化信息", None), FIXITY)
+    expected = filed_order(made)
+    assert [row[1] for row in rows] == [document.number for document in expected]
+    for row, document in zip(rows, expected, strict=True):
+        stored = fixity_of(made.wenshu.archive.absolute(document.pdf_path).read_bytes())
+        assert (row[2], row[3]) == ("SHA-256SM3", stored.sha256 + stored.sm3)
+        assert (stored.sha256, stored.sm3) == (document.sha256, document.sm3)
+
+
+@pytest.mark.office
+def test_the_notes_say_what_is_signed_and_who_approved_what(made: Made) -> None:
+    """This test ensures that the 备考表 names the sealed document and the head's approvals from the audit chain."""
+    text = plain("".join(page_texts(made.path)[-2:]))
+    opening = made.document("case_opening").number
+    assert "加盖本局电子印章的文件1件（序号4），电子签名经核验有效" in text
+    assert "序号1、2、3：未加盖电子印章（本种文书不加盖印章）" in text
+    assert f"负责人{HEAD}批准立案审批表（{opening}），审批意见：同意立案调查" in text
+    assert f"负责人{HEAD}批准延长办案期限30日，审批意见：同意延长30日" in text
+    assert re.search(r"本案作废的文书1份（君档巡记〔2026〕\d+号）不入卷", text)
+    assert "立卷人：检查人：立卷时间：" in text
+
+
+@pytest.mark.office
+def test_the_cover_gives_the_case_and_the_volumes_extent(made: Made) -> None:
+    """This test ensures that the cover names the fonds, the case, its dates, documents, pages, retention and 密级."""
+    cover = plain(page_texts(made.path)[0])
+    total = len(pdfcheck.page_sizes(made.path))
+    for expected in (
+        "行政处罚案卷", f"全宗名称{BUREAU}", f"案号{made.document('case_opening').number}",
+        "当事人岳阳君信档案数字化服务有限公司", "立案日期2026年2月4日结案日期2026年5月20日",
+        f"卷内文件4件页数{total}页", "保管期限永久密级公开", "立卷人立卷日期年月日",
+    ):  # fmt: skip
+        assert expected in cover, expected
+
+
+@pytest.mark.office
+def test_signature_fields_stay_with_the_archived_originals(made: Made) -> None:
+    """This test ensures that the volume carries no form field: the signed notice's signature stays in its own file."""
+    notice = made.document("penalty_notice")
+    assert is_sealed(made.wenshu.archive.absolute(notice.pdf_path))
+    assert not is_sealed(made.path)
+    with pikepdf.open(made.path) as pdf:
+        assert "/AcroForm" not in pdf.Root and "/StructTreeRoot" not in pdf.Root
+        for page in pdf.pages:
+            annotations = page.obj.get("/Annots", pikepdf.Array())
+            assert all(a.get("/Subtype") != pikepdf.Name.Widget for a in annotations)
+
+
+def test_an_open_case_has_no_file_yet(app: Flask) -> None:
+    """This test ensures that a case before 结案 is refused, saying so, before anything is converted."""
+    wenshu: Wenshu = app.extensions["wenshu"]
+    case_id = open_case(wenshu)
+    with pytest.raises(CaseNotClosed) as refused:
+        case_file_pdf(wenshu, case_id)
+    assert str(refused.value).startswith("案件尚未结案：")
+    assert "“立案”阶段" in str(refused.value)
+
+
+def test_an_unknown_case_has_no_file(app: Flask) -> None:
+    """This test ensures that a case id naming no case is NoSuchCase."""
+    with pytest.raises(NoSuchCase):
+        case_file_pdf(app.extensions["wenshu"], 4242)
+
+
+def test_a_changed_archived_file_stops_the_file(app: Flask) -> None:
+    """This test ensures that a document whose archived file changed stops the volume, naming its 文号."""
+    wenshu: Wenshu = app.extensions["wenshu"]
+    case_id = closed_case(wenshu, seal=False)
+    changed = next(d for d in case_documents(wenshu, case_id) if d.kind == "inquiry_record")
+    flip_byte(wenshu, changed)
+    with pytest.raises(FilesDiffer) as refused:
+        case_file_pdf(wenshu, case_id)
+    assert refused.value.problems == [
+        f"{changed.number}：文件 {changed.pdf_path} 与登记的固化信息不符"
+    ]
