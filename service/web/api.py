@@ -51,6 +51,7 @@ def init_app(app: Flask) -> None:
         api_case_file,
         api_cases,
         api_draws,
+        api_service,
     )
 
     app.register_blueprint(blueprint)

@@ -21,6 +21,7 @@ from service.web.openapi_parts import (
     record_id,
     ref,
 )
+from service.web.openapi_service import SERVICE_PATHS, SERVICE_SCHEMAS
 
 _FIELD_TYPES = ["string", "text", "date", "choice", "amount", "integer", "boolean", "list"]
 
@@ -171,7 +172,7 @@ _SCHEMAS: dict[str, Any] = {
     },
 }
 
-_SCHEMAS |= BATCH_SCHEMAS | DRAW_SCHEMAS | CASE_SCHEMAS
+_SCHEMAS |= BATCH_SCHEMAS | DRAW_SCHEMAS | CASE_SCHEMAS | SERVICE_SCHEMAS
 
 _RESPONSES: dict[str, Any] = {
     "BadRequest": error("请求体不是 JSON 对象，缺少 kind 或 facts，或文书种类不存在"),
@@ -281,6 +282,7 @@ OPENAPI: dict[str, Any] = {
         **DRAW_PATHS,
         **CASE_PATHS,
         **CASE_FILE_PATHS,
+        **SERVICE_PATHS,
         "/api/openapi.json": {
             "get": {
                 "operationId": "getOpenApi",
