@@ -1,0 +1,36 @@
+"""Tests of what a closed case's file holds, on each database: documents in order, voided ones out, approvals."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.custody.case_volume import gather_volume
+from service.services import Wenshu
+from tests.custody.case_files import FILED, HEAD, case_documents, closed_case, open_case
+
+pytestmark = pytest.mark.office
+
+
+def test_the_volume_holds_the_issued_documents_and_the_cases_approvals(wenshu: Wenshu) -> None:
+    """This test ensures that the volume takes the case's issued documents in order and its own approvals only."""
+    case_id = closed_case(wenshu)
+    open_case(wenshu)  # another case, its 立案审批表 approved by the same head
+    volume = gather_volume(wenshu, case_id)
+    documents = {d.kind: d for d in case_documents(wenshu, case_id)}
+    assert [d.kind for d in volume.documents] == list(FILED)
+    assert [d.index for d in volume.documents] == [1, 2, 3, 4]
+    for filed in volume.documents:
+        document = documents[filed.kind]
+        assert filed.data == wenshu.archive.absolute(document.pdf_path).read_bytes()
+        assert (filed.number, filed.sha256, filed.sm3) == (
+            document.number,
+            document.sha256,
+            document.sm3,
+        )
+        assert filed.signed is (filed.kind == "penalty_notice")
+    assert len(volume.voided) == 1 and volume.voided[0].startswith("君档巡记〔2026〕")
+    opening = documents["case_opening"].number
+    assert [(a.head, a.subject, a.opinion) for a in volume.approvals] == [
+        (HEAD, f"立案审批表（{opening}）", "同意立案调查"),
+        (HEAD, "延长办案期限30日", "同意延长30日"),
+    ]
