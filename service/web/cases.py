@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from service.accounts.users import APPROVE, ISSUE
+from service.acts.casework import RECEIPT
 from service.acts.drafts import BEIJING
 from service.acts.errors import FactsRefused
 from service.acts.extensions import MAX_DAYS, request_extension
@@ -44,8 +45,11 @@ STAGES = (
     ("调查取证", ("inquiry_record", "site_record", "inspection_record")),
     ("告知与听证", ("penalty_notice", "hearing_notice", "hearing_record")),
     ("审核与决定", ("legal_review", "collective_discussion", "penalty_decision")),
-    ("执行与结案", ("correction_order", "enforcement_notice", "service_receipt", "case_closing")),
+    ("执行与结案", ("correction_order", "enforcement_notice", "case_closing")),
 )
+# Case kinds not made from a blank form: the 立案审批表 opens the case, and a 送达回证 is
+# issued by recording the service of the document it proves served.
+NOT_OFFERED = frozenset({OPENING, RECEIPT})
 
 
 @blueprint.app_template_filter("bureau_time")
@@ -185,7 +189,7 @@ def found_case(case_id: int) -> CaseFile:
 
 
 def offered_stages() -> list[tuple[str, list[Instrument]]]:
-    """Return the instruments a case page offers, stage by stage, every case kind but 立案审批表."""
+    """Return the instruments a case page offers, stage by stage: every case kind made from its form."""
     placed = {kind for _, kinds in STAGES for kind in kinds}
     stages = [
         (title, [INSTRUMENTS[kind] for kind in kinds if kind in INSTRUMENTS])
@@ -194,7 +198,7 @@ def offered_stages() -> list[tuple[str, list[Instrument]]]:
     others = [
         instrument
         for instrument in INSTRUMENTS.values()
-        if instrument.case != "never" and instrument.kind not in placed | {OPENING}
+        if instrument.case != "never" and instrument.kind not in placed | NOT_OFFERED
     ]
     return [*stages, ("其他", others)] if others else stages
 
