@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from forms.fields import InstrumentForm
 from service.acts.approving import submit
+from service.acts.casework import RECEIPT
 from service.acts.errors import FactsRefused
 from service.acts.issuing import issue_document
 from service.acts.opening import open_case
@@ -18,7 +19,7 @@ from service.archive.access import Visibility
 from service.cases.procedure import OPENING
 from service.cases.records import RETURNED, CaseFile, NoSuchCase, load_case
 from service.database.models import Document, Submission
-from service.instruments.registry import Instrument
+from service.instruments.registry import INSTRUMENTS, Instrument
 from service.web import wenshu
 from service.web.auth import current_account
 from service.web.formdata import facts_as_formdata
@@ -31,6 +32,15 @@ CASE_PRESETS = (
 )  # fmt: skip
 SUBMITTED = "已提交，等待负责人审批：批准后才编号印发，结果见本案件页面。"
 OPENING_SUBMITTED = "立案审批表已提交负责人审批：批准后案件取得编号。"
+
+
+def filled_alone() -> list[Instrument]:
+    """Return the kinds a clerk fills from a blank form outside any case, for the home page.
+
+    A kind of the procedure is made from its case's page, where the case is preset; a
+    送达回证 is issued by recording the service of the document it proves served.
+    """
+    return [i for i in INSTRUMENTS.values() if i.case != "required" and i.kind != RECEIPT]
 
 
 def posted_case_id(fields: MultiDict[str, str] | None = None) -> int | None:

@@ -23,12 +23,13 @@ from service.archive.pdfinspect import is_sealed
 from service.database.models import Document
 from service.foundations.formatting import format_copy_number
 from service.instruments.facts import Facts
-from service.instruments.registry import INSTRUMENTS, Instrument, UnknownKind, get_instrument
+from service.instruments.registry import Instrument, UnknownKind, get_instrument
 from service.web import wenshu
 from service.web.auth import current_account, requires
 from service.web.case_forms import (
     case_of_document,
     case_presets,
+    filled_alone,
     issue_or_submit,
     page_case,
     posted_case_id,
@@ -57,7 +58,7 @@ def index() -> str:
         recent = session.scalars(latest.order_by(Document.id.desc()).limit(20)).all()
         drafts = list_drafts(session, current_account().id)
     return render_template(
-        "index.html", instruments=INSTRUMENTS.values(), recent=recent, drafts=drafts,
+        "index.html", instruments=filled_alone(), recent=recent, drafts=drafts,
         due=current_agenda(SOON),
     )  # fmt: skip
 

@@ -203,6 +203,7 @@ def test_home_page_leaves_case_kinds_to_the_cases(client: FlaskClient) -> None:
     page = client.get("/").get_data(as_text=True)
     assert "/documents/new/penalty_decision" not in page
     assert "/documents/new/case_opening" not in page
+    assert "/documents/new/service_receipt" not in page  # issued by serving a document
     assert "/documents/new/supervision_notice" in page
     assert 'href="/cases/new"' in page
 
