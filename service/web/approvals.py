@@ -16,6 +16,7 @@ from service.acts.previewing import preview_pdf
 from service.cases.overview import awaiting_approval, submission_title
 from service.cases.records import AWAITING_APPROVAL, EXTENSION
 from service.database.models import Submission
+from service.instruments.facts import flatten_messages
 from service.instruments.registry import INSTRUMENTS
 from service.web import wenshu
 from service.web.auth import current_account, requires
@@ -60,7 +61,7 @@ def approve_submission(submission_id: int) -> Response | tuple[str, int]:
         # The facts no longer pass (a step of the procedure was voided meanwhile, say) or the
         # service could not finish: the submission still waits, nothing was numbered.
         status = 422 if isinstance(error, FactsRefused) else 503
-        message = "；".join(error.lines()) if isinstance(error, FactsRefused) else str(error)
+        message = refusal_text(kind, error) if isinstance(error, FactsRefused) else str(error)
         return refused(submission_id, f"未能编号印发，申请仍在等待审批：{message}", status)
     flash(f"已批准，{document.title}编号为 {document.number}。")
     return redirect(url_for("documents.show", document_id=document.id))
@@ -102,6 +103,16 @@ def preview(submission_id: int) -> Response | tuple[str, int]:
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = "inline"
     return response
+
+
+def refusal_text(kind: str, error: FactsRefused) -> str:
+    """Return why the submitted facts no longer pass, each message after its field's label."""
+    form = INSTRUMENTS[kind].form()
+    lines = []
+    for name, messages in error.errors.items():
+        label = f"{form[name].label.text}：" if name in form else ""
+        lines += [f"{label}{message}" for message in flatten_messages(messages)]
+    return "；".join(lines) + "。请退回承办人修改"
 
 
 def submission_kind(submission_id: int) -> str:

@@ -8,6 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from service.archive.units import deactivate_unit
 from service.database.models import Case, Document, Submission
 from tests.conftest import sample, signed_in
 from tests.web.test_cases import (
@@ -153,4 +154,20 @@ def test_preview_of_a_submission(app: Flask, client: FlaskClient) -> None:
     with signed_in(app, "head").get(f"/approvals/{submission}/preview.pdf") as response:
         assert response.status_code == 200
         assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
+    assert count(app, Document) == 0
+
+
+def test_facts_that_no_longer_pass_are_not_numbered(app: Flask, client: FlaskClient) -> None:
+    """This test ensures that a submission whose facts fail when approved stays waiting, the head told why by field."""
+    case_id = open_by_web(app, client)
+    submission = waiting_id(app, case_id, "case_opening")
+    with app.extensions["wenshu"].database.session() as session:
+        deactivate_unit(session, sample("case_opening")["party_name"])
+    head = signed_in(app, "head")
+    response = head.post(f"/approvals/{submission}/approve", data={"opinion": "同意"})
+    assert response.status_code == 422
+    shown = article(response.get_data(as_text=True), submission)
+    assert "未能编号印发，申请仍在等待审批：当事人姓名或者名称：" in shown
+    assert "请退回承办人修改" in shown
+    assert waiting_id(app, case_id, "case_opening") == submission
     assert count(app, Document) == 0
