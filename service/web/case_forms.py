@@ -73,9 +73,9 @@ def case_presets(instrument: Instrument, case_file: CaseFile | None) -> dict[str
     """Return the party and officers of the case for a new form of one of its instruments."""
     if case_file is None or instrument.kind == OPENING:
         return {}
-    fields = set(instrument.form()._fields)
+    form = instrument.form()
     return {name: case_file.facts[name] for name in CASE_PRESETS
-            if name in fields and case_file.facts.get(name)}  # fmt: skip
+            if name in form and case_file.facts.get(name)}  # fmt: skip
 
 
 def returned_formdata(

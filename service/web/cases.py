@@ -121,7 +121,7 @@ def case_file(case_id: int) -> Response | tuple[str, int]:
     The same file as GET /api/cases/<id>/file.pdf; a case holding a document the reader may
     not see is not found, as that document would not be. Each download is audited.
     """
-    case_file = found_case(case_id)
+    case = found_case(case_id)
     if hides_documents(case_id):
         abort(404)
     try:
@@ -133,7 +133,7 @@ def case_file(case_id: int) -> Response | tuple[str, int]:
         return render_template("error.html", code=500, message=message), 500
     except VolumeUnconverted as refused:
         return render_template("error.html", code=503, message=str(refused)), 503
-    number = case_file.number or str(case_id)  # a closed case has its number
+    number = case.number or str(case_id)  # a closed case has its number
     user = current_account().username
     record_case_file(wenshu(), case_id, number, data, user, "download", "web")
     return send_file(
@@ -172,7 +172,8 @@ def case_page(
     return render_template(
         "case.html", case=case_file, statuses=STATUSES, step=STATUSES.index(case_file.status),
         timeline=timeline, waiting=waiting, returns=open_returns(submissions),
-        deadlines=case_deadlines(case_file, today()), today=today(), stages=offered_stages(), instruments=INSTRUMENTS,
+        deadlines=case_deadlines(case_file, today()), today=today(),
+        stages=offered_stages(), instruments=INSTRUMENTS,
         in_progress=case_file.status not in (AWAITING, CLOSED), closed=case_file.status == CLOSED,
         may_issue=account.may(ISSUE), may_approve=account.may(APPROVE), max_days=MAX_DAYS,
         extension_errors=extension_errors or {}, extension_typed=extension_typed or {},
