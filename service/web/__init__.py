@@ -46,9 +46,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(layouts.blueprint)
     app.register_blueprint(admin.blueprint)
     api.init_app(app)  # the JSON API, exempt from CSRF: it takes bearer tokens only
-    from service.web import deadlines, register
+    from service.web import deadlines, document_service, register
 
     app.register_blueprint(register.blueprint)
+    app.register_blueprint(document_service.blueprint)
     app.register_blueprint(deadlines.blueprint)
     from service.web import archive
 

@@ -240,14 +240,14 @@ def defaults_for(instrument: Instrument) -> dict[str, object]:
 def show(document_id: int) -> str:
     """One issued document: its number, metadata, fixity values and PDF.
 
-    A void reason posted after the session ended comes back in the void form.
+    A void reason or a service posted after the session ended comes back in its form.
     """
     with wenshu().database.session() as session:
         document = visible_document(session, document_id)
     kept = restored_fields() if document.status != "voided" else None
     return render_template(
         "document.html", document=document, may_issue=current_account().may(ISSUE),
-        void_reason=kept.get("reason", "") if kept else "",
+        void_reason=kept.get("reason", "") if kept else "", kept=kept,
     )  # fmt: skip
 
 

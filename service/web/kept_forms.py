@@ -54,6 +54,7 @@ def _page_of_kind(endpoint: str) -> Callable[[dict[str, Any]], str | None]:
 RETURN_PAGES: dict[str, Callable[[dict[str, Any]], str | None]] = {
     "documents.new": _page_of_kind("documents.new"),
     "register.void": lambda args: url_for("documents.show", document_id=args["document_id"]),
+    "service_web.serve": lambda args: url_for("documents.show", document_id=args["document_id"]),
     "batch_web.submit": lambda args: url_for("batch_web.index"),
     "admin.users": lambda args: url_for("admin.users"),
     "layouts.upload": _page_of_kind("layouts.kind"),
