@@ -85,10 +85,10 @@ def service_section(
     visible = shown(reader_classifications())
     with wenshu().database.session() as session:
         if document.kind == RECEIPT:
-            served = session.scalar(
+            proven = session.scalar(
                 select(Document).where(Document.service_receipt_id == document.id, visible)
             )
-            return ServiceSection(served_document=served)
+            return ServiceSection(served_document=proven)
         receipt = session.scalar(
             select(Document).where(Document.id == document.service_receipt_id, visible)
         )
