@@ -21,10 +21,10 @@ FIXITY_LINE = '<w:spacing w:line="260" w:lineRule="exact"/>'
 # two values; the values take the rest.
 WIDTHS = [500, 1250, 860, TEXT_W - 500 - 1250 - 860]
 HEADERS = ("序号", "文号", "算法", "固化值")
-# The statement in 四号 (14 pt) on lines 25 pt apart, so that an ordinary case's note and
-# its fixity list share one page, as a 备考表 does.
+# The statement in 四号 (14 pt) on lines 22 pt apart, so that a case's statement, approvals
+# and signatures share one page, as a 备考表 is one sheet; the fixity list follows as an annex.
 FOUR = '<w:sz w:val="28"/><w:szCs w:val="28"/>'
-NOTE_LINE = '<w:spacing w:before="0" w:after="0" w:line="500" w:lineRule="exact"/>'
+NOTE_LINE = '<w:spacing w:before="0" w:after="0" w:line="440" w:lineRule="exact"/>'
 INDENT = '<w:ind w:firstLineChars="200" w:firstLine="560"/>'
 FLUSH = '<w:ind w:firstLineChars="0" w:firstLine="0"/>'
 
@@ -45,14 +45,17 @@ def _four(text: str) -> str:
     return f'<w:r><w:rPr>{FOUR}</w:rPr><w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
 
 
-def heading(text: str) -> Para:
-    """Return a heading of the note in 四号 黑体, kept with what follows."""
-    return Para("Heading1", [_four(text)], NOTE_LINE + FLUSH)
+def heading(text: str, new_page: bool = False) -> Para:
+    """Return a heading of the note in 四号 黑体, kept with what follows, on a new page if told."""
+    page = "<w:pageBreakBefore/>" if new_page else ""
+    return Para("Heading1", [_four(text)], page + NOTE_LINE + FLUSH)
 
 
-def note_paragraphs(name: str) -> list[Para]:
-    """Return a loop writing each line of a list as a paragraph of 四号 text."""
-    line = Para("Body", [_four("{{ line }}")], NOTE_LINE + INDENT)
+def note_paragraphs(name: str, keep: bool = False) -> list[Para]:
+    """Return a loop writing each line of a list as a paragraph of 四号 text, kept with the next if told."""
+    line = Para(
+        "Body", [_four("{{ line }}")], ("<w:keepNext/>" if keep else "") + NOTE_LINE + INDENT
+    )
     return [tag(f"for line in {name}"), line, tag("endfor")]
 
 
@@ -100,10 +103,11 @@ def body() -> list[Any]:
         heading("一、卷内情况说明"),
         *note_paragraphs("statement"),
         heading("二、负责人审批"),
-        *note_paragraphs("approvals"),
+        # The approvals stay with the signatures under them: a page break never parts the
+        # maker's and checker's lines from the end of the statement they attest.
+        *note_paragraphs("approvals", keep=True),
         *signatures(),
-        Para("Blank", [], NOTE_LINE),
-        heading("附：卷内文件固化信息"),
+        heading("附：卷内文件固化信息", new_page=True),
         *note_paragraphs("fixity_note"),
         fixity_table(),
         # A document ends with a paragraph; this one is 1 pt high so it never adds a page.

@@ -22,7 +22,7 @@ from service.render.office.pool import OfficePool
 from service.services import Wenshu
 from tests import pdfcheck
 from tests.archive.conftest import flip_byte
-from tests.custody.case_files import case_documents, closed_case, open_case
+from tests.custody.case_files import case_documents, closed_case, open_case, short_closed_case
 from tests.fake_office import BlankPageOffice
 
 
@@ -93,7 +93,7 @@ def test_file_and_export_write_the_case_file_and_its_bag(
     bag = tmp_path / "bag"
     result = cli.invoke(main, ["cases", "export", number, str(bag)])
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == f"exported case {number} with 4 documents to {bag}"
+    assert result.stdout.strip() == f"exported case {number} with 13 documents to {bag}"
     bagit.Bag(str(bag)).validate()
     assert (bag / "data" / f"{number}案卷.pdf").exists()
 
@@ -122,7 +122,7 @@ def test_an_open_case_exits_2(runner: CliRunner, tmp_path: Path) -> None:
 def test_export_into_a_folder_in_use_exits_2(runner: CliRunner, tmp_path: Path) -> None:
     """This test ensures that an export into a folder holding files exits 2 and leaves it as it was."""
     wenshu = fast_services()
-    number = number_of(wenshu, closed_case(wenshu, seal=False))
+    number = number_of(wenshu, short_closed_case(wenshu))
     wenshu.close()
     used = tmp_path / "used"
     used.mkdir()
@@ -136,7 +136,7 @@ def test_export_into_a_folder_in_use_exits_2(runner: CliRunner, tmp_path: Path) 
 def test_a_changed_archived_file_exits_1_naming_it(runner: CliRunner, tmp_path: Path) -> None:
     """This test ensures that a document whose archived file changed exits 1, its 文号 and file named."""
     wenshu = fast_services()
-    case_id = closed_case(wenshu, seal=False)
+    case_id = short_closed_case(wenshu)
     changed = case_documents(wenshu, case_id)[1]
     flip_byte(wenshu, changed)
     number = number_of(wenshu, case_id)

@@ -24,7 +24,17 @@ from service.database.models import AuditEvent, Document
 from service.foundations.config import load_settings
 from service.render.office.pool import OfficePool
 from service.services import Wenshu
-from tests.custody.case_files import CLOSED_ON, FILED, HEAD, case_documents, closed_case, open_case
+from tests.custody.case_files import (
+    CLOSED_ON,
+    FILED_COUNT,
+    HEAD,
+    case_documents,
+    closed_case,
+    filed_order,
+    is_sealed_kind,
+    open_case,
+    short_closed_case,
+)
 
 BUREAU = "岳阳市君山区史志档案局"
 
@@ -80,7 +90,7 @@ def test_the_bag_validates_and_holds_the_volume_and_each_document(exported: Expo
         assert (exported.out / "data" / f"{document.number}.pdf").read_bytes() == archived
     assert bag.info["Source-Organization"] == BUREAU
     assert bag.info["External-Identifier"] == f"wenshu:case:{exported.number}"
-    assert bag.info["Wenshu-Documents"] == str(len(FILED))
+    assert bag.info["Wenshu-Documents"] == str(FILED_COUNT)
 
 
 @pytest.mark.office
@@ -92,18 +102,19 @@ def test_case_json_describes_the_case_its_documents_and_approvals(exported: Expo
     assert record["cause"].endswith("擅自提供属于国家所有的档案案")
     assert (record["opened_on"], record["closed_on"]) == ("2026-02-04", CLOSED_ON.isoformat())
     assert (record["retention_period"], record["classification"]) == ("永久", "公开")
-    by_kind = {d.kind: d for d in exported.documents}
-    assert [entry["kind"] for entry in record["documents"]] == list(FILED)
-    for entry in record["documents"]:
-        document = by_kind[entry["kind"]]
-        assert entry["number"] == document.number
+    expected = filed_order(exported.documents)
+    assert [entry["number"] for entry in record["documents"]] == [d.number for d in expected]
+    for entry, document in zip(record["documents"], expected, strict=True):
+        assert entry["kind"] == document.kind and entry["title"].startswith(document.title)
         assert entry["fixity"] == {"sha256": document.sha256, "sm3": document.sm3}
         assert entry["file"] == f"data/{document.number}.pdf"
-        assert entry["signed"] is (entry["kind"] == "penalty_notice")
+        assert entry["signed"] is is_sealed_kind(document)
     ranges = [entry["case_file_pages"] for entry in record["documents"]]
     assert ranges[0] == "3"  # after the cover and the 目录
+    decision = next(d.number for d in expected if d.kind == "penalty_decision")
     assert [entry["approved"] for entry in record["approvals"]] == [
         f"立案审批表（{exported.number}）",
+        f"行政处罚决定书（{decision}）",
         "延长办案期限30日",
     ]
     assert all(entry["head"] == HEAD for entry in record["approvals"])
@@ -137,7 +148,7 @@ def test_the_export_is_recorded_in_the_audit_chain(exported: Exported) -> None:
     assert (event.actor, event.subject) == ("王档案员", f"{exported.number}案卷")
     manifest = (exported.out / "manifest-sha256.txt").read_bytes()
     assert event.details["manifest_sha256"] == hashlib.sha256(manifest).hexdigest()
-    assert (event.details["case_id"], event.details["documents"]) == (exported.case_id, 4)
+    assert (event.details["case_id"], event.details["documents"]) == (exported.case_id, FILED_COUNT)
 
 
 def test_a_folder_in_use_is_refused_before_anything_is_made(app: Flask, tmp_path: Path) -> None:
@@ -147,7 +158,7 @@ def test_a_folder_in_use_is_refused_before_anything_is_made(app: Flask, tmp_path
     used.mkdir()
     (used / "keep.txt").write_text("已有文件", encoding="utf-8")
     with pytest.raises(ExportRefused, match="已存在且不是空目录"):
-        export_case_bag(wenshu, closed_case(wenshu, seal=False), used)
+        export_case_bag(wenshu, short_closed_case(wenshu), used)
     assert [path.name for path in used.iterdir()] == ["keep.txt"]
 
 

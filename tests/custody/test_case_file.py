@@ -10,6 +10,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from service.archive.pdfinspect import is_sealed
 from service.archive.store import fixity_of
@@ -26,7 +27,17 @@ from service.render.pdfa import read_archival_metadata
 from service.services import Wenshu
 from tests import pdfcheck
 from tests.archive.conftest import flip_byte
-from tests.custody.case_files import FILED, HEAD, case_documents, closed_case, open_case
+from tests.custody.case_files import (
+    FILED_COUNT,
+    HEAD,
+    SEALED_COUNT,
+    case_documents,
+    closed_case,
+    filed_order,
+    is_sealed_kind,
+    open_case,
+    short_closed_case,
+)
 
 BUREAU = "岳阳市君山区史志档案局"
 CONTENTS = ("序号", "文号", "责任者", "文件题名", "日期", "页号", "备注")
@@ -65,20 +76,34 @@ def made(tmp_path_factory: pytest.TempPathFactory, office_pool: OfficePool) -> I
     wenshu.database.dispose()
 
 
-def filed_order(made: Made) -> list[Document]:
-    """Return the case's documents in the order the file must hold them."""
-    return [made.document(kind) for kind in FILED]
-
-
 def below_numbers(words: list[PageWord]) -> list[PageWord]:
     """Return the words of the text area and below it: the volume's page numbers left out."""
     return [word for word in words if word.y1 > LETTERHEAD_TOP]
 
 
+def bookmarks(path: Path) -> dict[str, int]:
+    """Return the page (from 1) each bookmark of the outline's top level leads to."""
+    with pikepdf.open(path) as pdf, pdf.open_outline() as outline:
+        return {item.title: target(pdf, item) for item in outline.root}
+
+
+def target(pdf: pikepdf.Pdf, item: pikepdf.OutlineItem) -> int:
+    """Return the page (from 1) a bookmark leads to."""
+    destination = item.destination
+    assert isinstance(destination, pikepdf.Array)
+    return pdf.pages.index(pikepdf.Page(destination[0])) + 1
+
+
 def contents_rows(path: Path) -> list[list[str]]:
-    """Return the rows of the 卷内文件目录 (page 2) as printed."""
-    words = [word for word in page_words(path) if word.page == 2]
+    """Return the rows of the 卷内文件目录 as printed, on its pages from the second on."""
+    pages = range(2, bookmarks(path)["卷内文件"])
+    words = [word for word in page_words(path) if word.page in pages]
     return table_rows(below_numbers(words), CONTENTS)
+
+
+def notes_text(path: Path) -> str:
+    """Return the text of the 备考表's pages, whitespace removed."""
+    return plain("".join(page_texts(path)[bookmarks(path)["卷内备考表"] - 1 :]))
 
 
 def pages_of(row: list[str]) -> range:
@@ -112,9 +137,10 @@ def test_the_file_is_pdfa_described_as_the_case(made: Made) -> None:
 def test_its_own_pages_use_the_official_fonts_embedded(made: Made, tmp_path: Path) -> None:
     """This test ensures that the cover, 目录 and 备考表 embed every font, each an official font's face."""
     parts = tmp_path / "parts.pdf"
+    marks = bookmarks(made.path)
     with pikepdf.open(made.path) as volume, pikepdf.new() as out:
-        notes_start = len(volume.pages) - 2  # this case's 备考表 takes two pages
-        for index in (0, 1, notes_start, notes_start + 1):
+        own = [*range(marks["卷内文件"] - 1), *range(marks["卷内备考表"] - 1, len(volume.pages))]
+        for index in own:
             out.pages.append(volume.pages[index])
         out.save(parts)
     fonts = pdfcheck.fonts(parts)
@@ -129,14 +155,25 @@ def test_its_own_pages_use_the_official_fonts_embedded(made: Made, tmp_path: Pat
 def test_the_contents_list_the_documents_in_procedural_order(made: Made) -> None:
     """This test ensures that the 目录 lists the issued documents in procedural order, the voided record left out."""
     rows = contents_rows(made.path)
-    expected = filed_order(made)
-    assert [row[0] for row in rows] == [str(n) for n in range(1, len(expected) + 1)]
+    expected = filed_order(made.documents)
+    assert [row[0] for row in rows] == [str(n) for n in range(1, FILED_COUNT + 1)]
     assert [row[1] for row in rows] == [document.number for document in expected]
-    assert [row[3] for row in rows] == [document.title for document in expected]
     assert [row[4] for row in rows] == [f"{d.document_date:%Y%m%d}" for d in expected]
     assert all(row[2] == BUREAU for row in rows)
-    assert [row[6] for row in rows] == ["", "", "", "电子印章"]  # the notice alone is sealed
-    assert "巡查" not in plain("".join(page_texts(made.path)))  # the voided record
+    assert [row[6] for row in rows] == ["电子印章" if is_sealed_kind(d) else "" for d in expected]
+    titles = [row[3] for row in rows]
+    assert titles[:4] == ["立案审批表", "现场检查（勘验）笔录", "询问笔录", "行政处罚事先告知书"]
+    assert titles[4] == "送达回证（行政处罚事先告知书）"  # a receipt names what it served
+    assert titles[-1] == "结案报告"
+    with made.wenshu.database.session() as session:
+        voided = session.scalars(
+            select(Document.number).where(
+                Document.case_id == made.case_id, Document.status == "voided"
+            )
+        ).one()
+    filed_pages = page_texts(made.path)[: bookmarks(made.path)["卷内备考表"] - 1]
+    assert voided not in [row[1] for row in rows]
+    assert voided not in plain("".join(filed_pages))
 
 
 @pytest.mark.office
@@ -144,8 +181,9 @@ def test_each_page_range_holds_its_document(made: Made) -> None:
     """This test ensures that the pages a 目录 row names are the archived document's pages, one after another."""
     volume_pages = [plain(text) for text in page_texts(made.path)]
     rows = contents_rows(made.path)
-    following = 3  # after the cover and the one page of the 目录
-    for row, document in zip(rows, filed_order(made), strict=True):
+    following = bookmarks(made.path)["卷内文件"]  # after the cover and the 目录
+    assert following > 2
+    for row, document in zip(rows, filed_order(made.documents), strict=True):
         pages = pages_of(row)
         assert pages.start == following
         archived = page_texts(made.wenshu.archive.absolute(document.pdf_path))
@@ -180,21 +218,13 @@ def test_bookmarks_lead_to_each_part_and_document(made: Made) -> None:
     rows = contents_rows(made.path)
     with pikepdf.open(made.path) as pdf, pdf.open_outline() as outline:
         assert pdf.Root.PageMode == pikepdf.Name.UseOutlines
-
-        def target(item: pikepdf.OutlineItem) -> int:
-            """Return the page (from 1) a bookmark leads to."""
-            destination = item.destination
-            assert isinstance(destination, pikepdf.Array)
-            return pdf.pages.index(pikepdf.Page(destination[0])) + 1
-
-        top = [(item.title, target(item)) for item in outline.root]
-        children = [(item.title, target(item)) for item in outline.root[2].children]
-        total = len(pdf.pages)
+        top = [(item.title, target(pdf, item)) for item in outline.root]
+        children = [(item.title, target(pdf, item)) for item in outline.root[2].children]
     assert top == [
         ("封面", 1),
         ("卷内文件目录", 2),
-        ("卷内文件", 3),
-        ("卷内备考表", total - 1),
+        ("卷内文件", pages_of(rows[0]).start),
+        ("卷内备考表", pages_of(rows[-1]).stop),
     ]
     assert children == [(f"{row[0]} {row[3]} {row[1]}", pages_of(row).start) for row in rows]
 
@@ -202,9 +232,10 @@ def test_bookmarks_lead_to_each_part_and_document(made: Made) -> None:
 @pytest.mark.office
 def test_the_notes_list_each_files_fixity_as_stored(made: Made) -> None:
     """This test ensures that the 备考表 lists every document's SHA-256 and SM3, those of its archived file."""
-    words = [w for w in below_numbers(page_words(made.path))]
-    rows = table_rows(section(words, "附：卷内文件固化信息", None), FIXITY)
-    expected = filed_order(made)
+    rows = table_rows(
+        section(below_numbers(page_words(made.path)), "附：卷内文件固化信息", None), FIXITY
+    )
+    expected = filed_order(made.documents)
     assert [row[1] for row in rows] == [document.number for document in expected]
     for row, document in zip(rows, expected, strict=True):
         stored = fixity_of(made.wenshu.archive.absolute(document.pdf_path).read_bytes())
@@ -215,12 +246,19 @@ def test_the_notes_list_each_files_fixity_as_stored(made: Made) -> None:
 @pytest.mark.office
 def test_the_notes_say_what_is_signed_and_who_approved_what(made: Made) -> None:
     """This test ensures that the 备考表 names the sealed document and the head's approvals from the audit chain."""
-    text = plain("".join(page_texts(made.path)[-2:]))
-    opening = made.document("case_opening").number
-    assert "加盖本局电子印章的文件1件（序号4），电子签名经核验有效" in text
-    assert "序号1、2、3：未加盖电子印章（本种文书不加盖印章）" in text
-    assert f"负责人{HEAD}批准立案审批表（{opening}），审批意见：同意立案调查" in text
-    assert f"负责人{HEAD}批准延长办案期限30日，审批意见：同意延长30日" in text
+    text = notes_text(made.path)
+    expected = filed_order(made.documents)
+    signed = "、".join(str(n) for n, d in enumerate(expected, 1) if is_sealed_kind(d))
+    unsigned = "、".join(str(n) for n, d in enumerate(expected, 1) if not is_sealed_kind(d))
+    assert f"加盖本局电子印章的文件{SEALED_COUNT}件（序号{signed}），电子签名经核验有效" in text
+    assert f"序号{unsigned}：未加盖电子印章（本种文书不加盖印章）" in text
+    opening, decision = made.document("case_opening"), made.document("penalty_decision")
+    approvals = re.findall(r"负责人(\w+?)批准(.+?)，审批意见：(.+?)（审计链第\d+条）", text)
+    assert approvals == [
+        (HEAD, f"立案审批表（{opening.number}）", "同意立案调查"),
+        (HEAD, f"行政处罚决定书（{decision.number}）", "同意立案调查"),
+        (HEAD, "延长办案期限30日", "同意延长30日"),
+    ]
     assert re.search(r"本案作废的文书1份（君档巡记〔2026〕\d+号）不入卷", text)
     assert "立卷人：检查人：立卷时间：" in text
 
@@ -233,7 +271,7 @@ def test_the_cover_gives_the_case_and_the_volumes_extent(made: Made) -> None:
     for expected in (
         "行政处罚案卷", f"全宗名称{BUREAU}", f"案号{made.document('case_opening').number}",
         "当事人岳阳君信档案数字化服务有限公司", "立案日期2026年2月4日结案日期2026年5月20日",
-        f"卷内文件4件页数{total}页", "保管期限永久密级公开", "立卷人立卷日期年月日",
+        f"卷内文件{FILED_COUNT}件页数{total}页", "保管期限永久密级公开", "立卷人立卷日期年月日",
     ):  # fmt: skip
         assert expected in cover, expected
 
@@ -270,7 +308,7 @@ def test_an_unknown_case_has_no_file(app: Flask) -> None:
 def test_a_changed_archived_file_stops_the_file(app: Flask) -> None:
     """This test ensures that a document whose archived file changed stops the volume, naming its 文号."""
     wenshu: Wenshu = app.extensions["wenshu"]
-    case_id = closed_case(wenshu, seal=False)
+    case_id = short_closed_case(wenshu)
     changed = next(d for d in case_documents(wenshu, case_id) if d.kind == "inquiry_record")
     flip_byte(wenshu, changed)
     with pytest.raises(FilesDiffer) as refused:

@@ -6,7 +6,14 @@ import pytest
 
 from service.custody.case_volume import gather_volume
 from service.services import Wenshu
-from tests.custody.case_files import FILED, HEAD, case_documents, closed_case, open_case
+from tests.custody.case_files import (
+    HEAD,
+    case_documents,
+    closed_case,
+    filed_order,
+    is_sealed_kind,
+    open_case,
+)
 
 pytestmark = pytest.mark.office
 
@@ -16,21 +23,21 @@ def test_the_volume_holds_the_issued_documents_and_the_cases_approvals(wenshu: W
     case_id = closed_case(wenshu)
     open_case(wenshu)  # another case, its 立案审批表 approved by the same head
     volume = gather_volume(wenshu, case_id)
-    documents = {d.kind: d for d in case_documents(wenshu, case_id)}
-    assert [d.kind for d in volume.documents] == list(FILED)
-    assert [d.index for d in volume.documents] == [1, 2, 3, 4]
-    for filed in volume.documents:
-        document = documents[filed.kind]
+    expected = filed_order(case_documents(wenshu, case_id))
+    assert [d.id for d in volume.documents] == [d.id for d in expected]
+    assert [d.index for d in volume.documents] == list(range(1, len(expected) + 1))
+    for filed, document in zip(volume.documents, expected, strict=True):
         assert filed.data == wenshu.archive.absolute(document.pdf_path).read_bytes()
         assert (filed.number, filed.sha256, filed.sm3) == (
             document.number,
             document.sha256,
             document.sm3,
         )
-        assert filed.signed is (filed.kind == "penalty_notice")
+        assert filed.signed is is_sealed_kind(document)
     assert len(volume.voided) == 1 and volume.voided[0].startswith("君档巡记〔2026〕")
-    opening = documents["case_opening"].number
+    by_kind = {d.kind: d.number for d in expected}
     assert [(a.head, a.subject, a.opinion) for a in volume.approvals] == [
-        (HEAD, f"立案审批表（{opening}）", "同意立案调查"),
+        (HEAD, f"立案审批表（{by_kind['case_opening']}）", "同意立案调查"),
+        (HEAD, f"行政处罚决定书（{by_kind['penalty_decision']}）", "同意立案调查"),
         (HEAD, "延长办案期限30日", "同意延长30日"),
     ]

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from service.database.models import AuditEvent, Document
 from service.services import Wenshu
 from service.web.openapi import OPENAPI
-from tests.custody.case_files import case_documents, closed_case, open_case
+from tests.custody.case_files import case_documents, closed_case, open_case, short_closed_case
 from tests.fakes import FailingConverter
 from tests.web.test_api import bearer, is_json_error, token_for
 
@@ -73,7 +73,7 @@ def test_a_case_holding_a_document_the_reader_may_not_see_is_404(
 ) -> None:
     """This test ensures that a clerk gets no 案卷 holding a 秘密 document, as he would not get the document."""
     wenshu = services(app)
-    case_id = closed_case(wenshu, seal=False)
+    case_id = short_closed_case(wenshu)
     with wenshu.database.session() as session:
         session.execute(
             update(Document)
@@ -86,7 +86,7 @@ def test_a_case_holding_a_document_the_reader_may_not_see_is_404(
 
 def test_a_role_outside_cases_is_403(app: Flask, anonymous: FlaskClient) -> None:
     """This test ensures that a template maintainer may not take a case's file."""
-    case_id = closed_case(services(app), seal=False)
+    case_id = short_closed_case(services(app))
     response = anonymous.get(PATH.format(case_id), headers=bearer(token_for(app, "maintainer")))
     assert response.status_code == 403
 
@@ -94,7 +94,7 @@ def test_a_role_outside_cases_is_403(app: Flask, anonymous: FlaskClient) -> None
 def test_a_failed_conversion_is_503(app: Flask, anonymous: FlaskClient) -> None:
     """This test ensures that LibreOffice failing answers 503 with what to do, nothing audited."""
     wenshu = services(app)
-    case_id = closed_case(wenshu, seal=False)
+    case_id = short_closed_case(wenshu)
     wenshu.converter = FailingConverter()
     response = anonymous.get(PATH.format(case_id), headers=bearer(token_for(app, "clerk")))
     assert "请稍后重试" in is_json_error(response, 503)
@@ -107,7 +107,7 @@ def test_a_failed_conversion_is_503(app: Flask, anonymous: FlaskClient) -> None:
 def test_a_changed_archived_file_is_500_naming_it(app: Flask, anonymous: FlaskClient) -> None:
     """This test ensures that a document whose archived file changed is a 500 naming its 文号."""
     wenshu = services(app)
-    case_id = closed_case(wenshu, seal=False)
+    case_id = short_closed_case(wenshu)
     changed = case_documents(wenshu, case_id)[0]
     path = wenshu.archive.absolute(changed.pdf_path)
     path.write_bytes(path.read_bytes() + b"\n")
