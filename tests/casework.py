@@ -38,9 +38,9 @@ STEPS: tuple[tuple[str, dt.date | None], ...] = (
 KINDS = tuple(kind for kind, _served in STEPS)
 
 
-def approval(day: dt.date = dt.date(2026, 2, 4)) -> Approval:
+def approval(day: dt.date = dt.date(2026, 2, 4), opinion: str = "同意立案调查") -> Approval:
     """Return the head's approval as the command line gives it."""
-    return Approval(head=HEAD, opinion="同意立案调查", day=day, via="cli")
+    return Approval(head=HEAD, opinion=opinion, day=day, via="cli")
 
 
 def with_directory(wenshu: Wenshu) -> None:
@@ -66,7 +66,7 @@ def issue_step(
     wenshu: Wenshu, kind: str, case_id: int, user: str = CLERK, facts: dict[str, Any] | None = None
 ) -> Document:
     """Issue one step of the case from its sample, approved by the head where it must be."""
-    needs = approval(dt.date(2026, 4, 16)) if get_instrument(kind).approval else None
+    needs = approval(dt.date(2026, 4, 16), "同意") if get_instrument(kind).approval else None
     return issue_document(
         wenshu, kind, sample(kind) if facts is None else facts, user, case_id=case_id,
         approval=needs,

@@ -37,7 +37,7 @@ from tests.sealed import install, seal_marks, signature_statuses
 SEALED_KINDS = {
     "supervision_notice", "review_decision", "enforcement_notice", "correction_order",
     "penalty_decision", "safety_circular", "sampling_list", "audit_summary",
-    "service_receipt",
+    "service_receipt", "penalty_notice", "hearing_notice",
 }  # fmt: skip
 
 
