@@ -21,6 +21,10 @@ from service.services import Wenshu
 # DA/T 46 密级 from the most open to the most closed: a volume is as closed as its most closed part.
 CLASSIFICATIONS = ("公开", "内部", "秘密", "机密", "绝密")
 APPROVE = "approve"  # the audit chain's action of the head's approval
+MISMATCH = (
+    "存档文件与登记不符，未组成案卷：请运行 wenshu archive verify 检测归档存储，"
+    "从备份恢复所列文件后再组卷"
+)
 
 
 class CaseFileRefused(ValueError):
@@ -109,7 +113,7 @@ def gather_volume(wenshu: Wenshu, case_id: int) -> CaseVolume:
     voided = tuple(row.number for row in sorted(rows, key=lambda r: r.id) if row.status != "issued")
     documents, problems = _filed(wenshu, issued)
     if problems:
-        raise FilesDiffer("存档文件与登记不符，未组成案卷", problems)
+        raise FilesDiffer(MISMATCH, problems)
     return CaseVolume(
         id=case.id, number=case.number, cause=case.cause, party=case.party,
         opened_on=case.opened_on, closed_on=case.closed_on, documents=tuple(documents),

@@ -15,6 +15,7 @@ from sqlalchemy import select
 import service.services
 from service.background.startup import prepare_service
 from service.commands.cli import main
+from service.custody.case_volume import MISMATCH
 from service.database.models import AuditEvent
 from service.foundations.config import Settings, load_settings
 from service.render.office.converter import Converter
@@ -145,5 +146,5 @@ def test_a_changed_archived_file_exits_1_naming_it(runner: CliRunner, tmp_path: 
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"{changed.number}：文件 {changed.pdf_path} 与登记的固化信息不符",
-        "case: 存档文件与登记不符，未组成案卷",
+        f"case: {MISMATCH}",
     ]
