@@ -12,9 +12,10 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from forms.fields import ChineseDateField
 from service.accounts.users import ISSUE
+from service.acts.voiding import void_issued
 from service.archive.access import visible_classifications
 from service.archive.search import INCOMING, OUTGOING, Criteria, search_documents
-from service.archive.voiding import NoSuchDocument, VoidRefused, void_document
+from service.archive.voiding import NoSuchDocument, VoidRefused
 from service.database.models import Document
 from service.instruments.registry import INSTRUMENTS
 from service.web import wenshu
@@ -118,7 +119,7 @@ def void(document_id: int) -> Response | tuple[str, int]:
         visible_document(session, document_id)
     try:
         with wenshu().database.session() as session:
-            void_document(session, document_id, reason, current_account().username)
+            void_issued(session, document_id, reason, current_account().username)
     except NoSuchDocument:
         abort(404)
     except VoidRefused as refusal:
