@@ -57,6 +57,19 @@ def test_a_served_document_shows_its_receipt(app: Flask, client: FlaskClient) ->
     assert f"{notice.served_on.isoformat()} 送达" in shown  # type: ignore[union-attr]
     assert f'<a href="/documents/{receipt.id}">送达回证 {receipt.number}</a>' in shown
     assert 'aria-current="step">告知</li>' in shown
+    assert "登记送达" not in shown  # the only instrument served on the party is served
+
+
+def test_an_unserved_notice_links_to_its_service(app: Flask, client: FlaskClient) -> None:
+    """This test ensures that an instrument served on the party but not yet served says so, with a link to record it."""
+    wenshu = app.extensions["wenshu"]
+    case_id = case_ready_for(wenshu, "hearing_notice")
+    hearing = issue_step(wenshu, "hearing_notice", case_id)
+    shown = client.get(f"/cases/{case_id}").get_data(as_text=True)
+    link = f'未登记送达，<a href="/documents/{hearing.id}#service-title">登记送达</a>'
+    assert link in shown
+    document_page = client.get(f"/documents/{hearing.id}").get_data(as_text=True)
+    assert 'id="service-title"' in document_page
 
 
 @pytest.mark.office  # the 案卷's page numbers are checked against the pages LibreOffice made
