@@ -29,7 +29,7 @@ from service.cases.status import AWAITING, CLOSED, STATUSES
 from service.custody.case_bag import volume_file_name
 from service.custody.case_file import case_file_pdf, record_case_file
 from service.custody.case_volume import CaseNotClosed, FilesDiffer, VolumeUnconverted
-from service.database.models import Document
+from service.database.models import Case, Document
 from service.instruments.registry import INSTRUMENTS, Instrument
 from service.web import documents, wenshu
 from service.web.auth import current_account, requires
@@ -56,6 +56,15 @@ NOT_OFFERED = frozenset({OPENING, RECEIPT})
 def bureau_time(moment: dt.datetime | None) -> str:
     """Return a recorded UTC time as the bureau reads it, in Beijing time: 2026-03-05 10:13."""
     return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+@blueprint.app_template_global()
+def case_of(document: Document) -> Case | None:
+    """Return the case a document was issued in, for a reader who may open cases; else None."""
+    if document.case_id is None or not current_account().may(CASE_ROLES):
+        return None
+    with wenshu().database.session() as session:
+        return session.get(Case, document.case_id)
 
 
 @blueprint.get("/cases")

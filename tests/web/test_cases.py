@@ -285,3 +285,15 @@ def test_a_case_awaiting_approval_has_no_deadlines_yet(app: Flask, client: Flask
     """This test ensures that a case awaiting 立案 says that its time limit runs once it is approved."""
     case_id = open_by_web(app, client)
     assert "立案批准后开始计算办案期限" in client.get(f"/cases/{case_id}").get_data(as_text=True)
+
+
+def test_a_document_of_a_case_links_its_case(app: Flask, client: FlaskClient) -> None:
+    """This test ensures that a document's page names the case it was issued in, for those who may open cases."""
+    case_id = approved_case(app, client)
+    with app.extensions["wenshu"].database.session() as session:
+        opening = session.scalars(select(Document)).one()
+        number = opening.number
+    page = client.get(f"/documents/{opening.id}").get_data(as_text=True)
+    assert f'所属案件</th><td><a href="/cases/{case_id}">{number}</a>' in page
+    seen = signed_in(app, "maintainer").get(f"/documents/{opening.id}")
+    assert seen.status_code == 200 and "所属案件" not in seen.get_data(as_text=True)
