@@ -119,6 +119,14 @@ def filed_order(documents: list[Document]) -> list[Document]:
     return ordered
 
 
+def printed_opinion(wenshu: Wenshu, document: Document) -> str:
+    """Return the head's opinion as the approved document printed it (its kept context)."""
+    with wenshu.database.session() as session:
+        context = session.scalar(select(Document.context).where(Document.id == document.id))
+    assert context is not None and context.get("approval")
+    return str(context["approval"]["opinion"])
+
+
 def is_sealed_kind(document: Document) -> bool:
     """Return whether a document's kind bears the bureau's seal."""
     return get_instrument(document.kind).seal

@@ -36,6 +36,7 @@ from tests.custody.case_files import (
     filed_order,
     is_sealed_kind,
     open_case,
+    printed_opinion,
     short_closed_case,
 )
 
@@ -255,8 +256,8 @@ def test_the_notes_say_what_is_signed_and_who_approved_what(made: Made) -> None:
     opening, decision = made.document("case_opening"), made.document("penalty_decision")
     approvals = re.findall(r"负责人(\w+?)批准(.+?)，审批意见：(.+?)（审计链第\d+条）", text)
     assert approvals == [
-        (HEAD, f"立案审批表（{opening.number}）", "同意立案调查"),
-        (HEAD, f"行政处罚决定书（{decision.number}）", "同意立案调查"),
+        (HEAD, f"立案审批表（{opening.number}）", printed_opinion(made.wenshu, opening)),
+        (HEAD, f"行政处罚决定书（{decision.number}）", printed_opinion(made.wenshu, decision)),
         (HEAD, "延长办案期限30日", "同意延长30日"),
     ]
     assert re.search(r"本案作废的文书1份（君档巡记〔2026〕\d+号）不入卷", text)

@@ -13,7 +13,10 @@ from tests.custody.case_files import (
     filed_order,
     is_sealed_kind,
     open_case,
+    printed_opinion,
 )
+
+APPROVED = ("case_opening", "penalty_decision")  # the kinds the head approves
 
 pytestmark = pytest.mark.office
 
@@ -35,9 +38,9 @@ def test_the_volume_holds_the_issued_documents_and_the_cases_approvals(wenshu: W
         )
         assert filed.signed is is_sealed_kind(document)
     assert len(volume.voided) == 1 and volume.voided[0].startswith("君档巡记〔2026〕")
-    by_kind = {d.kind: d.number for d in expected}
+    opening, decision = (next(d for d in expected if d.kind == kind) for kind in APPROVED)
     assert [(a.head, a.subject, a.opinion) for a in volume.approvals] == [
-        (HEAD, f"立案审批表（{by_kind['case_opening']}）", "同意立案调查"),
-        (HEAD, f"行政处罚决定书（{by_kind['penalty_decision']}）", "同意立案调查"),
+        (HEAD, f"立案审批表（{opening.number}）", printed_opinion(wenshu, opening)),
+        (HEAD, f"行政处罚决定书（{decision.number}）", printed_opinion(wenshu, decision)),
         (HEAD, "延长办案期限30日", "同意延长30日"),
     ]
