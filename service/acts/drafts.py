@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.database.models import Draft, utcnow
+from service.foundations.formatting import BEIJING
 from service.instruments.registry import INSTRUMENTS
 
 # Drafts are listed in the bureau's time; China keeps UTC+8 all year.
-BEIJING = dt.timezone(dt.timedelta(hours=8))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Any
 import pikepdf
 
 from service.custody.case_volume import CaseVolume, FiledDocument
-from service.foundations.formatting import format_date
+from service.foundations.formatting import BEIJING, format_date
 from service.foundations.shipped import shipped_templates
 from service.render.fill.docx import render_docx
 from service.render.office.converter import Converter
@@ -201,7 +201,8 @@ def approval_lines(volume: CaseVolume) -> list[str]:
     if not volume.approvals:
         return ["审计链中没有本案负责人审批的记录。"]
     return [
-        f"{n}. {approval.at:%Y-%m-%d %H:%M} UTC，负责人{approval.head}批准{approval.subject}，"
+        f"{n}. {approval.at.astimezone(BEIJING):%Y-%m-%d %H:%M}（北京时间），"
+        f"负责人{approval.head}批准{approval.subject}，"
         f"审批意见：{approval.opinion or '（未填写）'}（审计链第{approval.entry}条）。"
         for n, approval in enumerate(volume.approvals, 1)
     ]

@@ -12,6 +12,9 @@ _DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _PLACES = ("", "拾", "佰", "仟")
 _GROUPS = ("", "万", "亿", "万亿")
 
+# China Standard Time (UTC+8, no daylight saving): how times are shown to the bureau.
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+
 
 def format_date(day: dt.date) -> str:
     """Return the date as written in an instrument: 2026年3月5日 (full year, no leading zeros)."""

@@ -126,7 +126,7 @@ def test_the_statement_counts_pages_and_says_what_was_left_out() -> None:
 def test_approvals_say_who_approved_what_and_when() -> None:
     """This test ensures that each approval names the head, what was approved, the opinion, the time and the audit entry."""
     assert approval_lines(VOLUME) == [
-        "1. 2026-02-04 01:30 UTC，负责人刘建平批准立案审批表（君档立〔2026〕3号），"
+        "1. 2026-02-04 09:30（北京时间），负责人刘建平批准立案审批表（君档立〔2026〕3号），"
         "审批意见：同意立案调查（审计链第12条）。"
     ]
     assert approval_lines(replace(VOLUME, approvals=())) == ["审计链中没有本案负责人审批的记录。"]

@@ -79,6 +79,7 @@ def refused(response: TestResponse, key: str) -> str:
     return " ".join(errors[key])
 
 
+@pytest.mark.office
 def test_a_whole_case_from_opening_to_its_file(walk: Walk) -> None:
     """This test ensures that a case walks 立案 → 结案 → 案卷 through the API and each step out of order is refused."""
     # A penalty decision outside any case is refused at "case".
