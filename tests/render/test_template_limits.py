@@ -387,11 +387,12 @@ def test_filled_xml_is_what_docxtpl_makes(kind: str) -> None:
     from service.instruments.context import build_context
     from service.instruments.facts import validate_facts
     from service.instruments.registry import get_instrument
+    from service.instruments.request import computed_values
     from tests.conftest import sample
 
     instrument = get_instrument(kind)
     facts = validate_facts(instrument, sample(kind))
-    extra = instrument.context_hook(facts.values, None) if instrument.context_hook else {}
+    extra = computed_values(instrument, facts, None, case_number="君档立〔2026〕1号")
     context = build_context(instrument, facts, "君档〔2026〕1号", Bureau(), extra)
     first_text = next(name for name, value in context.items() if isinstance(value, str) and value)
     context[first_text] = "第一\t第二\n第三\f第四\a第五"  # every character docxtpl turns into XML
