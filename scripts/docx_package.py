@@ -43,11 +43,11 @@ def footer_xml(align: str) -> str:
     )
 
 
-def header_xml(align: str) -> str:
-    """Return a header holding the bare page number at its outer side: a 案卷's 页号.
+def header_xml() -> str:
+    """Return a header holding the bare page number at its right: a 案卷's 页号.
 
-    Archives number a volume's pages at the top outer corner (the front's right, the back's
-    left), clear of the GB/T 9704 "— 1 —" each document prints at its foot.
+    Archives number a volume's document pages at the top right, as pages written on one side
+    (a PDF page has no back), clear of the GB/T 9704 "— 1 —" each document prints at its foot.
     """
     field_runs = (
         '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
@@ -57,7 +57,7 @@ def header_xml(align: str) -> str:
     )
     return (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:hdr {W_NS}><w:p><w:pPr>'
-        f'<w:pStyle w:val="Footer"/><w:jc w:val="{align}"/></w:pPr>{field_runs}</w:p></w:hdr>'
+        f'<w:pStyle w:val="Footer"/><w:jc w:val="right"/></w:pPr>{field_runs}</w:p></w:hdr>'
     )
 
 
@@ -73,7 +73,7 @@ def section_xml(landscape: bool = False, letter: bool = False, numbers: str = "f
     """Return the section properties: A4 with the GB/T 9704 margins, odd/even page numbers.
 
     A letter (信函格式, GB/T 9704 10.1) shows no page number on its first page. numbers:
-    "footer" (GB/T 9704's), "header" (a 案卷's 页号 at the top outer corner) or "none".
+    "footer" (GB/T 9704's), "header" (a 案卷's 页号 at the top right) or "none".
     """
     if landscape:
         # A landscape table page keeps the binding margin on the long edge at the top.
@@ -179,7 +179,8 @@ def write_docx(
     numbered = {
         "footer": {"word/footer1.xml": footer_xml("right"), "word/footer2.xml": footer_xml("left")}
         | ({"word/footer3.xml": first_footer_xml()} if letter else {}),
-        "header": {"word/header1.xml": header_xml("right"), "word/header2.xml": header_xml("left")},
+        # The settings ask for even pages' own header; a 案卷's even pages number alike.
+        "header": {"word/header1.xml": header_xml(), "word/header2.xml": header_xml()},
         "none": {},
     }[numbers]
     present = {name.rsplit("/", 1)[-1] for name in numbered}

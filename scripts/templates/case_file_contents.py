@@ -11,7 +11,7 @@ from gbt9704 import TEXT_W, Para, p
 TITLE = "卷内文件目录"
 LANDSCAPE = False
 FORMAT = "表格"  # not a GB/T 9704 document: the archive's list of the volume's documents
-PAGE_NUMBERS = "none"  # the volume's 页号 is stamped on every page once its parts are merged
+PAGE_NUMBERS = "none"  # archives number the documents' pages alone, not the 目录
 
 # Shares of the text width. Every two columns' words stay at least a character apart, or
 # text extraction reads two cells' lines as one. A date of eight digits, a page range of

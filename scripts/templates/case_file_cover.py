@@ -10,7 +10,7 @@ from gbt9704 import TEXT_W, Para, p, run
 TITLE = "案卷封面"
 LANDSCAPE = False
 FORMAT = "表格"  # not a GB/T 9704 document: a form the archive fills for the volume
-PAGE_NUMBERS = "none"  # the volume's 页号 is stamped on every page once its parts are merged
+PAGE_NUMBERS = "none"  # archives number the documents' pages alone, not the cover
 
 # Label, value, label, value: a label takes five characters of 四号.
 LABEL = 1800

@@ -11,7 +11,7 @@ from gbt9704 import TEXT_W, Para, p, tab_run, tag
 TITLE = "卷内备考表"
 LANDSCAPE = False
 FORMAT = "表格"  # not a GB/T 9704 document: the archive's note on the volume
-PAGE_NUMBERS = "none"  # the volume's 页号 is stamped on every page once its parts are merged
+PAGE_NUMBERS = "none"  # archives number the documents' pages alone, not the 备考表
 
 # The fixity list in 小五 (9 pt): a SHA-256 or SM3 value is 64 hexadecimal digits, which
 # stand on one line of the widest column (64 half-width digits of 9 pt are 288 pt).

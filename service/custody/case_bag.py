@@ -16,7 +16,8 @@ from service.archive.store import fixity_of
 from service.custody.case_file import VolumePdf, volume_pdf
 from service.custody.case_volume import CaseVolume, gather_volume
 from service.custody.export import CHECKSUMS, ExportRefused, ExportResult, safe_file_name
-from service.custody.volume_parts import RETENTION, page_range, volume_title
+from service.custody.volume_numbering import page_range
+from service.custody.volume_parts import RETENTION, volume_title
 from service.services import Wenshu
 
 CASE_JSON = "case.json"
@@ -108,6 +109,10 @@ def _write_payload(
             "format": "application/pdf; PDF/A-2b",
             "size": fixity.size,
             "pages": made.layout.total,
+            # The 页号 1 to numbered_pages are the documents' pages, from the volume's page
+            # first_numbered_page on: the ranges of case_file_pages count them.
+            "numbered_pages": made.layout.document_pages,
+            "first_numbered_page": made.layout.numbered_from,
             "fixity": {"sha256": fixity.sha256, "sm3": fixity.sm3},
         },
         "documents": documents,

@@ -9,10 +9,10 @@ from typing import Any
 from service.archive.audit import record_event
 from service.archive.store import fixity_of
 from service.custody.case_volume import CaseVolume, VolumeUnconverted, gather_volume
+from service.custody.volume_numbering import Layout
 from service.custody.volume_parts import (
     PAGE_NUMBERS,
     RETENTION,
-    Layout,
     convert_part,
     render_parts,
     volume_title,
@@ -52,7 +52,8 @@ def volume_pdf(wenshu: Wenshu, volume: CaseVolume) -> VolumePdf:
     bureau = wenshu.settings.bureau.name
     try:
         parts = render_parts(volume, bureau, wenshu.converter)
-        breaks = [""] * (parts.layout.total - 1)  # the numbers' first page, then one a page more
+        # Numbers for the documents' pages only: the first page, then one a page more.
+        breaks = [""] * (parts.layout.document_pages - 1)
         numbers = convert_part(wenshu.converter, PAGE_NUMBERS, {"breaks": breaks})
     except OfficeError as error:
         raise VolumeUnconverted(

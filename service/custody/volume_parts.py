@@ -12,6 +12,7 @@ from typing import Any
 import pikepdf
 
 from service.custody.case_volume import CaseVolume, FiledDocument
+from service.custody.volume_numbering import Layout, numbered_pages, numbered_starts, page_range
 from service.foundations.formatting import BEIJING, format_date
 from service.foundations.shipped import shipped_templates
 from service.render.fill.docx import render_docx
@@ -25,44 +26,11 @@ COVER, CONTENTS, NOTES, PAGE_NUMBERS = (
 )
 # A case's 立案审批表 and decision are kept for good (永久), and so is the volume holding them.
 RETENTION = "永久"
-# The parts are converted again when one's length moves the pages after it; twice is the
-# most a part can grow (a 目录 turning a page moves every range, which may widen a row).
-MAX_PASSES = 4
-
-
-@dataclass(frozen=True)
-class Layout:
-    """Where everything of the volume stands, its parts' lengths given."""
-
-    cover_pages: int
-    contents_pages: int
-    notes_pages: int
-    starts: tuple[int, ...]  # the page each document starts on, from 1
-    notes_start: int
-
-    @classmethod
-    def of(cls, volume: CaseVolume, cover: int, contents: int, notes: int) -> Layout:
-        """Return the layout of the volume with parts of these lengths."""
-        starts, page = [], cover + contents + 1
-        for document in volume.documents:
-            starts.append(page)
-            page += document.pages
-        return cls(cover, contents, notes, tuple(starts), page)
-
-    @property
-    def total(self) -> int:
-        """Return the volume's pages."""
-        return self.notes_start + self.notes_pages - 1
-
-    @property
-    def document_pages(self) -> int:
-        """Return the pages of the documents alone."""
-        return self.notes_start - self.cover_pages - self.contents_pages - 1
 
 
 @dataclass(frozen=True)
 class Parts:
-    """The volume's own parts as PDF/A, and the layout they were filled for."""
+    """The volume's own parts as PDF/A, and where they and the documents stand."""
 
     cover: bytes
     contents: bytes
@@ -71,28 +39,16 @@ class Parts:
 
 
 def render_parts(volume: CaseVolume, bureau: str, converter: Converter) -> Parts:
-    """Return the cover, 目录 and 备考表 of the volume, converted until their lengths settle.
+    """Return the cover, 目录 and 备考表 of the volume, each converted once.
 
-    Each part is laid out knowing how long the others are (the 目录's page ranges start
-    after the cover and itself; the cover and the 备考表 count every page), so the parts
-    are converted again, at most MAX_PASSES times, until no length changes.
+    What each part prints comes from the documents alone: the 页号 count only their pages,
+    so no part's length moves a number another part prints.
     """
-    lengths = (1, 1, 1)
-    for _ in range(MAX_PASSES):
-        layout = Layout.of(volume, *lengths)
-        cover = convert_part(converter, COVER, cover_context(volume, bureau, layout))
-        contents = convert_part(converter, CONTENTS, contents_context(volume, layout))
-        notes = convert_part(converter, NOTES, notes_context(volume, bureau, layout))
-        found = (page_count(cover), page_count(contents), page_count(notes))
-        if found == lengths:
-            return Parts(cover, contents, notes, layout)
-        lengths = found
-    raise RuntimeError(f"the case file's parts did not settle in {MAX_PASSES} conversions")
-
-
-def page_range(start: int, pages: int) -> str:
-    """Return a document's 页号 as the 目录 prints it: 5, or 5-8."""
-    return str(start) if pages == 1 else f"{start}-{start + pages - 1}"
+    cover = convert_part(converter, COVER, cover_context(volume, bureau))
+    contents = convert_part(converter, CONTENTS, contents_context(volume))
+    notes = convert_part(converter, NOTES, notes_context(volume, bureau))
+    layout = Layout.of(volume, page_count(cover), page_count(contents), page_count(notes))
+    return Parts(cover, contents, notes, layout)
 
 
 def case_subject(volume: CaseVolume) -> str:
@@ -105,8 +61,8 @@ def volume_title(volume: CaseVolume, bureau: str) -> str:
     return f"{bureau}关于{case_subject(volume)}的行政处罚案卷"
 
 
-def cover_context(volume: CaseVolume, bureau: str, layout: Layout) -> dict[str, Any]:
-    """Return what the cover prints."""
+def cover_context(volume: CaseVolume, bureau: str) -> dict[str, Any]:
+    """Return what the cover prints, its 页数 the numbered pages: the documents' own."""
     return {
         "fonds": bureau,
         "volume_title": volume_title(volume, bureau),
@@ -116,13 +72,13 @@ def cover_context(volume: CaseVolume, bureau: str, layout: Layout) -> dict[str, 
         "opened_on": format_date(volume.opened_on),
         "closed_on": format_date(volume.closed_on),
         "document_count": str(len(volume.documents)),
-        "page_count": str(layout.total),
+        "page_count": str(numbered_pages(volume)),
         "retention": RETENTION,
         "classification": volume.classification,
     }
 
 
-def contents_context(volume: CaseVolume, layout: Layout) -> dict[str, Any]:
+def contents_context(volume: CaseVolume) -> dict[str, Any]:
     """Return the 目录's rows: 序号, 文号, 责任者, 题名, 日期 (20260305, as archives write it), 页号, 备注."""
     rows = [
         {
@@ -134,12 +90,12 @@ def contents_context(volume: CaseVolume, layout: Layout) -> dict[str, Any]:
             "pages": page_range(start, document.pages),
             "note": "电子印章" if document.signed else "",
         }
-        for document, start in zip(volume.documents, layout.starts, strict=True)
+        for document, start in zip(volume.documents, numbered_starts(volume), strict=True)
     ]
     return {"case_number": volume.number, "rows": rows}
 
 
-def notes_context(volume: CaseVolume, bureau: str, layout: Layout) -> dict[str, Any]:
+def notes_context(volume: CaseVolume, bureau: str) -> dict[str, Any]:
     """Return what the 备考表 says: the volume's statement, the approvals, the fixity list."""
     fixity = [
         {"index": str(d.index), "number": d.number, "sha256": d.sha256, "sm3": d.sm3}
@@ -147,7 +103,7 @@ def notes_context(volume: CaseVolume, bureau: str, layout: Layout) -> dict[str, 
     ]
     return {
         "case_number": volume.number,
-        "statement": statement(volume, bureau, layout),
+        "statement": statement(volume, bureau),
         "approvals": approval_lines(volume),
         "fixity_note": [
             "下表为卷内各文件归档存储时的固化信息（SHA-256 和 GB/T 32905 SM3 杂凑值），"
@@ -157,17 +113,17 @@ def notes_context(volume: CaseVolume, bureau: str, layout: Layout) -> dict[str, 
     }
 
 
-def statement(volume: CaseVolume, bureau: str, layout: Layout) -> list[str]:
+def statement(volume: CaseVolume, bureau: str) -> list[str]:
     """Return the 卷内情况说明: what the case was, what the volume holds, how it is signed."""
-    count = len(volume.documents)
+    count, pages = len(volume.documents), numbered_pages(volume)
     subject = case_subject(volume)
     case = subject if subject.endswith("案") else f"{subject}一案"
     lines = [
         f"本卷为{bureau}办理的{case}（案号{volume.number}）的行政处罚案卷，"
         f"{format_date(volume.opened_on)}立案，{format_date(volume.closed_on)}结案。",
-        f"卷内文件{count}件，共{layout.document_pages}页，按办案程序排列，送达回证在所送达的文书之后；"
-        f"连同封面{layout.cover_pages}页、卷内文件目录{layout.contents_pages}页和本表"
-        f"{layout.notes_pages}页，全卷共{layout.total}页，页号印在每页上端外侧。",
+        f"卷内文件{count}件，共{pages}页，按办案程序排列，送达回证在所送达的文书之后；"
+        f"页号自第一件文件首页起编为1至{pages}，印在各页右上角，"
+        "封面、卷内文件目录和本表不编页号。",
         *signature_lines(volume.documents),
     ]
     if volume.voided:

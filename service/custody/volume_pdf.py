@@ -1,23 +1,24 @@
-"""The 案卷 as one PDF/A: its parts and documents merged, every page numbered, bookmarked and described.
+"""The 案卷 as one PDF/A: its parts and documents merged, its documents' pages numbered, all labelled.
 
-Every page of the volume bears its 页号 at the top outer corner (the right of an odd page,
-the left of an even one), as archives number the pages of a volume: clear of the GB/T
-9704 "— 1 —" each document keeps at its foot, and of the 信函格式's letterhead, whose top is
-30 mm down. The numbers run from the cover, so the number printed on a page is the page a
-PDF reader shows, which the 目录's ranges and the bookmarks use too. The numbers are a
-page converted by LibreOffice, with its embedded font, laid over each page.
+Only the documents' pages bear a 页号, 1 on the first document's first page, each at its
+top right (service.custody.volume_numbering says why): above the 信函格式's letterhead, whose
+top is 30 mm down, and clear of the GB/T 9704 "— 1 —" each document keeps at its foot. The
+numbers are a page converted by LibreOffice, with its embedded font, laid over each page.
+The page labels make a reader show the same: 封面, 目录, the 页号, 备考.
 """
 
 from __future__ import annotations
 
 import io
 import tempfile
+from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
 
 import pikepdf
 
 from service.custody.case_volume import CaseVolume
+from service.custody.volume_numbering import Layout
 from service.custody.volume_parts import Parts
 from service.render.pdfa import DocumentMetadata, write_metadata
 
@@ -29,7 +30,7 @@ class NumbersMismatch(RuntimeError):
 def assemble_volume(
     volume: CaseVolume, parts: Parts, numbers: bytes, metadata: DocumentMetadata
 ) -> bytes:
-    """Return the volume's PDF/A-2b: cover, 目录, documents, 备考表, numbered and bookmarked.
+    """Return the volume's PDF/A-2b: cover, 目录, documents, 备考表, numbered, labelled, bookmarked.
 
     The documents' pages are taken as archived, less their signature fields: a signature
     covers its own file, which the volume does not reproduce byte for byte, so it would
@@ -45,8 +46,11 @@ def assemble_volume(
         for source in sources:
             pdf.pages.extend(source.pages)
         drop_structure(pdf)
-        number_pages(pdf, stack.enter_context(pikepdf.open(io.BytesIO(numbers))))
-        add_bookmarks(pdf, volume, parts)
+        layout = parts.layout
+        numbered = pdf.pages[layout.numbered_from - 1 : layout.notes_start - 1]
+        number_pages(numbered, stack.enter_context(pikepdf.open(io.BytesIO(numbers))))
+        label_pages(pdf, layout)
+        add_bookmarks(pdf, volume, layout)
         with tempfile.TemporaryDirectory(prefix="wenshu-case-file-") as work:
             merged = Path(work) / "volume.pdf"
             pdf.save(merged, deterministic_id=True)
@@ -91,29 +95,49 @@ def drop_structure(pdf: pikepdf.Pdf) -> None:
                 del annotation["/StructParent"]
 
 
-def number_pages(pdf: pikepdf.Pdf, numbers: pikepdf.Pdf) -> None:
-    """Lay each page of numbers over the page of the volume it numbers, corner on corner.
+def number_pages(pages: Sequence[pikepdf.Page], numbers: pikepdf.Pdf) -> None:
+    """Lay each page of numbers over the page it numbers, its top right corner on the page's.
 
-    A landscape page gets its number at its own top outer corner: the numbers page is
-    placed with its top corner on that side at the page's.
+    A landscape page gets its number at its own top right: the numbers page is placed with
+    its top right corner at the page's.
     """
-    if len(numbers.pages) != len(pdf.pages):
+    if len(numbers.pages) != len(pages):
         raise NumbersMismatch(
-            f"the page numbers came out {len(numbers.pages)} pages for {len(pdf.pages)}"
+            f"the page numbers came out {len(numbers.pages)} pages for {len(pages)}"
         )
-    for index, (page, number) in enumerate(zip(pdf.pages, numbers.pages, strict=True)):
+    for page, number in zip(pages, numbers.pages, strict=True):
         width, height = _size(number)
-        left, _bottom, right, top = _box(page)
-        x = right - width if index % 2 == 0 else left  # page 1, 3, … is a front: right side
-        page.add_overlay(number, pikepdf.Rectangle(x, top - height, x + width, top))
+        _left, _bottom, right, top = _box(page)
+        page.add_overlay(number, pikepdf.Rectangle(right - width, top - height, right, top))
 
 
-def add_bookmarks(pdf: pikepdf.Pdf, volume: CaseVolume, parts: Parts) -> None:
+def label_pages(pdf: pikepdf.Pdf, layout: Layout) -> None:
+    """Label the volume's pages as a reader shows them: 封面, 目录, the 页号 1 to N, 备考.
+
+    A numbered page's label is its 页号, so that the page a reader goes to by number is the
+    page printed with it; an unnumbered part is labelled by its name.
+    """
+    labels = pikepdf.NumberTree.new(pdf)
+    labels[0] = part_label("封面", layout.cover_pages)
+    labels[layout.cover_pages] = part_label("目录", layout.contents_pages)
+    if layout.document_pages:
+        labels[layout.numbered_from - 1] = pikepdf.Dictionary(S=pikepdf.Name.D)
+    labels[layout.notes_start - 1] = part_label("备考", layout.notes_pages)
+    pdf.Root.PageLabels = labels.obj
+
+
+def part_label(name: str, pages: int) -> pikepdf.Dictionary:
+    """Return the label of an unnumbered part: its name on one page, name and 1, 2, … on more."""
+    if pages == 1:
+        return pikepdf.Dictionary(P=pikepdf.String(name))
+    return pikepdf.Dictionary(P=pikepdf.String(name), S=pikepdf.Name.D)
+
+
+def add_bookmarks(pdf: pikepdf.Pdf, volume: CaseVolume, layout: Layout) -> None:
     """Write the outline: one entry a part, and one a document under 卷内文件."""
-    layout = parts.layout
-    documents = pikepdf.OutlineItem("卷内文件", layout.starts[0] - 1 if layout.starts else 0)
+    documents = pikepdf.OutlineItem("卷内文件", layout.numbered_from - 1)
     documents.children.extend(
-        pikepdf.OutlineItem(f"{d.index} {d.title} {d.number}", start - 1)
+        pikepdf.OutlineItem(f"{d.index} {d.title} {d.number}", layout.volume_page(start) - 1)
         for d, start in zip(volume.documents, layout.starts, strict=True)
     )
     pdf.Root.PageMode = pikepdf.Name.UseOutlines  # a reader opens the volume with them shown

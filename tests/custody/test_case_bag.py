@@ -95,7 +95,7 @@ def test_the_bag_validates_and_holds_the_volume_and_each_document(exported: Expo
 
 @pytest.mark.office
 def test_case_json_describes_the_case_its_documents_and_approvals(exported: Exported) -> None:
-    """This test ensures that case.json gives the case, each document's fixity and pages, and the approvals."""
+    """This test ensures that case.json gives the case, each document's fixity and 页号 range, and the approvals."""
     record = exported.record()
     assert record["case_number"] == exported.number
     assert record["party"] == "岳阳君信档案数字化服务有限公司"
@@ -109,8 +109,12 @@ def test_case_json_describes_the_case_its_documents_and_approvals(exported: Expo
         assert entry["fixity"] == {"sha256": document.sha256, "sm3": document.sm3}
         assert entry["file"] == f"data/{document.number}.pdf"
         assert entry["signed"] is is_sealed_kind(document)
-    ranges = [entry["case_file_pages"] for entry in record["documents"]]
-    assert ranges[0] == "3"  # after the cover and the 目录
+    ranges, number = [], 1  # the 页号 count the documents' pages alone, from 1
+    for document in expected:
+        last = number + document.pages - 1
+        ranges.append(str(number) if last == number else f"{number}-{last}")
+        number = last + 1
+    assert [entry["case_file_pages"] for entry in record["documents"]] == ranges
     decision = next(d.number for d in expected if d.kind == "penalty_decision")
     assert [entry["approved"] for entry in record["approvals"]] == [
         f"立案审批表（{exported.number}）",
@@ -123,7 +127,7 @@ def test_case_json_describes_the_case_its_documents_and_approvals(exported: Expo
 
 @pytest.mark.office
 def test_case_json_vouches_for_the_volume_in_the_bag(exported: Exported) -> None:
-    """This test ensures that case.json's size, pages, SHA-256 and SM3 of the 案卷 are those of the file in the bag."""
+    """This test ensures that case.json's size, pages, numbered pages, SHA-256 and SM3 of the 案卷 are those of the file in the bag."""
     entry = exported.record()["case_file"]
     data = (exported.out / entry["file"]).read_bytes()
     assert entry["file"] == f"data/{exported.number}案卷.pdf"
@@ -134,6 +138,12 @@ def test_case_json_vouches_for_the_volume_in_the_bag(exported: Exported) -> None
     }
     with pikepdf.open(exported.out / entry["file"]) as pdf:
         assert entry["pages"] == len(pdf.pages)
+        shown = [page.label for page in pdf.pages]
+    numbered = sum(document.pages for document in exported.documents)
+    assert entry["numbered_pages"] == numbered
+    first = entry["first_numbered_page"]  # from 1: the page a reader shows as 1
+    assert shown[first - 1 : first - 1 + numbered] == [str(n) for n in range(1, numbered + 1)]
+    assert shown[first - 2].startswith("目录") and shown[first - 1 + numbered].startswith("备考")
 
 
 @pytest.mark.office

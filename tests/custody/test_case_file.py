@@ -1,4 +1,4 @@
-"""Tests of a closed case's file (案卷) as one PDF/A: its parts, page ranges, numbers, bookmarks, fixity, refusals."""
+"""Tests of a closed case's file (案卷) as one PDF/A: its parts, 页号 and labels, bookmarks, fixity, refusals."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ from tests.custody.case_files import (
 BUREAU = "岳阳市君山区史志档案局"
 CONTENTS = ("序号", "文号", "责任者", "文件题名", "日期", "页号", "备注")
 FIXITY = ("序号", "文号", "算法", "固化值")
-# The 信函格式's letterhead starts 30 mm down (GB/T 9704 10.1): the volume's numbers stay above it.
+# The 信函格式's letterhead starts 30 mm down (GB/T 9704 10.1): the volume's 页号 stay above it.
 LETTERHEAD_TOP = 30 * pdfcheck.MM
 # The faces fontconfig maps the official fonts to (service/render/fonts.conf): 仿宋, 小标宋
 # and 宋体 (Noto Serif CJK Black and Regular), 黑体 (Noto Sans CJK).
@@ -108,9 +108,30 @@ def notes_text(path: Path) -> str:
 
 
 def pages_of(row: list[str]) -> range:
-    """Return the pages (from 1) a 目录 row's 页号 names: 5, or 5-8."""
+    """Return the 页号 a 目录 row names: 5, or 5-8."""
     first, _, last = row[CONTENTS.index("页号")].partition("-")
     return range(int(first), int(last or first) + 1)
+
+
+def labels(path: Path) -> list[str]:
+    """Return each page's label, as a PDF reader shows it, read back from the page label tree."""
+    with pikepdf.open(path) as pdf:
+        return [page.label for page in pdf.pages]
+
+
+def unnumbered_before(path: Path) -> int:
+    """Return how many pages come before the one a reader shows as 1: the cover's and the 目录's."""
+    return labels(path).index("1")
+
+
+def part_labels(name: str, pages: int) -> list[str]:
+    """Return the labels of an unnumbered part: its name on one page, name and 1, 2, … on more."""
+    return [name] if pages == 1 else [f"{name}{n}" for n in range(1, pages + 1)]
+
+
+def document_pages(made: Made) -> int:
+    """Return the pages of the case's archived documents together: the 页号 the volume runs to."""
+    return sum(document.pages for document in made.documents)
 
 
 def plain(text: str) -> str:
@@ -179,44 +200,67 @@ def test_the_contents_list_the_documents_in_procedural_order(made: Made) -> None
 
 @pytest.mark.office
 def test_each_page_range_holds_its_document(made: Made) -> None:
-    """This test ensures that the pages a 目录 row names are the archived document's pages, one after another."""
+    """This test ensures that the 页号 a 目录 row names, from 1 on the first document, are its archived pages."""
     volume_pages = [plain(text) for text in page_texts(made.path)]
     rows = contents_rows(made.path)
-    following = bookmarks(made.path)["卷内文件"]  # after the cover and the 目录
-    assert following > 2
+    before = unnumbered_before(made.path)
+    assert before == bookmarks(made.path)["卷内文件"] - 1 >= 2  # the cover and the 目录
+    following = 1
     for row, document in zip(rows, filed_order(made.documents), strict=True):
         pages = pages_of(row)
         assert pages.start == following
         archived = page_texts(made.wenshu.archive.absolute(document.pdf_path))
         assert len(pages) == len(archived) == document.pages
-        for page, text in zip(pages, archived, strict=True):
-            assert plain(text) in volume_pages[page - 1], (document.number, page)
+        for number, text in zip(pages, archived, strict=True):
+            assert plain(text) in volume_pages[before + number - 1], (document.number, number)
         following = pages.stop
-    assert "卷内备考表" in volume_pages[following - 1]
+    assert following - 1 == document_pages(made)
+    assert "卷内备考表" in volume_pages[before + following - 1]
 
 
 @pytest.mark.office
-def test_every_page_bears_its_number_at_the_top_outer_corner(made: Made) -> None:
-    """This test ensures that page n prints n above the letterhead: odd pages at the right, even at the left."""
+def test_only_the_documents_pages_bear_a_number_at_their_top_right(made: Made) -> None:
+    """This test ensures that each document page prints its 页号 top right above the letterhead, and no other page a number."""
     words = page_words(made.path)
-    count = len(pdfcheck.page_sizes(made.path))
-    for page in range(1, count + 1):
+    shown = labels(made.path)
+    before, last = unnumbered_before(made.path), document_pages(made)
+    for page in range(1, len(shown) + 1):
         top = [word for word in words if word.page == page and word.y1 < LETTERHEAD_TOP]
-        assert [word.text for word in top] == [str(page)], page
-        if page % 2:
-            assert top[0].x1 == pytest.approx(pdfcheck.TEXT_RIGHT, abs=pdfcheck.MM)
+        number = page - before
+        if 1 <= number <= last:
+            assert [word.text for word in top] == [str(number)] == [shown[page - 1]], page
+            assert top[0].x1 == pytest.approx(pdfcheck.TEXT_RIGHT, abs=pdfcheck.MM), page
         else:
-            assert top[0].x0 == pytest.approx(pdfcheck.TEXT_LEFT, abs=pdfcheck.MM)
+            assert top == [], (page, shown[page - 1])
     # The documents keep their own "— n —" at their foot, apart from the volume's numbers.
     inquiry = next(row for row in contents_rows(made.path) if row[3] == "询问笔录")
-    feet = [w.text for w in words if w.page == pages_of(inquiry)[1] and w.y0 > pdfcheck.TEXT_BOTTOM]
+    second = before + pages_of(inquiry)[1]
+    feet = [w.text for w in words if w.page == second and w.y0 > pdfcheck.TEXT_BOTTOM]
     assert "2" in feet
+
+
+@pytest.mark.office
+def test_a_reader_shows_the_parts_by_name_and_the_documents_by_their_numbers(made: Made) -> None:
+    """This test ensures that the page labels are 封面, 目录, 1 to the last 页号, 备考, and the file stays PDF/A-2b."""
+    shown = labels(made.path)
+    marks = bookmarks(made.path)
+    contents = marks["卷内文件"] - marks["卷内文件目录"]
+    notes = len(shown) - marks["卷内备考表"] + 1
+    assert notes == 2  # the 备考表's sheet and its fixity annex
+    assert shown == [
+        "封面",
+        *part_labels("目录", contents),
+        *(str(number) for number in range(1, document_pages(made) + 1)),
+        *part_labels("备考", notes),
+    ]
+    assert pdfcheck.pdfa_violations(made.path) == []
 
 
 @pytest.mark.office
 def test_bookmarks_lead_to_each_part_and_document(made: Made) -> None:
     """This test ensures that the outline has the cover, 目录, each document under 卷内文件, and the 备考表."""
     rows = contents_rows(made.path)
+    before = unnumbered_before(made.path)
     with pikepdf.open(made.path) as pdf, pdf.open_outline() as outline:
         assert pdf.Root.PageMode == pikepdf.Name.UseOutlines
         top = [(item.title, target(pdf, item)) for item in outline.root]
@@ -224,10 +268,12 @@ def test_bookmarks_lead_to_each_part_and_document(made: Made) -> None:
     assert top == [
         ("封面", 1),
         ("卷内文件目录", 2),
-        ("卷内文件", pages_of(rows[0]).start),
-        ("卷内备考表", pages_of(rows[-1]).stop),
+        ("卷内文件", before + 1),
+        ("卷内备考表", before + pages_of(rows[-1]).stop),
     ]
-    assert children == [(f"{row[0]} {row[3]} {row[1]}", pages_of(row).start) for row in rows]
+    assert children == [
+        (f"{row[0]} {row[3]} {row[1]}", before + pages_of(row).start) for row in rows
+    ]
 
 
 @pytest.mark.office
@@ -246,7 +292,7 @@ def test_the_notes_list_each_files_fixity_as_stored(made: Made) -> None:
 
 @pytest.mark.office
 def test_the_notes_say_what_is_signed_and_who_approved_what(made: Made) -> None:
-    """This test ensures that the 备考表 names the sealed document and the head's approvals from the audit chain."""
+    """This test ensures that the 备考表 counts the numbered pages, names the sealed documents and the head's approvals."""
     text = notes_text(made.path)
     expected = filed_order(made.documents)
     signed = "、".join(str(n) for n, d in enumerate(expected, 1) if is_sealed_kind(d))
@@ -260,19 +306,21 @@ def test_the_notes_say_what_is_signed_and_who_approved_what(made: Made) -> None:
         (HEAD, f"行政处罚决定书（{decision.number}）", printed_opinion(made.wenshu, decision)),
         (HEAD, "延长办案期限30日", "同意延长30日"),
     ]
+    assert f"卷内文件{FILED_COUNT}件，共{document_pages(made)}页，按办案程序排列" in text
+    assert f"页号自第一件文件首页起编为1至{document_pages(made)}，印在各页右上角" in text
+    assert "封面、卷内文件目录和本表不编页号" in text
     assert re.search(r"本案作废的文书1份（君档巡记〔2026〕\d+号）不入卷", text)
     assert "立卷人：检查人：立卷时间：" in text
 
 
 @pytest.mark.office
 def test_the_cover_gives_the_case_and_the_volumes_extent(made: Made) -> None:
-    """This test ensures that the cover names the fonds, the case, its dates, documents, pages, retention and 密级."""
+    """This test ensures that the cover names the fonds, the case, its dates, documents, their pages, retention and 密级."""
     cover = plain(page_texts(made.path)[0])
-    total = len(pdfcheck.page_sizes(made.path))
     for expected in (
         "行政处罚案卷", f"全宗名称{BUREAU}", f"案号{made.document('case_opening').number}",
         "当事人岳阳君信档案数字化服务有限公司", "立案日期2026年2月4日结案日期2026年5月20日",
-        f"卷内文件{FILED_COUNT}件页数{total}页", "保管期限永久密级公开", "立卷人立卷日期年月日",
+        f"卷内文件{FILED_COUNT}件页数{document_pages(made)}页", "保管期限永久密级公开", "立卷人立卷日期年月日",
     ):  # fmt: skip
         assert expected in cover, expected
 

@@ -1,4 +1,4 @@
-"""Tests of what the 案卷's own parts say: page ranges, the title, the 备考表's statement and approvals."""
+"""Tests of what the 案卷's own parts say: 页号 ranges, the title, the 备考表's statement and approvals."""
 
 from __future__ import annotations
 
@@ -10,18 +10,16 @@ from pathlib import Path
 
 import docx
 import pikepdf
-import pytest
 
 from service.custody.case_volume import Approval, CaseVolume, FiledDocument, most_closed
+from service.custody.volume_numbering import Layout, page_range
 from service.custody.volume_parts import (
     CONTENTS,
     COVER,
     NOTES,
-    Layout,
     approval_lines,
     contents_context,
     cover_context,
-    page_range,
     render_parts,
     statement,
     volume_title,
@@ -66,12 +64,17 @@ VOLUME = CaseVolume(
 )
 
 
-def test_documents_start_after_the_cover_and_the_contents() -> None:
-    """This test ensures that each document's first page follows the pages before it, and the totals add up."""
+def test_documents_are_numbered_from_one_after_the_cover_and_the_contents() -> None:
+    """This test ensures that 页号 1 is the first document's first page, whatever the cover and 目录 take."""
     layout = Layout.of(VOLUME, 1, 2, 1)
-    assert layout.starts == (4, 5, 8)
-    assert layout.notes_start == 10
-    assert (layout.document_pages, layout.total) == (6, 10)
+    assert layout.starts == (1, 2, 5)
+    assert layout.document_pages == 6
+    assert layout.numbered_from == 4  # the volume's page after the cover and the two of the 目录
+    assert [layout.volume_page(n) for n in (1, 2, 6)] == [4, 5, 9]
+    assert (layout.notes_start, layout.total) == (10, 10)
+    longer = Layout.of(VOLUME, 2, 3, 2)
+    assert (longer.starts, longer.document_pages) == (layout.starts, layout.document_pages)
+    assert (longer.numbered_from, longer.notes_start, longer.total) == (6, 12, 13)
 
 
 def test_a_page_range_is_one_number_for_one_page() -> None:
@@ -82,11 +85,11 @@ def test_a_page_range_is_one_number_for_one_page() -> None:
 
 def test_the_contents_list_each_document_with_its_pages_and_seal() -> None:
     """This test ensures that a 目录 row holds 序号, 文号, 责任者, 题名, an eight-digit date, 页号 and the seal note."""
-    rows = contents_context(VOLUME, Layout.of(VOLUME, 1, 1, 1))["rows"]
-    assert [row["pages"] for row in rows] == ["3", "4-6", "7-8"]
+    rows = contents_context(VOLUME)["rows"]
+    assert [row["pages"] for row in rows] == ["1", "2-4", "5-6"]  # the documents' pages alone
     assert rows[2] == {
         "index": "3", "number": "君档罚告〔2026〕1号", "author": BUREAU, "title": "题名3",
-        "date": "20260203", "pages": "7-8", "note": "电子印章",
+        "date": "20260203", "pages": "5-6", "note": "电子印章",
     }  # fmt: skip
     assert rows[0]["note"] == ""
 
@@ -101,21 +104,23 @@ def test_the_title_names_the_party_once() -> None:
     assert volume_title(VOLUME, BUREAU) == expected
 
 
-def test_the_cover_counts_documents_and_every_page() -> None:
-    """This test ensures that the cover gives the number of documents and the pages of the whole volume."""
-    cover = cover_context(VOLUME, BUREAU, Layout.of(VOLUME, 1, 1, 2))
-    assert (cover["document_count"], cover["page_count"]) == ("3", "10")
+def test_the_cover_counts_documents_and_their_pages() -> None:
+    """This test ensures that the cover's 页数 is the documents' pages, the numbered ones, not the whole volume's."""
+    cover = cover_context(VOLUME, BUREAU)
+    assert (cover["document_count"], cover["page_count"]) == ("3", "6")
     assert (cover["opened_on"], cover["closed_on"]) == ("2026年2月4日", "2026年5月20日")
     assert (cover["retention"], cover["classification"]) == ("永久", "公开")
 
 
 def test_the_statement_counts_pages_and_says_what_was_left_out() -> None:
-    """This test ensures that the 备考表 gives documents and pages, which are sealed, and the voided ones left out."""
-    lines = statement(VOLUME, BUREAU, Layout.of(VOLUME, 1, 1, 2))
+    """This test ensures that the 备考表 gives documents and their numbered pages, which are sealed, and the voided ones left out."""
+    lines = statement(VOLUME, BUREAU)
     assert lines[0].startswith(f"本卷为{BUREAU}办理的岳阳君信档案数字化服务有限公司擅自提供")
     assert "档案案（案号君档立〔2026〕3号）" in lines[0]  # a cause ending in 案 takes no 一案
-    assert "卷内文件3件，共6页" in lines[1]
-    assert "封面1页、卷内文件目录1页和本表2页，全卷共10页" in lines[1]
+    assert lines[1].startswith("卷内文件3件，共6页，按办案程序排列")
+    assert lines[1].endswith(
+        "页号自第一件文件首页起编为1至6，印在各页右上角，封面、卷内文件目录和本表不编页号。"
+    )
     assert (
         lines[2] == "加盖本局电子印章的文件1件（序号3），电子签名经核验有效，签名后文件未被改动。"
     )
@@ -163,34 +168,18 @@ class PagesByRows:
             pdf.save(pdf_path)
 
 
-def test_a_longer_contents_moves_every_page_range() -> None:
-    """This test ensures that a 目录 of two pages is converted again with every range one page later."""
+def test_a_longer_contents_moves_no_page_range() -> None:
+    """This test ensures that a 目录 of two pages is converted once, its ranges counting the documents alone."""
     documents = tuple(filed(n, "inquiry_record", f"君档询录〔2026〕{n}号", 2) for n in range(1, 13))
     volume = replace(VOLUME, documents=documents)
     converter = PagesByRows()
     parts = render_parts(volume, BUREAU, converter)
-    assert (parts.layout.cover_pages, parts.layout.contents_pages) == (1, 2)
-    assert parts.layout.starts[:2] == (4, 6)
-    assert parts.layout.total == 1 + 2 + 24 + 1
-    assert converter.converted == [COVER, CONTENTS, NOTES] * 2  # laid out again once
+    assert converter.converted == [COVER, CONTENTS, NOTES]
+    layout = parts.layout
+    assert (layout.cover_pages, layout.contents_pages, layout.notes_pages) == (1, 2, 1)
+    assert layout.starts[:3] == (1, 3, 5)
+    assert (layout.document_pages, layout.numbered_from) == (24, 4)
+    assert (layout.notes_start, layout.total) == (28, 1 + 2 + 24 + 1)
+    assert [row["pages"] for row in contents_context(volume)["rows"]][-1] == "23-24"
     with pikepdf.open(io.BytesIO(parts.contents)) as contents:
         assert len(contents.pages) == 2
-
-
-def test_parts_that_never_settle_are_an_error() -> None:
-    """This test ensures that parts whose lengths keep changing stop after a few conversions."""
-
-    class Growing(PagesByRows):
-        """Each conversion of the 目录 takes a page more than the last."""
-
-        def convert(self, docx_path: Path, pdf_path: Path, options: Sequence[str] = ()) -> None:
-            """Write the 目录 a page longer than the time before, any other part one page."""
-            self.converted.append(docx_path.stem)
-            pages = self.converted.count(CONTENTS) + 1 if docx_path.stem == CONTENTS else 1
-            with pikepdf.new() as pdf:
-                for _ in range(pages):
-                    pdf.add_blank_page(page_size=(595, 842))
-                pdf.save(pdf_path)
-
-    with pytest.raises(RuntimeError, match="did not settle"):
-        render_parts(VOLUME, BUREAU, Growing())
