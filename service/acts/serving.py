@@ -82,10 +82,18 @@ def _servable(wenshu: Wenshu, document_id: int, classifications: Visibility) -> 
         raise FactsRefused(
             {"served_number": ["送达回证本身不需要送达：请登记送达它所证明送达的文书"]}
         )
-    if get_instrument(served.kind).numbering is Numbering.INCOMING:
+    instrument = get_instrument(served.kind)
+    if instrument.numbering is Numbering.INCOMING:
         raise FactsRefused(
             {"served_number": [f"{served.number}是本局收到的{served.title}，不由本局送达"]}
         )
+    if not instrument.served:
+        raise FactsRefused(
+            {"served_number": [
+                f"{served.title}{served.number}是记录或内部文书，不送达当事人：送达回证只为"
+                "送达当事人的通知书、决定书等制作"
+            ]}
+        )  # fmt: skip
     return served
 
 

@@ -93,6 +93,9 @@ class Instrument:
     draw_path: str | None = None
     # Whether it is issued in an enforcement case: "required" kinds are refused outside one.
     case: CaseUse = "never"
+    # Whether it is served on its addressee (送达) with a 送达回证, the day of service starting
+    # the party's time limits: the bureau's notices, orders and decisions to one party.
+    served: bool = False
     # Whether the 负责人 must approve it before it is numbered (立案, a penalty decision):
     # the clerk's submission waits, numberless, until the head approves or returns it.
     approval: bool = False
@@ -142,6 +145,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             issuer_field="issuer",
             retention="30年",
             format="信函格式",  # a notice (decision) to the one inspected body: the bureau's letter
+            served=True,
         ),
         # Own: it answers one applicant's application.
         Instrument(
@@ -155,6 +159,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             issuer_field="issuer",
             retention="30年",
             format="文件格式",  # a decision settling an application, open to challenge: a formal act
+            served=True,
         ),
         # Own: the record of one visit to one unit.
         Instrument(
@@ -183,6 +188,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             retention="30年",
             format="信函格式",  # a notice to the one unit inspected: the bureau's letter
             case="optional",
+            served=True,
         ),
         # Own: even sent to many units at once, each order binds one unit, with its own deadline.
         Instrument(
@@ -196,6 +202,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             retention="30年",
             format="信函格式",  # an order to one unit: the bureau's letter
             case="optional",
+            served=True,
         ),
         # Own: a decision on one party, who may challenge it by its 文号.
         Instrument(
@@ -211,6 +218,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             # Only at the end of the procedure of a case, and only once the head approves it.
             case="required",
             approval=True,
+            served=True,
         ),
         # Incoming: a unit reports to the bureau (seed 档案安全监管 §四(五)); the bureau
         # receives the report and registers it, it does not issue it under its own 文号.
@@ -338,6 +346,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             retention="永久",
             format="信函格式",  # the bureau's letter to the one party
             case="required",
+            served=True,
         ),
         # Own: the notice of the hearing the party asked for.
         Instrument(
@@ -351,6 +360,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             retention="永久",
             format="信函格式",
             case="required",
+            served=True,
         ),
         # Own: the record of the hearing, signed by those who took part.
         Instrument(

@@ -19,7 +19,7 @@ from service.acts.errors import DocumentUnknown, FactsRefused, NotIssued, NotSer
 from service.acts.serving import serve_document
 from service.archive.access import shown
 from service.database.models import Document
-from service.instruments.registry import Numbering, get_instrument
+from service.instruments.registry import get_instrument
 from service.web import wenshu
 from service.web.auth import current_account, requires
 from service.web.deadlines import today
@@ -67,11 +67,9 @@ class ServiceSection:
 
 
 def servable(document: Document) -> bool:
-    """Return whether the document waits to be served: issued by the bureau, not a receipt, not served."""
-    incoming = get_instrument(document.kind).numbering is Numbering.INCOMING
+    """Return whether the document waits to be served: a kind served on its party, issued, not served."""
     return (
-        document.kind != RECEIPT
-        and not incoming
+        get_instrument(document.kind).served
         and document.status == "issued"
         and document.service_receipt_id is None
     )

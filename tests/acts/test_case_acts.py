@@ -19,9 +19,10 @@ from service.background.startup import prepare_service
 from service.cases.records import load_case
 from service.database.models import AuditEvent, Case, Document, NumberSeries, Submission
 from service.foundations.config import Settings
+from service.instruments.registry import INSTRUMENTS
 from service.render.office.converter import Converter
 from service.services import Wenshu
-from tests.casework import CLERK, HEAD, case_ready_for, issue_step, with_directory
+from tests.casework import CLERK, HEAD, case_ready_for, issue_step, serve, with_directory
 from tests.conftest import sample
 from tests.fakes import FailingConverter
 
@@ -158,3 +159,17 @@ def _case(wenshu: Wenshu, case_id: int):  # type: ignore[no-untyped-def]
     """Return the case as the procedure reads it."""
     with wenshu.database.session() as session:
         return load_case(session, case_id)
+
+
+def test_only_what_is_served_on_a_party_takes_a_service(wenshu: Wenshu) -> None:
+    """This test ensures that the kinds served on a party are the notices, orders and decisions, and a record's service is refused."""
+    served = {kind for kind, instrument in INSTRUMENTS.items() if instrument.served}
+    assert served == {
+        "supervision_notice", "review_decision", "enforcement_notice", "correction_order",
+        "penalty_decision", "penalty_notice", "hearing_notice",
+    }  # fmt: skip
+    case_id = case_ready_for(wenshu, "inquiry_record")
+    record = issue_step(wenshu, "site_record", case_id)
+    with pytest.raises(FactsRefused) as refused:
+        serve(wenshu, record, dt.date(2026, 2, 7))
+    assert "不送达当事人" in " ".join(refused.value.errors["served_number"])

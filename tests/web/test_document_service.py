@@ -76,6 +76,14 @@ def test_an_unserved_document_offers_the_form(client: FlaskClient, order: Docume
     assert 'data-methods="留置送达"' in page
 
 
+def test_a_record_not_served_on_a_party_offers_no_form(app: Flask, client: FlaskClient) -> None:
+    """This test ensures that a document no party is served with (an inspection record) shows no service form."""
+    kind = "inspection_record"
+    record = issue_document(app.extensions["wenshu"], kind, sample(kind), "测试员")
+    page = client.get(f"/documents/{record.id}").get_data(as_text=True)
+    assert "登记送达并生成送达回证" not in page
+
+
 def test_a_maintainer_is_not_offered_the_form(app: Flask, order: Document) -> None:
     """This test ensures that a role that does not issue sees no service form."""
     page = signed_in(app, "maintainer").get(f"/documents/{order.id}").get_data(as_text=True)
