@@ -120,6 +120,9 @@ def test_a_whole_case_from_opening_to_its_file(walk: Walk) -> None:
     assert walk.serve(notice["id"], "2026-03-12").status_code == 409  # served once
     served = {d["id"]: d["served_on"] for d in walk.case()["documents"]}
     assert served[notice["id"]] == "2026-03-11"
+    # The 听证 window: five working days from Wednesday's service, the weekend not counted.
+    waiting = refused(walk.issue("penalty_decision", decision_date="2026-03-18"), "decision_date")
+    assert "要求听证的期限（五个工作日）至2026年3月18日届满" in waiting
 
     # 听证: asked for within 5 working days of service; a later request is refused.
     late = walk.issue("hearing_notice", request_date="2026-03-30")
