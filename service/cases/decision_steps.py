@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +21,48 @@ from service.cases.records import CaseDocument, CaseFile
 from service.cases.refusing import CALENDAR_FIX, LAW, Errors, refuse, typed_day
 from service.cases.stored import stored_amount, stored_date
 from service.foundations.formatting import format_amount, format_date
+
+
+@dataclass(frozen=True)
+class MajorStep:
+    """A step a major case takes before its decision, and what is said when it is missing or wanting."""
+
+    kind: str  # the instrument that records the step
+    passing: str  # the conclusion that lets the decision proceed
+    required: str  # why a major case needs the step, and how to go on
+    concluded: str  # what the record calls its conclusion
+    not_passed: str  # what another conclusion means for the decision
+    dated: str  # what the record calls its date
+    first: str  # the step, as what must come before the decision
+    articles: str
+
+
+MAJOR_STEPS = (
+    # 第五十八条: a review that did not pass stops any decision, major or not.
+    MajorStep(
+        kind="legal_review",
+        passing=AGREED,
+        required=f"作出决定之前，应当进行法制审核（{LAW}第五十八条），请先制作法制审核意见书",
+        concluded="审核结论",
+        not_passed=f"：未经法制审核或者审核未通过的，不得作出决定（{LAW}第五十八条）；"
+        "请按审核意见办理后重新审核",
+        dated="审核日期",
+        first="经法制审核",
+        articles="第五十八条",
+    ),
+    # 第五十七条第二款: a major case's penalty is decided by the heads' collective discussion.
+    MajorStep(
+        kind="collective_discussion",
+        passing=PENALTY,
+        required=f"给予行政处罚应当由行政机关负责人集体讨论决定（{LAW}第五十七条第二款），"
+        "请先制作集体讨论记录",
+        concluded="结论",
+        not_passed=f"，不是给予行政处罚：行政处罚决定应当依照集体讨论的结论作出（{LAW}第五十七条）",
+        dated="讨论日期",
+        first="集体讨论",
+        articles="第五十七条第二款",
+    ),
+)
 
 
 def decision_refusals(case_file: CaseFile, values: Mapping[str, Any]) -> Errors:
@@ -48,8 +91,8 @@ def decision_refusals(case_file: CaseFile, values: Mapping[str, Any]) -> Errors:
         _not_heavier(errors, notice, values)
     _hearing_held(errors, case_file, decided_on)
     major = major_reason(case_file)
-    _reviewed(errors, case_file.latest("legal_review"), major, decided_on)
-    _discussed(errors, case_file.latest("collective_discussion"), major, decided_on)
+    for step in MAJOR_STEPS:
+        _major_step_taken(errors, case_file, step, major, decided_on)
     _in_time(errors, case_file, decided_on)
     return errors
 
@@ -171,65 +214,33 @@ def major_reason(case_file: CaseFile) -> str:
     return ""
 
 
-def _reviewed(
-    errors: Errors, review: CaseDocument | None, major: str, decided_on: dt.date | None
+def _major_step_taken(
+    errors: Errors,
+    case_file: CaseFile,
+    step: MajorStep,
+    major: str,
+    decided_on: dt.date | None,
 ) -> None:
-    """A major case passed the legal review; a review that did not pass stops any decision (第五十八条)."""
-    if review is None:
+    """A major case took the step before its decision; a step that did not pass stops any decision."""
+    record = case_file.latest(step.kind)
+    if record is None:
         if major:
-            refuse(
-                errors,
-                "case",
-                f"{major}，属于重大行政处罚案件：作出决定之前，应当进行法制审核"
-                f"（{LAW}第五十八条），请先制作法制审核意见书",
-            )
+            refuse(errors, "case", f"{major}，属于重大行政处罚案件：{step.required}")
         return
-    conclusion = review.facts.get("conclusion")
-    if conclusion != AGREED:
+    conclusion = record.facts.get("conclusion")
+    if conclusion != step.passing:
         refuse(
             errors,
             "case",
-            f"法制审核意见书{review.number}的审核结论是“{conclusion}”：未经法制审核"
-            f"或者审核未通过的，不得作出决定（{LAW}第五十八条）；请按审核意见办理后重新审核",
+            f"{record.title}{record.number}的{step.concluded}是“{conclusion}”{step.not_passed}",
         )
-    elif decided_on is not None and review.document_date > decided_on:
+    elif decided_on is not None and record.document_date > decided_on:
         refuse(
             errors,
             "decision_date",
-            f"法制审核意见书{review.number}的审核日期"
-            f"{format_date(review.document_date)}晚于决定日期：应当先经法制审核，再作出决定"
-            f"（{LAW}第五十八条）",
-        )
-
-
-def _discussed(
-    errors: Errors, discussion: CaseDocument | None, major: str, decided_on: dt.date | None
-) -> None:
-    """A major case's penalty is decided by the heads' collective discussion (第五十七条第二款)."""
-    if discussion is None:
-        if major:
-            refuse(
-                errors,
-                "case",
-                f"{major}，属于重大行政处罚案件：给予行政处罚应当由行政机关负责人"
-                f"集体讨论决定（{LAW}第五十七条第二款），请先制作集体讨论记录",
-            )
-        return
-    conclusion = discussion.facts.get("conclusion")
-    if conclusion != PENALTY:
-        refuse(
-            errors,
-            "case",
-            f"集体讨论记录{discussion.number}的结论是“{conclusion}”，不是给予行政处罚："
-            f"行政处罚决定应当依照集体讨论的结论作出（{LAW}第五十七条）",
-        )
-    elif decided_on is not None and discussion.document_date > decided_on:
-        refuse(
-            errors,
-            "decision_date",
-            f"集体讨论记录{discussion.number}的讨论日期"
-            f"{format_date(discussion.document_date)}晚于决定日期：应当先集体讨论，再作出决定"
-            f"（{LAW}第五十七条第二款）",
+            f"{record.title}{record.number}的{step.dated}"
+            f"{format_date(record.document_date)}晚于决定日期：应当先{step.first}，再作出决定"
+            f"（{LAW}{step.articles}）",
         )
 
 
