@@ -9,8 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from forms.identity import credit_code_problem
-from service.foundations.plaintext import quote_back, unprintable
-from service.foundations.tables import TableUnreadable, filled, read_table
+from service.foundations.plaintext import unprintable
+from service.foundations.tables import (
+    RowProblem,
+    TableUnreadable,
+    filled,
+    header_columns,
+    read_table,
+)
 
 NAME, CODE, ADDRESS, REPRESENTATIVE = "单位名称", "统一社会信用代码", "地址", "法定代表人（负责人）"
 # Header texts a column may be given under, as offices name them in their own spreadsheets.
@@ -34,19 +40,6 @@ class UnitRow:
     credit_code: str
     address: str
     representative: str
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    """What is wrong with one row: its number, the column and the reason."""
-
-    row: int
-    column: str
-    message: str
-
-    def line(self) -> str:
-        """Return the problem as one line: 第3行 统一社会信用代码: ……"""
-        return f"第{self.row}行 {self.column}: {self.message}"
 
 
 class UnitsRefused(ValueError):
@@ -93,20 +86,9 @@ def read_unit_rows(path: Path) -> list[UnitRow]:
 def _columns(header: Sequence[Any], number: int) -> dict[str, int]:
     """Return column → index from the header row, or raise TableUnreadable naming the bad column."""
     by_title = {title: column for column, titles in COLUMNS.items() for title in titles}
-    columns: dict[str, int] = {}
-    for index, cell in enumerate(header):
-        title = str(cell).strip() if filled(cell) else ""
-        if not title:
-            continue
-        column = by_title.get(title)
-        if column is None:
-            raise TableUnreadable(
-                f"第{number}行（表头）第{index + 1}列“{quote_back(title)}”不是单位名录的列；"
-                f"可用的列：{'、'.join(COLUMNS)}"
-            )
-        if column in columns:
-            raise TableUnreadable(f"第{number}行（表头）有两列都是“{column}”")
-        columns[column] = index
+    columns = header_columns(
+        header, number, by_title, f"不是单位名录的列；可用的列：{'、'.join(COLUMNS)}"
+    )
     missing = [column for column in REQUIRED if column not in columns]
     if missing:
         raise TableUnreadable(f"第{number}行（表头）缺少“{'”“'.join(missing)}”一列")
@@ -157,7 +139,7 @@ def _row_problems(number: int, values: dict[str, str], code_is_number: bool) -> 
                 "请将该列设为文本格式后重新填写代码",
             )
         )
-    elif not any(problem.column == CODE for problem in problems):
+    elif not any(problem.field == CODE for problem in problems):
         code_problem = credit_code_problem(values[CODE])
         if code_problem:
             problems.append(RowProblem(number, CODE, f"“{values[CODE]}”：{code_problem}"))

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from service.foundations.plaintext import quote_back
-from service.foundations.tables import TableUnreadable, filled, read_table
+from service.foundations.tables import TableUnreadable, filled, header_columns, read_table
 from service.instruments.facts import describe_fields
 from service.instruments.registry import Instrument
 
@@ -59,22 +58,11 @@ def _columns(header: Sequence[Any], number: int, instrument: Instrument) -> dict
     for field in describe_fields(instrument):
         by_label[field["name"]] = field["name"]
         by_label[field["label"]] = field["name"]
-    columns: dict[int, str] = {}
-    for index, cell in enumerate(header):
-        title = str(cell).strip() if filled(cell) else ""
-        if not title:
-            continue
-        name = by_label.get(title)
-        if name is None:
-            known = "、".join(f"{f['name']}（{f['label']}）" for f in describe_fields(instrument))
-            raise TableUnreadable(
-                f"第{number}行（表头）第{index + 1}列“{quote_back(title)}”不是{instrument.title}的字段；"
-                f"可用的列：{known}"
-            )
-        if name in columns.values():
-            raise TableUnreadable(f"第{number}行（表头）有两列都是“{name}”")
-        columns[index] = name
-    if instrument.recipient_field not in columns.values():
+    known = "、".join(f"{f['name']}（{f['label']}）" for f in describe_fields(instrument))
+    named = header_columns(
+        header, number, by_label, f"不是{instrument.title}的字段；可用的列：{known}"
+    )
+    if instrument.recipient_field not in named:
         label = next(
             f["label"]
             for f in describe_fields(instrument)
@@ -83,7 +71,7 @@ def _columns(header: Sequence[Any], number: int, instrument: Instrument) -> dict
         raise TableUnreadable(
             f"第{number}行（表头）缺少收文单位一列：{instrument.recipient_field}（{label}）"
         )
-    return columns
+    return {index: name for name, index in named.items()}
 
 
 def _typed(value: Any, kind: str) -> Any:

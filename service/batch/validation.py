@@ -12,21 +12,9 @@ from service.archive.access import Visibility
 from service.archive.lookup import DatabaseArchiveView
 from service.database.engine import Database
 from service.foundations.plaintext import quote_back
+from service.foundations.tables import RowProblem
 from service.instruments.facts import Facts, InvalidFacts, validate_facts
 from service.instruments.registry import Instrument, Numbering
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    """One problem of one row: the spreadsheet's row number, the field and the message."""
-
-    row: int
-    field: str
-    message: str
-
-    def line(self) -> str:
-        """Return the problem as one line: 第3行 unit: 请填写……"""
-        return f"第{self.row}行 {self.field}: {self.message}"
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,29 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from service.foundations.plaintext import quote_back
 
 
 class TableUnreadable(ValueError):
     """Raised when a table cannot be read; the message says why, in Chinese."""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """What is wrong with one row: its number as the spreadsheet shows it, the column or field, why."""
+
+    row: int
+    field: str
+    message: str
+
+    def line(self) -> str:
+        """Return the problem as one line: 第3行 统一社会信用代码: ……"""
+        return f"第{self.row}行 {self.field}: {self.message}"
 
 
 def read_table(path: Path) -> list[tuple[int, Sequence[Any]]]:
@@ -29,6 +45,32 @@ def read_table(path: Path) -> list[tuple[int, Sequence[Any]]]:
     if not numbered:
         raise TableUnreadable(f"“{path.name}”中没有内容")
     return numbered
+
+
+def header_columns(
+    header: Sequence[Any], number: int, titles: Mapping[str, str], unknown: str
+) -> dict[str, int]:
+    """Return each column's name → its index, from the header row numbered number.
+
+    Each title is looked up in titles (the texts a column may be headed with → its name);
+    empty cells are passed over. Raises TableUnreadable for a title not there, the message
+    going on with unknown (what the column is not, and which may be used), and for a column
+    headed twice.
+    """
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        title = str(cell).strip() if filled(cell) else ""
+        if not title:
+            continue
+        name = titles.get(title)
+        if name is None:
+            raise TableUnreadable(
+                f"第{number}行（表头）第{index + 1}列“{quote_back(title)}”{unknown}"
+            )
+        if name in columns:
+            raise TableUnreadable(f"第{number}行（表头）有两列都是“{name}”")
+        columns[name] = index
+    return columns
 
 
 def filled(value: Any) -> bool:

@@ -110,14 +110,14 @@ def test_each_bad_value_is_named_at_its_row_and_column(
 ) -> None:
     """This test ensures that an empty, malformed, overlong or unprintable value is refused at its row and column."""
     problems = refused(database, table(tmp_path, SCHOOL_ROW, row))
-    assert [(problem.row, problem.column) for problem in problems] == [(3, column)]
+    assert [(problem.row, problem.field) for problem in problems] == [(3, column)]
     assert message in problems[0].message
 
 
 def test_every_bad_row_is_named_at_once(database: Database, tmp_path: Path) -> None:
     """This test ensures that all bad rows are reported together, in row order, blank rows keeping their numbers."""
     path = table(tmp_path, "甲单位,123,,", ",,,", SCHOOL_ROW, "乙单位,,,")
-    assert [(problem.row, problem.column) for problem in refused(database, path)] == [
+    assert [(problem.row, problem.field) for problem in refused(database, path)] == [
         (2, CODE),
         (5, CODE),
     ]
@@ -131,7 +131,7 @@ def test_a_unit_twice_in_one_table_is_refused(database: Database, tmp_path: Path
     ]
     other_name = PARTY_ROW.replace(PARTY.name, "岳阳君信档案服务有限公司")
     problems = refused(database, table(tmp_path, PARTY_ROW, other_name))
-    assert [(problem.row, problem.column) for problem in problems] == [(3, CODE)]
+    assert [(problem.row, problem.field) for problem in problems] == [(3, CODE)]
     assert f"与第2行“{PARTY.name}”的统一社会信用代码相同" in problems[0].message
 
 
@@ -163,7 +163,7 @@ def test_a_code_another_active_unit_holds_is_refused(database: Database, tmp_pat
     imported(database, table(tmp_path, PARTY_ROW))
     renamed = PARTY_ROW.replace(PARTY.name, "岳阳君信数字科技有限公司")
     problems = refused(database, table(tmp_path, renamed))
-    assert [(problem.row, problem.column) for problem in problems] == [(2, CODE)]
+    assert [(problem.row, problem.field) for problem in problems] == [(2, CODE)]
     assert f"已是名录中“{PARTY.name}”的代码" in problems[0].message
     assert f"wenshu units deactivate {PARTY.name}" in problems[0].message
     with database.session() as session:
@@ -201,7 +201,7 @@ def test_a_workbook_is_read_and_a_numeric_code_is_refused(
     path = tmp_path / "名录.xlsx"
     workbook.save(path)
     problems = refused(database, path)
-    assert [(problem.row, problem.column) for problem in problems] == [(3, CODE)]
+    assert [(problem.row, problem.field) for problem in problems] == [(3, CODE)]
     assert "单元格是数字格式" in problems[0].message
     sheet.delete_rows(3)
     workbook.save(path)
