@@ -11,7 +11,6 @@ from werkzeug.wrappers import Response
 
 from service.accounts.users import APPROVE, ISSUE
 from service.acts.casework import RECEIPT
-from service.acts.drafts import BEIJING
 from service.acts.errors import FactsRefused
 from service.acts.extensions import MAX_DAYS, request_extension
 from service.archive.access import shown
@@ -30,6 +29,7 @@ from service.custody.case_bag import volume_file_name
 from service.custody.case_file import case_file_pdf, record_case_file
 from service.custody.case_volume import CaseNotClosed, FilesDiffer, VolumeUnconverted
 from service.database.models import Case, Document
+from service.foundations.formatting import BEIJING
 from service.instruments.registry import INSTRUMENTS, Instrument
 from service.web import documents, wenshu
 from service.web.auth import current_account, requires
