@@ -18,18 +18,12 @@ from forms.fields import (
     rows,
     short_text,
 )
+from forms.hearing_notice import PUBLICITY  # recorded as the notice announced it
 from forms.participants import names_of, person_named, repeated
 from forms.party import PARTY_TYPES, PERSON, SERVICE_FIRM, UNIT
 from service.foundations.plaintext import quote_back, quote_many
 
 LAW = "《中华人民共和国行政处罚法》"
-# 第六十四条第三项: a hearing is public unless it concerns one of three secrets.
-PUBLICITY = (
-    "公开举行",
-    "不公开举行（涉及国家秘密）",
-    "不公开举行（涉及商业秘密）",
-    "不公开举行（涉及个人隐私）",
-)
 IN_PERSON, REPRESENTATIVE, AGENT = "当事人", "法定代表人", "委托代理人"
 ATTENDEE_ROLES = (IN_PERSON, REPRESENTATIVE, AGENT)
 MAX_AGENTS = 2  # 第六十四条第五项：可以委托一至二人代理
