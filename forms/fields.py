@@ -65,6 +65,18 @@ class ArchivedDocument(Protocol):
         """The facts as archived (JSON values: dates as ISO strings)."""
 
 
+def archived_date(value: object) -> dt.date | None:
+    """Return a date fact as archived (an ISO string) as a date, or None when absent or malformed."""
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
 class DirectoryUnit(Protocol):
     """What a form may read of a unit of the bureau's unit directory (the parties of a case)."""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -10,7 +9,15 @@ from typing import Any
 from wtforms import Field
 from wtforms.validators import ValidationError
 
-from forms.fields import ArchivedDocument, InstrumentForm, choice, date, long_text, short_text
+from forms.fields import (
+    ArchivedDocument,
+    InstrumentForm,
+    archived_date,
+    choice,
+    date,
+    long_text,
+    short_text,
+)
 from service.foundations.deadlines import CalendarUnknown, deadline
 from service.foundations.formatting import format_date
 
@@ -92,7 +99,7 @@ class ReviewDecisionForm(InstrumentForm):
         notice = self.notice()
         if field.data is None or notice is None or notice.kind != NOTICE_KIND:
             return
-        issued = _archived_date(notice.facts.get("issue_date")) or notice.document_date
+        issued = archived_date(notice.facts.get("issue_date")) or notice.document_date
         if field.data < issued:
             raise ValidationError(
                 f"收到日期不能早于原通知（决定）书的成文日期{format_date(issued)}"
@@ -159,13 +166,3 @@ class ReviewDecisionForm(InstrumentForm):
             ]
             valid = False
         return valid
-
-
-def _archived_date(value: object) -> dt.date | None:
-    """Return an archived ISO date fact as a date, or None when absent or malformed."""
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from forms.annual_report import report_due
-from forms.fields import ArchivedDocument
+from forms.fields import ArchivedDocument, archived_date
 from forms.review_decision import APPLICATION_DAYS
 from forms.safety_circular import circular_due
 from service.archive.access import Visibility, shown
@@ -187,7 +187,7 @@ def _review_windows(issued: Sequence[Record], today: dt.date) -> list[DueItem]:
     for record in issued:
         if record.kind != "supervision_notice" or record.number in answered:
             continue
-        issued_on = _date(record.facts.get("issue_date")) or record.document_date
+        issued_on = archived_date(record.facts.get("issue_date")) or record.document_date
         note = ""
         try:
             due = deadline(issued_on, APPLICATION_DAYS)
@@ -203,7 +203,7 @@ def _correction_deadlines(issued: Sequence[Record], today: dt.date) -> list[DueI
     items = []
     for record in issued:
         what = CORRECTION_DEADLINES.get(record.kind)
-        due = _date(record.facts.get("deadline"))
+        due = archived_date(record.facts.get("deadline"))
         if what and due:
             items.append(_item(due, what, record.recipient, today, record))
     return items
@@ -249,13 +249,3 @@ def _circular(issued: Sequence[Record], today: dt.date) -> list[DueItem]:
         return []
     note = "" if calendar_known(dt.date(year + 1, 1, 31)) else UNKNOWN_CALENDAR
     return [_item(circular_due(year), f"发布{year}年度全区档案安全通报", "本局", today, note=note)]
-
-
-def _date(value: object) -> dt.date | None:
-    """Return an archived ISO date fact as a date, or None when absent or malformed."""
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None

@@ -7,18 +7,12 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from forms.fields import archived_date
+
 
 def stored_date(facts: Mapping[str, Any], name: str) -> dt.date | None:
     """Return a date fact kept as an ISO string, or None when absent or malformed."""
-    value = facts.get(name)
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
+    return archived_date(facts.get(name))
 
 
 def stored_amount(facts: Mapping[str, Any], name: str) -> Decimal | None:
