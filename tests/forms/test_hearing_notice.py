@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 
 from forms.hearing_notice import earliest_hearing
-from service.instruments.facts import Facts, InvalidFacts, validate_facts
+from service.instruments.facts import Facts, validate_facts
 from service.instruments.registry import get_instrument
 from service.render.office.converter import Converter
 from tests import pdfcheck
 from tests.conftest import sample
+from tests.fakes import validation_errors
 from tests.forms.rendered import CASE_NUMBER, render_in_case
 
 HEARING = get_instrument("hearing_notice")
@@ -28,11 +29,7 @@ def check(facts: Mapping[str, Any]) -> Facts:
 
 def errors_for(facts: Mapping[str, Any]) -> dict[str, list[str]]:
     """Return the validation errors for facts (empty when valid)."""
-    try:
-        check(facts)
-    except InvalidFacts as error:
-        return error.errors
-    return {}
+    return validation_errors(HEARING, facts)
 
 
 def test_sample_is_valid() -> None:

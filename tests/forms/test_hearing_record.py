@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ from service.instruments.registry import get_instrument
 from service.render.office.converter import Converter
 from tests.conftest import sample
 from tests.fakes import validation_errors
+from tests.forms.page_texts import page_texts
 from tests.forms.record_columns import columns
 from tests.forms.rendered import CASE_NUMBER, render_in_case
 
@@ -312,12 +312,6 @@ def test_a_refusal_to_sign_is_noted_by_the_host() -> None:
 
 
 # Rendered ---------------------------------------------------------------------------------
-
-
-def page_texts(path: Path) -> list[str]:
-    """Return the text of each page of a PDF, whitespace left out."""
-    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout
-    return ["".join(page.split()) for page in out.decode("utf-8").split("\f")[:-1]]
 
 
 @pytest.mark.office

@@ -11,11 +11,12 @@ import pytest
 
 from forms.penalty_decision import PolicyProblem
 from forms.penalty_notice import PenaltyNoticeForm, hearing_right, hearing_thresholds
-from service.instruments.facts import Facts, InvalidFacts, validate_facts
+from service.instruments.facts import Facts, validate_facts
 from service.instruments.registry import get_instrument
 from service.render.office.converter import Converter
 from tests import pdfcheck
 from tests.conftest import sample
+from tests.fakes import validation_errors
 from tests.forms.rendered import CASE_NUMBER, render_in_case
 
 NOTICE = get_instrument("penalty_notice")
@@ -37,11 +38,7 @@ def errors_for(
     facts: Mapping[str, Any], policy: Mapping[str, Any] | None = None
 ) -> dict[str, list[str]]:
     """Return the validation errors for facts (empty when valid)."""
-    try:
-        check(facts, policy)
-    except InvalidFacts as error:
-        return error.errors
-    return {}
+    return validation_errors(NOTICE, facts, policy=policy)
 
 
 def unit(fine: str, **changes: Any) -> dict[str, Any]:
@@ -107,11 +104,7 @@ def test_statutory_rules_are_the_decisions(change: dict[str, Any]) -> None:
 
 def errors_for_decision(facts: Mapping[str, Any]) -> dict[str, list[str]]:
     """Return the penalty decision's validation errors for facts."""
-    try:
-        validate_facts(get_instrument("penalty_decision"), facts)
-    except InvalidFacts as error:
-        return error.errors
-    return {}
+    return validation_errors(get_instrument("penalty_decision"), facts)
 
 
 def test_configured_tiers_apply_to_the_notice() -> None:

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from service.instruments.facts import Facts, InvalidFacts, validate_facts
+from service.instruments.facts import Facts, validate_facts
 from service.instruments.registry import get_instrument
 from service.render.office.converter import Converter
 from tests import pdfcheck
 from tests.conftest import sample
-from tests.fakes import FakeArchive, FakeDocument
+from tests.fakes import FakeArchive, FakeDocument, validation_errors
 from tests.forms.rendered import CASE_NUMBER, render_in_case
 
 RECEIPT = get_instrument("service_receipt")
@@ -46,11 +46,7 @@ def check(facts: dict[str, Any], archive: FakeArchive | None = None) -> Facts:
 
 def errors_for(facts: dict[str, Any]) -> dict[str, list[str]]:
     """Return the validation errors for facts (empty when valid)."""
-    try:
-        check(facts)
-    except InvalidFacts as error:
-        return error.errors
-    return {}
+    return validation_errors(RECEIPT, facts)
 
 
 def receipt(method: dict[str, Any] | None = None, **changes: Any) -> dict[str, Any]:
