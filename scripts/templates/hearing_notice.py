@@ -4,26 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from gbt9704 import closing, heading, p, signature, tag
-from letterhead import letter_masthead
+from gbt9704 import closing, heading, p, signature
 
-from templates.penalty_decision import OFFICERS, party
+from templates.penalty_decision import OFFICERS
+from templates.penalty_notice import YOU, letter_opening
 
 TITLE = "听证通知书"
 LANDSCAPE = False
 FORMAT = "信函格式"  # the bureau's letter to the party that asked for a hearing
 LAW = "《中华人民共和国行政处罚法》"
-YOU = "{{ you }}"
 
 
 def body() -> list[Any]:
     """Return the template's paragraphs."""
     return [
-        *letter_masthead(),
-        p("Title", TITLE),
-        p("Blank"),
-        tag("set you = '你' if party_type == '个人' else '你单位'"),
-        *party(),
+        *letter_opening(TITLE),
         p(
             "Body",
             YOU + "于{{ request_date }}要求就本局拟作出的行政处罚举行听证"

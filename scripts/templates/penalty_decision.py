@@ -34,6 +34,32 @@ def party() -> list[Any]:
     ]
 
 
+def findings(party_is: str) -> list[Any]:
+    """Return the violation found and its evidence, the party called party_is (当事人, or 你单位)."""
+    return [
+        heading("一、违法事实和证据"),
+        p("Body", "经查明，" + party_is + "有下列违法事实："),
+        *paragraphs("facts"),
+        p("Body", "上述事实有下列证据证明："),
+        *paragraphs("evidence"),
+    ]
+
+
+def penalties() -> list[Any]:
+    """Return the penalties, decided or intended: a warning, the fine, the illegal gains if any."""
+    return [
+        p("Body", "（一）警告；"),
+        p(
+            "Body",
+            "（二）罚款{{ fine }}（{{ fine_in_words }}）{% if illegal_gains %}；{% else %}。"
+            "{% endif %}",
+        ),
+        tag("if illegal_gains"),
+        p("Body", "（三）没收违法所得{{ illegal_gains }}（{{ illegal_gains_in_words }}）。"),
+        tag("endif"),
+    ]
+
+
 def body() -> list[Any]:
     """Return the template's paragraphs."""
     return [
@@ -48,11 +74,7 @@ def body() -> list[Any]:
             "{% if waiver_date %}当事人已于{{ waiver_date }}书面明确放弃陈述、申辩和要求听证的权利"
             "（《中华人民共和国行政处罚法》第六十二条）。{% endif %}",
         ),
-        heading("一、违法事实和证据"),
-        p("Body", "经查明，当事人有下列违法事实："),
-        *paragraphs("facts"),
-        p("Body", "上述事实有下列证据证明："),
-        *paragraphs("evidence"),
+        *findings("当事人"),
         heading("二、行政处罚的种类和依据"),
         p(
             "Body",
@@ -65,15 +87,7 @@ def body() -> list[Any]:
         ),
         *paragraphs("tier_reasons"),
         p("Body", "依据{{ penalty_basis }}的规定，本局决定对当事人给予如下行政处罚："),
-        p("Body", "（一）警告；"),
-        p(
-            "Body",
-            "（二）罚款{{ fine }}（{{ fine_in_words }}）{% if illegal_gains %}；{% else %}。"
-            "{% endif %}",
-        ),
-        tag("if illegal_gains"),
-        p("Body", "（三）没收违法所得{{ illegal_gains }}（{{ illegal_gains_in_words }}）。"),
-        tag("endif"),
+        *penalties(),
         heading("三、行政处罚的履行方式和期限"),
         p(
             "Body",

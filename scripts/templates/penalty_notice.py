@@ -7,35 +7,38 @@ from typing import Any
 from gbt9704 import closing, heading, p, paragraphs, signature, tag
 from letterhead import letter_masthead
 
-from templates.penalty_decision import party
+from templates.penalty_decision import findings, party, penalties
 
 TITLE = "行政处罚事先告知书"
 LANDSCAPE = False
 FORMAT = "信函格式"  # the bureau's letter to the one party, before the decision
 LAW = "《中华人民共和国行政处罚法》"
-YOU = "{{ you }}"
+YOU = "{{ you }}"  # 你, or 你单位 for a unit: set by letter_opening
 HEARING = "{% if hearing_offered %}"
+
+
+def letter_opening(title: str) -> list[Any]:
+    """Return a letter's masthead, its title and the party it is sent to, who is then {{ you }}."""
+    return [
+        *letter_masthead(),
+        p("Title", title),
+        p("Blank"),
+        tag("set you = '你' if party_type == '个人' else '你单位'"),
+        *party(),
+    ]
 
 
 def body() -> list[Any]:
     """Return the template's paragraphs."""
     return [
-        *letter_masthead(),
-        p("Title", TITLE),
-        p("Blank"),
-        tag("set you = '你' if party_type == '个人' else '你单位'"),
-        *party(),
+        *letter_opening(TITLE),
         p(
             "Body",
             YOU + "涉嫌档案违法一案{% if case_number %}（案号：{{ case_number }}）{% endif %}，"
             "本局依法进行了调查，现已调查终结。依照" + LAW + "第四十四条的规定，现将本局拟作出的"
             "行政处罚的内容及事实、理由、依据，以及" + YOU + "依法享有的权利告知如下：",
         ),
-        heading("一、违法事实和证据"),
-        p("Body", "经查明，" + YOU + "有下列违法事实："),
-        *paragraphs("facts"),
-        p("Body", "上述事实有下列证据证明："),
-        *paragraphs("evidence"),
+        *findings(YOU),
         heading("二、拟作出行政处罚的理由和依据"),
         p(
             "Body",
@@ -49,15 +52,7 @@ def body() -> list[Any]:
         *paragraphs("tier_reasons"),
         heading("三、拟作出的行政处罚"),
         p("Body", "依据{{ penalty_basis }}的规定，本局拟对" + YOU + "作出如下行政处罚："),
-        p("Body", "（一）警告；"),
-        p(
-            "Body",
-            "（二）罚款{{ fine }}（{{ fine_in_words }}）{% if illegal_gains %}；{% else %}。"
-            "{% endif %}",
-        ),
-        tag("if illegal_gains"),
-        p("Body", "（三）没收违法所得{{ illegal_gains }}（{{ illegal_gains_in_words }}）。"),
-        tag("endif"),
+        *penalties(),
         heading("四、" + YOU + "依法享有的权利"),
         p(
             "Body",
