@@ -19,6 +19,7 @@ from forms.fields import (
     short_text,
 )
 from forms.identity import credit_code_problem, resident_id_problem
+from forms.participants import names_of, repeated
 from forms.penalty_decision import PARTY_TYPES, PERSON, SERVICE_FIRM, UNIT
 from service.foundations.formatting import format_date
 from service.foundations.plaintext import quote_back, quote_many
@@ -49,10 +50,9 @@ def officers_problem(field: FieldList) -> str | None:
             f"行政处罚应当由两名以上具有行政执法资格的执法人员实施（{LAW}第四十二条），"
             "请填写至少2名承办人"
         )
-    certificates = [entry.form.certificate.data for entry in field.entries]
-    repeated = sorted({c for c in certificates if c and certificates.count(c) > 1})
-    if repeated:
-        return f"执法证号{quote_many(repeated)}重复：每名承办人应当持有各自的执法证件"
+    twice = repeated(names_of(field, "certificate"))
+    if twice:
+        return f"执法证号{quote_many(twice)}重复：每名承办人应当持有各自的执法证件"
     return None
 
 

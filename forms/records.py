@@ -9,6 +9,7 @@ from wtforms import BooleanField, FieldList, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from forms.fields import PlainText, RowForm
+from forms.participants import names_of, repeated
 from service.foundations.plaintext import quote_many
 
 LAW = "《中华人民共和国行政处罚法》"
@@ -62,10 +63,9 @@ def officers_problem(field: FieldList, role: str) -> str | None:
             f"{role}应当是两名以上具有行政执法资格的执法人员（{LAW}第四十二条），"
             f"请填写至少2名{role}及其执法证号"
         )
-    certificates = [entry.form.certificate.data for entry in field.entries]
-    repeated = sorted({c for c in certificates if c and certificates.count(c) > 1})
-    if repeated:
-        return f"执法证号{quote_many(repeated)}重复：每名{role}应当持有各自的执法证件"
+    twice = repeated(names_of(field, "certificate"))
+    if twice:
+        return f"执法证号{quote_many(twice)}重复：每名{role}应当持有各自的执法证件"
     return None
 
 
