@@ -27,6 +27,7 @@ from service.render.office.pool import OfficePool
 from service.services import Wenshu
 from tests import pdfcheck
 from tests.archive_disk import files_in
+from tests.casework import issue_sample
 from tests.conftest import sample
 from tests.fake_office import BlankPageOffice
 from tests.pki import BUREAU_NAME, timestamp_authority
@@ -160,7 +161,7 @@ def test_timestamp_when_a_tsa_is_configured(
     wenshu = sqlite_services(tmp_path, office_pool, tsa_url=tsa_url)
     try:
         install(wenshu)
-        document = issue_document(wenshu, "penalty_decision", sample("penalty_decision"), "测试员")
+        document = issue_sample(wenshu, "penalty_decision", "测试员")
         data = wenshu.archive.read(document.pdf_path)
     finally:
         wenshu.database.dispose()

@@ -31,6 +31,7 @@ from service.foundations.config import load_settings
 from service.instruments.context import build_context
 from service.instruments.facts import validate_facts
 from service.instruments.registry import get_instrument
+from service.instruments.request import computed_values
 from service.render.office.pool import OfficePool
 from service.render.pdfa import read_archival_metadata
 from service.services import Wenshu
@@ -357,4 +358,7 @@ def test_each_copy_keeps_the_context_it_was_filled_with(wenshu: Wenshu) -> None:
     assert [context["unit"] for _number, _facts, context in kept] == units
     for number, facts, context in kept:
         checked = validate_facts(instrument, facts)
-        assert context == build_context(instrument, checked, number, wenshu.settings.bureau)
+        computed = computed_values(instrument, checked, None)
+        assert context == build_context(
+            instrument, checked, number, wenshu.settings.bureau, computed
+        )

@@ -29,6 +29,7 @@ from service.render.seal import SealImage, SealUnplaceable, stamp_seal
 from service.render.textlines import page_lines
 from service.services import Wenshu
 from tests import pdfcheck
+from tests.casework import issue_sample
 from tests.conftest import ROOT, sample
 from tests.fakes import FakeArchive
 from tests.render.specimen_seal import specimen_seal_png
@@ -69,7 +70,7 @@ def rendered(
     for kind in SEALED + UNSEALED:
         for earlier in PREREQUISITES.get(kind, []):
             issue_document(wenshu, earlier, sample(earlier), "测试员")
-        document = issue_document(wenshu, kind, sample(kind), "测试员")
+        document = issue_sample(wenshu, kind, "测试员")
         pdfs[kind] = wenshu.archive.absolute(document.pdf_path).read_bytes()
     wenshu.database.dispose()
     yield pdfs
