@@ -239,6 +239,8 @@ def document_metadata(document: Document) -> dict[str, Any]:
         "document_date": document.document_date.isoformat(),
         "status": document.status,
         "void_reason": document.void_reason,
+        "case_id": document.case_id,
+        "served_on": document.served_on.isoformat() if document.served_on else None,
         "sealed": is_sealed(wenshu().archive.absolute(document.pdf_path)),
         "sha256": document.sha256,
         "sm3": document.sm3,

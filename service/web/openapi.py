@@ -39,6 +39,12 @@ _DOCUMENT: dict[str, Any] = {
     "document_date": {"type": "string", "format": "date"},
     "status": {"enum": ["issued", "voided"]},
     "void_reason": TEXT,
+    "case_id": {"type": ["integer", "null"], "description": "所属案件的 id；不在案件中为 null"},
+    "served_on": {
+        "type": ["string", "null"],
+        "format": "date",
+        "description": "送达日期（当事人的期限自此起算）；未送达为 null",
+    },
     "sealed": {
         "type": "boolean",
         "description": "PDF 是否加盖本局电子印章（带签名域）；为 false 时页面注明“未加盖电子印章”",

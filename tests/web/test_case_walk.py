@@ -161,6 +161,12 @@ def test_a_whole_case_from_opening_to_its_file(walk: Walk) -> None:
 
     # Service of the decision starts the party's time limits.
     assert walk.serve(decided.get_json()["id"], "2026-04-17").status_code == 201
+    record = walk.api.get(f"/api/documents/{decided.get_json()['id']}", headers=walk.clerk)
+    conforms(record.get_json(), "Document")
+    assert (record.get_json()["case_id"], record.get_json()["served_on"]) == (
+        walk.case_id,
+        "2026-04-17",
+    )
     case = walk.case()
     assert case["status"] == "执行"
     whats = " ".join(item["what"] for item in case["deadlines"])
