@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
-import bagit
-
-from service.archive.audit import chain_head, record_event
+from service.archive.audit import chain_head
 from service.archive.store import fixity_of
 from service.custody.case_file import VolumePdf, volume_pdf
 from service.custody.case_volume import CaseVolume, gather_volume
-from service.custody.export import CHECKSUMS, ExportRefused, ExportResult, safe_file_name
+from service.custody.export import ExportResult, refuse_occupied, safe_file_name, write_bag
 from service.custody.volume_numbering import page_range
 from service.custody.volume_parts import RETENTION, volume_title
 from service.services import Wenshu
@@ -38,38 +33,36 @@ def export_case_bag(wenshu: Wenshu, case_id: int, out: Path, actor: str = "cli")
     case_file_pdf does for an unknown, open or damaged case. The bag is built beside out and
     renamed into place when complete; the export is recorded in the audit chain.
     """
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise ExportRefused(f"{out} 已存在且不是空目录，请指定新的目录")
+    refuse_occupied(out)
     volume = gather_volume(wenshu, case_id)
     made = volume_pdf(wenshu, volume)
     with wenshu.database.session() as session:
         _head_id, head = chain_head(session)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        record = _write_payload(wenshu, volume, made, staging)
-        (staging / CASE_JSON).write_text(
-            json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
-        bag = bagit.make_bag(str(staging), _bag_info(wenshu, volume, head), checksums=CHECKSUMS)
-        if out.exists():
-            out.rmdir()
-        staging.rename(out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    manifest = (out / "manifest-sha256.txt").read_bytes()
-    with wenshu.database.session() as session:
-        record_event(
-            session, "export", actor, f"{volume.number}案卷",
-            {"out": str(out.resolve()), "case_id": volume.id, "case_file": volume.number,
-             "documents": len(volume.documents), "payload_oxum": bag.info.get("Payload-Oxum", ""),
-             "manifest_sha256": hashlib.sha256(manifest).hexdigest()},
-        )  # fmt: skip
+    write_bag(
+        wenshu,
+        out,
+        lambda folder: _write_payload(wenshu, volume, made, folder),
+        _bag_info(wenshu, volume, head),
+        actor=actor,
+        subject=f"{volume.number}案卷",
+        details={
+            "case_id": volume.id,
+            "case_file": volume.number,
+            "documents": len(volume.documents),
+        },
+    )
     return ExportResult(out, [document.number for document in volume.documents])
 
 
-def _write_payload(
+def _write_payload(wenshu: Wenshu, volume: CaseVolume, made: VolumePdf, folder: Path) -> None:
+    """Write the 案卷, each document's archived file and case.json into folder."""
+    record = _write_files(wenshu, volume, made, folder)
+    (folder / CASE_JSON).write_text(
+        json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+
+
+def _write_files(
     wenshu: Wenshu, volume: CaseVolume, made: VolumePdf, folder: Path
 ) -> dict[str, Any]:
     """Write the 案卷 and each document's archived file into folder; return case.json's content."""

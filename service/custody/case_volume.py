@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.archive.store import fixity_of
 from service.cases.records import EXTENSION, load_case
 from service.cases.status import CLOSED
 from service.custody.case_order import RECEIPT, procedural_order
+from service.custody.export import vouched_bytes
 from service.custody.sealed_documents import judge_signatures, seal_trust
 from service.database.models import AuditEvent, Document, Submission
 from service.render.pdfa import read_archival_metadata
@@ -132,20 +132,14 @@ def _filed(wenshu: Wenshu, rows: list[Document]) -> tuple[list[FiledDocument], l
     """Return the documents as filed, and each file that is missing or changed."""
     trust = seal_trust(wenshu)
     numbers = {row.number: row for row in rows}
-    documents, problems = [], []
+    documents: list[FiledDocument] = []
+    problems: list[str] = []
     for index, row in enumerate(rows, 1):
-        path = wenshu.archive.absolute(row.pdf_path)
-        try:
-            data = path.read_bytes()
-        except OSError:
-            problems.append(f"{row.number}：文件 {row.pdf_path} 不存在")
-            continue
-        fixity = fixity_of(data)
-        if (fixity.sha256, fixity.sm3, fixity.size) != (row.sha256, row.sm3, row.size):
-            problems.append(f"{row.number}：文件 {row.pdf_path} 与登记的固化信息不符")
+        data = vouched_bytes(wenshu, row, problems)
+        if data is None:
             continue
         verdict = judge_signatures(row, data, trust)
-        written = read_archival_metadata(path)
+        written = read_archival_metadata(wenshu.archive.absolute(row.pdf_path))
         documents.append(
             FiledDocument(
                 index=index, id=row.id, kind=row.kind, number=row.number,

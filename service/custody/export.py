@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,8 +61,7 @@ def export_bag(
     """
     if kind and kind not in INSTRUMENTS:
         raise ExportRefused(f"没有这种文书：{kind}")
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise ExportRefused(f"{out} 已存在且不是空目录，请指定新的目录")
+    refuse_occupied(out)
     with wenshu.database.session() as session:
         query = select(Document).order_by(
             Document.kind, Document.year, Document.sequence, Document.copy_number
@@ -74,15 +74,46 @@ def export_bag(
         _head_id, head = chain_head(session)
     if not documents:
         raise ExportRefused("没有符合条件的文书，未导出")
+    write_bag(
+        wenshu,
+        out,
+        lambda folder: _write_payload(wenshu, documents, folder),
+        _bag_info(wenshu, kind, year, len(documents), head),
+        actor=actor,
+        subject="archive",
+        details={"kind": kind, "year": year, "documents": len(documents)},
+    )
+    return ExportResult(out, [document.number for document in documents])
+
+
+def refuse_occupied(out: Path) -> None:
+    """Raise ExportRefused unless out is a new or empty folder: an export never mixes with other files."""
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ExportRefused(f"{out} 已存在且不是空目录，请指定新的目录")
+
+
+def write_bag(
+    wenshu: Wenshu,
+    out: Path,
+    write_payload: Callable[[Path], None],
+    info: dict[str, str],
+    *,
+    actor: str,
+    subject: str,
+    details: dict[str, Any],
+) -> None:
+    """Write a BagIt bag at out, its payload written by write_payload, and record the export.
+
+    The bag is built in a folder beside out and renamed into place when complete, so that
+    out never holds half a bag: when write_payload raises (ExportRefused), nothing is left.
+    The export is recorded in the audit chain as actor's, about subject: out, the details,
+    the bag's Payload-Oxum and the SHA-256 of its SHA-256 manifest.
+    """
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        problems = _write_payload(wenshu, documents, staging)
-        if problems:
-            raise ExportRefused("存档文件与登记不符，未导出", problems)
-        bag = bagit.make_bag(
-            str(staging), _bag_info(wenshu, kind, year, len(documents), head), checksums=CHECKSUMS
-        )
+        write_payload(staging)
+        bag = bagit.make_bag(str(staging), info, checksums=CHECKSUMS)
         if out.exists():
             out.rmdir()
         staging.rename(out)
@@ -92,32 +123,41 @@ def export_bag(
     manifest = (out / "manifest-sha256.txt").read_bytes()
     with wenshu.database.session() as session:
         record_event(
-            session, "export", actor, "archive",
-            {"out": str(out.resolve()), "kind": kind, "year": year, "documents": len(documents),
+            session, "export", actor, subject,
+            {"out": str(out.resolve()), **details,
              "payload_oxum": bag.info.get("Payload-Oxum", ""),
              "manifest_sha256": hashlib.sha256(manifest).hexdigest()},
         )  # fmt: skip
-    return ExportResult(out, [document.number for document in documents])
 
 
-def _write_payload(wenshu: Wenshu, documents: list[Document], folder: Path) -> list[str]:
-    """Write each document's PDF and metadata JSON into folder; return fixity problems found."""
-    problems = []
+def vouched_bytes(wenshu: Wenshu, document: Document, problems: list[str]) -> bytes | None:
+    """Return a document's archived file when it matches its record's SHA-256, SM3 and size.
+
+    A missing or changed file is added to problems, naming its 文号 and path, and None is
+    returned: what is exported or filed is only ever what the archive can vouch for.
+    """
+    try:
+        data = wenshu.archive.absolute(document.pdf_path).read_bytes()
+    except OSError:
+        problems.append(f"{document.number}：文件 {document.pdf_path} 不存在")
+        return None
+    fixity = fixity_of(data)
+    if (fixity.sha256, fixity.sm3, fixity.size) != (document.sha256, document.sm3, document.size):
+        problems.append(f"{document.number}：文件 {document.pdf_path} 与登记的固化信息不符")
+        return None
+    return data
+
+
+def _write_payload(wenshu: Wenshu, documents: list[Document], folder: Path) -> None:
+    """Write each document's PDF and metadata JSON into folder.
+
+    Raises ExportRefused naming each file the archive cannot vouch for.
+    """
+    problems: list[str] = []
     used: set[str] = set()
     for document in documents:
-        path = wenshu.archive.absolute(document.pdf_path)
-        try:
-            data = path.read_bytes()
-        except OSError:
-            problems.append(f"{document.number}：文件 {document.pdf_path} 不存在")
-            continue
-        fixity = fixity_of(data)
-        if (fixity.sha256, fixity.sm3, fixity.size) != (
-            document.sha256,
-            document.sm3,
-            document.size,
-        ):
-            problems.append(f"{document.number}：文件 {document.pdf_path} 与登记的固化信息不符")
+        data = vouched_bytes(wenshu, document, problems)
+        if data is None:
             continue
         name = safe_file_name(document.number)
         if document.copy_number:  # copies share the 文号: each is named by its 份号 too
@@ -126,11 +166,13 @@ def _write_payload(wenshu: Wenshu, documents: list[Document], folder: Path) -> l
             name += "_"
         used.add(name)
         (folder / f"{name}.pdf").write_bytes(data)
+        path = wenshu.archive.absolute(document.pdf_path)
         metadata = document_metadata(wenshu, document, path, f"data/{name}.pdf")
         (folder / f"{name}.json").write_text(
             json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
-    return problems
+    if problems:
+        raise ExportRefused("存档文件与登记不符，未导出", problems)
 
 
 def document_metadata(wenshu: Wenshu, document: Document, path: Path, file: str) -> dict[str, Any]:
