@@ -8,7 +8,14 @@ from typing import Any
 
 from sqlalchemy import select
 
-from service.acts.casework import Approval, ApprovalRefused, procedure_checked, subject_of
+from service.acts.casework import (
+    DEFAULT_OPINION,
+    Approval,
+    ApprovalRefused,
+    procedure_checked,
+    refuse_own,
+    subject_of,
+)
 from service.acts.errors import FactsRefused, nothing_used
 from service.acts.issuing import issue_document
 from service.archive.access import Visibility
@@ -19,8 +26,6 @@ from service.database.models import Document, Submission, utcnow
 from service.instruments.facts import validate_facts
 from service.instruments.registry import get_instrument
 from service.services import Wenshu
-
-DEFAULT_OPINION = "同意"
 
 
 def submit(
@@ -81,10 +86,7 @@ def approve(
     submission = _waiting(wenshu, submission_id, head)
     if submission.kind == EXTENSION:
         raise ApprovalRefused("unknown", f"编号 {submission_id} 是延长办案期限的申请，不是文书")
-    approval = Approval(
-        head=head, opinion=opinion.strip() or DEFAULT_OPINION,
-        day=today or dt.date.today(), submission_id=submission.id, via=via,
-    )  # fmt: skip
+    approval = Approval.given(head, opinion, submission.id, via, today)
     return issue_document(
         wenshu, submission.kind, submission.facts, submission.submitted_by,
         case_id=submission.case_id, approval=approval,
@@ -123,6 +125,5 @@ def _waiting(wenshu: Wenshu, submission_id: int, head: str) -> Submission:
         raise ApprovalRefused("unknown", f"没有编号为 {submission_id} 的待审批申请")
     if row.status != AWAITING_APPROVAL:
         raise ApprovalRefused("decided", f"编号 {submission_id} 的申请已经审批过了")
-    if row.submitted_by == head:
-        raise ApprovalRefused("own", "不能审批自己提交的申请：应当由承办人以外的负责人审批")
+    refuse_own(row.submitted_by, head)
     return row

@@ -40,6 +40,15 @@ class ApprovalRefused(Exception):
         self.reason = reason
 
 
+DEFAULT_OPINION = "同意"
+
+
+def refuse_own(submitted_by: str, head: str) -> None:
+    """Raise ApprovalRefused when the head would approve his own submission."""
+    if submitted_by == head:
+        raise ApprovalRefused("own", "不能审批自己提交的申请：应当由承办人以外的负责人审批")
+
+
 @dataclass(frozen=True)
 class Approval:
     """The head's approval of a submission: who, with what opinion, on which day, by which route."""
@@ -49,6 +58,16 @@ class Approval:
     day: dt.date
     submission_id: int | None = None  # None when the command line's operator approved it
     via: str = "web"  # "web", "api" or "cli"
+
+    @classmethod
+    def given(
+        cls, head: str, opinion: str, submission_id: int, via: str, today: dt.date | None
+    ) -> Approval:
+        """Return the approval a head gives a submission: a blank opinion is 同意, the day today's."""
+        return cls(
+            head=head, opinion=opinion.strip() or DEFAULT_OPINION,
+            day=today or dt.date.today(), submission_id=submission_id, via=via,
+        )  # fmt: skip
 
 
 def procedure_checked(

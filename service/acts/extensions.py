@@ -6,7 +6,13 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from service.acts.casework import Approval, ApprovalRefused, settle_approval
+from service.acts.casework import (
+    DEFAULT_OPINION,
+    Approval,
+    ApprovalRefused,
+    refuse_own,
+    settle_approval,
+)
 from service.acts.errors import FactsRefused
 from service.archive.audit import record_event
 from service.cases.records import AWAITING_APPROVAL, EXTENSION, NoSuchCase, load_case
@@ -64,21 +70,17 @@ def approve_extension(
     wenshu: Wenshu,
     submission_id: int,
     head: str,
-    opinion: str = "同意",
+    opinion: str = DEFAULT_OPINION,
     via: str = "web",
     today: dt.date | None = None,
 ) -> Submission:
     """Approve an extension request; raise ApprovalRefused if it is not one that waits."""
-    approval = Approval(
-        head=head, opinion=opinion.strip() or "同意", day=today or dt.date.today(),
-        submission_id=submission_id, via=via,
-    )  # fmt: skip
+    approval = Approval.given(head, opinion, submission_id, via, today)
     with wenshu.database.session() as session:
         row = session.get(Submission, submission_id)
         if row is None or row.kind != EXTENSION:
             raise ApprovalRefused("unknown", f"没有编号为 {submission_id} 的延长办案期限申请")
-        if row.submitted_by == approval.head:
-            raise ApprovalRefused("own", "不能审批自己提交的申请：应当由承办人以外的负责人审批")
+        refuse_own(row.submitted_by, head)
         settle_approval(session, approval, None)
         session.flush()
         session.expunge(row)
