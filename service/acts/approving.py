@@ -6,8 +6,6 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
-
 from service.acts.casework import (
     DEFAULT_OPINION,
     Approval,
@@ -21,7 +19,7 @@ from service.acts.issuing import issue_document
 from service.archive.access import Visibility
 from service.archive.audit import record_event
 from service.archive.lookup import DatabaseArchiveView
-from service.cases.records import AWAITING_APPROVAL, EXTENSION, RETURNED
+from service.cases.records import AWAITING_APPROVAL, EXTENSION, RETURNED, waiting_submission
 from service.database.models import Document, Submission, utcnow
 from service.instruments.facts import validate_facts
 from service.instruments.registry import get_instrument
@@ -46,13 +44,7 @@ def submit(
         facts = validate_facts(instrument, raw_facts, archive, wenshu.settings.policy)
         procedure_checked(wenshu, instrument, facts, case_id)
     with wenshu.database.session() as session:
-        waiting = session.scalar(
-            select(Submission.id).where(
-                Submission.kind == kind,
-                Submission.case_id == case_id,
-                Submission.status == AWAITING_APPROVAL,
-            )
-        )
+        waiting = waiting_submission(session, case_id, kind)
         if waiting is not None and case_id is not None:
             raise FactsRefused(
                 {"case": [f"本案已有一份{instrument.title}等待负责人审批（编号 {waiting}）"]}

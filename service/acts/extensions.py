@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
-
 from service.acts.casework import (
     DEFAULT_OPINION,
     Approval,
@@ -15,7 +13,13 @@ from service.acts.casework import (
 )
 from service.acts.errors import FactsRefused
 from service.archive.audit import record_event
-from service.cases.records import AWAITING_APPROVAL, EXTENSION, NoSuchCase, load_case
+from service.cases.records import (
+    AWAITING_APPROVAL,
+    EXTENSION,
+    NoSuchCase,
+    load_case,
+    waiting_submission,
+)
 from service.cases.status import AWAITING, CLOSED
 from service.database.models import Submission, utcnow
 from service.services import Wenshu
@@ -39,13 +43,7 @@ def request_extension(
             raise FactsRefused({"case": [str(error)]}) from None
         if case_file.status in (AWAITING, CLOSED):
             errors["case"] = ["只有已立案、尚未结案的案件才能申请延长办案期限"]
-        waiting = session.scalar(
-            select(Submission.id).where(
-                Submission.case_id == case_id,
-                Submission.kind == EXTENSION,
-                Submission.status == AWAITING_APPROVAL,
-            )
-        )
+        waiting = waiting_submission(session, case_id, EXTENSION)
         if waiting is not None:
             errors["case"] = [f"本案已有一份延长办案期限的申请等待审批（编号 {waiting}）"]
         if errors:

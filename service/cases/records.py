@@ -95,6 +95,17 @@ def _case_document(row: Document) -> CaseDocument:
     )  # fmt: skip
 
 
+def waiting_submission(session: Session, case_id: int | None, kind: str) -> int | None:
+    """Return the id of the case's submission of a kind that still waits for the head, if any."""
+    return session.scalar(
+        select(Submission.id).where(
+            Submission.kind == kind,
+            Submission.case_id == case_id,
+            Submission.status == AWAITING_APPROVAL,
+        )
+    )
+
+
 def case_id_for_number(session: Session, number: str) -> int:
     """Return the id of the case with this number, or raise NoSuchCase."""
     found = session.scalar(select(Case.id).where(Case.number == number))
