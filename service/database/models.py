@@ -205,6 +205,20 @@ class Unit(Base):
     credit_code: Mapped[str] = mapped_column(String(18), default="")  # 统一社会信用代码
     address: Mapped[str] = mapped_column(String(200), default="")
     representative: Mapped[str] = mapped_column(String(60), default="")  # 法定代表人（负责人）
+    town: Mapped[str] = mapped_column(String(60), default="")  # 所在乡镇（街道）
+    category: Mapped[str] = mapped_column(String(60), default="")  # 单位类别
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class Officer(Base):
+    """An enforcement officer of the directory: the 执法人员 a form may name while certified."""
+
+    __tablename__ = "officers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    certificate: Mapped[str] = mapped_column(String(40), unique=True)  # 执法证号
+    valid_until: Mapped[dt.date] = mapped_column()  # the certificate's last valid day
     active: Mapped[bool] = mapped_column(default=True)
 
 
@@ -219,6 +233,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    full_name: Mapped[str] = mapped_column(String(60), default="")  # printed as 经办人
+    title: Mapped[str] = mapped_column(String(60), default="")  # 职务
 
 
 class ApiToken(Base):
@@ -243,6 +259,8 @@ class Draft(Base):
     kind: Mapped[str] = mapped_column(String(64))
     fields: Mapped[list[Any]] = mapped_column(JSON)  # [[name, value], ...] as submitted
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # True while the form kept it as the clerk typed; False once saved on purpose (保存草稿).
+    autosaved: Mapped[bool] = mapped_column(default=False)
 
 
 class AuditEvent(Base):

@@ -37,8 +37,19 @@ class RecordId(IntegerConverter):
 def register_blueprints(app: Flask) -> None:
     """Attach every blueprint and error page to the app."""
     app.url_map.converters["id"] = RecordId
-    from service.web import admin, api, auth, documents, errors, kept_forms, layouts, security
+    from service.web import (
+        admin,
+        api,
+        auth,
+        documents,
+        errors,
+        kept_forms,
+        language,
+        layouts,
+        security,
+    )
 
+    language.init_app(app, "Asia/Shanghai")
     security.init_app(app, app.extensions["wenshu"].settings)
     auth.init_app(app)
     kept_forms.init_app(app)

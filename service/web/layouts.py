@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+import io
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from werkzeug.wrappers import Response
 
 from service.accounts.users import MAINTAIN_TEMPLATES
@@ -139,10 +151,11 @@ def download(kind: str, number: int) -> Response:
         if version is None:
             abort(404)
         data = wenshu().templates.read_version(version)
-    response = Response(data, mimetype=DOCX)
-    filename = f"{instrument.title}-第{number}版.docx"
-    response.headers.set("Content-Disposition", "attachment", filename=filename)
-    return response
+    # send_file names it as RFC 6266 asks: an ASCII filename= and the UTF-8 filename*=.
+    return send_file(
+        io.BytesIO(data), mimetype=DOCX, as_attachment=True,
+        download_name=f"{instrument.title}-第{number}版.docx",
+    )  # fmt: skip
 
 
 @blueprint.post("/templates/<kind>/candidates")
