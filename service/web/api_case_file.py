@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 
-from flask import send_file
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -17,6 +16,7 @@ from service.web import wenshu
 from service.web.api import ApiProblem, blueprint
 from service.web.api_cases import CASE, CASE_ROLES, found_case
 from service.web.auth import current_account, requires
+from service.web.downloads import send_named
 
 
 @blueprint.get(CASE + "/file.pdf")
@@ -39,12 +39,8 @@ def case_file(case_id: int) -> Response:
         raise ApiProblem(503, str(refused)) from None
     number = case.number or str(case_id)  # a closed case has its number
     record_case_file(wenshu(), case_id, number, data, current_account().username, "download", "api")
-    return send_file(
-        io.BytesIO(data),
-        mimetype="application/pdf",
-        download_name=volume_file_name(number),
-        as_attachment=True,
-    )
+    name = volume_file_name(number)
+    return send_named(io.BytesIO(data), "application/pdf", name, f"case-{case_id}.pdf")
 
 
 def refuse_hidden(case_id: int) -> None:

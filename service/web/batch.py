@@ -15,7 +15,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from werkzeug.wrappers import Response
@@ -43,6 +42,7 @@ from service.instruments.registry import INSTRUMENTS, Instrument
 from service.web import wenshu
 from service.web.auth import current_account, requires
 from service.web.documents import reader_classifications
+from service.web.downloads import send_named
 from service.web.kept_forms import restored_fields
 
 blueprint = Blueprint("batch_web", __name__)
@@ -229,8 +229,7 @@ def send_output(job: BatchJob, name: str, via: str = "web") -> Response:
     with wenshu().database.session() as session:
         record_event(session, "batch_download", reader, subject, details)
     marked = voided_output(wenshu(), delivery, name)  # voided copies are served marked 作废
-    return send_file(
-        delivery.folder / name if marked is None else io.BytesIO(marked),
-        mimetype=DOWNLOADS[name], as_attachment=name != "merged.pdf",
-        download_name=f"批量任务{job.id}_{name}",
+    return send_named(
+        delivery.folder / name if marked is None else io.BytesIO(marked), DOWNLOADS[name],
+        f"批量任务{job.id}_{name}", f"batch-{job.id}_{name}", attachment=name != "merged.pdf",
     )  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
@@ -35,6 +35,7 @@ from service.web import documents, wenshu
 from service.web.auth import current_account, requires
 from service.web.deadlines import today
 from service.web.documents import reader_classifications
+from service.web.downloads import send_named
 from service.web.kept_forms import restored_fields
 
 blueprint = Blueprint("cases", __name__)
@@ -145,9 +146,9 @@ def case_file(case_id: int) -> Response | tuple[str, int]:
     number = case.number or str(case_id)  # a closed case has its number
     user = current_account().username
     record_case_file(wenshu(), case_id, number, data, user, "download", "web")
-    return send_file(
-        io.BytesIO(data), mimetype="application/pdf", download_name=volume_file_name(number),
-        as_attachment=request.args.get("download") == "1",
+    return send_named(
+        io.BytesIO(data), "application/pdf", volume_file_name(number), f"case-{case_id}.pdf",
+        attachment=request.args.get("download") == "1",
     )  # fmt: skip
 
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import base64
-import datetime as dt
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
@@ -24,7 +23,7 @@ from service.database.models import Document
 from service.foundations.formatting import format_copy_number
 from service.instruments.facts import Facts
 from service.instruments.registry import Instrument, UnknownKind, get_instrument
-from service.web import wenshu
+from service.web import localtime, wenshu
 from service.web.auth import current_account, requires
 from service.web.case_forms import (
     case_of_document,
@@ -37,6 +36,7 @@ from service.web.case_forms import (
     show_refusal,
 )
 from service.web.deadlines import SOON, current_agenda
+from service.web.downloads import send_named
 from service.web.drawing import DRAFT_NOTE, draw_on_form, drawn_fields, shown_draw, undrawn
 from service.web.formdata import (
     facts_as_formdata,
@@ -229,8 +229,8 @@ def discard_draft(draft_id: int) -> Response:
 
 
 def defaults_for(instrument: Instrument) -> dict[str, object]:
-    """Return what a blank form starts with: this bureau as issuer, today as the date."""
-    defaults: dict[str, object] = {instrument.date_field: dt.date.today()}
+    """Return what a blank form starts with: this bureau as issuer, the bureau's today as the date."""
+    defaults: dict[str, object] = {instrument.date_field: localtime.today()}
     if "issuer" in instrument.form():
         defaults["issuer"] = wenshu().settings.bureau.name
     return defaults
@@ -288,12 +288,8 @@ def send_archived_pdf(document: Document, via: str, attachment: bool = False) ->
             session, "download", current_account().username, document.number,
             {"document_id": document.id, "via": via},
         )  # fmt: skip
-    return send_file(
-        served_pdf(document),
-        mimetype="application/pdf",
-        download_name=f"{document.number}{copy}.pdf",
-        as_attachment=attachment,
-    )
+    name, fallback = f"{document.number}{copy}.pdf", f"document-{document.id}{copy}.pdf"
+    return send_named(served_pdf(document), "application/pdf", name, fallback, attachment)
 
 
 def reader_classifications() -> Visibility:

@@ -12,7 +12,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from werkzeug.wrappers import Response
@@ -36,6 +35,7 @@ from service.render.fill.docx import TemplateProblem
 from service.render.office.retry import OfficeError
 from service.web import wenshu
 from service.web.auth import current_account, requires
+from service.web.downloads import send_named
 from service.web.kept_forms import restored_fields
 
 blueprint = Blueprint("layouts", __name__)
@@ -151,11 +151,8 @@ def download(kind: str, number: int) -> Response:
         if version is None:
             abort(404)
         data = wenshu().templates.read_version(version)
-    # send_file names it as RFC 6266 asks: an ASCII filename= and the UTF-8 filename*=.
-    return send_file(
-        io.BytesIO(data), mimetype=DOCX, as_attachment=True,
-        download_name=f"{instrument.title}-第{number}版.docx",
-    )  # fmt: skip
+    name = f"{instrument.title}-第{number}版.docx"
+    return send_named(io.BytesIO(data), DOCX, name, f"{kind}-v{number}.docx")
 
 
 @blueprint.post("/templates/<kind>/candidates")

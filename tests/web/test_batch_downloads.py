@@ -18,6 +18,7 @@ from service.archive.audit import verify_chain
 from service.database.models import AuditEvent, Document
 from tests import pdfcheck
 from tests.batch.conftest import common_facts, unit_names
+from tests.web.downloads import attachment_name
 from tests.web.test_api import bearer, token_for
 from tests.web.test_api_batches import follow, submit
 from tests.web.test_classified import classify
@@ -29,8 +30,14 @@ OUTPUTS = ("merged.pdf", "copies.zip", "manifest.csv")
 
 
 def download(client: FlaskClient, url: str, headers: dict[str, str] | None = None) -> Any:
-    """Return a download's status and body, closing the file it holds open."""
+    """Return a download's status and body, closing the file it holds open.
+
+    A delivered file is named as a browser saves it: 批量任务<id>_<output>.
+    """
     with client.get(url, headers=headers or {}) as response:
+        if response.status_code == 200:
+            name = attachment_name(response.headers["Content-Disposition"])
+            assert name.startswith("批量任务") and name.endswith(url.rsplit("/", 1)[-1]), name
         return response.status_code, response.data
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from service.database.models import AuditEvent, Document, Submission
 from tests.casework import case_ready_for, issue_step
 from tests.conftest import sample, signed_in
+from tests.web.downloads import attachment_name
 from tests.web.test_cases import posted, waiting_id
 
 
@@ -85,8 +86,10 @@ def test_a_closed_case_opens_its_file(app: Flask, client: FlaskClient) -> None:
         assert response.status_code == 200, response.get_data(as_text=True)
         assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
         assert "inline" in response.headers["Content-Disposition"]
+        assert attachment_name(response.headers["Content-Disposition"]).endswith("案卷.pdf")
     with client.get(f"/cases/{case_id}/file.pdf?download=1") as response:
         assert "attachment" in response.headers["Content-Disposition"]
+        assert attachment_name(response.headers["Content-Disposition"]).endswith("案卷.pdf")
     with wenshu.database.session() as session:
         query = select(AuditEvent).where(AuditEvent.action == "download")
         downloads = [event.details for event in session.scalars(query)]

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from service import create_app
 from tests.archive_disk import REFUSALS, archive_on_tmpfs, files_in
 from tests.conftest import sample
+from tests.web.downloads import attachment_name
 
 
 def form_data(**changes: str) -> dict[str, str]:
@@ -69,6 +70,10 @@ def test_issue_then_open_pdf(client: FlaskClient) -> None:
         assert pdf.mimetype == "application/pdf"
         assert pdf.data.startswith(b"%PDF")
         assert "inline" in pdf.headers["Content-Disposition"]
+        assert attachment_name(pdf.headers["Content-Disposition"]) == "君档监通〔2026〕1号.pdf"
+    with client.get(response.headers["Location"] + "/pdf?download=1") as pdf:
+        assert pdf.headers["Content-Disposition"].startswith("attachment;")
+        assert attachment_name(pdf.headers["Content-Disposition"]) == "君档监通〔2026〕1号.pdf"
     with client.get(response.headers["Location"] + "/pages/1.png") as image:
         assert image.status_code == 200 and image.data.startswith(b"\x89PNG")
     assert client.get(response.headers["Location"] + "/pages/99.png").status_code == 404

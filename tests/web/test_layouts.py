@@ -17,11 +17,13 @@ from werkzeug.test import stream_encode_multipart
 
 from service.acts.issuing import issue_document
 from service.archive.templates import list_versions
+from service.instruments.registry import get_instrument
 from service.services import Wenshu
 from tests import pdfcheck
 from tests.conftest import PASSWORD, add_user, sample, signed_in
 from tests.layouts.test_lint import ALL_FIELDS, rezip, with_paragraphs
 from tests.layouts.test_versions import MARKER, second_version
+from tests.web.downloads import attachment_name
 
 ROOT = Path(__file__).resolve().parents[2]
 KIND = "supervision_notice"
@@ -125,7 +127,9 @@ def test_kind_page_lists_versions_and_downloads_them(app: Flask) -> None:
     assert f'action="{PAGE}/versions/1/activate"' not in page  # the active one has no 启用 button
     download = maintainer.get(f"{PAGE}/versions/1.docx")
     assert download.status_code == 200
-    assert download.headers["Content-Disposition"].startswith("attachment")
+    disposition = download.headers["Content-Disposition"]
+    assert disposition.startswith("attachment")
+    assert attachment_name(disposition) == f"{get_instrument(KIND).title}-第1版.docx"
     assert hashlib.sha256(download.data).hexdigest() == shipped_sha()
     assert maintainer.get(f"{PAGE}/versions/9.docx").status_code == 404
     assert maintainer.get("/templates/no_such_kind").status_code == 404
