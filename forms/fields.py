@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
@@ -363,3 +364,45 @@ def rule_first(unbound: UnboundField, rule: str) -> UnboundField:
     """Return the field with the form's method named rule run before its own validators."""
     unbound.kwargs["validators"].insert(0, lambda form, field: getattr(form, rule)(field))
     return unbound
+
+
+# Help for the clerk in the browser ------------------------------------------------------
+# Declarations read by static/form_helpers.js, rendered as data attributes of the field's
+# input. They only help typing: every rule is still checked on the server.
+
+
+def _with_attributes(unbound: UnboundField, attributes: Mapping[str, str]) -> UnboundField:
+    """Return the field with these HTML attributes added to its input."""
+    render_kw = dict(unbound.kwargs.get("render_kw") or {})
+    render_kw.update(attributes)
+    unbound.kwargs["render_kw"] = render_kw
+    return unbound
+
+
+def picks(
+    unbound: UnboundField, directory: str, fills: Mapping[str, str] | None = None
+) -> UnboundField:
+    """Return the field, suggesting from a lookup as the clerk types ("units", "officers", "notices").
+
+    fills maps a key of the picked entry to the field of the same form (or the same row)
+    it fills, e.g. {"credit_code": "party_id"}. The field stays typeable.
+    """
+    attributes = {"data-lookup": directory, "autocomplete": "off"}
+    if fills:
+        attributes["data-fills"] = json.dumps(dict(fills), ensure_ascii=False)
+    return _with_attributes(unbound, attributes)
+
+
+def shown_when(unbound: UnboundField, field: str, *values: str) -> UnboundField:
+    """Return the field, shown only while the form's other field has one of values ("" for unchosen).
+
+    Hidden, it is also not sent (as if left empty), so that nothing typed there before is
+    refused for a fact that does not apply; shown again, it still holds what was typed.
+    """
+    condition = {"field": field, "values": list(values)}
+    return _with_attributes(unbound, {"data-shown-when": json.dumps(condition, ensure_ascii=False)})
+
+
+def total_of(unbound: UnboundField, rows_field: str, column: str) -> UnboundField:
+    """Return the field, computed in the browser as the sum of a column of the form's rows."""
+    return _with_attributes(unbound, {"data-total-of": f"{rows_field}-{column}"})
