@@ -19,16 +19,19 @@ from service.foundations.tables import (
 )
 
 NAME, CODE, ADDRESS, REPRESENTATIVE = "单位名称", "统一社会信用代码", "地址", "法定代表人（负责人）"
+TOWN, CATEGORY = "所在乡镇", "单位类别"
 # Header texts a column may be given under, as offices name them in their own spreadsheets.
 COLUMNS = {
     NAME: ("单位名称", "名称", "单位"),
     CODE: ("统一社会信用代码", "信用代码"),
     ADDRESS: ("地址", "单位地址", "住所"),
     REPRESENTATIVE: ("法定代表人（负责人）", "法定代表人(负责人)", "法定代表人", "负责人"),
+    TOWN: ("所在乡镇", "所在乡镇（街道）", "所在乡镇(街道)", "乡镇", "乡镇（街道）", "乡镇街道"),
+    CATEGORY: ("单位类别", "类别"),
 }
 REQUIRED = (NAME, CODE)
 # The longest each value may be: as long as the party fields of the forms that print it.
-LIMITS = {NAME: 60, CODE: 18, ADDRESS: 100, REPRESENTATIVE: 20}
+LIMITS = {NAME: 60, CODE: 18, ADDRESS: 100, REPRESENTATIVE: 20, TOWN: 60, CATEGORY: 60}
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,9 @@ class UnitRow:
     credit_code: str
     address: str
     representative: str
+    # None when the table has no such column: an import then leaves what the directory holds.
+    town: str | None = None
+    category: str | None = None
 
 
 class UnitsRefused(ValueError):
@@ -54,7 +60,7 @@ def read_unit_rows(path: Path) -> list[UnitRow]:
     """Return the units of a table, every row checked, or raise UnitsRefused naming each bad row.
 
     The first non-empty row names the columns (单位名称 and 统一社会信用代码 are needed;
-    地址 and 法定代表人（负责人） may be given); raises TableUnreadable for a file that cannot
+    地址, 法定代表人（负责人）, 所在乡镇 and 单位类别 may be given); raises TableUnreadable for a file that cannot
     be read or a header that does not name them.
     """
     numbered = read_table(path)
@@ -63,7 +69,7 @@ def read_unit_rows(path: Path) -> list[UnitRow]:
     units, problems = [], []
     for number, cells in numbered[1:]:
         values = {column: _cell_text(cells, at) for column, at in columns.items()}
-        row_problems = _row_problems(number, values, _is_number(cells, columns[CODE]))
+        row_problems = unit_row_problems(number, values, _is_number(cells, columns[CODE]))
         problems.extend(row_problems)
         if not row_problems:
             units.append(
@@ -73,6 +79,8 @@ def read_unit_rows(path: Path) -> list[UnitRow]:
                     values[CODE].upper(),
                     values.get(ADDRESS, ""),
                     values.get(REPRESENTATIVE, ""),
+                    values.get(TOWN),
+                    values.get(CATEGORY),
                 )
             )
     if not units and not problems:
@@ -113,7 +121,9 @@ def _is_number(cells: Sequence[Any], index: int) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _row_problems(number: int, values: dict[str, str], code_is_number: bool) -> list[RowProblem]:
+def unit_row_problems(
+    number: int, values: dict[str, str], code_is_number: bool = False
+) -> list[RowProblem]:
     """Return what is wrong with one row's values (empty when it is a unit the directory can hold).
 
     A credit code of 18 digits typed into a number cell has lost its last digits to the

@@ -65,9 +65,6 @@ def register_blueprints(app: Flask) -> None:
     from service.web import archive
 
     app.register_blueprint(archive.blueprint)
-    from service.web import notices
-
-    app.register_blueprint(notices.blueprint)
     from service.web import batch
 
     app.register_blueprint(batch.blueprint)
@@ -75,6 +72,9 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(cases.blueprint)
     app.register_blueprint(approvals.blueprint)
+    from service.web import directory
+
+    app.register_blueprint(directory.blueprint)
     errors.register(app)
 
     @app.context_processor
