@@ -42,6 +42,15 @@ CORRECTION_DEADLINES = {
     "enforcement_notice": "改正期限",
     "correction_order": "改正期限（补报自查报告）",
 }
+# What an item is about, so that a page can offer the step that follows it.
+REVIEW_WINDOW, CORRECTION, ANNUAL_REPORT, CIRCULAR, CASE = (
+    "review_window",
+    "correction",
+    "annual_report",
+    "circular",
+    "case",
+)
+ALL_REGISTERED = "登记备份名册内各单位"  # the one item standing for every unit before a register
 
 
 class Record(ArchivedDocument, Protocol):
@@ -69,6 +78,9 @@ class DueItem:
     note: str = ""  # e.g. the holiday calendar of the year is not known yet
     case_id: int | None = None  # the open case it is due in, if any
     case_number: str = ""
+    matter: str = ""  # REVIEW_WINDOW, CORRECTION, ANNUAL_REPORT, CIRCULAR or CASE
+    year: int | None = None  # the year a report or circular is on
+    ordered: str = ""  # the 文号 of the correction order already issued for a missing report
 
     @property
     def overdue(self) -> bool:
@@ -144,6 +156,7 @@ def _case_item(case_file: CaseFile, due: CaseDeadline, today: dt.date) -> DueIte
         note=due.note,
         case_id=case_file.id,
         case_number=case_file.number or "",
+        matter=CASE,
     )
 
 
@@ -164,7 +177,13 @@ def agenda(items: Sequence[DueItem], window: int = 90) -> Agenda:
 
 
 def _item(
-    due: dt.date, what: str, unit: str, today: dt.date, record: Record | None = None, note: str = ""
+    due: dt.date,
+    what: str,
+    unit: str,
+    today: dt.date,
+    record: Record | None = None,
+    note: str = "",
+    matter: str = "",
 ) -> DueItem:
     """Return a due item, counting the days left from today."""
     return DueItem(
@@ -175,6 +194,7 @@ def _item(
         document_id=record.id if record else None,
         number=record.number if record else "",
         note=note,
+        matter=matter,
     )
 
 
@@ -194,19 +214,67 @@ def _review_windows(issued: Sequence[Record], today: dt.date) -> list[DueItem]:
         except CalendarUnknown:
             due, note = issued_on + dt.timedelta(days=APPLICATION_DAYS), UNKNOWN_CALENDAR
         what = f"复查申请期限届满（自成文日期起{APPLICATION_DAYS}日）"
-        items.append(_item(due, what, record.recipient, today, record, note))
+        items.append(_item(due, what, record.recipient, today, record, note, REVIEW_WINDOW))
     return items
 
 
 def _correction_deadlines(issued: Sequence[Record], today: dt.date) -> list[DueItem]:
-    """Return the deadline fact of each supervision notice, enforcement notice and correction order."""
+    """Return the deadline fact of each supervision notice, enforcement notice and correction order.
+
+    A correction order is settled once the unit's report on its year has been received,
+    in the archive or on paper: its deadline is then no longer due.
+    """
     items = []
+    reported: dict[int, set[str]] = {}  # by year, read once
     for record in issued:
         what = CORRECTION_DEADLINES.get(record.kind)
         due = archived_date(record.facts.get("deadline"))
+        year = record.facts.get("report_year")
+        if record.kind == "correction_order" and isinstance(year, int):
+            if year not in reported:
+                reported[year] = reported_units(issued, year)
+            if _unit(record.facts) in reported[year]:
+                continue
         if what and due:
-            items.append(_item(due, what, record.recipient, today, record))
+            items.append(_item(due, what, record.recipient, today, record, matter=CORRECTION))
     return items
+
+
+def _unit(facts: dict[str, object]) -> str:
+    """Return the unit a report, summary row or order names, as typed without outer spaces."""
+    return str(facts.get("unit") or "").strip()
+
+
+def reported_units(issued: Sequence[Record], year: int) -> set[str]:
+    """Return the units whose report on year was received: issued in the archive or on paper.
+
+    A paper report is known from the 纸质报告 rows of an issued audit summary of that year,
+    which is where the bureau records it; voided documents count for nothing.
+    """
+    units = {
+        _unit(record.facts)
+        for record in issued
+        if record.status == "issued"
+        and record.kind == "annual_report"
+        and record.facts.get("report_year") == year
+    }
+    for record in issued:
+        if record.status != "issued" or record.kind != "audit_summary":
+            continue
+        if record.facts.get("audit_year") != year:
+            continue
+        rows = record.facts.get("paper_reports") or []
+        units |= {_unit(row) for row in rows if isinstance(row, dict)}
+    return units - {""}
+
+
+def _orders(issued: Sequence[Record], year: int) -> dict[str, str]:
+    """Return the 文号 of the first correction order issued to each unit for its report on year."""
+    orders: dict[str, str] = {}
+    for record in sorted(issued, key=lambda record: record.id):
+        if record.kind == "correction_order" and record.facts.get("report_year") == year:
+            orders.setdefault(_unit(record.facts), record.number)
+    return orders
 
 
 def _annual_reports(issued: Sequence[Record], today: dt.date) -> list[DueItem]:
@@ -224,16 +292,18 @@ def _annual_reports(issued: Sequence[Record], today: dt.date) -> list[DueItem]:
         key=lambda record: (record.document_date, record.id),
     )
     if not summaries:
-        return [_item(due, what, "登记备份名册内各单位", today, note=note)]
-    filed = {
-        record.facts.get("unit")
-        for record in issued
-        if record.kind == "annual_report" and record.facts.get("report_year") == year
-    }
+        everyone = _item(due, what, ALL_REGISTERED, today, note=note, matter=ANNUAL_REPORT)
+        return [replace(everyone, year=year)]
+    filed = reported_units(issued, year)
+    orders = _orders(issued, year)
     register = summaries[-1].facts.get("register") or []
-    units = [row.get("unit") for row in register if isinstance(row, dict)]
+    units = [_unit(row) for row in register if isinstance(row, dict)]
     return [
-        _item(due, what, unit, today, note=note)
+        replace(
+            _item(due, what, unit, today, note=note, matter=ANNUAL_REPORT),
+            year=year,
+            ordered=orders.get(unit, ""),
+        )
         for unit in dict.fromkeys(units)
         if unit and unit not in filed
     ]
@@ -248,4 +318,5 @@ def _circular(issued: Sequence[Record], today: dt.date) -> list[DueItem]:
     ):
         return []
     note = "" if calendar_known(dt.date(year + 1, 1, 31)) else UNKNOWN_CALENDAR
-    return [_item(circular_due(year), f"发布{year}年度全区档案安全通报", "本局", today, note=note)]
+    item = _item(circular_due(year), f"发布{year}年度全区档案安全通报", "本局", today, note=note)
+    return [replace(item, matter=CIRCULAR, year=year)]
