@@ -65,6 +65,9 @@ def register_blueprints(app: Flask) -> None:
     from service.web import archive
 
     app.register_blueprint(archive.blueprint)
+    from service.web import notices
+
+    app.register_blueprint(notices.blueprint)
     from service.web import batch
 
     app.register_blueprint(batch.blueprint)
