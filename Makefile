@@ -10,7 +10,7 @@ LOCK := requirements.lock
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: setup system lock run worker test check lint bench clean
+.PHONY: setup system lock run worker test check lint bench clean translations
 
 setup: system $(STAMP)
 
@@ -63,6 +63,19 @@ bench: setup
 	$(PY) bench/single.py
 	$(PY) bench/batch.py
 	$(PY) bench/scaleout.py
+
+# The interface's catalogs: extracts the strings marked in service/web (babel.cfg), merges them
+# into each language's messages.po, and compiles the .mo files, which are committed so that a
+# fresh checkout and the wheel have them. Translate the new English entries, then run it again;
+# tests/web/test_translations.py fails while an entry lacks English or a .mo is older than its .po.
+translations: setup
+	@mkdir -p build
+	$(VENV)/bin/pybabel -q extract -F babel.cfg --no-location --sort-output --project wenshu \
+		--no-wrap -o build/messages.pot service/web
+	$(VENV)/bin/pybabel -q update -i build/messages.pot -d service/web/translations \
+		--no-wrap --no-fuzzy-matching --ignore-obsolete \
+		--ignore-pot-creation-date
+	$(VENV)/bin/pybabel compile -d service/web/translations --statistics
 
 clean:
 	rm -rf $(VENV) build *.egg-info

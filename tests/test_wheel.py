@@ -99,6 +99,8 @@ def test_wheel_holds_the_shipped_templates_and_samples(built_wheel: Path) -> Non
         assert f"service/samples/{path.name}" in names
     assert "service/render/fonts.conf" in names
     assert "service/database/migrations/env.py" in names
+    for locale in ("zh_CN", "en"):  # the interface's compiled catalogs, committed with their .po
+        assert f"service/web/translations/{locale}/LC_MESSAGES/messages.mo" in names
     assert not any(name.startswith(("samples/", "templates_docx/", "tests/")) for name in names)
 
 

@@ -10,20 +10,22 @@ from service.foundations.formatting import format_copy_number
 from service.foundations.plaintext import quote_back
 from service.instruments.facts import flatten_messages
 from service.services import Wenshu
+from service.web.language import N_
 
 ALL_ROLES = frozenset({"clerk", "head", "maintainer", "admin"})
-# The top navigation: endpoint, text, roles that see it. A link shows once its page exists.
+# The top navigation: endpoint, text (translated where shown), roles that see it. A link shows
+# once its page exists.
 NAVIGATION = [
-    ("documents.index", "首页", ALL_ROLES),
-    ("register.search", "文书登记簿", ALL_ROLES),
-    ("deadlines.index", "到期事项", ALL_ROLES),
-    ("cases.index", "案件", ISSUE | APPROVE),
-    ("approvals.index", "待审批", APPROVE),
-    ("layouts.index", "模板", frozenset({"maintainer", "admin"})),
-    ("admin.users", "用户", frozenset({"admin"})),
-    ("admin.seal", "电子印章", frozenset({"admin"})),
-    ("archive_web.index", "档案检测", frozenset({"clerk", "admin"})),
-    ("batch_web.index", "批量生成", ISSUE),
+    ("documents.index", N_("首页"), ALL_ROLES),
+    ("register.search", N_("文书登记簿"), ALL_ROLES),
+    ("deadlines.index", N_("到期事项"), ALL_ROLES),
+    ("cases.index", N_("案件"), ISSUE | APPROVE),
+    ("approvals.index", N_("待审批"), APPROVE),
+    ("layouts.index", N_("模板"), frozenset({"maintainer", "admin"})),
+    ("admin.users", N_("用户"), frozenset({"admin"})),
+    ("admin.seal", N_("电子印章"), frozenset({"admin"})),
+    ("archive_web.index", N_("档案检测"), frozenset({"clerk", "admin"})),
+    ("batch_web.index", N_("批量生成"), ISSUE),
 ]
 
 

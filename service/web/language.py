@@ -2,7 +2,7 @@
 
 Interface strings (menus, headings, buttons, flash messages) go through the catalogs in
 service/web/translations; the instruments, their forms' legal wording and their rules stay in
-Chinese. A reader picks English with ?lang=en (kept in the session), or a browser that prefers it.
+Chinese. A reader picks English with ?lang=en or the switch in every page's header (kept in the session).
 """
 
 from __future__ import annotations
