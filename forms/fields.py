@@ -34,6 +34,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from forms.officer_rule import DirectoryOfficer, refuse_uncertified_officers
 from service.foundations.plaintext import unprintable
 
 DATE_HINT = "日期格式应为 年-月-日，如 2026-03-05"
@@ -110,6 +111,12 @@ class ArchiveView(Protocol):
     def unit(self, name: str) -> DirectoryUnit | None:
         """Return the active unit of the unit directory with this name, if any."""
 
+    def officer(self, certificate: str) -> DirectoryOfficer | None:
+        """Return the active officer of the officer directory holding this 执法证号, if any."""
+
+    def has_officers(self) -> bool:
+        """Return whether the officer directory holds any active officer."""
+
 
 class InstrumentForm(Form):
     """Base of every instrument's form: Chinese messages, the archive, and warnings.
@@ -125,6 +132,8 @@ class InstrumentForm(Form):
 
     archive: ArchiveView | None = None
     policy: Mapping[str, Any] = {}  # the bureau's configured policy (Settings.policy)
+    # The field holding the 成文日期, set by the registry: officers are certified on that day.
+    date_field: str = ""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -133,6 +142,21 @@ class InstrumentForm(Form):
     def warn(self, message: str) -> None:
         """Record a warning shown to the clerk with the issued document."""
         self.warnings.append(message)
+
+    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
+        """Return whether every rule passes, the officers named being certified on the document's date.
+
+        Without an archive (a syntax-only check) the officer directory is not consulted.
+        """
+        valid = super().validate(extra_validators)
+        if self.archive is None:
+            return valid
+        date_field = self._fields.get(self.date_field)
+        day = date_field.data if date_field is not None else None
+        certified = refuse_uncertified_officers(
+            self, self.archive, day if isinstance(day, dt.date) else None
+        )
+        return valid and certified
 
 
 class RowForm(Form):
@@ -329,6 +353,7 @@ def rows(
 class OfficerRow(RowForm):
     """One enforcement officer and the number of his or her 行政执法证件."""
 
+    names_an_officer = True  # checked against the officer directory (forms.officer_rule)
     name = short_text("姓名", max_length=20)
     certificate = short_text("执法证号", max_length=40)
 

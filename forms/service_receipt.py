@@ -94,6 +94,7 @@ class WitnessRow(RowForm):
 class ServerRow(RowForm):
     """One person who served the document (送达人), who signs the receipt."""
 
+    names_an_officer = True  # a 执法证号 given is checked against the officer directory
     name = short_text("姓名", max_length=20)
     certificate = short_text("执法证号", max_length=40, required=False)
 

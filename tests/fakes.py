@@ -37,12 +37,28 @@ class FakeUnit:
     representative: str = ""
 
 
-class FakeArchive:
-    """An archive holding a few documents, oldest first, and the active units of a directory."""
+@dataclass(frozen=True)
+class FakeOfficer:
+    """An officer of the officer directory as the forms see him or her."""
 
-    def __init__(self, *documents: FakeDocument, units: Sequence[FakeUnit] = ()) -> None:
+    name: str
+    certificate: str
+    valid_until: dt.date
+
+
+class FakeArchive:
+    """An archive holding a few documents, oldest first, and the active units and officers of
+    the directories."""
+
+    def __init__(
+        self,
+        *documents: FakeDocument,
+        units: Sequence[FakeUnit] = (),
+        officers: Sequence[FakeOfficer] = (),
+    ) -> None:
         self.documents = list(documents)
         self.units = list(units)
+        self.officers = list(officers)
 
     def find(self, number: str) -> FakeDocument | None:
         """Return the document with this 文号, if any."""
@@ -55,6 +71,14 @@ class FakeArchive:
     def unit(self, name: str) -> FakeUnit | None:
         """Return the directory's unit with this name, if any."""
         return next((unit for unit in self.units if unit.name == name), None)
+
+    def officer(self, certificate: str) -> FakeOfficer | None:
+        """Return the directory's officer holding this 执法证号, if any."""
+        return next((o for o in self.officers if o.certificate == certificate), None)
+
+    def has_officers(self) -> bool:
+        """Return whether the officer directory holds anyone."""
+        return bool(self.officers)
 
 
 def validation_errors(

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from service.archive.access import Visibility, shown
+from service.archive.officers import DirectoryOfficer, find_officer, has_officers
 from service.archive.units import DirectoryEntry, find_unit
 from service.database.engine import Database
 from service.database.models import Document
@@ -34,7 +35,7 @@ def _view(document: Document) -> ArchivedDocument:
 
 class DatabaseArchiveView:
     """The archive as the forms see it: find a document by 文号, list documents of a kind,
-    find a unit of the unit directory by name.
+    find a unit of the unit directory by name, an officer of the officer directory by 执法证号.
 
     classifications are the 密级 the person filling the form may see (None: all). A document
     of another 密级 is not there for the rules: a 文号 naming it is answered as one that does
@@ -71,3 +72,13 @@ class DatabaseArchiveView:
         """Return the active unit of the unit directory with this name, if any."""
         with self.database.session() as session:
             return find_unit(session, name)
+
+    def officer(self, certificate: str) -> DirectoryOfficer | None:
+        """Return the active officer of the officer directory holding this 执法证号, if any."""
+        with self.database.session() as session:
+            return find_officer(session, certificate)
+
+    def has_officers(self) -> bool:
+        """Return whether the officer directory holds any active officer."""
+        with self.database.session() as session:
+            return has_officers(session)

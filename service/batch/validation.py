@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from forms.fields import ArchivedDocument, ArchiveView, DirectoryUnit
+from forms.officer_rule import DirectoryOfficer
 from service.archive.access import Visibility
 from service.archive.lookup import DatabaseArchiveView
 from service.database.engine import Database
@@ -59,6 +60,7 @@ class SnapshotArchive:
     def __init__(self, database: Database, classifications: Visibility = None) -> None:
         self._view = DatabaseArchiveView(database, classifications)
         self._kinds: dict[str, Sequence[ArchivedDocument]] = {}
+        self._has_officers: bool | None = None
 
     def find(self, number: str) -> ArchivedDocument | None:
         """Return the archived document with this 文号, if any."""
@@ -73,6 +75,16 @@ class SnapshotArchive:
     def unit(self, name: str) -> DirectoryUnit | None:
         """Return the active unit of the unit directory with this name, if any."""
         return self._view.unit(name)
+
+    def officer(self, certificate: str) -> DirectoryOfficer | None:
+        """Return the active officer of the officer directory holding this 执法证号, if any."""
+        return self._view.officer(certificate)
+
+    def has_officers(self) -> bool:
+        """Return whether the officer directory holds any active officer, as when first asked."""
+        if self._has_officers is None:
+            self._has_officers = self._view.has_officers()
+        return self._has_officers
 
 
 def merged_facts(common: Mapping[str, Any], row: Mapping[str, Any]) -> dict[str, Any]:

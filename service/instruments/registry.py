@@ -104,6 +104,7 @@ class Instrument:
     def form(self) -> type[InstrumentForm]:
         """Return the instrument's WTForms class."""
         form: type[InstrumentForm] = _resolve(self.form_path)
+        form.date_field = self.date_field  # the day its officers must be certified on
         return form
 
     @cached_property
