@@ -93,6 +93,41 @@ def preview_first_page(
             raise PageUndrawable(f"预览图无法绘制：{error}") from error
 
 
+@dataclass(frozen=True)
+class EveryPage:
+    """Every page of a preview as PNG images, and the warnings its layout left."""
+
+    pngs: tuple[bytes, ...]
+    warnings: tuple[str, ...]
+
+    def sizes(self) -> list[tuple[int, int]]:
+        """Return each image's width and height in pixels, read from its PNG header."""
+        return [struct.unpack(">II", png[16:24]) for png in self.pngs]
+
+
+def preview_every_page(
+    wenshu: Wenshu,
+    kind: str,
+    raw_facts: Mapping[str, Any],
+    previewed_by: str = "",
+    dpi: int = PREVIEW_DPI,
+    classifications: Visibility = None,
+) -> EveryPage:
+    """Return every page of the preview as an image, for the clerk to review before numbering.
+
+    Raises as preview_pdf does, and PageUndrawable when a page cannot be drawn.
+    """
+    pdf = _render_preview(wenshu, kind, raw_facts, previewed_by, classifications)
+    with tempfile.TemporaryDirectory(prefix="wenshu-review-") as work:
+        path = Path(work) / "preview.pdf"
+        path.write_bytes(pdf.data)
+        try:
+            pngs = tuple(page_png(path, page, dpi) for page in range(1, pdf.pages + 1))
+        except (OSError, ValueError, subprocess.SubprocessError) as error:
+            raise PageUndrawable(f"预览图无法绘制：{error}") from error
+    return EveryPage(pngs, pdf.warnings)
+
+
 def _render_preview(
     wenshu: Wenshu,
     kind: str,

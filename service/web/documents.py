@@ -45,6 +45,7 @@ from service.web.formdata import (
     without_blank_rows,
 )
 from service.web.kept_forms import OWNER_FIELD, restored_fields
+from service.web.reviewing import TOKEN_FIELD, changed_since_review, confirms_review, review_page
 from service.web.served import served_page_png, served_pdf
 
 blueprint = Blueprint("documents", __name__)
@@ -68,9 +69,12 @@ def index() -> str:
 def new(kind: str) -> str | Response | tuple[str, int]:
     """Show an instrument's form; on a valid submission issue it and show the result.
 
-    The button pressed is the "action": issue (the default), preview (check as for
-    issuing, then show the first page without a number), draft (save as typed), or, for a
-    kind the system draws, draw (draw and record the list the form's facts give).
+    The button pressed is the "action": review (the default, and what the old "issue" now
+    means: check the facts and show every page and warning before any number is taken),
+    confirm (from the review page: issue, only for the very facts reviewed), edit (from the
+    review page: back to the form as typed), preview (check as for issuing, then show the
+    first page without a number), draft (save as typed), or, for a kind the system draws,
+    draw (draw and record the list the form's facts give).
     A draft is resumed with ?draft=<id> and deleted once issued. A form posted after the
     session ended comes back here as typed, once its clerk has signed in again.
 
@@ -84,7 +88,8 @@ def new(kind: str) -> str | Response | tuple[str, int]:
         abort(404)
     problem = None
     preview = None
-    action = request.form.get("action", "issue")
+    action = request.form.get("action", "review")
+    action = "review" if action == "issue" else action  # pages and clients of before
     if request.method == "POST":
         draft_id = request.form.get("draft_id", type=int)
     else:
@@ -98,7 +103,8 @@ def new(kind: str) -> str | Response | tuple[str, int]:
             formdata = with_uploaded_rows(instrument, formdata)
         except (OSError, ValueError) as error:
             problem = f"上传的表格无法读取：{error}"
-        form = instrument.form(formdata)
+        # Back from the review, the form shows as typed, nothing checked yet.
+        form = filled_form(instrument, formdata) if action == "edit" else instrument.form(formdata)
     elif draft_id is not None:
         typed = draft_formdata(instrument, draft_id)
         form, case_id = filled_form(instrument, typed), posted_case_id(typed)
@@ -121,12 +127,12 @@ def new(kind: str) -> str | Response | tuple[str, int]:
     visible = reader_classifications()
     form.archive = DatabaseArchiveView(wenshu().database, visible)
     form.policy = wenshu().settings.policy
-    drawn = None
+    drawn, unreviewed = None, False
     if request.method == "POST" and action == "draw" and not problem:
         drawn, refusal = draw_on_form(instrument, form, visible)
         if refusal is not None:
             problem = not_issued_problem(form, refusal, action)
-    elif request.method == "POST" and not problem and form.validate():
+    elif request.method == "POST" and action != "edit" and not problem and form.validate():
         try:
             facts = Facts(kind, dict(form.data)).to_json()
             if action == "preview":
@@ -137,6 +143,10 @@ def new(kind: str) -> str | Response | tuple[str, int]:
                 width, height = first.size
                 preview = {"src": f"data:image/png;base64,{image}", "pages": first.pages,
                            "width": width, "height": height}  # fmt: skip
+            elif action != "confirm":
+                return review_page(instrument, form, facts, formdata, case_file, visible), 200
+            elif not confirms_review(kind, facts):
+                problem, unreviewed = changed_since_review(), True
             else:
                 issued = issue_or_submit(instrument, facts, case_id, visible)
                 if draft_id is not None:
@@ -145,9 +155,11 @@ def new(kind: str) -> str | Response | tuple[str, int]:
                 return issued
         except NotIssued as error:
             problem = not_issued_problem(form, error, action)
-    # 503: the facts were fine but the service could not finish; 422: the facts were not.
+    # 409: the facts are not those reviewed; 503: the facts were fine but the service could
+    # not finish; 422: the facts were not.
     status = (
-        200 if preview or drawn is not None
+        200 if preview or drawn is not None or action == "edit"
+        else 409 if unreviewed
         else 503 if problem and form.errors == {}
         else 422 if request.method == "POST"
         else 200
@@ -168,12 +180,14 @@ def not_issued_problem(form: InstrumentForm, error: NotIssued, action: str) -> s
     if isinstance(error, FactsRefused):
         show_refusal(form, error)
         return None
-    failed = {"preview": "预览未能生成", "draw": "未能抽取"}.get(action, "文书未能生成，未占用文号")
+    failed = {"preview": "预览未能生成", "draw": "未能抽取", "review": "核对页面未能生成"}.get(
+        action, "文书未能生成，未占用文号"
+    )
     return f"{failed}，填写的内容已保留：{error}"
 
 
 # Submitted names that are the page's own, not the instrument's: never saved in a draft.
-NOT_DRAFTED = frozenset({"csrf_token", "action", "draft_id", OWNER_FIELD})
+NOT_DRAFTED = frozenset({"csrf_token", "action", "draft_id", OWNER_FIELD, TOKEN_FIELD})
 
 
 def save_as_draft(instrument: Instrument, draft_id: int | None) -> Response:

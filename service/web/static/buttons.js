@@ -11,3 +11,18 @@ document.addEventListener("click", function (event) {
     event.preventDefault();
   }
 });
+
+// Enter in a one-line field of a form that records something submits nothing: a clerk
+// pressing Enter to end a line must not issue a document. The forms' first, disabled submit
+// button already stops it where present; this covers every other posting form. Textareas
+// keep Enter for new lines, an input method's Enter still picks its characters, and a
+// sign-in or password form (one with a password field) keeps Enter as its way to submit.
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Enter" || event.isComposing) return;
+  var field = event.target;
+  if (!(field instanceof HTMLInputElement) || !field.form) return;
+  if (["submit", "button", "reset", "image", "file"].indexOf(field.type) >= 0) return;
+  var form = field.form;
+  if (form.method !== "post" || form.querySelector("input[type=password]")) return;
+  event.preventDefault();
+});
