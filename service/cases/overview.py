@@ -134,3 +134,28 @@ def awaiting_approval(session: Session) -> list[tuple[Submission, Case | None]]:
         .order_by(Submission.id)
     )
     return [(submission, case) for submission, case in session.execute(query)]
+
+
+def own_submissions(session: Session, username: str) -> tuple[list[Submission], list[Submission]]:
+    """Return a clerk's submissions still waiting for the head, and those returned not yet resubmitted.
+
+    A returned submission counts until a newer one of its kind is made in its case, by
+    anyone: the clerk's desk then lists the newer one instead, or nothing.
+    """
+    query = select(Submission).order_by(Submission.id)
+    mine = {
+        row.case_id for row in session.scalars(query.where(Submission.submitted_by == username))
+    }
+    newest: dict[tuple[int | None, str], Submission] = {}
+    for row in session.scalars(query.where(Submission.case_id.in_(mine - {None}))):
+        newest[(row.case_id, row.kind)] = row
+    for row in session.scalars(
+        query.where(Submission.case_id.is_(None), Submission.submitted_by == username)
+    ):
+        newest[(None, row.kind + str(row.id))] = row
+    latest = [row for row in newest.values() if row.submitted_by == username]
+    waiting = [row for row in latest if row.status == AWAITING_APPROVAL]
+    returned = [row for row in latest if row.status == RETURNED]
+    return waiting, sorted(
+        returned, key=lambda row: row.decided_at or row.submitted_at, reverse=True
+    )

@@ -16,7 +16,7 @@ ALL_ROLES = frozenset({"clerk", "head", "maintainer", "admin"})
 # The top navigation: endpoint, text (translated where shown), roles that see it. A link shows
 # once its page exists.
 NAVIGATION = [
-    ("documents.index", N_("首页"), ALL_ROLES),
+    ("desk.index", N_("首页"), ALL_ROLES),
     ("register.search", N_("文书登记簿"), ALL_ROLES),
     ("deadlines.index", N_("到期事项"), ALL_ROLES),
     ("cases.index", N_("案件"), ISSUE | APPROVE),
@@ -40,6 +40,7 @@ def register_blueprints(app: Flask) -> None:
     """Attach every blueprint and error page to the app."""
     app.url_map.converters["id"] = RecordId
     from service.web import (
+        account,
         admin,
         api,
         auth,
@@ -48,16 +49,25 @@ def register_blueprints(app: Flask) -> None:
         kept_forms,
         language,
         layouts,
+        localtime,
+        people,
         security,
     )
 
-    language.init_app(app, "Asia/Shanghai")
+    language.init_app(app, app.extensions["wenshu"].settings.timezone)
     security.init_app(app, app.extensions["wenshu"].settings)
     auth.init_app(app)
     kept_forms.init_app(app)
+    from service.web import autosave
+
+    autosave.init_app(app)
+    from service.web import desk
+
+    app.register_blueprint(desk.blueprint)
     app.register_blueprint(documents.blueprint)
     app.register_blueprint(layouts.blueprint)
     app.register_blueprint(admin.blueprint)
+    app.register_blueprint(account.blueprint)
     api.init_app(app)  # the JSON API, exempt from CSRF: it takes bearer tokens only
     from service.web import deadlines, document_service, register
 
@@ -93,6 +103,8 @@ def register_blueprints(app: Flask) -> None:
     app.jinja_env.filters["typed"] = lambda value: quote_back(value, limit=64)
     # A copy's 份号 as printed (000001); "" for a document of its own.
     app.jinja_env.filters["copy_number"] = format_copy_number
+    localtime.init_app(app)  # after the blueprints: the bureau's zone decides every time shown
+    people.init_app(app)
 
 
 def wenshu() -> Wenshu:

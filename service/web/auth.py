@@ -40,6 +40,10 @@ API_PREFIX = "/api/"
 # The cookie session's entry naming the server-side session record (see service.accounts.sessions).
 SESSION_KEY = "session_key"
 View = TypeVar("View", bound=Callable[..., Any])
+# Requests a page's script sends on its own (the form's autosave), by endpoint, with their
+# answer when the session has ended or the page's CSRF token no longer holds: JSON the script
+# shows in the page, never the sign-in page it would not show. Filled in by their blueprints.
+SCRIPT_ANSWERS: dict[str, Callable[[], Response]] = {}
 
 
 class SignedIn(UserMixin):
@@ -103,6 +107,8 @@ def init_app(app: Flask) -> None:
     def sign_in_first() -> Response:
         if request.endpoint == "auth.alive":
             return session_ended()
+        if request.endpoint in SCRIPT_ANSWERS:
+            return SCRIPT_ANSWERS[request.endpoint]()
         return sign_in_again(keep_posted_form(signed_in=None))
 
     @manager.request_loader
@@ -179,6 +185,8 @@ def keep_refused_form() -> Response | None:
     """
     if request.endpoint == "auth.alive":  # without its token the request proves no page typing
         return unauthorized_alive()
+    if request.endpoint in SCRIPT_ANSWERS:
+        return SCRIPT_ANSWERS[request.endpoint]()
     signed_in = current_user.id if current_user.is_authenticated else None
     kept = keep_posted_form(signed_in)
     if kept is None or (signed_in is not None and not kept.saved):
@@ -200,7 +208,7 @@ def _referring_page() -> str:
     referrer = urlsplit(request.referrer or "")
     if referrer.netloc == request.host and referrer.path.startswith("/"):
         return referrer.path + (f"?{referrer.query}" if referrer.query else "")
-    return url_for("documents.index")
+    return url_for("desk.index")
 
 
 def bearer_challenge() -> Response:
@@ -326,4 +334,4 @@ def _safe_next(target: str | None) -> str:
         and not urlsplit(target).netloc
     ):
         return target
-    return url_for("documents.index")
+    return url_for("desk.index")

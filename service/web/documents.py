@@ -5,17 +5,16 @@ from __future__ import annotations
 import base64
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from forms.fields import InstrumentForm
 from service.accounts.users import ISSUE
-from service.acts.drafts import delete_draft, list_drafts, load_draft, save_draft
+from service.acts.drafts import delete_draft, load_draft, save_draft
 from service.acts.errors import FactsRefused, NotIssued
 from service.acts.previewing import preview_first_page
-from service.archive.access import Visibility, may_see, shown, visible_classifications
+from service.archive.access import Visibility, may_see, visible_classifications
 from service.archive.audit import record_event
 from service.archive.lookup import DatabaseArchiveView
 from service.archive.pdfinspect import is_sealed
@@ -28,17 +27,16 @@ from service.web.auth import current_account, requires
 from service.web.case_forms import (
     case_of_document,
     case_presets,
-    filled_alone,
     issue_or_submit,
     page_case,
     posted_case_id,
     returned_formdata,
     show_refusal,
 )
-from service.web.deadlines import SOON, current_agenda
 from service.web.downloads import send_named
 from service.web.drawing import DRAFT_NOTE, draw_on_form, drawn_fields, shown_draw, undrawn
 from service.web.formdata import (
+    asked_presets,
     facts_as_formdata,
     filled_form,
     with_uploaded_rows,
@@ -49,19 +47,6 @@ from service.web.reviewing import TOKEN_FIELD, changed_since_review, confirms_re
 from service.web.served import served_page_png, served_pdf
 
 blueprint = Blueprint("documents", __name__)
-
-
-@blueprint.get("/")
-def index() -> str:
-    """Home: every instrument by its Chinese title, the clerk's drafts, and the latest documents."""
-    with wenshu().database.session() as session:
-        latest = select(Document).where(shown(reader_classifications()))
-        recent = session.scalars(latest.order_by(Document.id.desc()).limit(20)).all()
-        drafts = list_drafts(session, current_account().id)
-    return render_template(
-        "index.html", instruments=filled_alone(), recent=recent, drafts=drafts,
-        due=current_agenda(SOON),
-    )  # fmt: skip
 
 
 @blueprint.route("/documents/new/<kind>", methods=["GET", "POST"])
@@ -121,6 +106,7 @@ def new(kind: str) -> str | Response | tuple[str, int]:
     case_file = page_case(case_id)
     if form is None:
         presets = defaults_for(instrument) | case_presets(instrument, case_file)
+        presets |= asked_presets(instrument)  # a step the desk offers: ?unit=…
         form = filled_form(instrument, data=presets)
     # The rules read only what the clerk may see: a document of a higher 密级 is answered as
     # one that does not exist, in messages, warnings, previews and the issued document alike.
@@ -239,7 +225,7 @@ def discard_draft(draft_id: int) -> Response:
         if not delete_draft(session, current_account().id, draft_id):
             abort(404)
     flash("草稿已删除")
-    return redirect(url_for("documents.index"))
+    return redirect(url_for("desk.index"))
 
 
 def defaults_for(instrument: Instrument) -> dict[str, object]:

@@ -97,3 +97,25 @@ def filled_form(
     form = instrument.form(formdata, data=data)
     offer_blank_rows(form)
     return form
+
+
+# Fields a link may not preset: rows, the case and token fields set by the pages themselves.
+NOT_PRESET = frozenset({"FieldList", "FormField", "HiddenField", "CSRFTokenField"})
+
+
+def asked_presets(instrument: Instrument) -> dict[str, object]:
+    """Return what a link asks a blank form to start with: ?unit=…&report_year=… for its simple fields.
+
+    The desk offers the step that follows a due item this way (a correction order for a unit
+    whose report is missing, say). Each value is read as the field reads typed text; one the
+    field cannot read is left out, so the clerk types it as usual.
+    """
+    blank = instrument.form()
+    asked = MultiDict(
+        [(name, value) for name, value in request.args.items()
+         if name in blank and blank[name].type not in NOT_PRESET]
+    )  # fmt: skip
+    if not asked:
+        return {}
+    read = instrument.form(asked)
+    return {name: read[name].data for name in asked if read[name].data not in (None, "")}
