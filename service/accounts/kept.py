@@ -141,6 +141,29 @@ def discard_kept_form(session: Session, token: str) -> None:
     session.execute(delete(KeptSubmission).where(KeptSubmission.token_sha256 == _digest(token)))
 
 
+def discard_replaced(
+    session: Session, tokens: list[str], endpoints: frozenset[str], return_to: str
+) -> list[str]:
+    """Forget the kept forms among tokens posted to one of endpoints for the page return_to.
+
+    Returns the tokens left: a later post of that page holds all that those held.
+    """
+    digests = {_digest(token): token for token in tokens}
+    replaced = session.scalars(
+        select(KeptSubmission.token_sha256).where(
+            KeptSubmission.token_sha256.in_(list(digests)),
+            KeptSubmission.endpoint.in_(list(endpoints)),
+            KeptSubmission.return_to == return_to,
+        )
+    ).all()
+    if replaced:
+        session.execute(
+            delete(KeptSubmission).where(KeptSubmission.token_sha256.in_(list(replaced)))
+        )
+    gone = {digests[digest] for digest in replaced}
+    return [token for token in tokens if token not in gone]
+
+
 def is_kept(session: Session, token: str, now: dt.datetime) -> bool:
     """Return whether a token still names a kept form."""
     return _live_row(session, token, now) is not None

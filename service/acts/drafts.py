@@ -25,6 +25,7 @@ class DraftSummary:
     title: str
     recipient: str  # the addressee as typed so far, to tell drafts of one kind apart
     updated_at: dt.datetime
+    autosaved: bool = False  # kept by the form as the clerk typed, not saved on purpose
 
     @property
     def saved_at(self) -> str:
@@ -39,22 +40,54 @@ def save_draft(
     fields: Iterable[tuple[str, str]],
     draft_id: int | None = None,
 ) -> int:
-    """Save the fields as typed, unchecked; return the draft's id.
+    """Save the fields as typed, unchecked, on purpose (保存草稿); return the draft's id.
 
     With the id of one of the user's drafts of this kind, that draft is replaced; any
     other id (another clerk's, a deleted draft's) starts a new draft, so that saving
     never touches someone else's draft and never loses what was typed.
     """
+    draft = _written(session, user_id, kind, fields, draft_id)
+    draft.autosaved = False
+    session.flush()
+    return draft.id
+
+
+def autosave_draft(
+    session: Session,
+    user_id: int,
+    kind: str,
+    fields: Iterable[tuple[str, str]],
+    draft_id: int | None = None,
+) -> Draft:
+    """Keep the fields as the form holds them while the clerk types; return the draft.
+
+    The form names its draft once it has one, so that a form keeps one draft however often
+    it is saved. A draft the clerk saved on purpose stays one: what is typed into it later
+    updates it, as 保存草稿 would have. Ids are taken as save_draft takes them.
+    """
+    draft = _written(session, user_id, kind, fields, draft_id, autosaved=True)
+    session.flush()
+    return draft
+
+
+def _written(
+    session: Session,
+    user_id: int,
+    kind: str,
+    fields: Iterable[tuple[str, str]],
+    draft_id: int | None,
+    autosaved: bool = False,
+) -> Draft:
+    """Write the fields into the user's draft of this kind with that id, or into a new draft."""
     rows = [[str(name), str(value)] for name, value in fields]
     draft = _owned(session, user_id, draft_id) if draft_id is not None else None
     if draft is None or draft.kind != kind:
-        draft = Draft(user_id=user_id, kind=kind, fields=rows)
+        draft = Draft(user_id=user_id, kind=kind, fields=rows, autosaved=autosaved)
         session.add(draft)
     else:
         draft.fields = rows
     draft.updated_at = utcnow()
-    session.flush()
-    return draft.id
+    return draft
 
 
 def list_drafts(session: Session, user_id: int) -> list[DraftSummary]:
@@ -95,4 +128,6 @@ def _summary(draft: Draft) -> DraftSummary:
         typed = dict(draft.fields)
         recipient = typed.get(instrument.recipient_field, "").strip()
     title = instrument.title if instrument is not None else draft.kind
-    return DraftSummary(draft.id, draft.kind, title, recipient, draft.updated_at)
+    return DraftSummary(
+        draft.id, draft.kind, title, recipient, draft.updated_at, bool(draft.autosaved)
+    )

@@ -26,6 +26,7 @@ from service.accounts.kept import (
     TooLargeToKeep,
     claim_kept_form,
     discard_kept_form,
+    discard_replaced,
     is_kept,
     keep_form,
     take_kept_form,
@@ -40,6 +41,9 @@ MOST_PENDING = 5
 # Submitted names that are the page's own, not typed: never kept.
 NOT_KEPT = frozenset({"csrf_token", OWNER_FIELD, "action"})
 FILES_NOT_KEPT = "所选的文件没有保留，回到表单后请重新选择"
+# Posts whose kept fields a later post of the same page replaces in this browser: the form's
+# autosave keeps what was typed after the session ended, and the form's own post holds it all.
+REPLACED_LATER = frozenset({"autosave.save"})
 
 
 def _page_of_kind(endpoint: str) -> Callable[[dict[str, Any]], str | None]:
@@ -110,6 +114,11 @@ def _posted_owner() -> int | None:
     return user_id if isinstance(user_id, int) and not isinstance(user_id, bool) else None
 
 
+def posted_by(user_id: int) -> bool:
+    """Return whether the post is a form of this site's page rendered for that user."""
+    return _posted_owner() == user_id and _from_this_site()
+
+
 def _from_this_site() -> bool:
     """Return whether the browser says that the post came from a page of this site.
 
@@ -145,15 +154,18 @@ def keep_posted_form(signed_in: int | None) -> Kept | None:
         if name not in NOT_KEPT and "password" not in name  # a password is typed again
     ]
     files = any(upload.filename for upload in request.files.values())
+    earlier = pending_tokens()
     try:
         with wenshu().database.session() as db:
             token = keep_form(db, owner, request.endpoint or "", return_to, typed, files, _clock())
+            if token is not None and earlier:
+                earlier = discard_replaced(db, earlier, REPLACED_LATER, return_to)
     except TooLargeToKeep:
         limit = f"{MOST_BYTES // (1024 * 1024)} MB"
         return Kept(return_to, f"填写的内容超过{limit}，未能保留，请重新登录后再填写。", False)
     if token is None:
         return None
-    session[KEPT_KEY] = [*pending_tokens()[-(MOST_PENDING - 1) :], token]
+    session[KEPT_KEY] = [*earlier[-(MOST_PENDING - 1) :], token]
     notice = "您填写的内容已保留，重新登录后将回到表单"
     return Kept(return_to, notice + (f"；{FILES_NOT_KEPT}。" if files else "。"))
 
