@@ -90,9 +90,31 @@ def stage_upload(
     return token
 
 
+def stage_rows(
+    wenshu: Wenshu,
+    owner: str,
+    kind: str,
+    common: dict[str, Any],
+    name: str,
+    rows: list[tuple[int, dict[str, Any]]],
+) -> str:
+    """Keep rows taken from the unit directory and the common facts, as an upload is kept; return its token."""
+    if not rows:
+        raise SubmissionError(f"{name}：没有符合条件的单位")
+    token = secrets.token_hex(16)
+    folder = batches_folder(wenshu) / "uploads" / token
+    folder.mkdir(parents=True)
+    meta = {"owner": owner, "kind": kind, "common": common, "name": name[:200], "rows": rows}
+    (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    return token
+
+
 def check_staged(wenshu: Wenshu, instrument: Instrument, token: str, owner: str) -> Checked:
     """Read and check a staged upload as `wenshu batch` does; the job of the same input if any."""
     folder, meta = _staged(wenshu, token, owner, instrument.kind)
+    if "rows" in meta:  # taken from the unit directory, not from a table
+        kept = [(int(number), dict(facts)) for number, facts in meta["rows"]]
+        return check_input(wenshu, instrument, meta["common"], kept, owner, token)
     table = next(folder.glob("table.*"))
     try:
         rows = read_recipients(table, instrument)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,14 +18,19 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from forms.fields import InstrumentForm
 from service.accounts.users import ADMINISTER, ISSUE
 from service.acts.errors import NotIssued
 from service.archive.audit import record_event
 from service.batch.delivery import outputs_for
+from service.batch.directory_rows import directory_units, towns_and_categories
 from service.batch.dispatch import Dispatcher, submit_or_record
+from service.batch.job_copies import job_copies
 from service.batch.jobs import UnknownJob, job_items, load_job
+from service.batch.recipient_table import recipient_fields, recipients_workbook
 from service.batch.submission import (
     OUTPUTS,
     SubmissionError,
@@ -32,15 +38,26 @@ from service.batch.submission import (
     create_staged_job,
     jobs_of,
     outputs_ready,
-    parse_common,
+    stage_rows,
     stage_upload,
 )
 from service.batch.voided import voided_output
 from service.database.batch_models import DONE, INVALID, PENDING, RUNNING, BatchJob
+from service.foundations.shipped import SAMPLES
 from service.instruments.facts import describe_fields
 from service.instruments.registry import INSTRUMENTS, Instrument
 from service.web import wenshu
 from service.web.auth import current_account, requires
+from service.web.batch_form import (
+    ALL,
+    DIRECTORY,
+    TABLE,
+    batch_form,
+    common_facts,
+    common_problems,
+    directory_choice,
+)
+from service.web.deadlines import today
 from service.web.documents import reader_classifications
 from service.web.downloads import send_named
 from service.web.kept_forms import restored_fields
@@ -52,6 +69,7 @@ DOWNLOADS = {
     "copies.zip": "application/zip",
     "manifest.csv": "text/csv",
 }
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def batch_dispatcher() -> Dispatcher:
@@ -108,45 +126,87 @@ def _status_text(job: BatchJob, ready: bool, active: bool) -> str:
 
 @blueprint.get("/batch")
 @requires(ISSUE)
-def index() -> str:
-    """The clerk's batch jobs and the form for a new one (as typed, when it outlived its session)."""
-    return _form_page(typed=restored_fields())
+def index() -> Any:
+    """The clerk's batch jobs and the form of the kind chosen (as typed, when it outlived its session).
+
+    ?kind=…&units=unreported&year=YYYY opens the form with the rows taken from the units
+    that have not reported on that year, and the year filled where the form asks for it.
+    """
+    typed = restored_fields()
+    return _form_page(typed=typed, status=200)
 
 
 def _form_page(
-    error: str = "", status: int = 200, typed: Mapping[str, str] | None = None, **context: Any
+    error: str = "", status: int = 400, typed: Mapping[str, str] | None = None, **context: Any
 ) -> Any:
-    """Render the list and form, with an error or the rows' problems, the form as typed."""
-    typed = request.form if typed is None else typed
+    """Render the list and the form of the chosen kind, with an error or the rows' problems, as typed."""
+    typed = request.form if typed is None and request.method == "POST" else typed
+    chosen = (typed or {}).get("kind") or request.args.get("kind", "")
+    instrument = INSTRUMENTS.get(chosen)
     jobs = jobs_of(wenshu(), current_account().username)
+    form_context: dict[str, Any] = {}
+    if instrument is not None:
+        form_context = _form_context(instrument, typed, context.pop("form", None))
     page = render_template(
         "batch.html", jobs=jobs, status_text=STATUS, instruments=INSTRUMENTS.values(),
-        instruments_by_kind=INSTRUMENTS, error=error, chosen=typed.get("kind", ""),
-        facts_text=typed.get("facts", ""), **context,
+        instruments_by_kind=INSTRUMENTS, error=error, chosen=chosen, instrument=instrument,
+        **form_context, **context,
     )  # fmt: skip
     return page, status
+
+
+def _form_context(
+    instrument: Instrument, typed: Mapping[str, str] | None, form: InstrumentForm | None
+) -> dict[str, Any]:
+    """Return what the form of a kind shows: its fields, the recipients' fields, the directory's choices."""
+    asked = request.args
+    year = asked.get("year", "")
+    prefill = {"report_year": year} if year.isdigit() else {}
+    if form is None:
+        form = batch_form(instrument, typed, prefill)
+    with wenshu().database.session() as session:
+        towns, categories = towns_and_categories(session)
+        units = len(directory_units(session))
+    chosen = typed or {}
+    return {
+        "form": form,
+        "own_fields": recipient_fields(instrument),
+        "common_problems": common_problems(instrument, form),
+        "towns": towns,
+        "categories": categories,
+        "directory_size": units,
+        "source": chosen.get("source") or (DIRECTORY if asked.get("units") else TABLE),
+        "scope": chosen.get("scope") or asked.get("units", ALL),
+        "report_year": chosen.get("year") or year or str(today().year - 1),
+        "picked_town": chosen.get("town", ""),
+        "picked_category": chosen.get("category", ""),
+    }
 
 
 @blueprint.post("/batch")
 @requires(ISSUE)
 def submit() -> Any:
-    """Check an uploaded table (or a staged one again, skipping bad rows) and start the job."""
+    """Check the common facts and the rows (a table, the directory, or a staged check again) and start the job."""
     instrument = INSTRUMENTS.get(request.form.get("kind", ""))
     if instrument is None:
-        return _form_page("请选择文书种类", 400)
+        return _form_page(_("请选择文书种类"), 400)
     owner = current_account().username
     try:
         token = request.form.get("token", "")
         if not token:
-            token = _stage(instrument, owner)
+            form = batch_form(instrument, request.form, {})
+            common = common_facts(instrument, form)
+            if common is None:
+                return _form_page(_("共同的内容有误，见下方标红的栏目"), 400, form=form)
+            token = _stage(instrument, owner, common)
         checked = check_staged(wenshu(), instrument, token, owner)
         if checked.job is not None:
-            flash(f"输入相同的批量任务 #{checked.job.id} 已经存在，不再重复发文")
+            flash(_("输入相同的批量任务 #%(id)s 已经存在，不再重复发文", id=checked.job.id))
             return redirect(url_for("batch_web.job", job_id=checked.job.id))
         skip = request.form.get("skip_invalid") == "1"
         if checked.problems and not skip:
             labels = {field["name"]: field["label"] for field in describe_fields(instrument)}
-            return _form_page(checked=checked, instrument=instrument, labels=labels)
+            return _form_page(status=200, checked=checked, labels=labels)
         job = create_staged_job(wenshu(), instrument, checked, owner, skip)
     except SubmissionError as error:
         return _form_page(str(error), 400)
@@ -156,20 +216,29 @@ def submit() -> Any:
     return redirect(url_for("batch_web.job", job_id=job.id))
 
 
-def _stage(instrument: Instrument, owner: str) -> str:
-    """Keep the uploaded table and the common facts (file or text); return the staging token."""
-    facts_file = request.files.get("facts_file")
-    text = request.form.get("facts", "")
-    if facts_file is not None and facts_file.filename:
-        try:
-            text = facts_file.read().decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise SubmissionError("共同事实文件应当是 UTF-8 编码的 JSON") from error
-    common = parse_common(text, instrument)
+def _stage(instrument: Instrument, owner: str, common: dict[str, Any]) -> str:
+    """Keep the rows (an uploaded table, or units of the directory) with the common facts; return the token."""
+    if request.form.get("source") == DIRECTORY:
+        name, rows = directory_choice(instrument, request.form)
+        return stage_rows(wenshu(), owner, instrument.kind, common, name, rows)
     table = request.files.get("recipients")
     if table is None or not table.filename:
-        raise SubmissionError("请上传收文单位表格（.xlsx 或 .csv）")
+        raise SubmissionError(_("请上传收文单位表格（.xlsx 或 .csv），或选择从单位名录选取"))
     return stage_upload(wenshu(), owner, instrument.kind, common, table.filename, table.read())
+
+
+@blueprint.get("/batch/<kind>/recipients.xlsx")
+@requires(ISSUE)
+def recipients_table(kind: str) -> Response:
+    """The recipients table of a kind to fill: Chinese headers, drop-downs, one example row."""
+    instrument = INSTRUMENTS.get(kind)
+    if instrument is None:
+        abort(404)
+    example = json.loads((SAMPLES / f"{kind}.json").read_text(encoding="utf-8"))
+    data = recipients_workbook(instrument, example)
+    return send_named(
+        io.BytesIO(data), XLSX, f"{instrument.title}_收文单位表格.xlsx", f"{kind}-recipients.xlsx"
+    )
 
 
 @blueprint.get("/batch/<id:job_id>")
@@ -178,9 +247,10 @@ def job(job_id: int) -> str:
     """A job's progress, and its outputs once it is done."""
     found = owned_job(job_id)
     skipped = job_items(wenshu(), job_id, INVALID)
+    copies = job_copies(wenshu(), job_id, reader_classifications())
     return render_template(
         "batch_job.html", job=found, progress=job_state(found), skipped=skipped,
-        instrument=INSTRUMENTS.get(found.kind), outputs=OUTPUTS,
+        instrument=INSTRUMENTS.get(found.kind), outputs=OUTPUTS, copies=copies,
     )  # fmt: skip
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
-import json
 import time
 from typing import Any
 
 from flask.testing import FlaskClient
+from werkzeug.datastructures import MultiDict
 
+from service.web.formdata import facts_as_formdata
 from tests.batch.conftest import common_facts
 
 KIND = "safety_circular"
@@ -19,13 +20,16 @@ def csv_bytes(rows: list[str]) -> bytes:
     return ("addressee\n" + "".join(f"{row}\n" for row in rows)).encode("utf-8")
 
 
-def upload(client: FlaskClient, table: bytes, facts: dict[str, Any] | None = None) -> Any:
-    """Post a new batch of safety circulars with the common facts as text."""
-    data = {
-        "kind": KIND,
-        "facts": json.dumps(facts if facts is not None else common_facts(KIND), ensure_ascii=False),
-        "recipients": (io.BytesIO(table), "主送单位.csv"),
-    }
+def upload(
+    client: FlaskClient, table: bytes, facts: dict[str, Any] | None = None, kind: str = KIND
+) -> Any:
+    """Post a new batch (of safety circulars) with the common facts typed into the form's fields."""
+    data: MultiDict[str, Any] = MultiDict(
+        facts_as_formdata(facts if facts is not None else common_facts(kind))
+    )
+    data.add("kind", kind)
+    data.add("source", "table")
+    data.add("recipients", (io.BytesIO(table), "主送单位.csv"))
     return client.post("/batch", data=data, content_type="multipart/form-data")
 
 

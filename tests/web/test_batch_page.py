@@ -29,19 +29,19 @@ def test_bad_rows_are_shown_with_row_and_field(client: FlaskClient) -> None:
     assert client.get("/batch").get_data(as_text=True).count("/batch/1") == 0
 
 
-def test_bad_json_facts_are_refused(client: FlaskClient) -> None:
-    """This test ensures that common facts that are not a JSON object are refused with a message."""
-    response = client.post(
-        "/batch",
-        data={
-            "kind": KIND,
-            "facts": "[1, 2",
-            "recipients": (io.BytesIO(csv_bytes(["甲"])), "a.csv"),
-        },
-        content_type="multipart/form-data",
-    )
+def test_wrong_common_facts_are_shown_at_their_fields(client: FlaskClient) -> None:
+    """This test ensures that a wrong common fact is named at its field, everything typed kept, nothing staged."""
+    facts = {**common_facts(KIND), "issue_date": "2026-02-30"}
+    response = upload(client, csv_bytes(["甲"]), facts)
+    page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "不是有效的 JSON" in response.get_data(as_text=True)
+    assert "共同的内容有误" in page and 'id="field-issue_date"' in page
+    before, after = page.split('id="field-issue_date"')
+    assert "has-error" in before[-40:] and 'class="error"' in after.split("</div>")[0]
+    assert common_facts(KIND)["overall"].splitlines()[0] in page  # the typed text is kept
+    assert (
+        'name="facts"' not in page and "JSON" not in page
+    )  # the facts are typed, not written as JSON
 
 
 def test_maintainer_may_not_open_batches(app: Flask) -> None:

@@ -1,5 +1,5 @@
 // The batch job page follows its job: every second it asks for the progress and shows it,
-// until the job is finished or stops.
+// until the job is finished (then the page is loaded again, with its copies) or stops.
 (function () {
   var box = document.getElementById("batch-progress");
   if (!box || box.dataset.finished === "true") return;
@@ -26,7 +26,11 @@
   function poll() {
     fetch(box.dataset.url, {credentials: "same-origin"})
       .then(function (r) { return r.json(); })
-      .then(function (p) { if (!show(p)) setTimeout(poll, 1000); })
+      .then(function (p) {
+        // A finished job's page lists every copy's 文号: loaded again once, it shows them.
+        if (p.finished) window.location.reload();
+        else if (!show(p)) setTimeout(poll, 1000);
+      })
       .catch(function () { setTimeout(poll, 1000); });
   }
   setTimeout(poll, 1000);

@@ -1,0 +1,119 @@
+"""Tests of the batch form: common facts through the instrument's fields, the recipients table, the directory."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from openpyxl import load_workbook
+from werkzeug.datastructures import MultiDict
+
+from service.acts.issuing import issue_document
+from service.batch.recipients import read_recipients
+from service.database.models import Unit
+from service.instruments.registry import get_instrument
+from service.web.formdata import facts_as_formdata
+from tests.batch.conftest import common_facts
+from tests.conftest import sample
+from tests.web.batch_client import wait_until_finished
+
+UNREPORTED = ["中共岳阳市君山区委办公室", "岳阳市君山区人民政府办公室"]
+
+
+def test_form_takes_the_common_facts_through_the_instruments_fields(client: FlaskClient) -> None:
+    """This test ensures that the batch page shows the kind's own fields, the recipient marked as coming from the table."""
+    page = client.get("/batch?kind=safety_circular").get_data(as_text=True)
+    assert 'name="issue_date"' in page and 'id="field-overall"' in page
+    assert 'name="addressee"' not in page and "取自收文单位表格的“主送单位”一列" in page
+    assert "/batch/safety_circular/recipients.xlsx" in page and "下载收文单位表格" in page
+    assert 'name="facts"' not in page
+    assert 'name="issue_date"' not in client.get("/batch").get_data(as_text=True)
+
+
+def test_recipients_table_has_chinese_headers_choices_and_an_example(
+    client: FlaskClient, tmp_path: Path
+) -> None:
+    """This test ensures that the downloaded table has Chinese labels, drop-downs and one example row, and reads back."""
+    with client.get("/batch/penalty_decision/recipients.xlsx") as response:
+        assert response.status_code == 200
+        assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
+        data = response.data
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    assert header == ["当事人姓名或者名称", "当事人类型", "统一社会信用代码或者公民身份号码",
+                      "法定代表人（负责人）", "当事人地址"]  # fmt: skip
+    assert sheet.cell(2, 1).value == sample("penalty_decision")["party_name"]
+    assert sheet.max_row == 2
+    (check,) = sheet.data_validations.dataValidation
+    assert check.type == "list" and "B2" in str(check.sqref)
+    saved = tmp_path / "收文单位.xlsx"
+    saved.write_bytes(data)
+    (row,) = read_recipients(saved, get_instrument("penalty_decision"))
+    assert row.facts["party_type"] == sample("penalty_decision")["party_type"]
+    assert client.get("/batch/nothing/recipients.xlsx").status_code == 404
+
+
+def test_a_correction_order_to_every_unit_that_has_not_reported(
+    app: Flask, client: FlaskClient
+) -> None:
+    """This test ensures that the desk's link takes the unreported units as rows and the job lists each 文号."""
+    services = app.extensions["wenshu"]
+    register = [{"unit": name} for name in [*UNREPORTED, "岳阳市君山区人民医院"]]
+    paper = [{"unit": "岳阳市君山区人民医院", "received_date": "2026-09-25"}]
+    notes = [{"unit": "岳阳市君山区人民医院", "result": "合格", "problems": "", "follow_up": ""}]
+    summary = sample("audit_summary") | {
+        "register": register, "paper_reports": paper, "audit_notes": notes,
+    }  # fmt: skip
+    issue_document(services, "audit_summary", summary, "王文书")
+    with services.database.session() as session:
+        session.add(Unit(name=UNREPORTED[0], credit_code="11430600006170000X", town="柳林洲街道"))
+
+    page = client.get("/batch?kind=correction_order&units=unreported&year=2025").get_data(True)
+    assert 'value="directory" checked' in page and '<option value="unreported" selected' in page
+    assert 'name="report_year"' in page and 'value="2025"' in page
+
+    response = _post_directory(client, "correction_order", scope="unreported", year="2025")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    job_url = response.headers["Location"]
+    assert wait_until_finished(client, job_url)["done"] == 2
+    finished = client.get(job_url).get_data(as_text=True)
+    assert "未报送2025年度报告的单位" in finished
+    links = finished.split('id="copies"')[1].split("</table>")[0]
+    for unit in UNREPORTED:
+        assert unit in links
+    assert links.count('href="/documents/') == 2
+    document = links.split('href="')[1].split('"')[0]
+    assert client.get(document).status_code == 200
+
+
+def test_units_of_a_town_and_nothing_chosen(app: Flask, client: FlaskClient) -> None:
+    """This test ensures that a town's units become the rows, and a choice with no unit is refused in Chinese."""
+    with app.extensions["wenshu"].database.session() as session:
+        session.add(Unit(name="岳阳市君山区许市镇人民政府", town="许市镇", category="乡镇"))
+        session.add(Unit(name="岳阳市君山区许市镇中心学校", town="许市镇", category="学校"))
+        session.add(
+            Unit(name="岳阳市君山区财政局", town="柳林洲街道", category="机关", active=False)
+        )
+    page = client.get("/batch?kind=safety_circular").get_data(as_text=True)
+    assert "全部在册单位（2 个）" in page and "<option>许市镇</option>" in page
+    response = _post_directory(client, "safety_circular", scope="town", town="许市镇")
+    assert response.status_code == 302
+    progress = wait_until_finished(client, response.headers["Location"])
+    assert progress["total"] == 2
+    refused = _post_directory(client, "safety_circular", scope="category", category="医院")
+    assert refused.status_code == 400
+    assert "单位名录：医院：没有符合条件的单位" in refused.get_data(as_text=True)
+    assert 'value="directory" checked' in refused.get_data(as_text=True)
+
+
+def _post_directory(client: FlaskClient, kind: str, **choice: str) -> Any:
+    """Post a batch of the kind with its sample's common facts and the rows from the directory."""
+    data = MultiDict(facts_as_formdata(common_facts(kind)))
+    data.add("kind", kind)
+    data.add("source", "directory")
+    for key, value in choice.items():
+        data.add(key, value)
+    return client.post("/batch", data=data, content_type="multipart/form-data")
