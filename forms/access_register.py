@@ -11,9 +11,11 @@ from forms.fields import (
     choice,
     date,
     integer,
+    picks,
     rows,
     rule_first,
     short_text,
+    total_of,
 )
 from forms.identity import resident_id_problem
 from service.foundations.plaintext import quote_back, quote_many
@@ -55,7 +57,7 @@ class AccessRegisterForm(InstrumentForm):
     visitor = short_text("查阅人", max_length=30)
     id_type = choice("证件类型", ID_TYPES)
     id_number = short_text("证件号码", max_length=40)
-    work_unit = short_text("工作单位", max_length=60, required=False)
+    work_unit = picks(short_text("工作单位", max_length=60, required=False), "units")
     purpose = choice("利用目的", PURPOSES)
     purpose_details = rule_first(
         short_text("利用目的说明", max_length=200, required=False), "check_purpose_details"
@@ -68,7 +70,7 @@ class AccessRegisterForm(InstrumentForm):
         validate_choice=True,
     )
     records = rows(RecordRow, "查阅档案", max_entries=200)
-    copies = integer("复制页数合计", minimum=0)
+    copies = total_of(integer("复制页数合计", minimum=0), "records", "copied_pages")
     visit_date = date("查阅日期")
     receiver = short_text("接待人员", max_length=20)
 

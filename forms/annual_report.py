@@ -7,7 +7,7 @@ import datetime as dt
 from wtforms import BooleanField, Field
 from wtforms.validators import DataRequired, ValidationError
 
-from forms.fields import InstrumentForm, date, integer, long_text, short_text
+from forms.fields import InstrumentForm, date, integer, long_text, picks, short_text
 from service.foundations.deadlines import calendar_known, due_day
 from service.foundations.formatting import format_date
 
@@ -30,7 +30,9 @@ def is_late(report_year: int, report_date: dt.date) -> bool:
 class AnnualReportForm(InstrumentForm):
     """Facts of one unit's 档案工作情况报告 on the year before the report."""
 
-    unit = short_text("报告单位", max_length=60)
+    unit = picks(
+        short_text("报告单位", max_length=60), "units", {"representative": "responsible_person"}
+    )
     report_year = integer("报告年度", minimum=FIRST_YEAR, maximum=2100)
     report_date = date("报告日期")
     holdings = long_text("档案保存情况")

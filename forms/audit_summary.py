@@ -20,6 +20,7 @@ from forms.fields import (
     choice,
     date,
     integer,
+    picks,
     rows,
     short_text,
 )
@@ -36,13 +37,13 @@ ANNUAL_REPORT = "annual_report"
 class RegisterRow(RowForm):
     """One unit of the 档案登记备份名册, which must report every year."""
 
-    unit = short_text("单位名称", max_length=60)
+    unit = picks(short_text("单位名称", max_length=60), "units")
 
 
 class AuditNoteRow(RowForm):
     """The bureau's audit of one unit's report."""
 
-    unit = short_text("单位名称", max_length=60)
+    unit = picks(short_text("单位名称", max_length=60), "units")
     result = choice("审核结果", RESULTS)
     problems = short_text("存在问题", max_length=200, required=False)
     follow_up = short_text("整改落实", max_length=200, required=False)
@@ -51,7 +52,7 @@ class AuditNoteRow(RowForm):
 class PaperReportRow(RowForm):
     """A report a unit handed in on paper, which is not in the archive."""
 
-    unit = short_text("单位名称", max_length=60)
+    unit = picks(short_text("单位名称", max_length=60), "units")
     received_date = date("收到日期")
 
 

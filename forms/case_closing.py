@@ -8,16 +8,19 @@ import re
 from wtforms import Field, FieldList
 from wtforms.validators import ValidationError
 
-from forms.case_opening import officers_problem
+from forms.case_opening import MIN_OFFICERS, officers_problem
 from forms.fields import (
     InstrumentForm,
     OfficerRow,
     choice,
     date,
+    least_rows,
     long_text,
+    picks,
     required_when,
     rows,
     short_text,
+    shown_when,
 )
 from service.foundations.formatting import format_date
 
@@ -61,20 +64,22 @@ class CaseClosingForm(InstrumentForm):
     """Facts of one 结案报告: the case, its outcome, the penalty decision and how it was carried out."""
 
     cause = short_text("案由", max_length=100)
-    party_name = short_text("当事人姓名或者名称", max_length=60)
+    party_name = picks(short_text("当事人姓名或者名称", max_length=60), "units")
     outcome = choice("处理结果", OUTCOMES)
     penalty_summary = required_when(
-        long_text("处罚决定及文号", max_length=500, required=False),
+        shown_when(
+            long_text("处罚决定及文号", max_length=500, required=False), "outcome", PENALISED
+        ),
         lambda form: form.outcome.data == PENALISED,
         "给予行政处罚的，请写明行政处罚决定的内容及其文号，如“君档罚决〔2026〕1号，罚款人民币45000元”",
     )
     execution = required_when(
-        long_text("执行情况", max_length=1000, required=False),
+        shown_when(long_text("执行情况", max_length=1000, required=False), "outcome", PENALISED),
         lambda form: form.outcome.data == PENALISED,
         f"给予行政处罚并已执行完毕的，请写明当事人何时、以何种方式履行了处罚决定（{LAW}第六十六条）",
     )
     summary = long_text("案件办理情况", max_length=3000)
-    officers = rows(OfficerRow, "承办人", max_entries=10)
+    officers = least_rows(rows(OfficerRow, "承办人", max_entries=10), MIN_OFFICERS)
     closing_date = date("结案日期")
 
     def validate_penalty_summary(self, field: Field) -> None:

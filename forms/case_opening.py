@@ -13,10 +13,13 @@ from forms.fields import (
     OfficerRow,
     choice,
     date,
+    least_rows,
     long_text,
+    picks,
     required_when,
     rows,
     short_text,
+    shown_when,
 )
 from forms.identity import credit_code_problem, resident_id_problem
 from forms.participants import names_of, repeated
@@ -65,19 +68,37 @@ class CaseOpeningForm(InstrumentForm):
     """Facts of one 立案审批表: the cause, the party, the source, the officers and their proposal."""
 
     cause = short_text("案由", max_length=100)
-    party_name = short_text("当事人姓名或者名称", max_length=60)
+    party_name = picks(
+        short_text("当事人姓名或者名称", max_length=60),
+        "units",
+        {
+            "credit_code": "party_id",
+            "address": "party_address",
+            "representative": "legal_representative",
+        },
+    )
     party_type = choice("当事人类型", PARTY_TYPES)
     party_id = short_text("统一社会信用代码或者公民身份号码", max_length=18)
-    legal_representative = short_text("法定代表人（负责人）", max_length=20, required=False)
+    legal_representative = shown_when(
+        short_text("法定代表人（负责人）", max_length=20, required=False),
+        "party_type",
+        "",
+        UNIT,
+        SERVICE_FIRM,
+    )
     party_address = short_text("当事人地址", max_length=100)
     source = choice("案件来源", SOURCES)
     source_detail = required_when(
-        short_text("案件来源说明", max_length=200, required=False),
+        shown_when(
+            short_text("案件来源说明", max_length=200, required=False),
+            "source",
+            *SOURCES_NAMED,
+        ),
         lambda form: form.source.data in SOURCES_NAMED,
         "案件由上级机关交办、其他机关移送或者有其他来源的，请写明交办、移送的机关或者具体来源",
     )
     received_date = date("受案日期", required=False)
-    officers = rows(OfficerRow, "承办人", max_entries=10)
+    officers = least_rows(rows(OfficerRow, "承办人", max_entries=10), MIN_OFFICERS)
     summary = long_text("简要案情", max_length=2000)
     proposal = long_text("承办人意见", max_length=1000)
     opening_date = date("立案日期")

@@ -13,9 +13,11 @@ from forms.fields import (
     clock_time,
     date,
     long_text,
+    picks,
     required_when,
     rows,
     short_text,
+    shown_when,
 )
 from forms.participants import names_of, person_named, repeated
 from service.foundations.plaintext import quote_back, quote_many
@@ -56,7 +58,7 @@ class CollectiveDiscussionForm(InstrumentForm):
     """Facts of one 集体讨论记录."""
 
     cause = short_text("案由", max_length=100)
-    party_name = short_text("当事人姓名或者名称", max_length=60)
+    party_name = picks(short_text("当事人姓名或者名称", max_length=60), "units")
     meeting_date = date("讨论日期")
     start_time = clock_time("开始时间")
     end_time = clock_time("结束时间", required=False)
@@ -69,7 +71,12 @@ class CollectiveDiscussionForm(InstrumentForm):
     discussion = rows(OpinionRow, "讨论意见", max_entries=100)
     conclusion = choice("讨论结论（行政处罚法第五十七条）", CONCLUSIONS)
     decision_summary = required_when(
-        long_text("决定内容", max_length=1000, required=False),
+        shown_when(
+            long_text("决定内容", max_length=1000, required=False),
+            "conclusion",
+            PENALTY,
+            REFERRAL,
+        ),
         lambda form: form.conclusion.data in (PENALTY, REFERRAL),
         "请写明决定的内容：给予行政处罚的，写明处罚的种类和依据；移送司法机关的，写明移送的机关",
     )

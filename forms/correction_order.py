@@ -6,7 +6,7 @@ from wtforms import Field
 from wtforms.validators import ValidationError
 
 from forms.annual_report import FIRST_YEAR, report_due
-from forms.fields import ArchivedDocument, InstrumentForm, date, integer, short_text
+from forms.fields import ArchivedDocument, InstrumentForm, date, integer, picks, short_text
 from service.foundations.deadlines import CalendarUnknown, is_working_day
 from service.foundations.formatting import format_date
 
@@ -14,7 +14,7 @@ from service.foundations.formatting import format_date
 class CorrectionOrderForm(InstrumentForm):
     """Facts of one order to file an overdue 档案工作自查报告 by a deadline."""
 
-    unit = short_text("未提交自查报告的单位", max_length=60)
+    unit = picks(short_text("未提交自查报告的单位", max_length=60), "units")
     report_year = integer("未提交的自查报告年度", minimum=FIRST_YEAR, maximum=2100)
     deadline = date("改正期限")
     issue_date = date("成文日期")

@@ -13,8 +13,10 @@ from forms.fields import (
     date,
     flag,
     long_text,
+    picks,
     required_when,
     short_text,
+    shown_when,
 )
 
 FINDINGS = ("违法行为", "安全隐患", "违法行为和安全隐患")
@@ -25,7 +27,7 @@ CITATION = re.compile(r"《[^》]+》[^《]*?第[一二三四五六七八九十�
 class EnforcementNoticeForm(InstrumentForm):
     """Facts of one 档案监督检查执法通知书 ordering a unit to correct a violation or remove a hazard."""
 
-    unit = short_text("被检查单位名称", max_length=60)
+    unit = picks(short_text("被检查单位名称", max_length=60), "units")
     inspection_date = date("检查日期")
     finding_type = choice("发现的问题性质", FINDINGS)
     findings = long_text("发现的违法行为或者安全隐患")
@@ -35,7 +37,7 @@ class EnforcementNoticeForm(InstrumentForm):
     issue_date = date("成文日期")
     reissued = flag("补发（紧急情况下已先行口头责令采取紧急处置措施）")
     oral_order_date = required_when(
-        date("口头责令日期", required=False),
+        shown_when(date("口头责令日期", required=False), "reissued", "y"),
         lambda form: bool(form.reissued.data),
         "补发执法通知书的，请填写口头责令采取紧急处置措施的日期",
     )

@@ -341,56 +341,6 @@ def flag(label: str) -> BooleanField:
     return BooleanField(label, false_values=(False, "false", "", "0", "n", "no"))
 
 
-def rows(
-    row_form: type[Form], label: str, min_entries: int = 0, max_entries: int = 500
-) -> FieldList:
-    """Return a repeating group of rows (officers, table lines), each a small form."""
-    return FieldList(
-        FormField(row_form), label=label, min_entries=min_entries, max_entries=max_entries
-    )
-
-
-class OfficerRow(RowForm):
-    """One enforcement officer and the number of his or her 行政执法证件."""
-
-    names_an_officer = True  # checked against the officer directory (forms.officer_rule)
-    name = short_text("姓名", max_length=20)
-    certificate = short_text("执法证号", max_length=40)
-
-
-# Rules on empty optional fields ---------------------------------------------------------
-# WTForms' Optional validator ends the validation of an empty field, and with it any
-# validate_<field> method; a rule that must also judge the empty field runs before it.
-
-
-class RequiredWhen:
-    """Makes an optional field required while a condition on the other facts holds."""
-
-    def __init__(self, condition: Callable[[Form], bool], message: str) -> None:
-        self.condition = condition
-        self.message = message
-
-    def __call__(self, form: Form, field: Field) -> None:
-        given = bool(field.raw_data) and str(field.raw_data[0]).strip() != ""
-        if not given and self.condition(form):
-            field.errors[:] = []
-            raise StopValidation(self.message)
-
-
-def required_when(
-    unbound: UnboundField, condition: Callable[[Form], bool], message: str
-) -> UnboundField:
-    """Return the optional field, required (with message) whenever condition(form) holds."""
-    unbound.kwargs["validators"].insert(0, RequiredWhen(condition, message))
-    return unbound
-
-
-def rule_first(unbound: UnboundField, rule: str) -> UnboundField:
-    """Return the field with the form's method named rule run before its own validators."""
-    unbound.kwargs["validators"].insert(0, lambda form, field: getattr(form, rule)(field))
-    return unbound
-
-
 # Help for the clerk in the browser ------------------------------------------------------
 # Declarations read by static/form_helpers.js, rendered as data attributes of the field's
 # input. They only help typing: every rule is still checked on the server.
@@ -431,3 +381,61 @@ def shown_when(unbound: UnboundField, field: str, *values: str) -> UnboundField:
 def total_of(unbound: UnboundField, rows_field: str, column: str) -> UnboundField:
     """Return the field, computed in the browser as the sum of a column of the form's rows."""
     return _with_attributes(unbound, {"data-total-of": f"{rows_field}-{column}"})
+
+
+def least_rows(unbound: UnboundField, count: int) -> UnboundField:
+    """Return the repeating rows, of which the clerk cannot remove the last count (a rule needs them).
+
+    Only the page's remove buttons read it: the rule itself, with its message, stays the form's.
+    """
+    return _with_attributes(unbound, {"data-min": str(count)})
+
+
+def rows(
+    row_form: type[Form], label: str, min_entries: int = 0, max_entries: int = 500
+) -> FieldList:
+    """Return a repeating group of rows (officers, table lines), each a small form."""
+    return FieldList(
+        FormField(row_form), label=label, min_entries=min_entries, max_entries=max_entries
+    )
+
+
+class OfficerRow(RowForm):
+    """One enforcement officer and the number of his or her 行政执法证件."""
+
+    names_an_officer = True  # checked against the officer directory (forms.officer_rule)
+    name = picks(short_text("姓名", max_length=20), "officers", {"certificate": "certificate"})
+    certificate = short_text("执法证号", max_length=40)
+
+
+# Rules on empty optional fields ---------------------------------------------------------
+# WTForms' Optional validator ends the validation of an empty field, and with it any
+# validate_<field> method; a rule that must also judge the empty field runs before it.
+
+
+class RequiredWhen:
+    """Makes an optional field required while a condition on the other facts holds."""
+
+    def __init__(self, condition: Callable[[Form], bool], message: str) -> None:
+        self.condition = condition
+        self.message = message
+
+    def __call__(self, form: Form, field: Field) -> None:
+        given = bool(field.raw_data) and str(field.raw_data[0]).strip() != ""
+        if not given and self.condition(form):
+            field.errors[:] = []
+            raise StopValidation(self.message)
+
+
+def required_when(
+    unbound: UnboundField, condition: Callable[[Form], bool], message: str
+) -> UnboundField:
+    """Return the optional field, required (with message) whenever condition(form) holds."""
+    unbound.kwargs["validators"].insert(0, RequiredWhen(condition, message))
+    return unbound
+
+
+def rule_first(unbound: UnboundField, rule: str) -> UnboundField:
+    """Return the field with the form's method named rule run before its own validators."""
+    unbound.kwargs["validators"].insert(0, lambda form, field: getattr(form, rule)(field))
+    return unbound

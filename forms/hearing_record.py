@@ -13,10 +13,13 @@ from forms.fields import (
     clock_time,
     date,
     flag,
+    least_rows,
     long_text,
+    picks,
     required_when,
     rows,
     short_text,
+    shown_when,
 )
 from forms.hearing_notice import PUBLICITY  # recorded as the notice announced it
 from forms.participants import names_of, person_named, repeated
@@ -67,7 +70,7 @@ class HearingRecordForm(InstrumentForm):
     """Facts of one 听证笔录."""
 
     cause = short_text("案由", max_length=100)
-    party_name = short_text("当事人姓名或者名称", max_length=60)
+    party_name = picks(short_text("当事人姓名或者名称", max_length=60), "units")
     party_type = choice("当事人类型", PARTY_TYPES)
     hearing_date = date("听证日期")
     start_time = clock_time("开始时间")
@@ -76,7 +79,7 @@ class HearingRecordForm(InstrumentForm):
     public = choice("是否公开举行", PUBLICITY)
     host = short_text("主持人", max_length=20)
     recorder = short_text("记录员", max_length=20)
-    officers = rows(OfficerRow, "调查人员", max_entries=10)
+    officers = least_rows(rows(OfficerRow, "调查人员", max_entries=10), MIN_OFFICERS)
     party_attendees = rows(AttendeeRow, "当事人一方出席人员", max_entries=5)
     others = rows(OtherRow, "其他听证参加人", max_entries=20)
     rights_told = flag(
@@ -84,24 +87,32 @@ class HearingRecordForm(InstrumentForm):
     )
     recusal = choice("回避申请", (NO_RECUSAL, RECUSAL))
     recusal_decision = required_when(
-        short_text("回避申请的理由和处理决定", max_length=300, required=False),
+        shown_when(
+            short_text("回避申请的理由和处理决定", max_length=300, required=False),
+            "recusal",
+            RECUSAL,
+        ),
         lambda form: form.recusal.data == RECUSAL,
         "当事人申请回避的，请记录申请的理由和处理决定",
     )
     proceedings = rows(ProceedingRow, "听证经过", max_entries=300)
     final_statement = required_when(
-        long_text("当事人最后陈述", max_length=2000, required=False),
+        shown_when(long_text("当事人最后陈述", max_length=2000, required=False), "termination", ""),
         lambda form: not form.termination.data,
         "请记录当事人或者其代理人的最后陈述",
     )
     termination = choice("听证终止情形", TERMINATIONS, required=False)
     confirmation = required_when(
-        choice("笔录核对情况", CONFIRMATIONS, required=False),
+        shown_when(choice("笔录核对情况", CONFIRMATIONS, required=False), "termination", ""),
         lambda form: not form.termination.data,
         f"请选择笔录核对情况：笔录应当交当事人或者其代理人核对无误后签字或者盖章（{LAW}第六十四条第八项）",
     )
     refusal_note = required_when(
-        short_text("主持人注明的拒绝签字或者盖章情况", max_length=300, required=False),
+        shown_when(
+            short_text("主持人注明的拒绝签字或者盖章情况", max_length=300, required=False),
+            "confirmation",
+            REFUSED,
+        ),
         lambda form: form.confirmation.data == REFUSED,
         f"当事人或者其代理人拒绝签字或者盖章的，由听证主持人在笔录中注明（{LAW}第六十四条第八项），请记录",
     )

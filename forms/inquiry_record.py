@@ -14,13 +14,17 @@ from forms.fields import (
     choice,
     clock_time,
     date,
+    least_rows,
+    picks,
     required_when,
     rows,
     short_text,
+    shown_when,
 )
 from forms.identity import resident_id_problem
 from forms.records import (
     LAW,
+    MIN_OFFICERS,
     ExchangeRow,
     officer_names,
     officers_problem,
@@ -48,7 +52,7 @@ class InquiryRecordForm(InstrumentForm):
     interviewee_sex = choice("被询问人性别", (MALE, FEMALE))
     interviewee_id = short_text("被询问人公民身份号码", max_length=18)
     interviewee_employer = required_when(
-        short_text("被询问人工作单位", max_length=60, required=False),
+        picks(short_text("被询问人工作单位", max_length=60, required=False), "units"),
         lambda form: form.relation.data in (REPRESENTATIVE, STAFF),
         "被询问人是当事人的法定代表人（负责人）或者工作人员的，请填写其工作单位",
     )
@@ -56,7 +60,7 @@ class InquiryRecordForm(InstrumentForm):
     interviewee_phone = phone_number("被询问人联系电话", required=False)
     interviewee_address = short_text("被询问人住址", max_length=100, required=False)
     relation = choice("被询问人与本案的关系", RELATIONS)
-    officers = rows(OfficerRow, "询问人", max_entries=10)
+    officers = least_rows(rows(OfficerRow, "询问人", max_entries=10), MIN_OFFICERS)
     recorder = short_text("记录人", max_length=20)
     certificates_shown = statement(
         "询问人已出示执法证件，告知被询问人应当如实回答询问、协助调查，以及有权申请回避",
@@ -66,14 +70,20 @@ class InquiryRecordForm(InstrumentForm):
     )
     recusal = choice("被询问人是否申请回避", (NO_RECUSAL, RECUSAL))
     recusal_note = required_when(
-        short_text("申请回避的对象和理由", max_length=200, required=False),
+        shown_when(
+            short_text("申请回避的对象和理由", max_length=200, required=False), "recusal", RECUSAL
+        ),
         lambda form: form.recusal.data == RECUSAL,
         f"被询问人申请回避的，请记录申请回避的执法人员和理由，报本局负责人决定（{LAW}第四十三条）",
     )
     exchanges = rows(ExchangeRow, "询问内容（一问一答）", max_entries=300)
     confirmation = choice("笔录确认方式", CONFIRMATIONS)
     refusal_reason = required_when(
-        short_text("被询问人拒绝签名的理由", max_length=200, required=False),
+        shown_when(
+            short_text("被询问人拒绝签名的理由", max_length=200, required=False),
+            "confirmation",
+            REFUSED,
+        ),
         lambda form: form.confirmation.data == REFUSED,
         "被询问人拒绝签名的，请记录其拒绝签名的理由或者情况",
     )

@@ -11,7 +11,9 @@ from forms.fields import (
     choice,
     date,
     flag,
+    least_rows,
     long_text,
+    picks,
     required_when,
     rows,
     short_text,
@@ -31,7 +33,7 @@ MIN_OFFICERS = 2  # 必须由2名以上档案行政执法人员参加
 class InspectionRecordForm(InstrumentForm):
     """Facts of one record of a 巡查 or 回访, signed by the unit's head or noting a refusal."""
 
-    unit = short_text("被检查单位", max_length=60)
+    unit = picks(short_text("被检查单位", max_length=60), "units", {"address": "location"})
     location = short_text("检查地点", max_length=100, required=False)
     inspection_date = date("检查日期")
     inspection_kind = choice("检查类别", KINDS)
@@ -39,7 +41,7 @@ class InspectionRecordForm(InstrumentForm):
     method_records = flag("检查方式：" + METHODS["method_records"])
     method_site = flag("检查方式：" + METHODS["method_site"])
     method_assessment = flag("检查方式：" + METHODS["method_assessment"])
-    officers = rows(OfficerRow, "执法人员")
+    officers = least_rows(rows(OfficerRow, "执法人员"), MIN_OFFICERS)
     unit_contact = short_text("被检查单位配合人员", max_length=60, required=False)
     checked_items = long_text("检查内容", max_length=1500)
     problems = long_text("发现的问题", max_length=1500)

@@ -11,9 +11,11 @@ from forms.fields import (
     choice,
     date,
     long_text,
+    picks,
     required_when,
     rows,
     short_text,
+    shown_when,
 )
 from forms.participants import repeated
 
@@ -59,7 +61,7 @@ class LegalReviewForm(InstrumentForm):
     """Facts of one 法制审核意见书."""
 
     cause = short_text("案由", max_length=100)
-    party_name = short_text("当事人姓名或者名称", max_length=60)
+    party_name = picks(short_text("当事人姓名或者名称", max_length=60), "units")
     submitted_on = date("送审日期")
     review_date = date("审核日期")
     reviewer = short_text("法制审核人员", max_length=20)
@@ -69,7 +71,12 @@ class LegalReviewForm(InstrumentForm):
     checked = rows(CheckRow, "审核内容", max_entries=len(ITEMS))
     conclusion = choice("审核结论", CONCLUSIONS)
     opinion = required_when(
-        long_text("审核意见", max_length=3000, required=False),
+        shown_when(
+            long_text("审核意见", max_length=3000, required=False),
+            "conclusion",
+            "",
+            *(conclusion for conclusion in CONCLUSIONS if conclusion != AGREED),
+        ),
         lambda form: form.conclusion.data in CONCLUSIONS and form.conclusion.data != AGREED,
         "审核未通过的，请写明审核意见：存在的问题和处理建议",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from wtforms import Field
 from wtforms.validators import ValidationError
 
-from forms.fields import InstrumentForm, choice, short_text
+from forms.fields import InstrumentForm, choice, picks, short_text, shown_when
 from forms.identity import credit_code_problem, resident_id_problem
 
 UNIT, PERSON, SERVICE_FIRM = "单位", "个人", "档案服务企业"
@@ -15,10 +15,24 @@ PARTY_TYPES = (UNIT, PERSON, SERVICE_FIRM)
 class PartyForm(InstrumentForm):
     """Base of the forms naming a party: the five party fields, first in the form, and their rules."""
 
-    party_name = short_text("当事人姓名或者名称", max_length=60)
+    party_name = picks(
+        short_text("当事人姓名或者名称", max_length=60),
+        "units",
+        {
+            "credit_code": "party_id",
+            "address": "party_address",
+            "representative": "legal_representative",
+        },
+    )
     party_type = choice("当事人类型", PARTY_TYPES)
     party_id = short_text("统一社会信用代码或者公民身份号码", max_length=18)
-    legal_representative = short_text("法定代表人（负责人）", max_length=20, required=False)
+    legal_representative = shown_when(
+        short_text("法定代表人（负责人）", max_length=20, required=False),
+        "party_type",
+        "",
+        UNIT,
+        SERVICE_FIRM,
+    )
     party_address = short_text("当事人地址", max_length=100)
 
     def validate_party_id(self, field: Field) -> None:

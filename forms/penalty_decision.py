@@ -9,7 +9,16 @@ from typing import Any
 from wtforms import DecimalField, Field, FieldList, SelectField
 from wtforms.validators import ValidationError
 
-from forms.fields import OfficerRow, amount, choice, date, long_text, rows, short_text
+from forms.fields import (
+    OfficerRow,
+    amount,
+    choice,
+    date,
+    least_rows,
+    long_text,
+    rows,
+    short_text,
+)
 from forms.party import PARTY_TYPES, PERSON, SERVICE_FIRM, PartyForm
 from forms.party import UNIT as UNIT  # the party's kinds are imported from here by other forms
 from forms.remedies import court_problem, review_body_problem
@@ -223,7 +232,7 @@ class PenaltyRules(PartyForm):
 class PenaltyDecisionForm(PenaltyRules):
     """Facts of one 行政处罚决定书 under 档案法 第四十九条."""
 
-    officers = rows(OfficerRow, "执法人员", max_entries=10)
+    officers = least_rows(rows(OfficerRow, "执法人员", max_entries=10), MIN_OFFICERS)
     facts = long_text("违法事实")
     evidence = long_text("证据")
     violation = choice("违法行为（档案法第四十八条）", tuple(VIOLATIONS))

@@ -16,7 +16,9 @@ from forms.fields import (
     choice,
     date,
     long_text,
+    picks,
     short_text,
+    shown_when,
 )
 from service.foundations.deadlines import CalendarUnknown, deadline
 from service.foundations.formatting import format_date
@@ -34,13 +36,17 @@ class ReviewDecisionForm(InstrumentForm):
     """Facts of one 复查决定书 on an archived, not voided, supervision notice."""
 
     applicant = short_text("申请人（被检查单位）", max_length=60)
-    notice_number = short_text("原执法监督通知（决定）书文号", max_length=40)
+    notice_number = picks(
+        short_text("原执法监督通知（决定）书文号", max_length=40),
+        "notices",
+        {"inspected_body": "applicant", "issuer": "issuer"},
+    )
     notice_received_date = date("申请人收到原通知（决定）书的日期")
     application_date = date("本局接到复查申请的日期")
     request = long_text("申请复查的请求和理由")
     reasons = long_text("复查认定的事实和理由")
     finding = choice("复查结论", FINDINGS)
-    changed_decision = long_text("变更后的处理决定", required=False)
+    changed_decision = shown_when(long_text("变更后的处理决定", required=False), "finding", "变更")
     issuer = short_text("作出复查决定的机构名称", max_length=60)
     decision_date = date("复查决定日期")
     cc = short_text("抄送", max_length=200, required=False)

@@ -30,6 +30,7 @@ from forms.fields import (
     flag,
     integer,
     long_text,
+    picks,
     rows,
     rule_first,
     short_text,
@@ -78,7 +79,7 @@ def percent_of(values: Mapping[str, Any]) -> int:
 class UnitRow(RowForm):
     """One unit of the register of units subject to inspection."""
 
-    name = short_text("单位名称", max_length=60)
+    name = picks(short_text("单位名称", max_length=60), "units")
     key_monitoring = flag("重点监控单位")
 
 

@@ -21,6 +21,7 @@ from forms.fields import (
     choice,
     date,
     long_text,
+    picks,
     required_when,
     rows,
     short_text,
@@ -95,7 +96,7 @@ class ServerRow(RowForm):
     """One person who served the document (送达人), who signs the receipt."""
 
     names_an_officer = True  # a 执法证号 given is checked against the officer directory
-    name = short_text("姓名", max_length=20)
+    name = picks(short_text("姓名", max_length=20), "officers", {"certificate": "certificate"})
     certificate = short_text("执法证号", max_length=40, required=False)
 
 
@@ -104,7 +105,7 @@ class ServiceReceiptForm(InstrumentForm):
 
     served_number = short_text("送达文书文号", max_length=60)
     served_title = short_text("送达文书名称", max_length=60)
-    recipient = short_text("受送达人", max_length=100)
+    recipient = picks(short_text("受送达人", max_length=100), "units")
     method = choice("送达方式", METHODS)
     served_on = date("送达日期")
     place = required_when(

@@ -12,14 +12,17 @@ from forms.fields import (
     clock_time,
     date,
     integer,
+    least_rows,
     long_text,
     required_when,
     rows,
     short_text,
+    shown_when,
 )
 from forms.party import PartyForm
 from forms.records import (
     LAW,
+    MIN_OFFICERS,
     officer_names,
     officers_problem,
     same_person,
@@ -65,7 +68,7 @@ class SiteRecordForm(PartyForm):
     end_time = clock_time("检查结束时间")
     place = short_text("检查（勘验）地点", max_length=100)
     present = rows(PresentRow, "在场人", max_entries=20)
-    officers = rows(OfficerRow, "检查人员", max_entries=10)
+    officers = least_rows(rows(OfficerRow, "检查人员", max_entries=10), MIN_OFFICERS)
     recorder = short_text("记录人", max_length=20)
     certificates_shown = statement(
         "检查人员已出示执法证件，告知当事人或者有关人员应当协助检查，以及有权申请回避",
@@ -77,17 +80,28 @@ class SiteRecordForm(PartyForm):
     evidence_taken = rows(EvidenceRow, "现场取证", max_entries=100)
     confirmation = choice("笔录确认方式", CONFIRMATIONS)
     refusal_reason = required_when(
-        short_text("当事人拒绝签名的理由", max_length=200, required=False),
+        shown_when(
+            short_text("当事人拒绝签名的理由", max_length=200, required=False),
+            "confirmation",
+            REFUSED,
+        ),
         lambda form: form.confirmation.data == REFUSED,
         f"当事人拒绝签名的，应当在笔录中注明（{COERCION_LAW}第十八条第八项），请记录其拒绝签名的理由或者情况",
     )
     witness = required_when(
-        short_text("见证人", max_length=20, required=False),
+        shown_when(
+            short_text("见证人", max_length=20, required=False), "confirmation", REFUSED, ABSENT
+        ),
         lambda form: form.confirmation.data in (REFUSED, ABSENT),
         f"当事人拒绝签名或者不在场的，应当由见证人和执法人员在笔录上签名（参照{COERCION_LAW}"
         "第十八条第八项、第九项），请填写见证人姓名",
     )
-    witness_unit = short_text("见证人工作单位或者住址", max_length=100, required=False)
+    witness_unit = shown_when(
+        short_text("见证人工作单位或者住址", max_length=100, required=False),
+        "confirmation",
+        REFUSED,
+        ABSENT,
+    )
 
     def validate_end_time(self, field: Field) -> None:
         """The inspection ends after it starts, within a span one sitting can take."""

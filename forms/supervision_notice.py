@@ -5,7 +5,7 @@ from __future__ import annotations
 from wtforms import Field
 from wtforms.validators import ValidationError
 
-from forms.fields import InstrumentForm, choice, date, long_text, short_text
+from forms.fields import InstrumentForm, choice, date, long_text, picks, short_text
 
 SITUATIONS = (
     "行政执法主体不合法",
@@ -21,7 +21,7 @@ DECISIONS = ("责令纠正", "撤销")
 class SupervisionNoticeForm(InstrumentForm):
     """Facts of one 执法监督通知（决定）书."""
 
-    inspected_body = short_text("被检查单位名称", max_length=60)
+    inspected_body = picks(short_text("被检查单位名称", max_length=60), "units")
     situation = choice("应当纠正的情形", SITUATIONS)
     facts = long_text("认定的事实")
     reasons = long_text("理由")
