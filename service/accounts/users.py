@@ -24,6 +24,7 @@ APPROVE = frozenset({"head"})
 MAINTAIN_TEMPLATES = frozenset({"maintainer", "admin"})
 ADMINISTER = frozenset({"admin"})
 MIN_PASSWORD = 8
+NAME_LENGTH = 60  # the users table's full_name and title columns
 
 
 class AccountError(ValueError):
@@ -37,6 +38,13 @@ class Account:
     id: int
     username: str
     role: str
+    full_name: str = ""
+    title: str = ""
+
+    @property
+    def name(self) -> str:
+        """Return the person's name as pages and documents show it; the login until one is set."""
+        return self.full_name or self.username
 
     @property
     def role_title(self) -> str:
@@ -50,11 +58,46 @@ class Account:
 
 def _account(user: User) -> Account:
     """Return the account view of a user row."""
-    return Account(user.id, user.username, user.role)
+    return Account(user.id, user.username, user.role, user.full_name or "", user.title or "")
 
 
-def create_user(session: Session, username: str, password: str, role: str) -> Account:
-    """Create a user with a hashed password; raise AccountError for a bad name, role or password."""
+def hashed_password(password: str) -> str:
+    """Return the hash kept for a password (scrypt, with its parameters and salt)."""
+    return generate_password_hash(password)
+
+
+def check_password(password: str) -> None:
+    """Raise AccountError for a password the service does not accept."""
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"密码至少{MIN_PASSWORD}个字符")
+
+
+def checked_person(full_name: str, title: str) -> tuple[str, str]:
+    """Return a person's name and title trimmed; raise AccountError for one too long or unprintable."""
+    checked = []
+    for label, value in (("姓名", full_name), ("职务", title)):
+        value = value.strip()
+        if len(value) > NAME_LENGTH:
+            raise AccountError(f"{label}最长{NAME_LENGTH}个字符")
+        problem = unprintable(value)
+        if problem:
+            raise AccountError(f"{label}中{problem}")
+        checked.append(value)
+    return checked[0], checked[1]
+
+
+def create_user(
+    session: Session,
+    username: str,
+    password: str,
+    role: str,
+    full_name: str = "",
+    title: str = "",
+) -> Account:
+    """Create a user with a hashed password; raise AccountError for a bad name, role or password.
+
+    full_name is what documents print as 经办人 and pages show; without it, the login is shown.
+    """
     username = username.strip()
     if not username or len(username) > 64 or any(c.isspace() for c in username):
         raise AccountError("用户名不能为空、不能含空格，最长64个字符")
@@ -63,11 +106,17 @@ def create_user(session: Session, username: str, password: str, role: str) -> Ac
         raise AccountError(f"用户名中{problem}")
     if role not in ROLES:
         raise AccountError(f"角色只能是：{'、'.join(ROLES)}")
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(f"密码至少{MIN_PASSWORD}个字符")
+    check_password(password)
+    full_name, title = checked_person(full_name, title)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise AccountError(f"用户 {username} 已存在")
-    user = User(username=username, password_hash=generate_password_hash(password), role=role)
+    user = User(
+        username=username,
+        password_hash=hashed_password(password),
+        role=role,
+        full_name=full_name,
+        title=title,
+    )
     session.add(user)
     session.flush()
     return _account(user)

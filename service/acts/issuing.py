@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from service.accounts.people import person_name
 from service.acts.casework import (
     OPENING,
     Approval,
@@ -128,13 +129,14 @@ def _issue_once(
     with wenshu.database.session() as session:
         sequence = peek_next_sequence(session, instrument.series, year)
         template = active_template(session, wenshu.templates, instrument.kind)
+        agent = person_name(session, issued_by)  # printed as 经办人: the person, not the login
     bureau = wenshu.settings.bureau
     number = format_document_number(agency_code(instrument, bureau), year, sequence)
     if instrument.kind == OPENING:  # the 立案审批表's 文号 is the number of the case it opens
         extra = {**extra, "case_number": number}
     issued_at = utcnow()
     metadata = document_metadata(
-        instrument, facts, number, bureau, agent=issued_by, action_time=issued_at
+        instrument, facts, number, bureau, agent=agent, action_time=issued_at
     )
     request = build_render_request(
         instrument, facts, extra, number, template.data, bureau, metadata

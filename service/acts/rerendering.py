@@ -6,6 +6,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from service.accounts.people import person_name
 from service.acts.errors import DocumentUnknown, PageUndrawable, nothing_used
 from service.archive.lookup import DatabaseArchiveView
 from service.archive.templates import template_of
@@ -36,6 +37,7 @@ def rerender_document(wenshu: Wenshu, document_id: int) -> RenderedPdf:
             if document is None:
                 raise DocumentUnknown(f"没有编号为 {document_id} 的文书")
             kept = document.context  # loaded now: the column is read only on demand
+            agent = person_name(session, document.issued_by)
             template = template_of(session, wenshu.templates, document.template_id)
         metadata = DocumentMetadata(
             title=document.title,
@@ -45,7 +47,7 @@ def rerender_document(wenshu: Wenshu, document_id: int) -> RenderedPdf:
             retention_period=document.retention,
             classification=document.classification,
             kind=document.kind,
-            agent=document.issued_by,
+            agent=agent,
             action_time=document.issued_at,
             business_action="重新生成（核对）",
         )

@@ -14,8 +14,8 @@ from service.acts.errors import DocumentUnknown, FactsRefused
 from service.acts.issuing import issue_document
 from service.archive.access import Visibility, shown
 from service.archive.lookup import DatabaseArchiveView
-from service.database.models import Document
-from service.foundations.formatting import format_date
+from service.database.models import Document, utcnow
+from service.foundations.formatting import format_date, local_date
 from service.instruments.facts import InvalidFacts, validate_facts
 from service.instruments.registry import Numbering, get_instrument
 from service.services import Wenshu
@@ -45,7 +45,7 @@ def serve_document(
     recipient other than the document's unless a 代收 is recorded, and the receipt's own rules.
     A penalty decision served later than 第六十一条 allows is a warning on the receipt.
     """
-    today = today or dt.date.today()
+    today = today or local_date(utcnow(), wenshu.settings.timezone)
     served = _servable(wenshu, document_id, classifications)
     facts = receipt_facts(served, raw, served_by)
     errors = against_document(served, raw, today)

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 
 from sqlalchemy import update
 
+from service.accounts.people import person_name
 from service.acts.errors import NotIssued
 from service.archive.access import issuer_classifications
 from service.archive.numbering import peek_next_sequence
@@ -45,6 +46,8 @@ class ChunkPlanner:
         # Rows are checked again as their issuer would read the archive, no more.
         with wenshu.database.session() as session:
             visible = issuer_classifications(session, job.issued_by, wenshu.settings.policy)
+            # The copies name the person as 经办人, not the login the job records.
+            self.agent = person_name(session, job.issued_by)
         self.archive = SnapshotArchive(wenshu.database, visible)
         self.agency_code = agency_code(instrument, wenshu.settings.bureau)
         self.next_sequence: dict[int, int] = {}
@@ -116,7 +119,7 @@ class ChunkPlanner:
             number = format_document_number(self.agency_code, year, sequence)
             metadata = document_metadata(
                 instrument, facts, number, self.wenshu.settings.bureau,
-                agent=self.job.issued_by, action_time=issued_at,
+                agent=self.agent, action_time=issued_at,
             )  # fmt: skip
             copies.append(
                 PlannedCopy(
@@ -150,7 +153,7 @@ class ChunkPlanner:
         issued_at = utcnow()
         metadata = document_metadata(
             self.instrument, rows[0][1], document.number, self.wenshu.settings.bureau,
-            agent=self.job.issued_by, action_time=issued_at,
+            agent=self.agent, action_time=issued_at,
         )  # fmt: skip
         for start in range(0, len(rows), size):
             chunk = rows[start : start + size]

@@ -12,12 +12,9 @@ from sqlalchemy import select
 from service.batch.delivery import Delivery
 from service.batch.outputs import ARCHIVE, MERGED
 from service.database.models import Document
-from service.foundations.formatting import format_date
+from service.foundations.formatting import format_date, local_date
 from service.render.marks import mark_void
 from service.services import Wenshu
-
-# The bureau's calendar day (China Standard Time, no summer time) names the void date.
-BUREAU_TIME = dt.timezone(dt.timedelta(hours=8))
 
 
 def voided_output(wenshu: Wenshu, delivery: Delivery, name: str) -> bytes | None:
@@ -34,7 +31,11 @@ def voided_output(wenshu: Wenshu, delivery: Delivery, name: str) -> bytes | None
             )
         ).all()
     pages = {row.pdf_path: row.pages for row in rows}
-    voided = {row.pdf_path: void_day(row.voided_at) for row in rows if row.status == "voided"}
+    voided = {
+        row.pdf_path: void_day(row.voided_at, wenshu.settings.timezone)
+        for row in rows
+        if row.status == "voided"
+    }
     if not voided:
         return None
     source = (delivery.folder / name).read_bytes()
@@ -77,9 +78,6 @@ def _marked_zip(archive: bytes, delivery: Delivery, voided: dict[str, str]) -> b
     return out.getvalue()
 
 
-def void_day(voided_at: dt.datetime | None) -> str:
-    """Return the bureau's day of a void time stored in UTC, as printed: 2026年3月10日."""
-    when = voided_at or dt.datetime.now(dt.UTC)
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return format_date(when.astimezone(BUREAU_TIME).date())
+def void_day(voided_at: dt.datetime | None, zone: str) -> str:
+    """Return the bureau's day (in its time zone) of a void time stored in UTC: 2026年3月10日."""
+    return format_date(local_date(voided_at or dt.datetime.now(dt.UTC), zone))

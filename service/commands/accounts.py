@@ -27,11 +27,13 @@ def users() -> None:
 @click.option(
     "--password", prompt=True, hide_input=True, confirmation_prompt=True, help="不给则提示输入"
 )
-def create_user_command(name: str, role: str, password: str) -> None:
-    """Create a user with a role."""
+@click.option("--name", "full_name", default="", help="姓名：页面显示、文书经办人打印的名字")
+@click.option("--title", default="", help="职务，如 科员")
+def create_user_command(name: str, role: str, password: str, full_name: str, title: str) -> None:
+    """Create a user with a role, and the person's name and title."""
     try:
         with opened() as wenshu, wenshu.database.session() as session:
-            create_user(session, name, password, role)
+            create_user(session, name, password, role, full_name=full_name, title=title)
     except AccountError as error:
         click.echo(f"users: {error}", err=True)
         sys.exit(EXIT_INVALID)

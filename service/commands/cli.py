@@ -38,6 +38,7 @@ from service.commands.templates import template
 from service.commands.units import units
 from service.commands.worker import worker
 from service.foundations.config import load_settings
+from service.foundations.formatting import local_date
 from service.instruments.facts import InvalidFacts, describe_kinds, validate_facts
 from service.services import Wenshu
 
@@ -101,9 +102,9 @@ def render(
     """
     instrument = instrument_or_exit(kind)
     facts = with_rows(instrument, read_facts(facts_file), tables)
-    approval = cli_approval(issued_by) if instrument.approval else None
     try:
         with opened() as wenshu:
+            approval = cli_approval(wenshu, issued_by) if instrument.approval else None
             if kind == OPENING:
                 assert approval is not None  # the 立案审批表 is always approved
                 document = open_approved_case(wenshu, facts, issued_by, approval)
@@ -124,9 +125,10 @@ def render(
     click.echo(document.number)
 
 
-def cli_approval(operator: str) -> Approval:
-    """Return the approval the command line's operator gives, trusted as the head."""
-    return Approval(head=operator, opinion="同意", day=dt.date.today(), via="cli")
+def cli_approval(wenshu: Wenshu, operator: str) -> Approval:
+    """Return the approval the command line's operator gives, trusted as the head, on the bureau's today."""
+    day = local_date(dt.datetime.now(dt.UTC), wenshu.settings.timezone)
+    return Approval(head=operator, opinion="同意", day=day, via="cli")
 
 
 def case_or_exit(wenshu: Wenshu, number: str | None) -> int | None:

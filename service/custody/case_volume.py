@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.accounts.people import person_name
 from service.cases.records import EXTENSION, load_case
 from service.cases.status import CLOSED
 from service.custody.case_order import RECEIPT, procedural_order
@@ -165,7 +166,7 @@ def _approvals(session: Session, case_id: int, rows: dict[int, Document]) -> tup
     """Return the head's approvals of the case's instruments and extensions, oldest first.
 
     An approval through a submission names its case; one given on the command line names
-    the document it let be issued.
+    the document it let be issued. The head is named as the 备考表 prints him: his full name.
     """
     events = session.scalars(
         select(AuditEvent).where(AuditEvent.action == APPROVE).order_by(AuditEvent.id)
@@ -178,7 +179,8 @@ def _approvals(session: Session, case_id: int, rows: dict[int, Document]) -> tup
             continue
         found.append(
             Approval(
-                head=event.actor, subject=_approved(session, details, document),
+                head=person_name(session, event.actor),
+                subject=_approved(session, details, document),
                 opinion=str(details.get("opinion") or ""), at=event.at, entry=event.id,
             )
         )  # fmt: skip

@@ -9,6 +9,7 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from service.foundations.shipped import shipped_templates
 
@@ -103,6 +104,9 @@ class Settings:
     # An RFC 3161 timestamp authority (http://host/path): each signature of a sealed document
     # then carries its timestamp (PAdES B-T); "" signs without one (B-B).
     tsa_url: str = ""
+    # The bureau's time zone (IANA name): every time a page shows and every default date (a
+    # form's date, today's deadlines) is the bureau's, whatever the server's own zone.
+    timezone: str = "Asia/Shanghai"
 
     @property
     def archive_path(self) -> Path:
@@ -149,6 +153,7 @@ _ENVIRONMENT = {
     "WENSHU_LOGIN_LOCKOUT_MINUTES": "login_lockout_minutes",
     "WENSHU_LOGIN_LOCKOUT_MAX_MINUTES": "login_lockout_max_minutes",
     "WENSHU_TSA_URL": "tsa_url",
+    "WENSHU_TIMEZONE": "timezone",
 }
 
 
@@ -200,4 +205,16 @@ def _coerce(values: dict[str, Any]) -> Settings:
             typed[name] = value if isinstance(value, Bureau) else Bureau(**value)
         else:
             typed[name] = value
+    if "timezone" in typed:
+        _check_zone(str(typed["timezone"]))
     return replace(settings, **typed)
+
+
+def _check_zone(name: str) -> None:
+    """Raise ValueError for a time zone name the zone database does not know."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(
+            f"unknown time zone: {name!r} (an IANA name, e.g. Asia/Shanghai)"
+        ) from error

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
 
@@ -12,8 +13,28 @@ _DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _PLACES = ("", "拾", "佰", "仟")
 _GROUPS = ("", "万", "亿", "万亿")
 
-# China Standard Time (UTC+8, no daylight saving): how times are shown to the bureau.
+# China Standard Time (UTC+8, no daylight saving): the time printed in a 案卷 as 北京时间.
 BEIJING = dt.timezone(dt.timedelta(hours=8))
+
+
+def local_moment(moment: dt.datetime, zone: str) -> dt.datetime:
+    """Return the moment in the bureau's time zone (a naive moment is taken as UTC, as stored)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(ZoneInfo(zone))
+
+
+def local_date(moment: dt.datetime, zone: str) -> dt.date:
+    """Return the bureau's calendar day at the moment, whatever the server's own zone."""
+    return local_moment(moment, zone).date()
+
+
+def format_moment(moment: dt.datetime | None, zone: str, seconds: bool = False) -> str:
+    """Return a moment as a page shows it, in the bureau's zone: 2026-03-05 10:13; "" for none."""
+    if moment is None:
+        return ""
+    pattern = "%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M"
+    return local_moment(moment, zone).strftime(pattern)
 
 
 def format_date(day: dt.date) -> str:

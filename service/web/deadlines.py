@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 
 from service.acts.duedates import Agenda, agenda, archive_due_items
 from service.archive.access import visible_classifications
 from service.web import wenshu
 from service.web.auth import current_account
 
+# The bureau's date; the case and approval pages import it from here too.
+from service.web.localtime import today
+
 blueprint = Blueprint("deadlines", __name__)
 WINDOW = 90  # days ahead the page lists
 SOON = 7  # days ahead the home page counts
-
-
-def today() -> dt.date:
-    """Return today, or the day set as TODAY in the app's config (tests fix the day so)."""
-    fixed: dt.date | None = current_app.config.get("TODAY")
-    return fixed or dt.date.today()
 
 
 def current_agenda(window: int = WINDOW) -> Agenda:

@@ -18,7 +18,9 @@ def served_pdf(document: Document) -> Path | io.BytesIO:
     path = wenshu().archive.absolute(document.pdf_path)
     if document.status != "voided":
         return path
-    return io.BytesIO(mark_void(path.read_bytes(), void_day(document.voided_at)))
+    return io.BytesIO(
+        mark_void(path.read_bytes(), void_day(document.voided_at, wenshu().settings.timezone))
+    )
 
 
 def served_page_png(document: Document, page: int) -> bytes:

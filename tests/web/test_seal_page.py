@@ -42,7 +42,7 @@ def test_page_shows_the_installed_seal_and_certificate(app: Flask) -> None:
     assert "CN=岳阳市君山区史志档案局, O=岳阳市君山区史志档案局" in text
     assert "CN=岳阳市电子政务测试根证书" in text
     assert "<code>1001</code>" in text
-    assert "2024-01-01 00:00 至 2050-01-01 00:00" in text
+    assert "2024-01-01 08:00 至 2050-01-01 08:00" in text  # the bureau's time, UTC+8
     fingerprint = hashlib.sha256(certificate_der("bureau")).hexdigest()
     assert " ".join(fingerprint[i : i + 4] for i in range(0, 64, 4)) in text
     assert "证书将于" not in text and "证书已于" not in text

@@ -1,0 +1,90 @@
+"""One's own account: changing one's password; and the password forms administrators use too."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
+from werkzeug.wrappers import Response
+from wtforms import Form, PasswordField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from service.accounts.people import change_own_password
+from service.accounts.users import MIN_PASSWORD, NAME_LENGTH, ROLES, AccountError
+from service.web import wenshu
+from service.web.auth import current_account
+
+blueprint = Blueprint("account", __name__, url_prefix="/account")
+# Declared before the new password's fields, so that a form shows it first (WTForms orders
+# fields as they were declared).
+CURRENT_PASSWORD = PasswordField("当前密码", validators=[DataRequired(message="请填写当前密码")])
+
+
+class NewPasswordForm(Form):
+    """A new password typed twice, as an administrator resets one."""
+
+    class Meta:
+        locales = ("zh_CN", "zh")
+
+    new_password = PasswordField(
+        "新密码",
+        validators=[
+            DataRequired(message="请填写新密码"),
+            Length(min=MIN_PASSWORD, message=f"密码至少{MIN_PASSWORD}个字符"),
+        ],
+    )
+    confirm_password = PasswordField(
+        "再次输入新密码",
+        validators=[
+            DataRequired(message="请再次输入新密码"),
+            EqualTo("new_password", message="两次输入的新密码不一致"),
+        ],
+    )
+
+
+class PasswordChangeForm(NewPasswordForm):
+    """One's own password: the current one, then the new one twice."""
+
+    current_password = CURRENT_PASSWORD
+
+
+class PersonForm(Form):
+    """A user's name and title as pages and documents show them, and the user's role."""
+
+    class Meta:
+        locales = ("zh_CN", "zh")
+
+    full_name = StringField(
+        "姓名", validators=[Length(max=NAME_LENGTH, message=f"姓名最长{NAME_LENGTH}个字符")]
+    )
+    title = StringField(
+        "职务", validators=[Length(max=NAME_LENGTH, message=f"职务最长{NAME_LENGTH}个字符")]
+    )
+    role = SelectField("角色", choices=[SelectChoice(key, title) for key, title in ROLES.items()])
+
+
+PASSWORD_CHANGED = lazy_gettext("密码已修改")
+
+
+@blueprint.route("/password", methods=["GET", "POST"])
+def password() -> str | Response | tuple[str, int]:
+    """Change one's own password: the current one checked, the new one typed twice."""
+    form = PasswordChangeForm(request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        try:
+            with wenshu().database.session() as session:
+                change_own_password(
+                    session,
+                    current_account().id,
+                    form.current_password.data or "",
+                    form.new_password.data or "",
+                )
+        except AccountError as error:
+            wrong_current = "当前密码" in str(error)
+            field = form.current_password if wrong_current else form.new_password
+            field.errors = [str(error)]
+        else:
+            flash(str(PASSWORD_CHANGED))
+            return redirect(url_for("account.password"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("account_password.html", form=form, title=_("修改密码")), status
