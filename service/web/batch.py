@@ -197,7 +197,7 @@ def submit() -> Any:
             form = batch_form(instrument, request.form, {})
             common = common_facts(instrument, form)
             if common is None:
-                return _form_page(_("共同的内容有误，见下方标红的栏目"), 400, form=form)
+                return _form_page("", 400, form=form)  # the form says where, at the fields
             token = _stage(instrument, owner, common)
         checked = check_staged(wenshu(), instrument, token, owner)
         if checked.job is not None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import zipfile
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pikepdf
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from openpyxl import load_workbook
 from playwright.sync_api import Page
 
 from tests.batch.conftest import common_facts, unit_names
@@ -35,7 +35,7 @@ def test_wrong_common_facts_are_shown_at_their_fields(client: FlaskClient) -> No
     response = upload(client, csv_bytes(["甲"]), facts)
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "共同的内容有误" in page and 'id="field-issue_date"' in page
+    assert "有 1 处需要修改" in page and 'id="field-issue_date"' in page
     before, after = page.split('id="field-issue_date"')
     assert "has-error" in before[-40:] and 'class="error"' in after.split("</div>")[0]
     assert common_facts(KIND)["overall"].splitlines()[0] in page  # the typed text is kept
@@ -121,21 +121,48 @@ def test_an_unfinished_job_can_be_resumed(app: Flask, client: FlaskClient) -> No
 
 
 @pytest.mark.office
-def test_screenshots_of_progress_and_finished_pages(
+def test_a_batch_from_the_form_with_the_downloaded_table(
     live_server: str, page: Page, tmp_path: Path
 ) -> None:
-    """This test ensures that the progress page updates live in Chromium and ends with the downloads."""
+    """This test ensures that a clerk types the common facts, fills the downloaded table, and opens each copy by its 文号."""
     sign_in(page, live_server)
     page.goto(live_server + "/batch")
-    page.screenshot(path=str(tmp_path / "batch-form.png"), full_page=True)
-    page.select_option("#kind", KIND)
-    page.fill("#facts", json.dumps(common_facts(KIND), ensure_ascii=False, indent=1))
-    table = tmp_path / "主送单位.csv"
-    table.write_bytes(csv_bytes(unit_names(5)))
+    page.select_option("#kind", KIND)  # choosing the kind opens its form
+    page.wait_for_selector("#batch-form")
+    for name, value in common_facts(KIND).items():
+        page.fill(f"#batch-form [name={name}]", str(value))
+    page.press("#batch-form [name=cc]", "Enter")  # Enter in a text field starts nothing
+    assert "/batch?kind=" in page.url and page.locator(".alert").count() == 0
+    _screenshots(page, tmp_path, "batch-form")
+
+    with page.expect_download() as download:
+        page.click("text=下载收文单位表格")
+    table = tmp_path / "收文单位.xlsx"
+    download.value.save_as(table)
+    workbook = load_workbook(table)
+    sheet = workbook.worksheets[0]
+    assert sheet.cell(1, 1).value == "主送单位"
+    units = unit_names(2)
+    for row, unit in enumerate(units, start=2):
+        sheet.cell(row, 1, unit)
+    workbook.save(table)
     page.set_input_files("#recipients", str(table))
-    page.click("form.batch-form button[type=submit]")
+    page.click("#batch-form button[value=batch]")
     page.wait_for_url("**/batch/1")
-    page.screenshot(path=str(tmp_path / "batch-progress.png"), full_page=True)
-    page.wait_for_selector("#outputs:not([hidden])", timeout=60_000)
-    assert page.inner_text("#done-total") == "5 / 5 份"
-    page.screenshot(path=str(tmp_path / "batch-finished.png"), full_page=True)
+    page.wait_for_selector("#copies", timeout=60_000)  # the finished page lists each copy
+    assert page.inner_text("#done-total") == "2 / 2 份"
+    links = page.locator("#copies a")
+    assert [page.inner_text(f"#copies tr:nth-child({n}) td:nth-child(2)") for n in (1, 2)] == units
+    assert links.count() == 2
+    _screenshots(page, tmp_path, "batch-finished")
+    number = links.nth(1).inner_text()
+    links.nth(1).click()
+    page.wait_for_url("**/documents/*")
+    assert number in page.inner_text("h1")
+
+
+def _screenshots(page: Page, folder: Path, name: str) -> None:
+    """Take the page at a desk's width and a phone's, then back at the desk's."""
+    for width, height in ((390, 844), (1280, 800)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
