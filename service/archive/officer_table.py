@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from service.foundations.plaintext import quote_back, unprintable
+from service.foundations.table_templates import template_workbook
 from service.foundations.tables import (
     RowProblem,
     TableUnreadable,
@@ -29,6 +30,9 @@ COLUMNS = {
 LIMITS = {NAME: 20, CERTIFICATE: 40}
 # A date as offices type it: 2027-12-31, 2027/12/31, 2027.12.31 or 2027年12月31日.
 DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+
+# The table offered to be filled in: the columns as offices head them, and one example officer.
+TEMPLATE_EXAMPLE = ("李建平", "43061120190031", dt.date(2027, 12, 31))
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,11 @@ def parse_valid_until(value: Any) -> dt.date | None:
         return dt.date(*(int(part) for part in match.groups()))
     except ValueError:
         return None
+
+
+def officers_template() -> bytes:
+    """Return the .xlsx an office fills in to import officers: the headers and one example row."""
+    return template_workbook("执法人员名录", (NAME, CERTIFICATE, VALID_UNTIL), TEMPLATE_EXAMPLE)
 
 
 def officer_row_problems(row: OfficerRow) -> list[RowProblem]:

@@ -133,6 +133,14 @@ def deactivate_officer(session: Session, certificate: str) -> None:
     officer.active = False
 
 
+def set_officer_active(session: Session, officer_id: int, active: bool) -> None:
+    """Take an officer out of the directory or back in; raise UnknownOfficer when there is none."""
+    officer = session.get(Officer, officer_id)
+    if officer is None:
+        raise UnknownOfficer(str(officer_id))
+    officer.active = active
+
+
 def save_officer(
     session: Session, row: OfficerRow, officer_id: int | None = None
 ) -> DirectoryOfficer:

@@ -10,6 +10,7 @@ from typing import Any
 
 from forms.identity import credit_code_problem
 from service.foundations.plaintext import unprintable
+from service.foundations.table_templates import template_workbook
 from service.foundations.tables import (
     RowProblem,
     TableUnreadable,
@@ -33,6 +34,17 @@ REQUIRED = (NAME, CODE)
 # The longest each value may be: as long as the party fields of the forms that print it.
 LIMITS = {NAME: 60, CODE: 18, ADDRESS: 100, REPRESENTATIVE: 20, TOWN: 60, CATEGORY: 60}
 
+# The table offered to be filled in: the columns as offices head them, and one example unit.
+TEMPLATE_HEADERS = ("单位名称", "统一社会信用代码", "地址", "法定代表人", "所在乡镇", "单位类别")
+TEMPLATE_EXAMPLE = (
+    "岳阳君信档案数字化服务有限公司",
+    "91430611MA4PBN3K2X",
+    "湖南省岳阳市君山区柳林洲街道君山大道168号",
+    "陈志刚",
+    "柳林洲街道",
+    "档案服务企业",
+)
+
 
 @dataclass(frozen=True)
 class UnitRow:
@@ -54,6 +66,11 @@ class UnitsRefused(ValueError):
     def __init__(self, problems: Sequence[RowProblem]) -> None:
         super().__init__("；".join(problem.line() for problem in problems))
         self.problems = list(problems)
+
+
+def units_template() -> bytes:
+    """Return the .xlsx an office fills in to import units: the headers and one example row."""
+    return template_workbook("单位名录", TEMPLATE_HEADERS, TEMPLATE_EXAMPLE)
 
 
 def read_unit_rows(path: Path) -> list[UnitRow]:

@@ -176,6 +176,27 @@ def deactivate_unit(session: Session, name: str) -> None:
     unit.active = False
 
 
+def set_unit_active(session: Session, unit_id: int, active: bool) -> None:
+    """Take a unit out of the directory or back in; raise UnitsRefused when its code is taken.
+
+    A unit taken back in must not share its credit code with another active unit.
+    """
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise UnknownUnit(str(unit_id))
+    if active and not unit.active:
+        holder = session.scalar(
+            select(Unit).where(
+                Unit.credit_code == unit.credit_code, Unit.active.is_(True), Unit.id != unit.id
+            )
+        )
+        if holder is not None:
+            raise UnitsRefused(
+                [RowProblem(0, CODE, f"“{unit.credit_code}”已是名录中“{holder.name}”的代码")]
+            )
+    unit.active = active
+
+
 def import_units(session: Session, path: Path) -> ImportReport:
     """Add or update the units of a .csv or .xlsx table, all of them or none.
 

@@ -24,6 +24,7 @@ NAVIGATION = [
     ("layouts.index", N_("模板"), frozenset({"maintainer", "admin"})),
     ("admin.users", N_("用户"), frozenset({"admin"})),
     ("admin.seal", N_("电子印章"), frozenset({"admin"})),
+    ("directory_units.units", N_("名录"), frozenset({"admin"})),
     ("archive_web.index", N_("档案检测"), frozenset({"clerk", "admin"})),
     ("batch_web.index", N_("批量生成"), ISSUE),
 ]
@@ -87,9 +88,11 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(cases.blueprint)
     app.register_blueprint(approvals.blueprint)
-    from service.web import directory
+    from service.web import directory, directory_officers, directory_units
 
     app.register_blueprint(directory.blueprint)
+    app.register_blueprint(directory_units.blueprint)
+    app.register_blueprint(directory_officers.blueprint)
     errors.register(app)
 
     @app.context_processor

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 from flask import Blueprint, jsonify, request
 from werkzeug.wrappers import Response
 
 from service.accounts.users import APPROVE, ISSUE
 from service.archive.officers import lookup_officers
 from service.archive.units import lookup_units
+from service.foundations.tables import TableUnreadable
 from service.web import wenshu
 from service.web.auth import requires
 from service.web.deadlines import today
@@ -15,6 +21,28 @@ from service.web.deadlines import today
 blueprint = Blueprint("directory", __name__, url_prefix="/directory")
 # The longest text a lookup searches with: longer than any name or code the directory holds.
 QUERY_LIMIT = 100
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@contextmanager
+def uploaded_table(field: str) -> Iterator[Path]:
+    """Yield the table uploaded as field, saved under its own name; raise TableUnreadable for none.
+
+    The name is kept (its folder dropped) so that a message about the file names it as the
+    administrator knows it.
+    """
+    upload = request.files.get(field)
+    if upload is None or not upload.filename:
+        raise TableUnreadable("请选择要导入的 .xlsx 或 .csv 文件")
+    name = Path(upload.filename.replace("\\", "/")).name
+    if name.strip(".") == "":  # "..": never a name that leaves the folder
+        name = "table"
+    with tempfile.TemporaryDirectory(prefix="wenshu-directory-") as work:
+        saved = Path(work) / name
+        upload.save(saved)
+        yield saved
 
 
 def _query() -> str:
