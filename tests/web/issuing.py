@@ -17,11 +17,22 @@ def form_url(kind: str, **query: Any) -> str:
     return f"/documents/new/{kind}" + (f"?{urlencode(query)}" if query else "")
 
 
+def as_multidict(data: Mapping[str, Any] | MultiDict[str, Any]) -> MultiDict[str, Any]:
+    """Return the data as fields to post: a list gives a value each, a (file, name) tuple one upload."""
+    if isinstance(data, MultiDict):
+        return data.copy()
+    fields: MultiDict[str, Any] = MultiDict()
+    for name, value in data.items():
+        for each in value if isinstance(value, list) else [value]:
+            fields.add(name, each)
+    return fields
+
+
 def review_via_form(
     client: FlaskClient, kind: str, data: Mapping[str, Any] | MultiDict[str, Any], **query: Any
 ) -> TestResponse:
     """Post the form with 生成并编号 (action=review) and return the answer: a review page or the form."""
-    fields = MultiDict(data)
+    fields = as_multidict(data)
     fields.setlist("action", ["review"])
     return client.post(form_url(kind, **query), data=fields)
 

@@ -13,6 +13,7 @@ from service import create_app
 from tests.archive_disk import REFUSALS, archive_on_tmpfs, files_in
 from tests.conftest import sample
 from tests.web.downloads import attachment_name
+from tests.web.issuing import issue_via_form
 
 
 def form_data(**changes: str) -> dict[str, str]:
@@ -60,7 +61,7 @@ def test_errors_shown_at_their_fields_and_values_kept(client: FlaskClient) -> No
 @pytest.mark.office
 def test_issue_then_open_pdf(client: FlaskClient) -> None:
     """This test ensures that a valid submission is numbered and its PDF opens inline."""
-    response = client.post("/documents/new/supervision_notice", data=form_data())
+    response = issue_via_form(client, "supervision_notice", form_data())
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "君档监通〔2026〕1号" in page
@@ -113,7 +114,7 @@ def test_broken_template_gives_a_clear_page_and_uses_no_number(
             TemplateVersion(kind="supervision_notice", version=2, sha256=sha256, path=relative,
                             active=True, published_by="test")
         )  # fmt: skip
-    response = client.post("/documents/new/supervision_notice", data=form_data())
+    response = issue_via_form(client, "supervision_notice", form_data())
     assert response.status_code == 503
     page = response.get_data(as_text=True)
     assert "模板有误" in page and "no_such_fact" in page
@@ -131,14 +132,14 @@ def test_a_refusing_archive_disk_keeps_the_form_and_uses_no_number(
     503 with the form as typed and a Chinese message saying what and how to fix, no file, no number."""
     archive = app.extensions["wenshu"].archive.root
     with archive_on_tmpfs(archive, options):
-        response = client.post("/documents/new/supervision_notice", data=form_data())
+        response = issue_via_form(client, "supervision_notice", form_data())
         assert files_in(archive) == []
     assert response.status_code == 503
     page = response.get_data(as_text=True)
     assert "文书未能生成，未占用文号，填写的内容已保留：归档存储" in page
     assert reason in page and "重试" in page
     assert 'value="岳阳市君山区钱粮湖镇人民政府"' in page
-    issued = client.post("/documents/new/supervision_notice", data=form_data())
+    issued = issue_via_form(client, "supervision_notice", form_data())
     assert issued.status_code == 302
     assert "君档监通〔2026〕1号" in client.get(issued.headers["Location"]).get_data(as_text=True)
 
@@ -155,9 +156,7 @@ def test_rows_uploaded_as_a_spreadsheet(client: FlaskClient, tmp_path: Path) -> 
         data[f"register-{index}-unit"] = row["unit"]
     csv = "单位,收到日期\n不在名册中的单位,2026-09-25\n".encode()
     data["paper_reports__file"] = (io.BytesIO(csv), "paper.csv")
-    response = client.post(
-        "/documents/new/audit_summary", data=data, content_type="multipart/form-data"
-    )
+    response = issue_via_form(client, "audit_summary", data)
     assert response.status_code == 422
     assert "不在名册中的单位" in response.get_data(as_text=True)
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from service.database.models import Draft
 from tests.conftest import sample, signed_in
+from tests.web.issuing import issue_via_form
 
 URL = "/documents/new/supervision_notice"
 
@@ -124,7 +125,9 @@ def test_maintainer_cannot_save_drafts(app: Flask) -> None:
 def test_issuing_from_a_draft_deletes_it(app: Flask, client: FlaskClient) -> None:
     """This test ensures that once a draft is issued it is gone from the drafts."""
     draft_id = save(client, **typed_form())
-    response = client.post(URL, data={**typed_form(), "action": "issue", "draft_id": str(draft_id)})
+    response = issue_via_form(
+        client, "supervision_notice", {**typed_form(), "draft_id": str(draft_id)}
+    )
     assert response.status_code == 302
     assert "/documents/" in response.headers["Location"]
     assert draft_count(app) == 0
@@ -135,9 +138,10 @@ def test_issuing_from_a_draft_deletes_it(app: Flask, client: FlaskClient) -> Non
 def test_an_invalid_issue_keeps_the_draft(app: Flask, client: FlaskClient) -> None:
     """This test ensures that a refused issue leaves the draft and its id on the page."""
     draft_id = save(client, **typed_form())
-    response = client.post(
-        URL,
-        data={**typed_form(deadline="2026-03-01"), "action": "issue", "draft_id": str(draft_id)},
+    response = issue_via_form(
+        client,
+        "supervision_notice",
+        {**typed_form(deadline="2026-03-01"), "draft_id": str(draft_id)},
     )
     assert response.status_code == 422
     assert f'name="draft_id" value="{draft_id}"' in response.get_data(as_text=True)

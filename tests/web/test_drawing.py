@@ -12,6 +12,7 @@ from sqlalchemy import select
 from service.database.models import AuditEvent, Draft
 from service.web.documents import facts_as_formdata
 from tests.conftest import sample, signed_in
+from tests.web.issuing import issue_via_form
 
 URL = "/documents/new/sampling_list"
 SEED = re.compile(r'name="seed" value="([0-9a-f]{32})"')
@@ -80,7 +81,7 @@ def test_drawing_shows_the_list_and_records_the_draw(app: Flask, client: FlaskCl
 def test_a_drawn_list_is_issued(app: Flask, client: FlaskClient) -> None:
     """This test ensures that the drawn form issues the list, the issue entry keeping the draw."""
     form = drawn_form(client, typed())
-    response = client.post(URL, data={**form, "action": "issue"})
+    response = issue_via_form(client, "sampling_list", form)
     assert response.status_code == 302, response.get_data(as_text=True)
     with app.extensions["wenshu"].database.session() as session:
         issue = session.scalar(select(AuditEvent).where(AuditEvent.action == "issue"))
@@ -91,10 +92,10 @@ def test_a_typed_seed_is_refused_at_the_draw_panel(client: FlaskClient) -> None:
     """This test ensures that issuing with a seed typed into the form is refused, said in the draw panel."""
     form = drawn_form(client, typed())
     altered = form | {"seed": ("0" if form["seed"][0] != "0" else "1") + form["seed"][1:]}
-    status, page = post(client, "issue", altered)
+    status, page = post(client, "review", altered)
     assert status == 422
     assert f"随机种子与第{form['draw']}号抽取记录不符" in panel(page)
-    status, page = post(client, "issue", typed() | {"seed": "20260310"})
+    status, page = post(client, "review", typed() | {"seed": "20260310"})
     assert status == 422
     assert "随机种子由系统在抽取时生成" in panel(page)
 
@@ -102,7 +103,7 @@ def test_a_typed_seed_is_refused_at_the_draw_panel(client: FlaskClient) -> None:
 def test_another_clerks_draw_is_refused(app: Flask, client: FlaskClient) -> None:
     """This test ensures that a draw made by another clerk cannot be issued by this one."""
     form = drawn_form(signed_in(app, "clerk"), typed())
-    status, page = post(client, "issue", form)
+    status, page = post(client, "review", form)
     assert status == 422
     assert "其他人员的抽取" in panel(page)
 
@@ -144,7 +145,7 @@ def test_a_draft_with_a_typed_seed_comes_back_without_it(app: Flask, client: Fla
 def test_a_list_refilled_from_an_issued_one_is_drawn_anew(app: Flask, client: FlaskClient) -> None:
     """This test ensures that the form refilled from an issued list carries none of its seed or draw."""
     form = drawn_form(client, typed())
-    location = client.post(URL, data={**form, "action": "issue"}).headers["Location"]
+    location = issue_via_form(client, "sampling_list", form).headers["Location"]
     document_id = location.rsplit("/", 1)[-1]
     page = client.get(f"{URL}?from={document_id}").get_data(as_text=True)
     assert form["seed"] not in page and not DRAW.search(page)

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from service.database.models import Document
 from tests.conftest import sample
 from tests.fakes import FailingConverter
+from tests.web.issuing import issue_via_form
 
 pytestmark = pytest.mark.office
 URL = "/documents/new/supervision_notice"
@@ -46,11 +47,11 @@ def test_preview_shows_first_page_and_keeps_values(app: Flask, client: FlaskClie
     assert "预览（未编号，未归档）" in page
     assert 'value="岳阳市君山区钱粮湖镇人民政府"' in page
     assert 'value="2026-04-10"' in page
-    assert 'name="action" value="issue"' in page
+    assert 'name="action" value="review"' in page
     assert archived_pdfs(app) == []
     assert document_count(app) == 0
 
-    issued = client.post(URL, data={**typed_form(), "action": "issue"})
+    issued = issue_via_form(client, "supervision_notice", typed_form())
     assert issued.status_code == 302
     assert "君档监通〔2026〕1号" in client.get(issued.headers["Location"]).get_data(as_text=True)
 
@@ -59,7 +60,7 @@ def test_invalid_preview_shows_the_same_errors_as_issuing(app: Flask, client: Fl
     """This test ensures that invalid facts give the same field errors on preview as on issue."""
     data = typed_form(inspected_body="", deadline="2026-03-01")
     previewed = client.post(URL, data={**data, "action": "preview"})
-    issued = client.post(URL, data={**data, "action": "issue"})
+    issued = issue_via_form(client, "supervision_notice", data)
     assert previewed.status_code == issued.status_code == 422
 
     def errors(page: str) -> list[str]:
@@ -79,7 +80,7 @@ def test_preview_consults_the_archive(client: FlaskClient) -> None:
     assert refused.status_code == 422
     assert "档案中没有文号为君档监通〔2026〕1号的文书" in refused.get_data(as_text=True)
 
-    assert client.post(URL, data={**typed_form(), "action": "issue"}).status_code == 302
+    assert issue_via_form(client, "supervision_notice", typed_form()).status_code == 302
     shown = client.post(url, data={**typed_form("review_decision"), "action": "preview"})
     assert shown.status_code == 200
     assert "data:image/png;base64," in shown.get_data(as_text=True)
