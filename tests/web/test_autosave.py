@@ -174,7 +174,9 @@ def test_a_page_from_before_signing_in_again_autosaves_with_a_new_token(csrf_app
     answer = stale.get_json()
     assert answer["csrf_token"] and [d.fields for d in drafts(csrf_app)] == [[["party_name", "甲"]]]
     page["csrf_token"] = answer["csrf_token"]
-    assert autosave(client, page, {"party_name": "乙"}, draft_id=answer["draft_id"]).status_code == 200
+    assert (
+        autosave(client, page, {"party_name": "乙"}, draft_id=answer["draft_id"]).status_code == 200
+    )
 
     add_user(csrf_app, "李办事", "clerk")
     sign_in(client, "李办事")

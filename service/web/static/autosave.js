@@ -80,10 +80,14 @@
       ended.setAttribute("role", "alert");
       form.insertAdjacentElement("beforebegin", ended);
     }
-    ended.textContent = answer.error + " ";
+    // "…，请重新登录": its last words become the link, else the link follows the message.
+    var words = script.dataset.login;
+    var message = answer.error;
+    var ending = message.slice(-words.length) === words;
+    ended.textContent = ending ? message.slice(0, -words.length) : message + " ";
     var link = document.createElement("a");
     link.href = answer.login;
-    link.textContent = script.dataset.login;
+    link.textContent = words;
     ended.appendChild(link);
     status.textContent = answer.error;
   }
