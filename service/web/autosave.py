@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response
 
 from service.accounts.users import ISSUE
 from service.acts.drafts import autosave_draft
-from service.foundations.formatting import BEIJING
+from service.foundations.formatting import local_moment
 from service.instruments.registry import INSTRUMENTS, Instrument
 from service.web import wenshu
 from service.web.auth import (
@@ -32,6 +32,7 @@ from service.web.auth import (
 )
 from service.web.drawing import undrawn
 from service.web.kept_forms import OWNER_FIELD, RETURN_PAGES, keep_posted_form, posted_by
+from service.web.localtime import zone
 
 blueprint = Blueprint("autosave", __name__)
 ENDPOINT = "autosave.save"
@@ -119,7 +120,5 @@ def _answer(body: dict[str, object], status: int) -> Response:
 
 
 def _clock_time(moment: dt.datetime) -> str:
-    """Return the time of day a draft was saved, in the bureau's time: 10:13."""
-    if moment.tzinfo is None:  # read back from a database that keeps no zone: stored as UTC
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(BEIJING).strftime("%H:%M")
+    """Return the time of day a draft was saved, in the bureau's time zone: 10:13."""
+    return local_moment(moment, zone()).strftime("%H:%M")

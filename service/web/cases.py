@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -29,7 +28,6 @@ from service.custody.case_bag import volume_file_name
 from service.custody.case_file import case_file_pdf, record_case_file
 from service.custody.case_volume import CaseNotClosed, FilesDiffer, VolumeUnconverted
 from service.database.models import Case, Document
-from service.foundations.formatting import BEIJING
 from service.instruments.registry import INSTRUMENTS, Instrument
 from service.web import documents, wenshu
 from service.web.auth import current_account, requires
@@ -51,12 +49,6 @@ STAGES = (
 # Case kinds not made from a blank form: the 立案审批表 opens the case, and a 送达回证 is
 # issued by recording the service of the document it proves served.
 NOT_OFFERED = frozenset({OPENING, RECEIPT})
-
-
-@blueprint.app_template_filter("bureau_time")
-def bureau_time(moment: dt.datetime | None) -> str:
-    """Return a recorded UTC time as the bureau reads it, in Beijing time: 2026-03-05 10:13."""
-    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 @blueprint.app_template_global()
