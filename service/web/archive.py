@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from service.accounts.users import ADMINISTER
@@ -13,10 +14,11 @@ from service.instruments.registry import INSTRUMENTS
 from service.web import wenshu
 from service.web.auth import current_account, requires
 from service.web.documents import reader_classifications, visible_document
+from service.web.language import N_
 
 blueprint = Blueprint("archive_web", __name__)
 VIEWERS = frozenset({"clerk", "admin"})
-TRIGGERS = {"schedule": "定时检测", "web": "网页上手动检测", "cli": "命令行检测"}
+TRIGGERS = {"schedule": N_("定时检测"), "web": N_("网页上手动检测"), "cli": N_("命令行检测")}
 EVENTS_SHOWN = 20
 
 
@@ -51,9 +53,9 @@ def verify() -> Response:
     """Run the check now and show its result."""
     result = run_check(wenshu(), current_account().username, "web")
     if result.ok:
-        flash(f"检测完成：{result.documents} 份文书的文件与登记一致，审计链完整。")
+        flash(_("检测完成：%(n)s 份文书的文件与登记一致，审计链完整。", n=result.documents))
     else:
-        flash(f"检测完成：发现 {len(result.problems)} 个问题，见下表。")
+        flash(_("检测完成：发现 %(n)s 个问题，见下表。", n=len(result.problems)))
     return redirect(url_for("archive_web.index"))
 
 

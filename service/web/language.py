@@ -7,11 +7,13 @@ Chinese. A reader picks English with ?lang=en or the switch in every page's head
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Flask, request, session
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale
 
 DEFAULT_LOCALE = "zh_CN"
 LOCALES = ("zh_CN", "en")
@@ -23,6 +25,12 @@ TRANSLATIONS = Path(__file__).parent / "translations"
 def N_(text: str) -> str:
     """Return the text unchanged: marks a string the catalogs hold, translated where it is shown."""
     return text
+
+
+# How pages write a day and a moment: the bureau's own numeric form (GB/T 7408) in Chinese,
+# Babel's locale data in the other languages (Mar 5, 2026).
+DAY_FORMATS = {DEFAULT_LOCALE: "yyyy-MM-dd"}
+MOMENT_FORMATS = {DEFAULT_LOCALE: "yyyy-MM-dd HH:mm"}
 
 
 # The switch in every page's header: each language named in itself.
@@ -55,9 +63,7 @@ def language_url(locale: str) -> str:
 
 def page_language() -> dict[str, object]:
     """Return what a page needs to name its language and offer the others."""
-    babel_locale = get_locale()
-    # Babel names the default zh_Hans_CN; the page and its switch name it as LOCALES do.
-    locale = "en" if babel_locale is not None and babel_locale.language == "en" else DEFAULT_LOCALE
+    locale = page_language_code()
     return {
         "page_locale": locale,
         "html_lang": html_lang(locale),
@@ -72,6 +78,31 @@ def html_lang(locale: str) -> str:
     return locale.replace("_", "-")
 
 
+def page_day(day: dt.date | None) -> str:
+    """Return a date as the reader's language writes it on a page; "" for none."""
+    if day is None:
+        return ""
+    return format_date(day, DAY_FORMATS.get(page_language_code(), "medium"))
+
+
+def page_moment(moment: dt.datetime | None) -> str:
+    """Return a stored moment in the bureau's time zone as the reader's language writes it."""
+    if moment is None:
+        return ""
+    return format_datetime(moment, MOMENT_FORMATS.get(page_language_code(), "medium"))
+
+
+def page_number(number: int | float | Decimal) -> str:
+    """Return a count or an amount as the reader's language writes it: 1,234."""
+    return format_decimal(number)
+
+
+def page_language_code() -> str:
+    """Return the page's language as LOCALES names it (Babel says zh_Hans_CN for zh_CN)."""
+    babel_locale = get_locale()
+    return "en" if babel_locale is not None and babel_locale.language == "en" else DEFAULT_LOCALE
+
+
 def init_app(app: Flask, timezone: str) -> None:
     """Install Flask-Babel: the catalogs beside this module, the bureau's time zone."""
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
@@ -79,3 +110,6 @@ def init_app(app: Flask, timezone: str) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     Babel(app, locale_selector=select_locale)
     app.context_processor(page_language)
+    app.jinja_env.filters["day"] = page_day
+    app.jinja_env.filters["moment"] = page_moment
+    app.jinja_env.filters["number"] = page_number

@@ -14,6 +14,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from service.accounts.users import MAINTAIN_TEMPLATES
@@ -133,10 +134,14 @@ def activate(kind: str, number: int) -> Response:
     except LookupError:
         abort(404)
     except VersionRefused as refused:
-        flash(f"没有启用第{number}版：{refused}")
+        flash(_("没有启用第%(n)s版：%(reason)s", n=number, reason=refused))
         return redirect(url_for("layouts.kind", kind=kind))
     flash(
-        f"已启用第{number}版。此后生成的{instrument.title}使用第{number}版；已归档的文书不受影响。"
+        _(
+            "已启用第%(n)s版。此后生成的%(title)s使用第%(n)s版；已归档的文书不受影响。",
+            n=number,
+            title=instrument.title,
+        )
     )
     return redirect(url_for("layouts.kind", kind=kind))
 
@@ -186,10 +191,10 @@ def candidate_page(
         same = version_with_sha(session, instrument.kind, sha256)
     sides = []
     if not report.errors:
-        current = f"启用中：第{active.version}版" if active else "尚无启用的版本"
+        current = _("启用中：第%(n)s版", n=active.version) if active else _("尚无启用的版本")
         sides = [
             preview_side(instrument, current, active.sha256 if active else "", active_data),
-            preview_side(instrument, "新上传（未发布）", sha256, data),
+            preview_side(instrument, _("新上传（未发布）"), sha256, data),
         ]
     return render_template(
         "layout_candidate.html", instrument=instrument, sha256=sha256, report=report,
@@ -209,9 +214,9 @@ def preview_side(
     try:
         side["pages"] = previews().page_count(wenshu(), instrument.kind, template)
     except TemplateRefused:
-        side["problem"] = "该版本未通过模板检查，无法预览"
+        side["problem"] = _("该版本未通过模板检查，无法预览")
     except (OfficeError, TemplateProblem, InvalidFacts, ValueError, OSError) as error:
-        side["problem"] = f"预览未能生成：{error}"
+        side["problem"] = _("预览未能生成：%(error)s", error=error)
     return side
 
 
@@ -256,7 +261,7 @@ def publish(kind: str, sha256: str) -> Response | tuple[str, int]:
     with wenshu().database.session() as session:
         same = version_with_sha(session, kind, sha256)
     if same is not None:
-        flash(f"这份模板与第{same}版完全相同，没有重复发布；要改用它，请启用第{same}版。")
+        flash(_("这份模板与第%(n)s版完全相同，没有重复发布；要改用它，请启用第%(n)s版。", n=same))
         return redirect(url_for("layouts.kind", kind=kind))
     try:
         with wenshu().database.session() as session:
@@ -268,7 +273,10 @@ def publish(kind: str, sha256: str) -> Response | tuple[str, int]:
     except TemplateRefused:
         return candidate_page(instrument, sha256, data), 422
     flash(
-        f"已发布并启用第{number}版。此后生成的{instrument.title}使用第{number}版；"
-        "已归档的文书仍保留原来的版本。"
+        _(
+            "已发布并启用第%(n)s版。此后生成的%(title)s使用第%(n)s版；已归档的文书仍保留原来的版本。",
+            n=number,
+            title=instrument.title,
+        )
     )
     return redirect(url_for("layouts.kind", kind=kind))

@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 from wtforms import Field, Form, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
@@ -21,10 +22,11 @@ from service.instruments.registry import INSTRUMENTS
 from service.web import wenshu
 from service.web.auth import current_account, requires
 from service.web.documents import visible_document
+from service.web.language import N_
 
 blueprint = Blueprint("register", __name__)
-STATUS_TITLES = {"issued": "有效", "voided": "已作废"}
-REGISTER_TITLES = {OUTGOING: "发文", INCOMING: "收文登记（收到的报告）"}
+STATUS_TITLES = {"issued": N_("有效"), "voided": N_("已作废")}
+REGISTER_TITLES = {OUTGOING: N_("发文"), INCOMING: N_("收文登记（收到的报告）")}
 
 
 class SearchForm(Form):
@@ -34,33 +36,33 @@ class SearchForm(Form):
         locales = ("zh_CN", "zh")
 
     register = SelectField(
-        "登记簿",
+        _l("登记簿"),
         choices=[
-            SelectChoice("", "发文和收文"),
-            *(SelectChoice(*item) for item in REGISTER_TITLES.items()),
+            SelectChoice("", _l("发文和收文")),
+            *(SelectChoice(value, _l(title)) for value, title in REGISTER_TITLES.items()),
         ],
         validate_choice=False,  # an unknown register simply matches everything
     )
     kind = SelectField(
-        "文书",
+        _l("文书"),
         choices=[
-            SelectChoice("", "全部文书"),
+            SelectChoice("", _l("全部文书")),
             *(SelectChoice(kind, spec.title) for kind, spec in INSTRUMENTS.items()),
         ],
         validate_choice=False,  # an unknown kind simply matches nothing
     )
-    number = StringField("文号", validators=[Length(max=100, message="文号不能超过100个字")])
+    number = StringField(_l("文号"), validators=[Length(max=100, message="文号不能超过100个字")])
     recipient = StringField(
-        "主送单位或个人", validators=[Length(max=200, message="单位名称不能超过200个字")]
+        _l("主送单位或个人"), validators=[Length(max=200, message="单位名称不能超过200个字")]
     )
-    text = StringField("内容包含", validators=[Length(max=200, message="内容不能超过200个字")])
-    date_from = ChineseDateField("成文日期从", validators=[Optional()], format="%Y-%m-%d")
-    date_to = ChineseDateField("成文日期至", validators=[Optional()], format="%Y-%m-%d")
+    text = StringField(_l("内容包含"), validators=[Length(max=200, message="内容不能超过200个字")])
+    date_from = ChineseDateField(_l("成文日期从"), validators=[Optional()], format="%Y-%m-%d")
+    date_to = ChineseDateField(_l("成文日期至"), validators=[Optional()], format="%Y-%m-%d")
     status = SelectField(
-        "状态",
+        _l("状态"),
         choices=[
-            SelectChoice("", "全部"),
-            *(SelectChoice(*item) for item in STATUS_TITLES.items()),
+            SelectChoice("", _l("全部")),
+            *(SelectChoice(value, _l(title)) for value, title in STATUS_TITLES.items()),
         ],
         validate_choice=False,
     )
