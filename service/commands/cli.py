@@ -33,6 +33,7 @@ from service.commands.common import (
     with_rows,
 )
 from service.commands.draw import draw
+from service.commands.officers import officers
 from service.commands.seal import seal
 from service.commands.templates import template
 from service.commands.units import units
@@ -184,6 +185,7 @@ def serve(host: str, port: int, threads: int) -> None:
 
 main.add_command(users)
 main.add_command(units)
+main.add_command(officers)
 main.add_command(tokens)
 main.add_command(template)
 main.add_command(archive)

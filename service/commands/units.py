@@ -22,7 +22,7 @@ def units() -> None:
 @units.command("import")
 @click.argument("table", type=click.Path(path_type=Path))
 def import_command(table: Path) -> None:
-    """Add or update the units of a .csv or .xlsx table (单位名称, 统一社会信用代码, 地址, 法定代表人（负责人）).
+    """Add or update the units of a .csv or .xlsx table (单位名称, 统一社会信用代码, 地址, 法定代表人, 所在乡镇, 单位类别).
 
     All rows or none: a bad row is named with its number and reason, exit 2, nothing changed.
     """
@@ -60,7 +60,8 @@ def list_command(as_json: bool) -> None:
     for entry in entries:
         status = "" if entry.active else "\t（已停用）"
         click.echo(
-            f"{entry.name}\t{entry.credit_code}\t{entry.address}\t{entry.representative}{status}"
+            f"{entry.name}\t{entry.credit_code}\t{entry.address}\t{entry.representative}"
+            f"\t{entry.town}\t{entry.category}{status}"
         )
 
 

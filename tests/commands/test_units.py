@@ -33,10 +33,15 @@ def test_import_then_list(runner: CliRunner) -> None:
         "credit_code": "91430611MA4PBN3K2X",
         "address": "湖南省岳阳市君山区柳林洲街道君山大道168号",
         "representative": "陈志刚",
+        "town": "",
+        "category": "",
         "active": True,
     }
     text = runner.invoke(main, ["units", "list"]).stdout.splitlines()
-    assert f"{PARTY}\t91430611MA4PBN3K2X\t湖南省岳阳市君山区柳林洲街道君山大道168号\t陈志刚" in text
+    assert (
+        f"{PARTY}\t91430611MA4PBN3K2X\t湖南省岳阳市君山区柳林洲街道君山大道168号\t陈志刚\t\t"
+        in text
+    )
 
 
 def test_a_bad_row_exits_2_naming_it_and_changes_nothing(runner: CliRunner, tmp_path: Path) -> None:
@@ -75,7 +80,7 @@ def test_deactivate(runner: CliRunner) -> None:
     assert next(unit["active"] for unit in units if unit["name"] == PARTY) is False
     lines = runner.invoke(main, ["units", "list"]).stdout.splitlines()
     assert [line for line in lines if line.endswith("（已停用）")] == [
-        f"{PARTY}\t91430611MA4PBN3K2X\t湖南省岳阳市君山区柳林洲街道君山大道168号\t陈志刚\t（已停用）"
+        f"{PARTY}\t91430611MA4PBN3K2X\t湖南省岳阳市君山区柳林洲街道君山大道168号\t陈志刚\t\t\t（已停用）"
     ]
     unknown = runner.invoke(main, ["units", "deactivate", "某某公司"])
     assert unknown.exit_code == 2
