@@ -141,7 +141,7 @@
       option.append(main, " ", detail);
       if (lookup.refused && lookup.refused(entry)) {
         option.setAttribute("aria-disabled", "true");
-        option.className = "refused";
+        option.className = "picker-refused";
       }
       picker.list.appendChild(option);
     });
@@ -230,7 +230,8 @@
   });
   document.addEventListener("keydown", function (event) {
     var input = lookupField(event.target);
-    if (!input || !input.pickerHelper || !input.pickerHelper.open()) return;
+    // An input method's Enter picks its characters, not an entry.
+    if (!input || event.isComposing || !input.pickerHelper || !input.pickerHelper.open()) return;
     var picker = input.pickerHelper;
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
