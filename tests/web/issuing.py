@@ -28,13 +28,13 @@ def as_multidict(data: Mapping[str, Any] | MultiDict[str, Any]) -> MultiDict[str
     return fields
 
 
-def review_via_form(
-    client: FlaskClient, kind: str, data: Mapping[str, Any] | MultiDict[str, Any], **query: Any
+def review_at(
+    client: FlaskClient, url: str, data: Mapping[str, Any] | MultiDict[str, Any]
 ) -> TestResponse:
-    """Post the form with 生成并编号 (action=review) and return the answer: a review page or the form."""
+    """Post a form page with 生成并编号 (action=review); return the review page or the form."""
     fields = as_multidict(data)
     fields.setlist("action", ["review"])
-    return client.post(form_url(kind, **query), data=fields)
+    return client.post(url, data=fields)
 
 
 def reviewed_fields(review: TestResponse) -> MultiDict[str, str]:
@@ -46,24 +46,46 @@ def reviewed_fields(review: TestResponse) -> MultiDict[str, str]:
     )
 
 
+def confirm_at(client: FlaskClient, url: str, review: TestResponse) -> TestResponse:
+    """Post a review page's fields back to url with 确认生成并编号 (action=confirm)."""
+    fields = reviewed_fields(review)
+    fields.setlist("action", ["confirm"])
+    return client.post(url, data=fields)
+
+
+def issue_at(
+    client: FlaskClient, url: str, data: Mapping[str, Any] | MultiDict[str, Any]
+) -> TestResponse:
+    """Review a form page's facts, then confirm them; return the confirmation's answer.
+
+    Facts that fail their form (or a review that cannot be made) never reach a review page:
+    the form's answer (422, 503) is returned as it came, for the test to read its messages.
+    """
+    review = review_at(client, url, data)
+    if review.status_code != 200 or 'id="review-form"' not in review.get_data(as_text=True):
+        return review
+    return confirm_at(client, url, review)
+
+
+def review_via_form(
+    client: FlaskClient, kind: str, data: Mapping[str, Any] | MultiDict[str, Any], **query: Any
+) -> TestResponse:
+    """Post an instrument's form with 生成并编号; return the review page or the form."""
+    return review_at(client, form_url(kind, **query), data)
+
+
 def confirm_review(
     client: FlaskClient, kind: str, review: TestResponse, **query: Any
 ) -> TestResponse:
     """Post a review page's fields back with 确认生成并编号 (action=confirm); return the answer."""
-    fields = reviewed_fields(review)
-    fields.setlist("action", ["confirm"])
-    return client.post(form_url(kind, **query), data=fields)
+    return confirm_at(client, form_url(kind, **query), review)
 
 
 def issue_via_form(
     client: FlaskClient, kind: str, data: Mapping[str, Any] | MultiDict[str, Any], **query: Any
 ) -> TestResponse:
-    """Review the form's facts, then confirm them; return the confirmation's answer.
+    """Review an instrument form's facts, then confirm them; return the confirmation's answer.
 
-    Facts that fail their form (or a review that cannot be made) never reach a review page:
-    the form's answer (422, 503) is returned as it came, for the test to read its messages.
+    /cases/new is the 立案审批表's form too: issue_at(client, "/cases/new", data) goes there.
     """
-    review = review_via_form(client, kind, data, **query)
-    if review.status_code != 200 or 'id="review-form"' not in review.get_data(as_text=True):
-        return review
-    return confirm_review(client, kind, review, **query)
+    return issue_at(client, form_url(kind, **query), data)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from service.archive.units import deactivate_unit
 from service.database.models import Case, Document, Submission
 from tests.conftest import sample, signed_in
+from tests.web.issuing import issue_via_form
 from tests.web.test_cases import (
     approved_case,
     count,
@@ -100,7 +101,7 @@ def test_return_needs_a_reason_and_the_clerk_resubmits(app: Flask, client: Flask
     assert sample("case_opening")["summary"] in form
     assert f'name="case" value="{case_id}"' in form
     corrected = sample("case_opening") | {"cause": "擅自提供属于国家所有的档案案"}
-    response = client.post("/documents/new/case_opening", data=posted(corrected, case=str(case_id)))
+    response = issue_via_form(client, "case_opening", posted(corrected, case=str(case_id)))
     assert response.status_code == 302 and response.headers["Location"] == f"/cases/{case_id}"
     shown = client.get(f"/cases/{case_id}").get_data(as_text=True)
     assert "已提交，等待负责人审批" in shown and "负责人退回：立案审批表</h2>" not in shown

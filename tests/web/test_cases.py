@@ -20,6 +20,7 @@ from service.instruments.registry import INSTRUMENTS
 from service.web.cases import offered_stages
 from service.web.formdata import facts_as_formdata
 from tests.conftest import sample, signed_in
+from tests.web.issuing import issue_at, issue_via_form
 
 UNITS = Path(__file__).resolve().parents[2] / "samples" / "units.csv"
 PARTY = "岳阳君信档案数字化服务有限公司"
@@ -42,7 +43,7 @@ def posted(facts: dict[str, Any], **more: str) -> MultiDict[str, str]:
 def open_by_web(app: Flask, client: FlaskClient, **changes: Any) -> int:
     """Open the sample case through the 立案审批表 page; return its id."""
     with_directory(app)
-    response = client.post("/cases/new", data=posted(sample("case_opening") | changes))
+    response = issue_at(client, "/cases/new", posted(sample("case_opening") | changes))
     assert response.status_code == 302, response.get_data(as_text=True)
     match = re.fullmatch(r"/cases/(\d+)", response.headers["Location"])
     assert match, response.headers["Location"]
@@ -121,7 +122,7 @@ def test_refused_case_keeps_what_was_typed(app: Flask, client: FlaskClient) -> N
     """This test ensures that a refused 立案审批表 shows each message at its field and keeps every value typed."""
     with_directory(app)
     facts = sample("case_opening") | {"party_name": "不在名录的<公司>", "cause": ""}
-    response = client.post("/cases/new", data=posted(facts))
+    response = issue_at(client, "/cases/new", posted(facts))
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "不在本局单位名录中" in field_html(page, "party_name")
@@ -160,8 +161,8 @@ def test_issuing_in_a_case(app: Flask, client: FlaskClient) -> None:
     assert f'type="text" value="{PARTY}"' in field_html(form, "party_name")
     assert '<option selected value="档案服务企业">' in field_html(form, "party_type")
     assert 'value="李卫东"' in field_html(form, "officers")  # the case's officers, preset
-    response = client.post(
-        "/documents/new/inquiry_record", data=posted(sample("inquiry_record"), case=str(case_id))
+    response = issue_via_form(
+        client, "inquiry_record", posted(sample("inquiry_record"), case=str(case_id))
     )
     assert response.status_code == 302, response.get_data(as_text=True)
     assert response.headers["Location"].startswith("/documents/")
@@ -179,7 +180,7 @@ def test_procedure_refusal_shows_at_the_top(app: Flask, client: FlaskClient) -> 
     """This test ensures that a step the procedure misses is said at the top of the form, the typed facts kept."""
     case_id = approved_case(app, client)
     facts = sample("penalty_decision") | {"party_name": PARTY}
-    response = client.post("/documents/new/penalty_decision", data=posted(facts, case=str(case_id)))
+    response = issue_via_form(client, "penalty_decision", posted(facts, case=str(case_id)))
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     top = page[page.index("<main>") : page.index('class="instrument"')]
@@ -193,7 +194,7 @@ def test_outside_a_case_a_case_kind_says_where_to_go(app: Flask, client: FlaskCl
     """This test ensures that a case kind opened without a case points to the cases, and is refused at the top."""
     page = client.get("/documents/new/inquiry_record").get_data(as_text=True)
     assert "只能在案件中制作" in page and 'href="/cases"' in page
-    response = client.post("/documents/new/inquiry_record", data=posted(sample("inquiry_record")))
+    response = issue_via_form(client, "inquiry_record", posted(sample("inquiry_record")))
     assert response.status_code == 422
     assert "请先立案" in response.get_data(as_text=True)
 
