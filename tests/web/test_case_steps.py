@@ -11,6 +11,7 @@ from service.database.models import AuditEvent, Document, Submission
 from tests.casework import case_ready_for, issue_step
 from tests.conftest import sample, signed_in
 from tests.web.downloads import attachment_name
+from tests.web.issuing import confirm_review, review_via_form
 from tests.web.test_cases import posted, waiting_id
 
 
@@ -20,13 +21,23 @@ def documents_of(app: Flask, kind: str) -> list[Document]:
         return list(session.scalars(select(Document).where(Document.kind == kind)))
 
 
+def submitted(app: Flask, kind: str) -> int:
+    """Return how many submissions of a kind the head was given."""
+    with app.extensions["wenshu"].database.session() as session:
+        return len(session.scalars(select(Submission).where(Submission.kind == kind)).all())
+
+
 def test_a_decision_is_submitted_then_numbered_by_the_head(app: Flask, client: FlaskClient) -> None:
     """This test ensures that a penalty decision from the web waits for the head unnumbered, and his approval issues it."""
     case_id = case_ready_for(app.extensions["wenshu"], "penalty_decision")
     form = client.get(f"/documents/new/penalty_decision?case={case_id}").get_data(as_text=True)
-    assert 'value="issue">提交负责人审批</button>' in form
+    assert 'value="review">提交负责人审批</button>' in form
     data = posted(sample("penalty_decision"), case=str(case_id))
-    response = client.post("/documents/new/penalty_decision", data=data)
+    review = review_via_form(client, "penalty_decision", data)
+    assert "确认提交负责人审批" in review.get_data(as_text=True)
+    assert documents_of(app, "penalty_decision") == []
+    assert submitted(app, "penalty_decision") == 0
+    response = confirm_review(client, "penalty_decision", review)
     assert response.status_code == 302, response.get_data(as_text=True)
     assert response.headers["Location"] == f"/cases/{case_id}"
     shown = client.get(f"/cases/{case_id}").get_data(as_text=True)
