@@ -37,7 +37,7 @@ INSTALL_COMMAND = "wenshu seal install SEAL.png KEY.p12 --trust-root CA.pem"
 
 
 class NewUserForm(Form):
-    """A new user: name, first password, role."""
+    """A new user: login, the person's name and title, first password, role."""
 
     class Meta:
         locales = ("zh_CN", "zh")
@@ -45,14 +45,14 @@ class NewUserForm(Form):
     username = StringField(
         "用户名", validators=[DataRequired(message="请填写用户名"), Length(max=64)]
     )
-    password = PasswordField("初始密码", validators=[DataRequired(message="请填写初始密码")])
-    role = SelectField("角色", choices=[SelectChoice(key, title) for key, title in ROLES.items()])
     full_name = StringField(
         "姓名", validators=[Length(max=NAME_LENGTH, message=f"姓名最长{NAME_LENGTH}个字符")]
     )
     title = StringField(
         "职务", validators=[Length(max=NAME_LENGTH, message=f"职务最长{NAME_LENGTH}个字符")]
     )
+    password = PasswordField("初始密码", validators=[DataRequired(message="请填写初始密码")])
+    role = SelectField("角色", choices=[SelectChoice(key, title) for key, title in ROLES.items()])
 
 
 @blueprint.route("/users", methods=["GET", "POST"])
