@@ -29,9 +29,11 @@ def template_workbook(
     sheet.append(list(example))
     for index, value in enumerate(example, start=1):
         letter = sheet.cell(row=1, column=index).column_letter
-        is_date = isinstance(value, dt.date)
-        for row in range(2, 501):  # the rows an office fills in after the example
-            sheet.cell(row=row, column=index).number_format = "yyyy-mm-dd" if is_date else "@"
+        number_format = "yyyy-mm-dd" if isinstance(value, dt.date) else "@"
+        sheet.cell(row=2, column=index).number_format = number_format
+        # The column's own format is what a spreadsheet gives the rows typed below the example;
+        # formatting those cells one by one would make them rows the table already has.
+        sheet.column_dimensions[letter].number_format = number_format
         width = max(len(str(headers[index - 1])), len(str(value))) * 2 + 2
         sheet.column_dimensions[letter].width = min(max(width, 12), 60)
     sheet.freeze_panes = "A2"
