@@ -30,6 +30,7 @@ from service.instruments.registry import get_instrument
 from service.web.documents import facts_as_formdata
 from tests import pdfcheck
 from tests.conftest import PASSWORD, add_user, sample
+from tests.web.issuing import issue_via_form
 from tests.web.test_api import JSON, bearer, post, token_for
 from tests.web.test_classified import classify, issue_secret
 
@@ -62,7 +63,7 @@ def every_answer(
     common = {name: value for name, value in facts.items() if name != "applicant"}
     row = {"applicant": facts["applicant"]}
     answers = {
-        "web": browser.post(form, data=facts),
+        "web": issue_via_form(browser, DECISION, facts),
         "preview": browser.post(form, data=facts | {"action": "preview"}),
         "api": post(browser, headers, {"kind": DECISION, "facts": facts}),
         "api batch": browser.post(
@@ -168,7 +169,7 @@ def test_an_audit_summary_counts_no_report_its_issuer_may_not_see(
 
     browser, _ = clerk_with_token(app)  # the web form issues as the API does
     form = facts_as_formdata(sample("audit_summary"))
-    made = browser.post("/documents/new/audit_summary", data=form)
+    made = issue_via_form(browser, "audit_summary", form)
     assert made.status_code == 302, made.get_data(as_text=True)
     with browser.get(made.headers["Location"] + "/pdf") as pdf:
         (tmp_path / "web.pdf").write_bytes(pdf.data)

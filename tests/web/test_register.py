@@ -16,6 +16,7 @@ from service.acts.issuing import issue_document
 from service.database.models import Document
 from service.render.office.pool import OfficePool
 from tests.conftest import sample, signed_in
+from tests.web.issuing import issue_at
 
 pytestmark = pytest.mark.office
 OTHER_TOWN = "岳阳市君山区许市镇人民政府"
@@ -311,7 +312,7 @@ def test_refill_from_a_voided_document_and_issue_the_next_number(
     assert '<option selected value="具体行政行为违法或者不当">' in text
     assert "你单位对检查中发现的档案安全隐患" in text  # the second line of a long text
     facts = sample("supervision_notice") | {"deadline": "2026-04-20"}
-    response = client.post(link, data={key: str(value) for key, value in facts.items()})
+    response = issue_at(client, link, {key: str(value) for key, value in facts.items()})
     assert response.status_code == 302
     assert "君档监通〔2026〕2号" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert status_of(app, notice.id) == "voided"
