@@ -15,7 +15,10 @@ from service.archive.officer_table import OfficerRow
 from service.archive.officers import list_officers, save_officer
 from service.archive.unit_table import TEMPLATE_HEADERS as UNIT_HEADERS
 from service.archive.units import import_units, list_units
-from tests.conftest import signed_in
+from service.web.formdata import facts_as_formdata
+from tests.conftest import sample, signed_in
+from tests.web.issuing import form_url, review_at
+from tests.web.test_api import bearer, post, token_for
 
 UNITS = Path(__file__).resolve().parents[2] / "samples" / "units.csv"
 TODAY = dt.date(2026, 3, 2)
@@ -243,3 +246,28 @@ def test_officers_are_added_imported_and_deactivated(app: Flask) -> None:
     clerk = signed_in(app, "clerk")
     names = [o["name"] for o in clerk.get("/directory/officers.json").get_json()["officers"]]
     assert names == ["李明", "赵六"]
+
+
+def test_an_expired_officer_is_refused_by_the_form_and_the_api(
+    app: Flask, client: FlaskClient
+) -> None:
+    """This test ensures that the form page and the API both refuse an officer whose certificate
+    expired before the document's date, the form at the officer's row with the facts kept."""
+    facts = sample("inspection_record")
+    first, second = facts["officers"]
+    with app.extensions["wenshu"].database.session() as session:
+        save_officer(
+            session, OfficerRow(0, first["name"], first["certificate"], dt.date(2030, 1, 1))
+        )
+        save_officer(
+            session, OfficerRow(0, second["name"], second["certificate"], dt.date(2026, 1, 31))
+        )
+    expired = f"执法证号{second['certificate']}已于2026年1月31日过期，不能作为执法人员"
+    page = review_at(client, form_url("inspection_record"), facts_as_formdata(facts))
+    assert page.status_code == 422
+    html = page.get_data(as_text=True)
+    assert expired in html and f'value="{second["certificate"]}"' in html
+    token = token_for(app, "clerk")
+    answer = post(app.test_client(), bearer(token), {"kind": "inspection_record", "facts": facts})
+    assert answer.status_code == 422
+    assert expired in str(answer.get_json()["errors"]["officers"])
