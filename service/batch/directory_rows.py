@@ -67,7 +67,8 @@ def unreported_units(session: Session, year: int, classifications: Visibility = 
     """Return the registered units that have not reported on year, as the deadlines agenda lists them.
 
     The agenda lists last year's missing reports; it is asked as it stands in the year after
-    year, from the issued documents of the 密级 in classifications (None: all).
+    year, from the issued documents of the 密级 in classifications (None: all). A unit already
+    sent a correction order for that report is left out: the desk names its order instead.
     """
     documents = session.scalars(
         select(Document).where(
@@ -78,5 +79,8 @@ def unreported_units(session: Session, year: int, classifications: Visibility = 
     return [
         item.unit
         for item in items
-        if item.matter == ANNUAL_REPORT and item.year == year and item.unit != ALL_REGISTERED
+        if item.matter == ANNUAL_REPORT
+        and item.year == year
+        and item.unit != ALL_REGISTERED
+        and not item.ordered
     ]

@@ -112,7 +112,11 @@ def all_unreported(overdue: list[DueItem]) -> Step | None:
     if not years or not current_account().may(ISSUE):
         return None
     year = years[-1]
-    units = sum(1 for item in overdue if item.year == year and item.matter == ANNUAL_REPORT)
+    units = sum(
+        1
+        for item in overdue
+        if item.year == year and item.matter == ANNUAL_REPORT and not item.ordered
+    )
     url = url_for("batch_web.index", kind="correction_order", units="unreported", year=year)
     return Step(
         _("为未报送%(year)s年度报告的%(n)s个单位批量生成责令限期改正通知书", year=year, n=units),

@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from service.acts.approving import return_submission
 from service.acts.issuing import issue_document
 from service.acts.opening import open_case
+from service.archive.voiding import void_document
 from service.database.models import Document
 from tests.casework import with_directory
 from tests.conftest import PASSWORD, add_user, sample
@@ -131,3 +132,16 @@ def test_a_maintainer_is_offered_no_form_and_no_case(app: Flask) -> None:
         assert not [
             url for url in links(page) if url.startswith(("/documents/new", "/batch", "/cases"))
         ]
+
+
+def test_a_voided_document_is_marked_among_the_recent(app: Flask, client: FlaskClient) -> None:
+    """This test ensures that the desk's recent documents mark a voided one as the register does."""
+    wenshu = app.extensions["wenshu"]
+    kept = issue_document(wenshu, "supervision_notice", sample("supervision_notice"), "王文书")
+    voided = issue_document(wenshu, "correction_order", sample("correction_order"), "王文书")
+    with wenshu.database.session() as session:
+        void_document(session, voided.id, "改正期限写错", "王文书")
+    page = client.get("/").get_data(as_text=True)
+    rows = re.findall(r"<tr[^>]*>(?:(?!</tr>).)*</tr>", page, re.S)
+    assert next(row for row in rows if voided.number in row).startswith('<tr class="voided">')
+    assert "已作废" not in next(row for row in rows if kept.number in row)
