@@ -22,6 +22,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, UserMixin, current_user, login_url, login_user, logout_user
 from werkzeug.wrappers import Response
 from wtforms import Form, PasswordField, StringField
@@ -66,10 +68,10 @@ class LoginForm(Form):
         locales = ("zh_CN", "zh")
 
     username = StringField(
-        "用户名", validators=[DataRequired(message="请填写用户名"), Length(max=64)]
+        _l("用户名"), validators=[DataRequired(message=_l("请填写用户名")), Length(max=64)]
     )
     password = PasswordField(
-        "密码", validators=[DataRequired(message="请填写密码"), Length(max=200)]
+        _l("密码"), validators=[DataRequired(message=_l("请填写密码")), Length(max=200)]
     )
 
 
@@ -147,14 +149,15 @@ def sign_in_again(kept: Kept | None) -> Response:
     (kept) or to the page it was sent from, never to the bare post address.
     """
     minutes = wenshu().settings.session_idle_minutes
-    ended = f"已超过{minutes:g}分钟没有操作，登录已失效" if g.get("session_timed_out") else ""
+    timed_out = bool(g.get("session_timed_out"))
+    ended = _("已超过%(n)s分钟没有操作，登录已失效", n=f"{minutes:g}") if timed_out else ""
     if kept is not None:
-        flash(f"{ended or '登录已失效'}，{kept.notice}")
+        flash(_("%(ended)s，%(notice)s", ended=ended or _("登录已失效"), notice=kept.notice))
     else:
-        flash(f"{ended}，请重新登录" if ended else "请先登录")
+        flash(_("%(ended)s，请重新登录", ended=ended) if ended else _("请先登录"))
     forget_ended_session()
     if kept is not None:
-        back_to = kept.return_to
+        back_to = kept.after_sign_in
     elif request.method == "GET":
         back_to = request.url
     else:
@@ -187,6 +190,10 @@ def keep_refused_form() -> Response | None:
         return unauthorized_alive()
     if request.endpoint in SCRIPT_ANSWERS:
         return SCRIPT_ANSWERS[request.endpoint]()
+    if request.endpoint == "auth.login":
+        # The sign-in page outlived its cookie: shown again, still returning where it would.
+        flash(_("登录页面停留过久已过期，请重新输入用户名和密码"))
+        return redirect(url_for("auth.login", next=request.args.get("next")))
     signed_in = current_user.id if current_user.is_authenticated else None
     kept = keep_posted_form(signed_in)
     if kept is None or (signed_in is not None and not kept.saved):
@@ -274,7 +281,7 @@ def login() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
                 lockout = limits.count_failure(at, current_app.extensions["login_policy"])
                 if lockout is not None:
                     details["locked_until"] = lockout.until.isoformat(timespec="seconds")
-                form.password.errors = ["用户名或密码不正确"]
+                form.password.errors = [_("用户名或密码不正确")]
             action = "login" if account is not None else "login_failed"
             record_event(db, action, username, username, details)
     if account is not None:
@@ -295,10 +302,13 @@ def login() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
 
 def lockout_message(lockout: Lockout, seconds: int) -> str:
     """Return the Chinese refusal for a name or an address that must wait, with the wait."""
-    wait = f"{seconds}秒" if seconds < 60 else f"{-(-seconds // 60)}分钟"
+    wait = _("%(n)s秒", n=seconds) if seconds < 60 else _("%(n)s分钟", n=-(-seconds // 60))
     if lockout.scope == ACCOUNT:
-        return f"这个用户名登录失败次数过多，已暂停登录。请{wait}后再试；忘记密码请联系管理员。"
-    return f"从本机地址登录失败次数过多，已暂停登录。请{wait}后再试。"
+        return _(
+            "这个用户名登录失败次数过多，已暂停登录。请%(wait)s后再试；忘记密码请联系管理员。",
+            wait=wait,
+        )
+    return _("从本机地址登录失败次数过多，已暂停登录。请%(wait)s后再试。", wait=wait)
 
 
 @blueprint.post("/session/alive")
@@ -321,7 +331,7 @@ def logout() -> Response:
             end_session(db, key)
     logout_user()
     session.clear()
-    flash("已退出登录")
+    flash(_("已退出登录"))
     return redirect(url_for("auth.login"))
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app, flash, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadData, URLSafeSerializer
 from markupsafe import Markup
@@ -33,6 +34,7 @@ from service.accounts.kept import (
 )
 from service.instruments.registry import INSTRUMENTS
 from service.web import wenshu
+from service.web.language import N_
 
 OWNER_FIELD = "form_owner"
 # The cookie session's list of this browser's kept-form tokens, newest last.
@@ -40,10 +42,12 @@ KEPT_KEY = "kept_forms"
 MOST_PENDING = 5
 # Submitted names that are the page's own, not typed: never kept.
 NOT_KEPT = frozenset({"csrf_token", OWNER_FIELD, "action"})
-FILES_NOT_KEPT = "所选的文件没有保留，回到表单后请重新选择"
+FILES_NOT_KEPT = N_("所选的文件没有保留，回到表单后请重新选择")
 # Posts whose kept fields a later post of the same page replaces in this browser: the form's
 # autosave keeps what was typed after the session ended, and the form's own post holds it all.
 REPLACED_LATER = frozenset({"autosave.save"})
+# Posts of a form that keeps a draft as it is typed: their draft_id names it.
+DRAFTED = frozenset({"documents.new", "cases.new", "autosave.save"})
 
 
 def _page_of_kind(endpoint: str) -> Callable[[dict[str, Any]], str | None]:
@@ -75,6 +79,16 @@ class Kept:
     return_to: str
     notice: str
     saved: bool = True  # False: too large to keep, and the notice says so
+    draft_id: int | None = None  # the draft the form's autosave keeps, when it has one
+
+    @property
+    def after_sign_in(self) -> str:
+        """Return the page to sign in back to: the form's, resuming its draft if it has one.
+
+        The kept form itself comes back through this browser's cookie; should the cookie be
+        gone by then (the sign-in page left open past the idle limit), the draft still is not.
+        """
+        return self.return_to + (f"?draft={self.draft_id}" if self.draft_id else "")
 
 
 def init_app(app: Flask) -> None:
@@ -154,6 +168,7 @@ def keep_posted_form(signed_in: int | None) -> Kept | None:
         if name not in NOT_KEPT and "password" not in name  # a password is typed again
     ]
     files = any(upload.filename for upload in request.files.values())
+    draft_id = request.form.get("draft_id", type=int) if request.endpoint in DRAFTED else None
     earlier = pending_tokens()
     try:
         with wenshu().database.session() as db:
@@ -162,12 +177,18 @@ def keep_posted_form(signed_in: int | None) -> Kept | None:
                 earlier = discard_replaced(db, earlier, REPLACED_LATER, return_to)
     except TooLargeToKeep:
         limit = f"{MOST_BYTES // (1024 * 1024)} MB"
-        return Kept(return_to, f"填写的内容超过{limit}，未能保留，请重新登录后再填写。", False)
+        return Kept(
+            return_to,
+            _("填写的内容超过%(limit)s，未能保留，请重新登录后再填写。", limit=limit),
+            False,
+            draft_id,
+        )
     if token is None:
         return None
     session[KEPT_KEY] = [*earlier[-(MOST_PENDING - 1) :], token]
-    notice = "您填写的内容已保留，重新登录后将回到表单"
-    return Kept(return_to, notice + (f"；{FILES_NOT_KEPT}。" if files else "。"))
+    notice = _("您填写的内容已保留，重新登录后将回到表单")
+    files_notice = _("；%(files)s。", files=_(FILES_NOT_KEPT)) if files else _("。")
+    return Kept(return_to, notice + files_notice, draft_id=draft_id)
 
 
 def pending_tokens() -> list[str]:
@@ -228,9 +249,11 @@ def restored_fields() -> MultiDict[str, str] | None:
         session.pop(KEPT_KEY, None)
     if taken is None:
         return None
-    notice = "已恢复登录失效前填写的内容，尚未提交：请核对后重新提交"
-    notice += f"；{FILES_NOT_KEPT}。" if taken.files_dropped else "。"
+    notice = _("已恢复登录失效前填写的内容，尚未提交：请核对后重新提交")
+    notice += _("；%(files)s。", files=_(FILES_NOT_KEPT)) if taken.files_dropped else _("。")
     if left:
-        notice += f"另有{len(left)}份登录失效前填写的内容已保留，打开原来的填写页面即可恢复。"
+        notice += _(
+            "另有%(n)s份登录失效前填写的内容已保留，打开原来的填写页面即可恢复。", n=len(left)
+        )
     flash(notice)
     return MultiDict(taken.fields)

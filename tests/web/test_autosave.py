@@ -17,13 +17,14 @@ from werkzeug.datastructures import MultiDict
 from service import create_app
 from service.database.models import Draft
 from service.render.office.converter import Converter
-from tests.conftest import add_user
+from tests.conftest import PASSWORD, add_user
 from tests.web.clock import clocked
 from tests.web.conftest import CLERK
 from tests.web.test_kept_submissions import (
     FORM,
     RESTORED,
     assert_shows_as_typed,
+    field_of,
     kept_rows,
     opened,
     post_late,
@@ -198,3 +199,35 @@ def test_the_case_opening_returns_to_the_cases_page(csrf_app: Flask) -> None:
         f"/cases/new?draft={draft_id}"
     ]
     assert sign_in(client, CLERK + "2").headers["Location"] == "/cases/new"
+
+
+def test_a_sign_in_page_left_open_past_the_limit_still_returns_to_the_draft(
+    csrf_app: Flask,
+) -> None:
+    """This test ensures that a sign-in page that outlived its cookie, and with it the kept form, is shown again instead of 页面已过期, and signing in returns to the form's autosaved draft."""
+    clock = clocked(csrf_app)
+    client = signed_in_as(csrf_app)
+    page = opened(client, FORM)
+    draft_id = autosave(client, page, {"party_name": "岳阳君信公司"}).get_json()["draft_id"]
+    clock.advance(minutes=31)
+    client.delete_cookie("session")
+    typed = MultiDict({"party_name": "岳阳君信公司", "draft_id": str(draft_id), "action": "review"})
+    login_url = post_late(client, FORM, page, typed).headers["Location"]
+    assert parse_qs(urlsplit(login_url).query)["next"] == [f"{FORM}?draft={draft_id}"]
+    token = field_of(client.get(login_url).get_data(as_text=True), "csrf_token")
+    clock.advance(minutes=31)
+    client.delete_cookie("session")  # the sign-in page was left open past the idle limit
+    signing_in = {"username": CLERK, "password": PASSWORD, "csrf_token": token}
+    again = client.post(login_url, data=signing_in)
+    assert again.status_code == 302
+    assert parse_qs(urlsplit(again.headers["Location"]).query)["next"] == [
+        f"{FORM}?draft={draft_id}"
+    ]
+    shown = client.get(again.headers["Location"]).get_data(as_text=True)
+    assert "登录页面停留过久已过期，请重新输入用户名和密码" in shown
+    signing_in["csrf_token"] = field_of(shown, "csrf_token")
+    signed_in = client.post(login_url, data=signing_in)
+    assert signed_in.headers["Location"] == f"{FORM}?draft={draft_id}"
+    assert 'value="岳阳君信公司"' in client.get(signed_in.headers["Location"]).get_data(
+        as_text=True
+    )
