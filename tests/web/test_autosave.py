@@ -17,9 +17,10 @@ from werkzeug.datastructures import MultiDict
 from service import create_app
 from service.database.models import Draft
 from service.render.office.converter import Converter
-from tests.conftest import PASSWORD, add_user
+from tests.conftest import PASSWORD, add_user, sample
 from tests.web.clock import clocked
 from tests.web.conftest import CLERK
+from tests.web.issuing import issue_at
 from tests.web.test_kept_submissions import (
     FORM,
     RESTORED,
@@ -231,3 +232,15 @@ def test_a_sign_in_page_left_open_past_the_limit_still_returns_to_the_draft(
     assert 'value="岳阳君信公司"' in client.get(signed_in.headers["Location"]).get_data(
         as_text=True
     )
+
+
+def test_issuing_the_form_deletes_its_autosaved_draft(app: Flask, client: FlaskClient) -> None:
+    """This test ensures that the draft a form autosaved is carried through the review and deleted once the document is issued."""
+    kind = "supervision_notice"
+    url = f"/documents/new/{kind}"
+    typed = {key: str(value) for key, value in sample(kind).items()}
+    draft_id = autosave(client, opened(client, url), typed, kind=kind).get_json()["draft_id"]
+    assert [draft.id for draft in drafts(app)] == [draft_id]
+    issued = issue_at(client, f"{url}?draft={draft_id}", typed | {"draft_id": str(draft_id)})
+    assert issued.status_code == 302, issued.get_data(as_text=True)
+    assert drafts(app) == []
