@@ -54,11 +54,12 @@ def look(page: Page, violations: Violations, shots: Path, name: str) -> None:
 def fill_case_opening(page: Page) -> None:
     """Type the sample 立案审批表 into its form, as a clerk would."""
     facts = sample("case_opening")
+    # The choices first: 案件来源说明 shows only for a source that needs it.
+    page.select_option("#party_type", facts["party_type"])
+    page.select_option("#source", facts["source"])
     for name in ("cause", "party_name", "party_id", "legal_representative", "party_address",
                  "source_detail", "summary", "proposal"):  # fmt: skip
         page.fill(f"#{name}", facts[name])
-    page.select_option("#party_type", facts["party_type"])
-    page.select_option("#source", facts["source"])
     page.fill("#received_date", facts["received_date"])
     page.fill("#opening_date", facts["opening_date"])
     for index, officer in enumerate(facts["officers"]):

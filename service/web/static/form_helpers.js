@@ -6,7 +6,6 @@
   var root = (script && script.dataset.root) || "";
   var TEXT = {
     expired: (script && script.dataset.textExpired) || "执法证已过期",
-    none: (script && script.dataset.textNone) || "没有相符的记录，可以直接填写",
   };
   // A lookup: where it asks, the list in its answer, the key put into the field, the details shown.
   var LOOKUPS = {
@@ -145,12 +144,6 @@
       }
       picker.list.appendChild(option);
     });
-    if (!entries.length && this.input.value.trim()) {
-      var none = document.createElement("li");
-      none.className = "picker-none";
-      none.textContent = TEXT.none;
-      this.list.appendChild(none);
-    }
     var open = this.list.children.length > 0;
     this.list.hidden = !open;
     this.input.setAttribute("aria-expanded", String(open));
