@@ -144,7 +144,12 @@ def user_password(user_id: int) -> Response | tuple[str, int]:
             abort(404)
         session.expunge(person)
     form = NewPasswordForm(request.form)
-    if form.validate():
+    if user_id == current_account().id:
+        # Resetting would end the administrator's own session; his own password is changed,
+        # the current one checked, where everyone changes his.
+        form.validate()
+        form.new_password.errors = [_("自己的密码请在“修改密码”页修改")]
+    elif form.validate():
         try:
             with wenshu().database.session() as session:
                 reset_password(session, user_id, form.new_password.data or "")

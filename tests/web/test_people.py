@@ -70,7 +70,7 @@ def test_admin_gives_users_names_and_titles(app: Flask) -> None:
 
 
 def test_admin_cannot_disable_or_demote_himself(app: Flask) -> None:
-    """This test ensures that an administrator's own account can be neither disabled nor demoted."""
+    """This test ensures that an administrator can neither disable, demote nor reset himself."""
     admin = admin_named(app)
     own = user_id(app, "admin1")
     disabled = admin.post(f"/admin/users/{own}/active", data={"active": "0"}, follow_redirects=True)
@@ -82,6 +82,13 @@ def test_admin_cannot_disable_or_demote_himself(app: Flask) -> None:
     text = demoted.get_data(as_text=True)
     assert "不能更改自己的角色" in text and 'value="李管理"' in text  # what was typed is kept
     assert admin.get("/admin/users").status_code == 200  # still an administrator
+    own_reset = admin.post(
+        f"/admin/users/{own}/password",
+        data={"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD},
+    )
+    assert own_reset.status_code == 422
+    assert "自己的密码请在“修改密码”页修改" in own_reset.get_data(as_text=True)
+    assert admin.get("/admin/users").status_code == 200  # still signed in, password unchanged
     named = admin.post(
         f"/admin/users/{own}", data={"full_name": "李管理", "title": "", "role": "admin"}
     )
