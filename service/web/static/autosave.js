@@ -137,8 +137,9 @@
       });
   }
 
-  function typed(event) {
-    if (stopped || !event.target.form || event.target.form !== form) return;
+  // Any input or change inside the form: typing, a pick that fills fields, a row added or removed.
+  function typed() {
+    if (stopped) return;
     dirty = true;
     window.clearTimeout(timer);
     timer = window.setTimeout(send, WAIT);
