@@ -6,6 +6,7 @@ import datetime as dt
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 from wtforms import Field, Form, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
@@ -43,16 +44,20 @@ class NewUserForm(Form):
         locales = ("zh_CN", "zh")
 
     username = StringField(
-        "用户名", validators=[DataRequired(message="请填写用户名"), Length(max=64)]
+        _l("用户名"), validators=[DataRequired(message=_l("请填写用户名")), Length(max=64)]
     )
     full_name = StringField(
-        "姓名", validators=[Length(max=NAME_LENGTH, message=f"姓名最长{NAME_LENGTH}个字符")]
+        _l("姓名"), validators=[Length(max=NAME_LENGTH, message=f"姓名最长{NAME_LENGTH}个字符")]
     )
     title = StringField(
-        "职务", validators=[Length(max=NAME_LENGTH, message=f"职务最长{NAME_LENGTH}个字符")]
+        _l("职务"), validators=[Length(max=NAME_LENGTH, message=f"职务最长{NAME_LENGTH}个字符")]
     )
-    password = PasswordField("初始密码", validators=[DataRequired(message="请填写初始密码")])
-    role = SelectField("角色", choices=[SelectChoice(key, title) for key, title in ROLES.items()])
+    password = PasswordField(
+        _l("初始密码"), validators=[DataRequired(message=_l("请填写初始密码"))]
+    )
+    role = SelectField(
+        _l("角色"), choices=[SelectChoice(key, _l(title)) for key, title in ROLES.items()]
+    )
 
 
 @blueprint.route("/users", methods=["GET", "POST"])
@@ -74,7 +79,7 @@ def users() -> str | Response | tuple[str, int]:
         except AccountError as error:
             _field_of(form, str(error)).errors = [str(error)]
         else:
-            flash(f"已创建用户 {form.username.data}")
+            flash(_("已创建用户 %(name)s", name=form.username.data))
             return redirect(url_for("admin.users"))
     with wenshu().database.session() as session:
         people = list_users(session)
@@ -214,16 +219,19 @@ def expiry_warning(installed: InstalledSeal, moment: dt.datetime, zone: str) -> 
     ends = installed.certificate.not_valid_after_utc
     day = local_date(ends, zone)
     if moment >= ends:
-        return (
-            f"证书已于 {day:%Y-%m-%d} 过期，此后签发的文书无法通过签名验证："
-            "请向发证机构申请新证书，并重新执行 wenshu seal install"
+        return _(
+            "证书已于 %(day)s 过期，此后签发的文书无法通过签名验证："
+            "请向发证机构申请新证书，并重新执行 wenshu seal install",
+            day=day.isoformat(),
         )
     left = ends - moment
     if left <= dt.timedelta(days=EXPIRY_WARNING_DAYS):
         days = max(1, left.days + (1 if left.seconds else 0))
-        return (
-            f"证书将于 {day:%Y-%m-%d} 到期（还剩 {days} 天）："
-            "请尽早向发证机构申请新证书，并重新执行 wenshu seal install"
+        return _(
+            "证书将于 %(day)s 到期（还剩 %(n)s 天）："
+            "请尽早向发证机构申请新证书，并重新执行 wenshu seal install",
+            day=day.isoformat(),
+            n=days,
         )
     return ""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from service.accounts.users import APPROVE
@@ -52,7 +53,7 @@ def approve_submission(submission_id: int) -> Response | tuple[str, int]:
     try:
         if kind == EXTENSION:
             row = approve_extension(wenshu(), submission_id, head, opinion, today=today())
-            flash(f"已批准延长办案期限{row.facts.get('days')}天。")
+            flash(_("已批准延长办案期限%(n)s天。", n=row.facts.get("days")))
             return redirect(url_for("cases.show", case_id=row.case_id))
         document = approve(wenshu(), submission_id, head, opinion, today=today())
     except ApprovalRefused as error:
@@ -62,8 +63,10 @@ def approve_submission(submission_id: int) -> Response | tuple[str, int]:
         # service could not finish: the submission still waits, nothing was numbered.
         status = 422 if isinstance(error, FactsRefused) else 503
         message = refusal_text(kind, error) if isinstance(error, FactsRefused) else str(error)
-        return refused(submission_id, f"未能编号印发，申请仍在等待审批：{message}", status)
-    flash(f"已批准，{document.title}编号为 {document.number}。")
+        return refused(
+            submission_id, _("未能编号印发，申请仍在等待审批：%(why)s", why=message), status
+        )
+    flash(_("已批准，%(title)s编号为 %(number)s。", title=document.title, number=document.number))
     return redirect(url_for("documents.show", document_id=document.id))
 
 
@@ -80,7 +83,13 @@ def return_to_clerk(submission_id: int) -> Response | tuple[str, int]:
     except FactsRefused as error:
         page = approvals_page(submission_id, return_errors=error.errors, typed_reason=reason)
         return page, 422
-    flash(f"已退回{submission_title(row.kind)}，承办人{row.submitted_by}可在案件页面看到理由。")
+    flash(
+        _(
+            "已退回%(title)s，承办人%(clerk)s可在案件页面看到理由。",
+            title=submission_title(row.kind),
+            clerk=row.submitted_by,
+        )
+    )
     if row.case_id is not None:
         return redirect(url_for("cases.show", case_id=row.case_id))
     return redirect(url_for("approvals.index"))
@@ -99,7 +108,7 @@ def preview(submission_id: int) -> Response | tuple[str, int]:
             wenshu(), row.kind, row.facts, current_account().username, reader_classifications()
         )
     except NotIssued as error:
-        return refused(submission_id, f"预览未能生成：{error}", 503)
+        return refused(submission_id, _("预览未能生成：%(error)s", error=error), 503)
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = "inline"
     return response
@@ -112,7 +121,7 @@ def refusal_text(kind: str, error: FactsRefused) -> str:
     for name, messages in error.errors.items():
         label = f"{form[name].label.text}：" if name in form else ""
         lines += [f"{label}{message}" for message in flatten_messages(messages)]
-    return "；".join(lines) + "。请退回承办人修改"
+    return "；".join(lines) + _("。请退回承办人修改")
 
 
 def submission_kind(submission_id: int) -> str:
@@ -155,7 +164,8 @@ def approval_item(row: Submission, case: Any) -> dict[str, Any]:
 def facts_summary(row: Submission) -> list[tuple[str, str]]:
     """Return the submitted facts as the form labels them: (label, value) for each filled field."""
     if row.kind == EXTENSION:
-        return [("延长天数", f"{row.facts.get('days')} 天"), ("理由", str(row.facts.get("reason")))]
+        days = _("%(n)s 天", n=row.facts.get("days"))
+        return [(_("延长天数"), days), (_("理由"), str(row.facts.get("reason")))]
     instrument = INSTRUMENTS.get(row.kind)
     if instrument is None:
         return []
@@ -171,7 +181,7 @@ def facts_summary(row: Submission) -> list[tuple[str, str]]:
                 str(field.data), str(field.data or "")
             )
         elif field.type == "BooleanField":
-            value = "是" if field.data else ""
+            value = _("是") if field.data else ""
         else:
             value = "" if field.data in (None, "") else str(field.data)
         if value and field.type not in ("HiddenField", "CSRFTokenField"):

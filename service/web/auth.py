@@ -150,7 +150,7 @@ def sign_in_again(kept: Kept | None) -> Response:
     """
     minutes = wenshu().settings.session_idle_minutes
     timed_out = bool(g.get("session_timed_out"))
-    ended = _("已超过%(n)s分钟没有操作，登录已失效", n=f"{minutes:g}") if timed_out else ""
+    ended = _("已超过%(n)s分钟没有操作，登录已失效", n=format(minutes, "g")) if timed_out else ""
     if kept is not None:
         flash(_("%(ended)s，%(notice)s", ended=ended or _("登录已失效"), notice=kept.notice))
     else:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
@@ -23,6 +24,7 @@ from service.instruments.registry import INSTRUMENTS, Instrument
 from service.web import wenshu
 from service.web.auth import current_account
 from service.web.formdata import facts_as_formdata
+from service.web.language import N_
 
 CASE_FIELD = "case"  # the hidden field (and the URL's ?case=) naming the case of a form
 # The party and the officers as the 立案审批表 names them: an instrument of the case starts
@@ -30,8 +32,8 @@ CASE_FIELD = "case"  # the hidden field (and the URL's ?case=) naming the case o
 CASE_PRESETS = (
     "party_name", "party_type", "party_id", "party_address", "legal_representative", "officers",
 )  # fmt: skip
-SUBMITTED = "已提交，等待负责人审批：批准后才编号印发，结果见本案件页面。"
-OPENING_SUBMITTED = "立案审批表已提交负责人审批：批准后案件取得编号。"
+SUBMITTED = N_("已提交，等待负责人审批：批准后才编号印发，结果见本案件页面。")
+OPENING_SUBMITTED = N_("立案审批表已提交负责人审批：批准后案件取得编号。")
 
 
 def filled_alone() -> list[Instrument]:
@@ -92,7 +94,12 @@ def returned_formdata(
     ):
         abort(404)
     flash(
-        f"负责人{row.decided_by}退回了这份{instrument.title}：{row.opinion}。请据此修改后重新提交。"
+        _(
+            "负责人%(head)s退回了这份%(title)s：%(opinion)s。请据此修改后重新提交。",
+            head=row.decided_by,
+            title=instrument.title,
+            opinion=row.opinion,
+        )
     )
     return facts_as_formdata(dict(row.facts))
 
@@ -113,12 +120,12 @@ def issue_or_submit(
     """
     username = current_account().username
     if instrument.kind == OPENING and case_id is None:
-        case, _ = open_case(wenshu(), facts, username, visible)
-        flash(OPENING_SUBMITTED)
+        case, _submission = open_case(wenshu(), facts, username, visible)
+        flash(_(OPENING_SUBMITTED))
         return redirect(url_for("cases.show", case_id=case.id))
     if instrument.approval:
         submit(wenshu(), instrument.kind, facts, case_id, username, visible)
-        flash(SUBMITTED)  # submit refused it outside a case: every kind approved is a case's
+        flash(_(SUBMITTED))  # submit refused it outside a case: every kind approved is a case's
         return redirect(url_for("cases.show", case_id=case_id))
     document = issue_document(wenshu(), instrument.kind, facts, username, visible, case_id=case_id)
     return redirect(url_for("documents.show", document_id=document.id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
@@ -35,16 +36,17 @@ from service.web.deadlines import today
 from service.web.documents import reader_classifications
 from service.web.downloads import send_named
 from service.web.kept_forms import restored_fields
+from service.web.language import N_
 
 blueprint = Blueprint("cases", __name__)
 CASE_ROLES = ISSUE | APPROVE
 # The instruments a case page offers, by the stage of the procedure they serve; a kind the
 # registry adds to cases later is offered under 其他 until it is placed here.
 STAGES = (
-    ("调查取证", ("inquiry_record", "site_record", "inspection_record")),
-    ("告知与听证", ("penalty_notice", "hearing_notice", "hearing_record")),
-    ("审核与决定", ("legal_review", "collective_discussion", "penalty_decision")),
-    ("执行与结案", ("correction_order", "enforcement_notice", "case_closing")),
+    (N_("调查取证"), ("inquiry_record", "site_record", "inspection_record")),
+    (N_("告知与听证"), ("penalty_notice", "hearing_notice", "hearing_record")),
+    (N_("审核与决定"), ("legal_review", "collective_discussion", "penalty_decision")),
+    (N_("执行与结案"), ("correction_order", "enforcement_notice", "case_closing")),
 )
 # Case kinds not made from a blank form: the 立案审批表 opens the case, and a 送达回证 is
 # issued by recording the service of the document it proves served.
@@ -111,7 +113,7 @@ def extension(case_id: int) -> Response | tuple[str, int]:
     except FactsRefused as error:
         typed = {"days": days, "reason": reason}
         return case_page(case_id, extension_errors=error.errors, extension_typed=typed), 422
-    flash(f"延长办案期限{days.strip()}天的申请已提交，等待负责人审批。")
+    flash(_("延长办案期限%(n)s天的申请已提交，等待负责人审批。", n=days.strip()))
     return redirect(url_for("cases.show", case_id=case_id, _anchor="extension"))
 
 
@@ -131,7 +133,11 @@ def case_file(case_id: int) -> Response | tuple[str, int]:
     except CaseNotClosed as refused:
         return render_template("error.html", code=409, message=str(refused)), 409
     except FilesDiffer as refused:
-        message = f"{refused}：{'；'.join(refused.problems)}。请联系管理员检查档案存储"
+        message = _(
+            "%(refused)s：%(problems)s。请联系管理员检查档案存储",
+            refused=refused,
+            problems="；".join(refused.problems),
+        )
         return render_template("error.html", code=500, message=message), 500
     except VolumeUnconverted as refused:
         return render_template("error.html", code=503, message=str(refused)), 503
@@ -203,7 +209,7 @@ def offered_stages() -> list[tuple[str, list[Instrument]]]:
         for instrument in INSTRUMENTS.values()
         if instrument.case != "never" and instrument.kind not in placed | NOT_OFFERED
     ]
-    return [*stages, ("其他", others)] if others else stages
+    return [*stages, (N_("其他"), others)] if others else stages
 
 
 def next_deadline(case_file: CaseFile) -> CaseDeadline | None:

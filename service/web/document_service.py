@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
@@ -167,7 +168,7 @@ def serve(document_id: int) -> Response | tuple[str, int]:
         abort(404)
     except NotIssued as error:
         return refused_page(document, formdata, error)
-    flash(f"已登记送达，送达回证 {receipt.number} 已生成并归档")
+    flash(_("已登记送达，送达回证 %(number)s 已生成并归档", number=receipt.number))
     return redirect(url_for("documents.show", document_id=document_id))
 
 
@@ -192,7 +193,10 @@ def refused_page(
     elif isinstance(error, NotServable):
         status, problem = 409, str(error)
     else:
-        status, problem = 503, f"送达未能登记，送达回证未生成，填写的内容已保留：{error}"
+        status, problem = (
+            503,
+            _("送达未能登记，送达回证未生成，填写的内容已保留：%(error)s", error=error),
+        )
     with wenshu().database.session() as session:
         document = visible_document(session, document.id)  # as it is now: served meanwhile?
     if servable(document):
