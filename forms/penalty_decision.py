@@ -18,6 +18,7 @@ from forms.fields import (
     long_text,
     rows,
     short_text,
+    shown_when,
 )
 from forms.party import PARTY_TYPES, PERSON, SERVICE_FIRM, PartyForm
 from forms.party import UNIT as UNIT  # the party's kinds are imported from here by other forms
@@ -238,7 +239,13 @@ class PenaltyDecisionForm(PenaltyRules):
     violation = choice("违法行为（档案法第四十八条）", tuple(VIOLATIONS))
     penalty_basis = choice("处罚依据（档案法第四十九条）", BASES)
     tier = choice("裁量档次", TIERS)
-    mitigation_ground = choice("从轻、减轻情形（行政处罚法）", GROUNDS, required=False)
+    mitigation_ground = shown_when(
+        choice("从轻、减轻情形（行政处罚法）", GROUNDS, required=False),
+        "tier",
+        "",
+        LIGHTER,
+        MITIGATED,
+    )
     tier_reasons = long_text("裁量理由")
     fine = amount("罚款金额")
     illegal_gains = amount("没收违法所得金额", required=False)
