@@ -35,14 +35,16 @@ def test_fill_fix_issue_and_open_pdf(live_server: str, page: Page, tmp_path: Pat
     page.fill("#execution_manner", "制定整改方案，整改材料报本局备案。")
     page.fill("#issue_date", "2026-03-05")
     page.fill("#deadline", "2026-03-01")  # before the issue date: refused
-    page.click("form.instrument button[type=submit]")
+    page.click("form.instrument button[value=review]")
     error = page.locator("#field-deadline .error")
     assert error.inner_text() == "执行期限应当晚于成文日期"
     assert page.input_value("#inspected_body") == "岳阳市君山区钱粮湖镇人民政府"
     page.screenshot(path=str(tmp_path / "form-error.png"), full_page=True)
 
     page.fill("#deadline", "2026-04-10")
-    page.click("form.instrument button[type=submit]")
+    page.click("form.instrument button[value=review]")
+    assert "文号尚未占用" in page.inner_text("main")
+    page.click("#review-form button[value=confirm]")
     page.wait_for_url("**/documents/*")
     assert "君档监通〔2026〕1号" in page.inner_text("h1")
     page.screenshot(path=str(tmp_path / "issued.png"), full_page=True)

@@ -79,12 +79,15 @@ def test_a_case_in_the_browser(site: tuple[Flask, str], page: Page, tmp_path: Pa
 
     page.click("main >> text=立案")
     page.wait_for_url("**/cases/new")
-    page.click("button[value=issue]")  # empty: refused at the fields
+    page.click("button[value=review]")  # empty: refused at the fields
     assert "请填写" in page.inner_text("#field-cause")
     look(page, violations, shots, "case-new-refused")
     page.goto(address + "/cases/new")
     fill_case_opening(page)
-    page.click("button[value=issue]")
+    page.click("button[value=review]")
+    assert "尚未提交，也未编号" in page.inner_text("main")
+    look(page, violations, shots, "case-review")
+    page.click("#review-form button[value=confirm]")
     page.wait_for_url("**/cases/*")
     assert "已提交负责人审批" in page.inner_text("main")
     assert page.inner_text("ol.steps [aria-current=step]") == "立案审批"
@@ -120,7 +123,8 @@ def test_a_case_in_the_browser(site: tuple[Flask, str], page: Page, tmp_path: Pa
     page.goto(address + "/cases/new")
     fill_case_opening(page)
     page.fill("#cause", "岳阳君信档案数字化服务有限公司未按规定移交档案案")
-    page.click("button[value=issue]")
+    page.click("button[value=review]")
+    page.click("#review-form button[value=confirm]")
     page.wait_for_url("**/cases/*")
     second = page.url
     sign_in_as(page, address, HEAD)

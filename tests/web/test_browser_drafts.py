@@ -51,7 +51,8 @@ def test_draft_resume_preview_issue(live_server: str, page: Page, tmp_path: Path
     page.screenshot(path=str(tmp_path / "form-preview.png"))
     page.screenshot(path=str(tmp_path / "form-preview-full.png"), full_page=True)
 
-    page.click("section.preview button[value=issue]")
+    page.click("section.preview button[value=review]")
+    page.click("#review-form button[value=confirm]")
     page.wait_for_url("**/documents/*")
     assert "君档监通〔2026〕1号" in page.inner_text("h1")
     page.goto(live_server + "/")

@@ -56,7 +56,8 @@ def test_draw_preview_and_issue_a_sampling_list(
 
     page.click("button[value=preview]")
     page.locator("section.preview img").wait_for()
-    page.click("section.preview button[value=issue]")
+    page.click("section.preview button[value=review]")
+    page.click("#review-form button[value=confirm]")
     page.wait_for_url("**/documents/*")
     assert "君档抽查〔2026〕1号" in page.inner_text("h1")
     with app.extensions["wenshu"].database.session() as session:
