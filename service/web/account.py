@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 from wtforms import Form, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
@@ -17,7 +17,9 @@ from service.web.auth import current_account
 blueprint = Blueprint("account", __name__, url_prefix="/account")
 # Declared before the new password's fields, so that a form shows it first (WTForms orders
 # fields as they were declared).
-CURRENT_PASSWORD = PasswordField("当前密码", validators=[DataRequired(message="请填写当前密码")])
+CURRENT_PASSWORD = PasswordField(
+    _l("当前密码"), validators=[DataRequired(message=_l("请填写当前密码"))]
+)
 
 
 class NewPasswordForm(Form):
@@ -27,17 +29,17 @@ class NewPasswordForm(Form):
         locales = ("zh_CN", "zh")
 
     new_password = PasswordField(
-        "新密码",
+        _l("新密码"),
         validators=[
-            DataRequired(message="请填写新密码"),
-            Length(min=MIN_PASSWORD, message=f"密码至少{MIN_PASSWORD}个字符"),
+            DataRequired(message=_l("请填写新密码")),
+            Length(min=MIN_PASSWORD, message=_l("密码至少%(n)s个字符", n=MIN_PASSWORD)),
         ],
     )
     confirm_password = PasswordField(
-        "再次输入新密码",
+        _l("再次输入新密码"),
         validators=[
-            DataRequired(message="请再次输入新密码"),
-            EqualTo("new_password", message="两次输入的新密码不一致"),
+            DataRequired(message=_l("请再次输入新密码")),
+            EqualTo("new_password", message=_l("两次输入的新密码不一致")),
         ],
     )
 
@@ -55,15 +57,19 @@ class PersonForm(Form):
         locales = ("zh_CN", "zh")
 
     full_name = StringField(
-        "姓名", validators=[Length(max=NAME_LENGTH, message=f"姓名最长{NAME_LENGTH}个字符")]
+        _l("姓名"),
+        validators=[Length(max=NAME_LENGTH, message=_l("姓名最长%(n)s个字符", n=NAME_LENGTH))],
     )
     title = StringField(
-        "职务", validators=[Length(max=NAME_LENGTH, message=f"职务最长{NAME_LENGTH}个字符")]
+        _l("职务"),
+        validators=[Length(max=NAME_LENGTH, message=_l("职务最长%(n)s个字符", n=NAME_LENGTH))],
     )
-    role = SelectField("角色", choices=[SelectChoice(key, title) for key, title in ROLES.items()])
+    role = SelectField(
+        _l("角色"), choices=[SelectChoice(key, _l(title)) for key, title in ROLES.items()]
+    )
 
 
-PASSWORD_CHANGED = lazy_gettext("密码已修改")
+PASSWORD_CHANGED = _l("密码已修改")
 
 
 @blueprint.route("/password", methods=["GET", "POST"])
