@@ -21,7 +21,7 @@ from service.acts.duedates import (
 from service.archive.access import shown
 from service.cases.overview import awaiting_approval, own_submissions
 from service.cases.records import EXTENSION
-from service.database.models import Document, Submission
+from service.database.models import Case, Document, Submission
 from service.web import wenshu
 from service.web.auth import current_account
 from service.web.case_forms import filled_alone
@@ -50,6 +50,9 @@ def index() -> str:
         recent = session.scalars(latest.order_by(Document.id.desc()).limit(RECENT)).all()
         drafts = list_drafts(session, account.id)
         waiting, returned = own_submissions(session, account.username)
+        in_cases = {row.case_id for row in [*waiting, *returned] if row.case_id is not None}
+        query = select(Case.id, Case.cause).where(Case.id.in_(sorted(in_cases)))
+        causes = {case_id: cause for case_id, cause in session.execute(query)}
         to_decide = [
             (row, case)
             for row, case in (awaiting_approval(session) if account.may(APPROVE) else [])
@@ -58,7 +61,7 @@ def index() -> str:
     due = current_agenda(SOON)
     return render_template(
         "index.html", instruments=filled_alone() if account.may(ISSUE) else [],
-        recent=recent, drafts=drafts, waiting=waiting, returned=returned,
+        recent=recent, drafts=drafts, waiting=waiting, returned=returned, causes=causes,
         to_decide=to_decide, due=due, all_unreported=all_unreported(due.overdue),
     )  # fmt: skip
 

@@ -1,4 +1,4 @@
-"""Browser test of the desk: an overdue report's correction order, offered filled, issued, then no longer offered."""
+"""Browser tests of the desk: the step an overdue report offers, and submissions to decide or returned."""
 
 from __future__ import annotations
 
@@ -8,9 +8,12 @@ from pathlib import Path
 from flask import Flask
 from playwright.sync_api import Page
 
+from service.acts.approving import return_submission
 from service.acts.issuing import issue_document
-from tests.conftest import sample
-from tests.web.conftest import serving, sign_in
+from service.acts.opening import open_case
+from tests.casework import with_directory
+from tests.conftest import PASSWORD, add_user, sample
+from tests.web.conftest import CLERK, serving, sign_in
 
 MISSING = "岳阳市君山区教育局"
 
@@ -55,3 +58,37 @@ def test_clerk_takes_the_step_the_desk_offers_for_an_overdue_report(
         deadlines = page.goto(address + "/deadlines")
         assert deadlines is not None and deadlines.status == 200
         assert "已发责令限期改正通知书" in page.locator("tr", has_text=MISSING).first.inner_text()
+
+
+def test_head_sees_what_to_decide_and_the_clerk_what_came_back(
+    app: Flask, page: Page, tmp_path: Path
+) -> None:
+    """This test ensures that a head finds the submission on his desk, and the clerk the returned one with its reason and its form."""
+    wenshu = app.extensions["wenshu"]
+    with_directory(wenshu)
+    add_user(app, "刘科长", "head")
+    case, submission = open_case(wenshu, sample("case_opening"), CLERK)
+    with serving(app) as address:
+        page.goto(address + "/login")
+        page.fill("input[name=username]", "刘科长")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(address + "/")
+        decide = page.locator("section", has=page.locator("#desk-decide"))
+        assert "立案审批表" in decide.inner_text()
+        page.screenshot(path=str(tmp_path / "desk-head-1280.png"), full_page=True)
+        decide.locator("a", has_text="审批").click()
+        page.wait_for_url(f"**/approvals#submission-{submission.id}")
+
+        return_submission(wenshu, submission.id, "刘科长", "案由应写明违法行为的具体情形")
+        page.locator("form.logout button").click()
+        sign_in(page, address)
+        returned = page.locator("section", has=page.locator("#desk-returned"))
+        assert "案由应写明违法行为的具体情形" in returned.inner_text()
+        page.screenshot(path=str(tmp_path / "desk-returned-1280.png"), full_page=True)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.screenshot(path=str(tmp_path / "desk-returned-390.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        returned.locator("a", has_text="修改后重新提交").click()
+        page.wait_for_url(f"**/documents/new/case_opening?case={case.id}&returned={submission.id}")
+        assert "案由应写明违法行为的具体情形" in page.inner_text("main")

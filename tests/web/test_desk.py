@@ -62,6 +62,7 @@ def test_clerk_sees_waiting_and_returned_submissions_and_the_head_what_to_decide
     case, submission = open_case(wenshu, sample("case_opening"), "张办事")
     waiting = section(clerk.get("/").get_data(as_text=True), "desk-waiting")
     assert "立案审批表" in waiting and f'href="/cases/{case.id}"' in waiting
+    assert case.cause in waiting
     decide = section(head.get("/").get_data(as_text=True), "desk-decide")
     assert f'href="/approvals#submission-{submission.id}"' in decide and "张办事" in decide
     assert (
