@@ -61,29 +61,28 @@ def common_problems(instrument: Instrument, form: InstrumentForm) -> int:
 def directory_choice(
     instrument: Instrument, posted: Mapping[str, str]
 ) -> tuple[str, list[tuple[int, dict[str, Any]]]]:
-    """Return the name and rows of the units chosen from the directory, or raise SubmissionError."""
+    """Return the name and rows of the units chosen from the directory, or raise SubmissionError.
+
+    The name is kept with the job as its source, in the bureau's Chinese whatever the page's language.
+    """
     scope = posted.get("scope", ALL)
     with wenshu().database.session() as session:
         if scope == UNREPORTED:
             year = _year(posted.get("year", ""))
             names = unreported_units(session, year, reader_classifications())
-            return _("未报送%(year)s年度报告的单位", year=year), unit_rows(
-                instrument, named_units(session, names)
-            )
+            return f"未报送{year}年度报告的单位", unit_rows(instrument, named_units(session, names))
         if scope == TOWN:
             town = posted.get("town", "").strip()
             if not town:
                 raise SubmissionError(_("请选择所在乡镇（街道）"))
-            return _("单位名录：%(town)s", town=town), unit_rows(
-                instrument, directory_units(session, town=town)
-            )
+            return f"单位名录：{town}", unit_rows(instrument, directory_units(session, town=town))
         if scope == CATEGORY:
             category = posted.get("category", "").strip()
             if not category:
                 raise SubmissionError(_("请选择单位类别"))
             units = directory_units(session, category=category)
-            return _("单位名录：%(category)s", category=category), unit_rows(instrument, units)
-        return _("单位名录：全部在册单位"), unit_rows(instrument, directory_units(session))
+            return f"单位名录：{category}", unit_rows(instrument, units)
+        return "单位名录：全部在册单位", unit_rows(instrument, directory_units(session))
 
 
 def _year(text: str) -> int:
