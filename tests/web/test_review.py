@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import re
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
 import service.web.reviewing
 from service.database.models import Document
+from service.web.formdata import facts_as_formdata
 from tests.conftest import sample, signed_in
 from tests.web.issuing import confirm_review, issue_via_form, review_via_form, reviewed_fields
 
@@ -160,3 +164,24 @@ def test_a_review_of_a_draft_deletes_it_once_confirmed(client: FlaskClient) -> N
     issued = issue_via_form(client, KIND, typed() | {"draft_id": draft.group(1)})
     assert issued.status_code == 302
     assert client.get(f"{URL}?draft={draft.group(1)}").status_code == 404
+
+
+def test_rows_uploaded_as_a_table_go_through_the_review(app: Flask, client: FlaskClient) -> None:
+    """This test ensures that rows read from an uploaded table come back as fields on the review and are issued as reviewed."""
+    facts = sample("audit_summary")
+    typed = {name: value for name, value in facts.items() if name != "paper_reports"}
+    data: MultiDict[str, Any] = MultiDict(facts_as_formdata(typed).items(multi=True))
+    table = "单位,收到日期\n岳阳市君山区人民医院,2026-09-25\n".encode()
+    data.add("paper_reports__file", (io.BytesIO(table), "paper.csv"))
+    review = review_via_form(client, "audit_summary", data)
+    assert review.status_code == 200, review.get_data(as_text=True)
+    fields = reviewed_fields(review)
+    assert fields["paper_reports-0-unit"] == "岳阳市君山区人民医院"
+    assert "paper_reports__file" not in fields
+    issued = confirm_review(client, "audit_summary", review)
+    assert issued.status_code == 302, issued.get_data(as_text=True)
+    with app.extensions["wenshu"].database.session() as session:
+        (document,) = session.scalars(select(Document))
+        assert document.facts["paper_reports"] == [
+            {"unit": "岳阳市君山区人民医院", "received_date": "2026-09-25"}
+        ]
