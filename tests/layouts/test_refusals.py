@@ -28,6 +28,7 @@ from tests.conftest import sample, signed_in
 from tests.outside_docx import linked_picture
 from tests.web.batch_client import KIND as BATCH_PAGE_KIND
 from tests.web.batch_client import csv_bytes, upload
+from tests.web.issuing import issue_via_form
 
 ROOT = Path(__file__).resolve().parents[2]
 KIND = "supervision_notice"
@@ -156,8 +157,10 @@ def test_web_refuses_to_issue_preview_or_batch_with_it(app: Flask) -> None:
     prepare_service(wenshu)
     clerk = signed_in(app, "clerk")
     form = {key: str(value) for key, value in sample(KIND).items()}
-    for action in ("preview", "issue"):
-        page = clerk.post(f"/documents/new/{KIND}", data={**form, "action": action})
+    for page in (
+        clerk.post(f"/documents/new/{KIND}", data={**form, "action": "preview"}),
+        issue_via_form(clerk, KIND, form),  # refused at its review, before any number
+    ):
         assert page.status_code == 503
         assert "第2版模板含有外部引用，已停用" in page.get_data(as_text=True)
     store_old_version(wenshu, BATCH_PAGE_KIND)

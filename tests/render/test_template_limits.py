@@ -525,8 +525,12 @@ def test_web_form_with_exploding_facts_keeps_the_input(app: Any, client: Any) ->
 
     publish_exploding(app)
     form = {key: str(value) for key, value in many_facts().items()}
-    for action in ({}, {"action": "preview"}):
-        response = client.post("/documents/new/supervision_notice", data=form | action)
+    from tests.web.issuing import issue_via_form
+
+    for response in (
+        issue_via_form(client, "supervision_notice", form),  # refused at its review
+        client.post("/documents/new/supervision_notice", data=form | {"action": "preview"}),
+    ):
         assert response.status_code == 503
         page = response.get_data(as_text=True)
         assert "总次数超过上限" in page and "第59项事实" in page
