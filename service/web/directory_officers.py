@@ -33,6 +33,7 @@ from service.web.auth import requires
 from service.web.deadlines import today
 from service.web.directory import XLSX, uploaded_table
 from service.web.downloads import send_named
+from service.web.kept_forms import restored_fields
 
 blueprint = Blueprint("directory_officers", __name__, url_prefix="/directory")
 # The form's field of each column a refusal names.
@@ -136,7 +137,9 @@ def officer(officer_id: int | None = None) -> Response | tuple[str, int]:
             existing = officer_by_id(session, officer_id)
         if existing is None:
             abort(404)
-    form = OfficerForm(request.form if request.method == "POST" else None, obj=existing)
+    # A form posted after its session ended comes back as typed once its author signs in again.
+    formdata = request.form if request.method == "POST" else restored_fields()
+    form = OfficerForm(formdata, obj=existing)
     if request.method == "POST":
         dated, row = form.validate(), form.row()
         try:

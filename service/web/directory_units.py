@@ -25,6 +25,7 @@ from service.web import wenshu
 from service.web.auth import requires
 from service.web.directory import XLSX, uploaded_table
 from service.web.downloads import send_named
+from service.web.kept_forms import restored_fields
 
 blueprint = Blueprint("directory_units", __name__, url_prefix="/directory")
 
@@ -127,7 +128,8 @@ def unit(unit_id: int | None = None) -> Response | tuple[str, int]:
             existing = unit_by_id(session, unit_id)
         if existing is None:
             abort(404)
-    form = UnitForm(request.form if request.method == "POST" else None, obj=existing)
+    # A form posted after its session ended comes back as typed once its author signs in again.
+    form = UnitForm(request.form if request.method == "POST" else restored_fields(), obj=existing)
     if request.method == "POST":
         try:
             with wenshu().database.session() as session:

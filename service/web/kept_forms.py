@@ -69,6 +69,8 @@ RETURN_PAGES: dict[str, Callable[[dict[str, Any]], str | None]] = {
     "layouts.publish": _page_of_kind("layouts.candidate"),
     "cases.new": lambda args: url_for("cases.new"),
     "cases.extension": lambda args: url_for("cases.show", case_id=args["case_id"]),
+    "directory_units.unit": lambda args: url_for("directory_units.unit", **args),
+    "directory_officers.officer": lambda args: url_for("directory_officers.officer", **args),
 }
 
 

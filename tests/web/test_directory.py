@@ -17,8 +17,10 @@ from service.archive.unit_table import TEMPLATE_HEADERS as UNIT_HEADERS
 from service.archive.units import import_units, list_units
 from service.web.formdata import facts_as_formdata
 from tests.conftest import sample, signed_in
+from tests.web.clock import clocked
 from tests.web.issuing import form_url, review_at
 from tests.web.test_api import bearer, post, token_for
+from tests.web.test_kept_submissions import opened, post_late, sign_in, signed_in_as
 
 UNITS = Path(__file__).resolve().parents[2] / "samples" / "units.csv"
 TODAY = dt.date(2026, 3, 2)
@@ -271,3 +273,22 @@ def test_an_expired_officer_is_refused_by_the_form_and_the_api(
     answer = post(app.test_client(), bearer(token), {"kind": "inspection_record", "facts": facts})
     assert answer.status_code == 422
     assert expired in str(answer.get_json()["errors"]["officers"])
+
+
+def test_an_officer_typed_past_the_idle_limit_comes_back(app: Flask) -> None:
+    """This test ensures that an officer's form posted after the session ended is kept and comes
+    back as typed, unsaved, once the administrator signs in again."""
+    clock = clocked(app)
+    browser = signed_in_as(app, "管理员", "admin")
+    page = opened(browser, "/directory/officers/new")
+    typed = {"name": "李明", "certificate": "43060012345", "valid_until": "2027-12-31"}
+    clock.advance(minutes=31)
+    late = post_late(browser, "/directory/officers/new", page, typed)
+    assert late.status_code == 302 and late.headers["Location"].startswith("/login"), late.headers[
+        "Location"
+    ]
+    assert sign_in(browser, "管理员").headers["Location"] == "/directory/officers/new"
+    back = browser.get("/directory/officers/new").get_data(as_text=True)
+    assert 'value="李明"' in back and 'value="43060012345"' in back and 'value="2027-12-31"' in back
+    with app.extensions["wenshu"].database.session() as session:
+        assert list_officers(session) == []
