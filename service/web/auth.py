@@ -36,6 +36,7 @@ from service.archive.audit import record_event
 from service.database.models import utcnow
 from service.web import wenshu
 from service.web.kept_forms import Kept, keep_posted_form, pending_tokens, resume_after_sign_in
+from service.web.language import chosen_language, keep_language
 
 blueprint = Blueprint("auth", __name__)
 API_PREFIX = "/api/"
@@ -286,7 +287,9 @@ def login() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
             record_event(db, action, username, username, details)
     if account is not None:
         pending = pending_tokens()  # forms kept from the ended session, carried into the new one
+        language = chosen_language()
         session.clear()  # which also drops "permanent", that gives the cookie its lifetime
+        keep_language(language)
         session.permanent = True
         session[SESSION_KEY] = key
         login_user(SignedIn(account))
@@ -330,7 +333,9 @@ def logout() -> Response:
         with wenshu().database.session() as db:
             end_session(db, key)
     logout_user()
+    language = chosen_language()
     session.clear()
+    keep_language(language)
     flash(_("已退出登录"))
     return redirect(url_for("auth.login"))
 

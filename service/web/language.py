@@ -53,6 +53,18 @@ def select_locale() -> str:
     return str(kept) if kept in LOCALES else DEFAULT_LOCALE
 
 
+def chosen_language() -> str | None:
+    """Return the language the reader chose in this session, if any."""
+    kept = session.get(LANGUAGE_KEY)
+    return str(kept) if kept in LOCALES else None
+
+
+def keep_language(locale: str | None) -> None:
+    """Keep a chosen language in a session just started, so that signing in or out keeps it."""
+    if locale in LOCALES:
+        session[LANGUAGE_KEY] = locale
+
+
 def language_url(locale: str) -> str:
     """Return this page's address in the given language: its query kept, ?lang= set."""
     query = [
