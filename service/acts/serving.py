@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from forms.service_receipt import SIGNED
+from service.accounts.people import person_name
 from service.acts.casework import RECEIPT, Service, not_servable
 from service.acts.errors import DocumentUnknown, FactsRefused
 from service.acts.issuing import issue_document
@@ -47,7 +48,9 @@ def serve_document(
     """
     today = today or local_date(utcnow(), wenshu.settings.timezone)
     served = _servable(wenshu, document_id, classifications)
-    facts = receipt_facts(served, raw, served_by)
+    with wenshu.database.session() as session:
+        server = person_name(session, served_by)  # the 送达人 printed is the person, not the login
+    facts = receipt_facts(served, raw, server)
     errors = against_document(served, raw, today)
     instrument = get_instrument(RECEIPT)
     archive = DatabaseArchiveView(wenshu.database, classifications)

@@ -115,7 +115,7 @@ def blank_form(document: Document) -> InstrumentForm:
             "method": METHODS[0],
             "served_on": today(),
             "recipient": document.recipient,
-            "server": [{"name": current_account().username}],
+            "server": [{"name": current_account().name}],
         }
     )
     offer_rows(form)

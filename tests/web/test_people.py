@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from click.testing import CliRunner
 from flask import Flask
@@ -167,6 +169,8 @@ def test_documents_print_the_persons_name(app: Flask) -> None:
     assert "<td>王文书</td>" in page and ">wang<" not in page
     register = client.get("/documents").get_data(as_text=True)
     assert "<td>王文书</td>" in register
+    # The service form offers the clerk as 送达人 by his name, as the receipt will print it.
+    assert re.search(r'<input[^>]*id="server-0-name"[^>]*value="王文书"', page)
 
 
 def test_users_create_takes_a_name_and_title(runner: CliRunner) -> None:
