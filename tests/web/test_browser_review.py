@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, Request
+from playwright.sync_api import Page, Request, sync_playwright
 
+from tests.conftest import CHROMIUM, FLAGS
 from tests.web.conftest import sign_in
 
 pytestmark = pytest.mark.office
@@ -79,3 +80,27 @@ def test_enter_review_edit_and_confirm(live_server: str, page: Page, tmp_path: P
     page.wait_for_url("**/documents/*")
     assert "君档责改〔2026〕1号" in page.inner_text("h1")
     photograph(page, shots, "issued")
+
+
+def test_enter_submits_nothing_without_scripts(live_server: str) -> None:
+    """This test ensures that the form's first, disabled submit button alone stops Enter, with scripts off."""
+    posts: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        context = browser.new_context(java_script_enabled=False, locale="zh-CN")
+        page = context.new_page()
+        page.on(
+            "request",
+            lambda request: posts.append(request.url) if request.method == "POST" else None,
+        )
+        sign_in(page, live_server)
+        posts.clear()
+        page.goto(live_server + FORM)
+        page.fill("#unit", "岳阳市君山区良心堡镇人民政府")
+        page.press("#unit", "Enter")
+        page.wait_for_timeout(800)
+        assert posts == [] and page.url == live_server + FORM
+        page.click("form.instrument button[value=review]")  # the button itself still posts
+        page.wait_for_load_state()
+        assert posts == [live_server + FORM]
+        browser.close()
