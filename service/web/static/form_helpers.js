@@ -6,6 +6,7 @@
   var root = (script && script.dataset.root) || "";
   var TEXT = {
     expired: (script && script.dataset.textExpired) || "执法证已过期",
+    certificate: (script && script.dataset.textCertificate) || "执法证号",
   };
   // A lookup: where it asks, the list in its answer, the key put into the field, the details shown.
   var LOOKUPS = {
@@ -22,7 +23,7 @@
       list: "officers",
       value: "name",
       detail: function (entry) {
-        var text = "执法证号 " + entry.certificate;
+        var text = TEXT.certificate + " " + entry.certificate;
         return entry.expired ? text + "（" + TEXT.expired + " " + entry.valid_until + "）" : text;
       },
       refused: function (entry) {

@@ -21,10 +21,11 @@
         if (value) element.setAttribute(attribute, value.replace(/-\d+-/, "-" + index + "-"));
       });
     });
+    // The page wrote the row's number in its language (第1项, Item 1): only the digits change.
     var number = row.querySelector(".row-number");
-    if (number) number.textContent = "第" + (index + 1) + "项";
+    if (number) number.textContent = number.textContent.replace(/\d+/, String(index + 1));
     var remove = row.querySelector(".remove-row");
-    if (remove) remove.setAttribute("aria-label", TEXT.remove + "（第" + (index + 1) + "项）");
+    if (remove) remove.setAttribute("aria-label", TEXT.remove + (number ? " " + number.textContent : ""));
   }
 
   function limits(list) {
