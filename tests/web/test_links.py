@@ -12,8 +12,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from service.accounts.users import ISSUE, list_users
+from service.acts.approving import return_submission
+from service.acts.drafts import save_draft
 from service.acts.issuing import issue_document
 from service.acts.opening import open_approved_case, open_case
+from service.archive.voiding import void_document
+from service.web.formdata import facts_as_formdata
 from tests.casework import approval, with_directory
 from tests.conftest import PASSWORD, add_user, sample
 
@@ -21,14 +26,33 @@ ROLES = ("clerk", "head", "maintainer", "admin")
 LIMIT = 400  # pages a walk visits at most: one of each kind of address is enough
 
 
-def archive_with_work(app: Flask) -> None:
-    """Fill the archive as a working bureau's: documents, an open case, one waiting, reports overdue."""
+def archive_with_work(app: Flask, walker: str) -> None:
+    """Fill the archive as a working bureau's: documents, one voided, an open case, one waiting,
+    reports overdue; and the walker's own draft and returned submission where the role issues.
+    """
     wenshu = app.extensions["wenshu"]
     with_directory(wenshu)
     for kind in ("supervision_notice", "audit_summary", "correction_order", "annual_report"):
         issue_document(wenshu, kind, sample(kind), "李卫东")
+    voided = issue_document(wenshu, "enforcement_notice", sample("enforcement_notice"), "李卫东")
+    with wenshu.database.session() as session:
+        void_document(session, voided.id, "改正期限写错", "李卫东")
     open_approved_case(wenshu, sample("case_opening"), "李卫东", approval())
     open_case(wenshu, sample("case_opening"), "李卫东")  # a second case, waiting for the head
+    user_id, role = signed_account(app, walker)
+    if role in ISSUE:
+        _, returned = open_case(wenshu, sample("case_opening"), walker)
+        return_submission(wenshu, returned.id, "刘建平", "请补充案件来源")
+        with wenshu.database.session() as session:
+            facts = facts_as_formdata(sample("supervision_notice"))
+            save_draft(session, user_id, "supervision_notice", facts.items(multi=True))
+
+
+def signed_account(app: Flask, username: str) -> tuple[int, str]:
+    """Return a user's id and role."""
+    with app.extensions["wenshu"].database.session() as session:
+        user = next(user for user in list_users(session) if user.username == username)
+        return user.id, user.role
 
 
 def shape(url: str) -> str:
@@ -66,9 +90,9 @@ def walk(client: FlaskClient) -> dict[str, tuple[int, str]]:
 @pytest.mark.parametrize("role", ROLES)
 def test_no_page_links_to_a_page_its_reader_is_refused(app: Flask, role: str) -> None:
     """This test ensures that for each role every link of every page reached answers without 403, 404 or 500."""
-    archive_with_work(app)
-    app.config["TODAY"] = dt.date(2026, 11, 20)  # the year's reports overdue, a case running
     add_user(app, f"{role}-walker", role)
+    archive_with_work(app, f"{role}-walker")
+    app.config["TODAY"] = dt.date(2026, 11, 20)  # the year's reports overdue, a case running
     client = app.test_client()
     response = client.post("/login", data={"username": f"{role}-walker", "password": PASSWORD})
     assert response.status_code == 302
