@@ -413,12 +413,14 @@ def test_the_progress_page_names_the_worker_machine_in_chromium(
         with serving(app) as address:
             sign_in(page, address)
             page.goto(address + "/batch")
-            page.select_option("#kind", KIND)
-            page.fill("#facts", json.dumps(common_facts(KIND), ensure_ascii=False))
+            page.select_option("#kind", KIND)  # the kind opens its own form
+            page.wait_for_selector("#batch-form")
+            for name, value in common_facts(KIND).items():
+                page.fill(f"#batch-form [name={name}]", str(value))
             table = tmp_path / "主送单位.csv"
             table.write_bytes(csv_bytes(villages(240)))
             page.set_input_files("#recipients", str(table))
-            page.click("form.batch-form button[type=submit]")
+            page.click("#batch-form button[value=batch]")
             page.wait_for_url("**/batch/1")
             assert page.inner_text("#status-text") == "排队中（等待空闲的生成进程接手）"
             page.screenshot(path=str(tmp_path / "batch-queued.png"), full_page=True)

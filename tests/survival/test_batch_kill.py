@@ -19,6 +19,7 @@ from service.archive.fixity import verify_archive
 from service.batch.jobs import load_job
 from service.database.batch_models import RUNNING
 from service.database.models import Document, NumberSeries
+from service.web.formdata import facts_as_formdata
 from tests.batch.conftest import common_facts
 from tests.conftest import PASSWORD
 from tests.survival.conftest import Service
@@ -90,8 +91,8 @@ def test_a_batch_survives_a_kill_of_the_service(service: Service) -> None:
     table = ("addressee\n" + "\n".join(units(COPIES)) + "\n").encode("utf-8")
     job_url = browser.post(
         "/batch",
-        {"csrf_token": browser.csrf("/batch"), "kind": KIND,
-         "facts": json.dumps(common_facts(KIND), ensure_ascii=False),
+        {"csrf_token": browser.csrf("/batch"), "kind": KIND, "source": "table",
+         **facts_as_formdata(common_facts(KIND)).to_dict(),
          "recipients": FileStorage(BytesIO(table), "主送单位.csv", content_type="text/csv")},
     )  # fmt: skip
     assert re.search(r"/batch/\d+$", job_url), job_url

@@ -17,6 +17,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
 from service.accounts.users import create_token
 from service.acts.previewing import preview_pdf
@@ -72,8 +73,9 @@ def every_answer(
         ),
         "web batch": browser.post(
             "/batch", content_type="multipart/form-data",
-            data={"kind": DECISION, "facts": json.dumps(common, ensure_ascii=False),
-                  "recipients": (io.BytesIO(f"applicant\n{row['applicant']}\n".encode()), "表.csv")},
+            data=MultiDict([*facts_as_formdata(common).items(multi=True),
+                            ("kind", DECISION), ("source", "table"),
+                            ("recipients", (io.BytesIO(f"applicant\n{row['applicant']}\n".encode()), "表.csv"))]),
         ),
     }  # fmt: skip
     # What differs on every page by design: the staging token and the time-signed CSRF token.

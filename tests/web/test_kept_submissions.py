@@ -535,12 +535,11 @@ def test_a_void_reason_comes_back_in_the_void_form(app: Flask, clock: Clock) -> 
 def test_batch_facts_come_back_and_the_file_is_asked_for_again(app: Flask, clock: Clock) -> None:
     """This test ensures that a batch form posted late keeps its kind and typed facts, not its file, and both pages say the file must be chosen again."""
     client = signed_in_as(app)
-    page = opened(client, "/batch")
-    facts = json.dumps(
-        {"circular": "<各单位>\r\n请于1月31日前报送", "year": 2025}, ensure_ascii=False
-    )
+    page = opened(client, "/batch?kind=safety_circular")
+    overall = "<各单位>\r\n请于1月31日前报送"
     clock.advance(minutes=31)
-    typed = {"kind": "safety_circular", "facts": facts}
+    typed = {"kind": "safety_circular", "source": "table", "overall": overall,
+             "assessment_year": "2025"}  # fmt: skip
     table = (io.BytesIO("addressee\n钱粮湖镇人民政府\n".encode()), "表.csv")
     upload = {**page.to_dict(), **typed, "recipients": table}
     login = login_page_after(client, client.post("/batch", data=upload))
@@ -549,7 +548,9 @@ def test_batch_facts_come_back_and_the_file_is_asked_for_again(app: Flask, clock
     shown = client.get("/batch").get_data(as_text=True)
     assert RESTORED.removesuffix("。") + f"；{FILES_DROPPED}。" in shown
     values = FormFields(shown).values
-    assert values["facts"] == [facts] and values["kind"] == ["safety_circular"]
+    assert values["overall"] == [overall.replace("\r\n", "\n")]  # the same lines
+    assert values["assessment_year"] == ["2025"]
+    assert 'name="kind" value="safety_circular"' in shown and 'value="table" checked' in shown
 
 
 def test_a_new_users_form_comes_back_without_its_password(app: Flask, clock: Clock) -> None:
