@@ -135,14 +135,19 @@ def test_a_maintainer_is_offered_no_form_and_no_case(app: Flask) -> None:
         ]
 
 
-def test_a_voided_document_is_marked_among_the_recent(app: Flask, client: FlaskClient) -> None:
-    """This test ensures that the desk's recent documents mark a voided one as the register does."""
+def test_a_voided_document_and_a_copy_are_marked_among_the_recent(
+    app: Flask, client: FlaskClient
+) -> None:
+    """This test ensures that the desk's recent documents mark a voided one and a copy's 份号 as the register does."""
     wenshu = app.extensions["wenshu"]
     kept = issue_document(wenshu, "supervision_notice", sample("supervision_notice"), "王文书")
     voided = issue_document(wenshu, "correction_order", sample("correction_order"), "王文书")
     with wenshu.database.session() as session:
         void_document(session, voided.id, "改正期限写错", "王文书")
+        session.get(Document, kept.id).copy_number = 2  # a batch's second copy
     page = client.get("/").get_data(as_text=True)
-    rows = re.findall(r"<tr[^>]*>(?:(?!</tr>).)*</tr>", page, re.S)
+    recent = page[page.index("最近生成的文书") :]
+    rows = re.findall(r"<tr[^>]*>(?:(?!</tr>).)*</tr>", recent, re.S)
     assert next(row for row in rows if voided.number in row).startswith('<tr class="voided">')
-    assert "已作废" not in next(row for row in rows if kept.number in row)
+    copy = next(row for row in rows if kept.number in row)
+    assert "已作废" not in copy and "第000002份" in copy
