@@ -15,8 +15,11 @@ from service.archive.officer_table import OfficerRow
 from service.archive.officers import list_officers, save_officer
 from service.archive.unit_table import TEMPLATE_HEADERS as UNIT_HEADERS
 from service.archive.units import import_units, list_units
+from service.batch.validation import SnapshotArchive
+from service.instruments.registry import get_instrument
 from service.web.formdata import facts_as_formdata
 from tests.conftest import sample, signed_in
+from tests.fakes import validation_errors
 from tests.web.clock import clocked
 from tests.web.issuing import form_url, review_at
 from tests.web.test_api import bearer, post, token_for
@@ -292,3 +295,21 @@ def test_an_officer_typed_past_the_idle_limit_comes_back(app: Flask) -> None:
     assert 'value="李明"' in back and 'value="43060012345"' in back and 'value="2027-12-31"' in back
     with app.extensions["wenshu"].database.session() as session:
         assert list_officers(session) == []
+
+
+def test_a_batch_checks_officers_against_the_same_directory(app: Flask) -> None:
+    """This test ensures that the archive a batch's rows are checked with answers the officer
+    directory as a single document's does, so a batch refuses an expired officer too."""
+    database = app.extensions["wenshu"].database
+    snapshot = SnapshotArchive(database)
+    assert not snapshot.has_officers()
+    with_directories(app)
+    again = SnapshotArchive(database)
+    assert again.has_officers()
+    officer = again.officer("43060054321")
+    assert officer is not None and officer.valid_until == dt.date(2026, 3, 1)
+    facts = sample("inspection_record")
+    facts["officers"][1] |= {"name": "张华", "certificate": "43060054321"}
+    facts["officers"][0] |= {"name": "李明", "certificate": "43060012345"}
+    errors = validation_errors(get_instrument("inspection_record"), facts, again)
+    assert "执法证号43060054321已于2026年3月1日过期" in str(errors["officers"])
