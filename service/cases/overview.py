@@ -147,7 +147,9 @@ def own_submissions(session: Session, username: str) -> tuple[list[Submission], 
         row.case_id for row in session.scalars(query.where(Submission.submitted_by == username))
     }
     newest: dict[tuple[int | None, str], Submission] = {}
-    for row in session.scalars(query.where(Submission.case_id.in_(mine - {None}))):
+    for row in session.scalars(
+        query.where(Submission.case_id.in_(sorted(case for case in mine if case is not None)))
+    ):
         newest[(row.case_id, row.kind)] = row
     for row in session.scalars(
         query.where(Submission.case_id.is_(None), Submission.submitted_by == username)
