@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
@@ -87,7 +88,7 @@ def new(kind: str) -> str | Response | tuple[str, int]:
         try:
             formdata = with_uploaded_rows(instrument, formdata)
         except (OSError, ValueError) as error:
-            problem = f"上传的表格无法读取：{error}"
+            problem = _("上传的表格无法读取：%(error)s", error=error)
         # Back from the review, the form shows as typed, nothing checked yet.
         form = filled_form(instrument, formdata) if action == "edit" else instrument.form(formdata)
     elif draft_id is not None:
@@ -166,10 +167,12 @@ def not_issued_problem(form: InstrumentForm, error: NotIssued, action: str) -> s
     if isinstance(error, FactsRefused):
         show_refusal(form, error)
         return None
-    failed = {"preview": "预览未能生成", "draw": "未能抽取", "review": "核对页面未能生成"}.get(
-        action, "文书未能生成，未占用文号"
-    )
-    return f"{failed}，填写的内容已保留：{error}"
+    failed = {
+        "preview": _("预览未能生成"),
+        "draw": _("未能抽取"),
+        "review": _("核对页面未能生成"),
+    }.get(action, _("文书未能生成，未占用文号"))
+    return _("%(failed)s，填写的内容已保留：%(error)s", failed=failed, error=error)
 
 
 # Submitted names that are the page's own, not the instrument's: never saved in a draft.
@@ -187,9 +190,9 @@ def save_as_draft(instrument: Instrument, draft_id: int | None) -> Response:
     uploaded = any(upload.filename for upload in request.files.values())
     drawn = any(value.strip() for key, value in typed if key in drawn_fields(instrument))
     flash(
-        "草稿已保存。"
-        + ("上传的表格不随草稿保存，继续填写时请重新上传。" if uploaded else "")
-        + (DRAFT_NOTE if drawn else "")
+        _("草稿已保存。")
+        + (_("上传的表格不随草稿保存，继续填写时请重新上传。") if uploaded else "")
+        + (_(DRAFT_NOTE) if drawn else "")
     )
     return redirect(url_for("documents.new", kind=instrument.kind, draft=saved))
 
@@ -211,9 +214,8 @@ def form_from_document(instrument: Instrument, document_id: int) -> InstrumentFo
         if document.kind != instrument.kind:
             abort(404)
         facts, number, voided = document.facts, document.number, document.status == "voided"
-    flash(
-        f"以下内容取自{number}{'（已作废）' if voided else ''}，核对修改后生成的文书将使用新的文号。"
-    )
+    source = _("%(number)s（已作废）", number=number) if voided else number
+    flash(_("以下内容取自%(source)s，核对修改后生成的文书将使用新的文号。", source=source))
     # The corrected document is drawn anew: the voided one's draw stays kept by it.
     return filled_form(instrument, facts_as_formdata(dict(undrawn(instrument, facts.items()))))
 
@@ -224,7 +226,7 @@ def discard_draft(draft_id: int) -> Response:
     with wenshu().database.session() as session:
         if not delete_draft(session, current_account().id, draft_id):
             abort(404)
-    flash("草稿已删除")
+    flash(_("草稿已删除"))
     return redirect(url_for("desk.index"))
 
 

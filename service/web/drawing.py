@@ -15,8 +15,9 @@ from service.instruments.facts import Facts
 from service.instruments.registry import Instrument
 from service.web import wenshu
 from service.web.auth import current_account
+from service.web.language import N_
 
-DRAFT_NOTE = "草稿不保存随机种子和抽取结果，继续填写后请重新抽取。"
+DRAFT_NOTE = N_("草稿不保存随机种子和抽取结果，继续填写后请重新抽取。")
 
 
 def draw_on_form(

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlencode
 
+from babel.dates import format_datetime as babel_format_datetime
 from flask import Flask, request, session
 from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale
 
@@ -98,10 +99,16 @@ def page_day(day: dt.date | None) -> str:
 
 
 def page_moment(moment: dt.datetime | None) -> str:
-    """Return a stored moment in the bureau's time zone as the reader's language writes it."""
+    """Return a moment as the reader's language writes it, in its own zone if it carries one.
+
+    A stored moment (naive, UTC) is shown in the bureau's time zone, as Flask-Babel is set up.
+    """
     if moment is None:
         return ""
-    return format_datetime(moment, MOMENT_FORMATS.get(page_language_code(), "medium"))
+    pattern = MOMENT_FORMATS.get(page_language_code(), "medium")
+    if moment.tzinfo is not None:
+        return babel_format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=get_locale())
+    return format_datetime(moment, pattern)
 
 
 def page_number(number: int | float | Decimal) -> str:

@@ -38,10 +38,11 @@ from service.web import wenshu
 from service.web.auth import current_account, requires
 from service.web.downloads import send_named
 from service.web.kept_forms import restored_fields
+from service.web.language import N_
 
 blueprint = Blueprint("layouts", __name__)
 MAX_NOTE = 200
-NO_FILE = "请选择要上传的模板文件（.docx）"
+NO_FILE = N_("请选择要上传的模板文件（.docx）")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -168,7 +169,7 @@ def upload(kind: str) -> Response | tuple[str, int]:
     upload = request.files.get("template")
     if upload is None or not upload.filename:
         report = LintReport()
-        report.add("error", "上传", NO_FILE, "点“选择文件”选中模板后再点“上传并检查”")
+        report.add("error", _("上传"), _(NO_FILE), _("点“选择文件”选中模板后再点“上传并检查”"))
         return kind_page(instrument, report), 422
     try:
         sha256, _report = keep_candidate(wenshu().templates, kind, upload.read())

@@ -51,11 +51,15 @@ class SearchForm(Form):
         ],
         validate_choice=False,  # an unknown kind simply matches nothing
     )
-    number = StringField(_l("文号"), validators=[Length(max=100, message="文号不能超过100个字")])
-    recipient = StringField(
-        _l("主送单位或个人"), validators=[Length(max=200, message="单位名称不能超过200个字")]
+    number = StringField(
+        _l("文号"), validators=[Length(max=100, message=_l("文号不能超过100个字"))]
     )
-    text = StringField(_l("内容包含"), validators=[Length(max=200, message="内容不能超过200个字")])
+    recipient = StringField(
+        _l("主送单位或个人"), validators=[Length(max=200, message=_l("单位名称不能超过200个字"))]
+    )
+    text = StringField(
+        _l("内容包含"), validators=[Length(max=200, message=_l("内容不能超过200个字"))]
+    )
     date_from = ChineseDateField(_l("成文日期从"), validators=[Optional()], format="%Y-%m-%d")
     date_to = ChineseDateField(_l("成文日期至"), validators=[Optional()], format="%Y-%m-%d")
     status = SelectField(
@@ -70,7 +74,7 @@ class SearchForm(Form):
     def validate_date_to(self, field: Field) -> None:
         """The range ends on or after its start."""
         if field.data and self.date_from.data and field.data < self.date_from.data:
-            raise ValidationError("结束日期不能早于开始日期")
+            raise ValidationError(_l("结束日期不能早于开始日期"))
 
     def criteria(self) -> Criteria:
         """Return the search criteria the form holds."""
