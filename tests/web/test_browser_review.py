@@ -51,6 +51,7 @@ def test_enter_review_edit_and_confirm(live_server: str, page: Page, tmp_path: P
     page.wait_for_timeout(800)
     assert posts == [] and page.url == live_server + FORM
     assert page.input_value("#cc") == "中共岳阳市君山区委组织部"
+    photograph(page, shots, "form")
 
     page.click("form.instrument button[value=review]")
     page.locator("#review-form").wait_for()
