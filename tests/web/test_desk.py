@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service.acts.approving import return_submission
+from service.acts.approving import return_submission, submit
 from service.acts.issuing import issue_document
 from service.acts.opening import open_case
 from service.archive.voiding import void_document
@@ -83,6 +83,10 @@ def test_clerk_sees_waiting_and_returned_submissions_and_the_head_what_to_decide
     assert 'id="desk-decide"' not in head.get("/").get_data(as_text=True)
     other = signed_in_as(app, "赵办事", "clerk").get("/").get_data(as_text=True)
     assert 'id="desk-returned"' not in other
+    again = submit(wenshu, "case_opening", sample("case_opening"), case.id, "张办事")
+    page = clerk.get("/").get_data(as_text=True)
+    assert 'id="desk-returned"' not in page and 'id="desk-waiting"' in page
+    assert f"#submission-{again.id}" in head.get("/").get_data(as_text=True)
 
 
 def test_an_overdue_report_offers_the_correction_order_prefilled_for_one_unit_and_for_all(
