@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from wtforms import Field
 from wtforms.validators import ValidationError
 
 from forms.annual_report import FIRST_YEAR, report_due
-from forms.fields import ArchivedDocument, InstrumentForm, date, integer, picks, short_text
+from forms.fields import (
+    ArchivedDocument,
+    InstrumentForm,
+    archived_date,
+    date,
+    integer,
+    picks,
+    short_text,
+)
 from service.foundations.deadlines import CalendarUnknown, is_working_day
 from service.foundations.formatting import format_date
 
@@ -31,6 +41,14 @@ class CorrectionOrderForm(InstrumentForm):
             raise ValidationError(
                 f"本局已收到该单位{year}年度档案工作情况报告（{report.number}，"
                 f"{format_date(report.document_date)}），不应责令限期改正"
+            )
+        paper = self._paper_report(field.data, year)
+        if paper is not None:
+            summary, received = paper
+            on = f"于{format_date(received)}" if received else ""
+            raise ValidationError(
+                f"本局{year}年度自查审核汇总表（{summary.number}）记载已{on}收到该单位的"
+                "纸质报告，不应责令限期改正"
             )
         for order in self._issued("correction_order", field.data, year):
             self.warn(
@@ -58,6 +76,21 @@ class CorrectionOrderForm(InstrumentForm):
                 self.warn(f"改正期限{format_date(field.data)}是休息日或者法定节假日，请核对")
         except CalendarUnknown as error:
             self.warn(str(error))
+
+    def _paper_report(self, unit: str, year: int) -> tuple[ArchivedDocument, dt.date | None] | None:
+        """Return the issued audit summary of year recording the unit's report on paper, and when received.
+
+        The due dates count such a report as received; the order agrees with them.
+        """
+        if self.archive is None:
+            return None
+        for summary in self.archive.of_kind("audit_summary"):
+            if summary.status != "issued" or summary.facts.get("audit_year") != year:
+                continue
+            for row in summary.facts.get("paper_reports") or []:
+                if isinstance(row, dict) and str(row.get("unit") or "").strip() == unit.strip():
+                    return summary, archived_date(row.get("received_date"))
+        return None
 
     def _issued(self, kind: str, unit: str, year: int) -> list[ArchivedDocument]:
         """Return the unit's issued documents of a kind on that report year, oldest first."""

@@ -138,3 +138,35 @@ def test_an_earlier_order_for_the_same_report_is_a_warning() -> None:
         "本局已于2026年10月12日就2025年度自查报告向该单位发出责令限期改正通知书"
         "（君档责改〔2026〕1号），请核实是否重复发文",
     )
+
+
+def summary(year: int = 2025, status: str = "issued", unit: str = UNIT) -> FakeDocument:
+    """Return an audit summary of year recording the unit's report received on paper."""
+    facts = {
+        "audit_year": year,
+        "register": [{"unit": unit}],
+        "paper_reports": [{"unit": unit, "received_date": "2026-09-25"}],
+    }
+    return FakeDocument(
+        "audit_summary", "君档审汇〔2026〕1号", status, dt.date(2026, 10, 20), facts
+    )
+
+
+def test_unit_whose_paper_report_the_summary_records_is_refused() -> None:
+    """This test ensures that a unit whose paper report the year's audit summary records is not ordered, as the due dates agree."""
+    errors = errors_for(sample("correction_order"), FakeArchive(summary()))
+    assert errors == {
+        "unit": [
+            "本局2025年度自查审核汇总表（君档审汇〔2026〕1号）记载已于2026年9月25日收到该单位的"
+            "纸质报告，不应责令限期改正"
+        ]
+    }
+
+
+@pytest.mark.parametrize(
+    "archived",
+    [summary(year=2024), summary(status="voided"), summary(unit="岳阳市君山区许市镇人民政府")],
+)
+def test_other_summaries_do_not_count(archived: FakeDocument) -> None:
+    """This test ensures that another year's or a voided summary, or another unit's paper report, does not block the order."""
+    assert errors_for(sample("correction_order"), FakeArchive(archived)) == {}
