@@ -61,9 +61,15 @@ from service.web.deadlines import today
 from service.web.documents import reader_classifications
 from service.web.downloads import send_named
 from service.web.kept_forms import restored_fields
+from service.web.language import N_
 
 blueprint = Blueprint("batch_web", __name__)
-STATUS = {"pending": "排队中", "running": "生成中", "failed": "已停止", "done": "已完成"}
+STATUS = {
+    "pending": N_("排队中"),
+    "running": N_("生成中"),
+    "failed": N_("已停止"),
+    "done": N_("已完成"),
+}
 DOWNLOADS = {
     "merged.pdf": "application/pdf",
     "copies.zip": "application/zip",
@@ -82,7 +88,13 @@ def _submit(job_id: int) -> None:
     """Hand the job to its runners; if the queue is unreachable, say so (the job can resume)."""
     problem = submit_or_record(batch_dispatcher(), wenshu(), job_id)
     if problem:
-        flash(f"批量任务 #{job_id} 已保存，但未能开始：{problem}。请稍后点“继续”。")
+        flash(
+            _(
+                "批量任务 #%(id)s 已保存，但未能开始：%(problem)s。请稍后点“继续”。",
+                id=job_id,
+                problem=problem,
+            )
+        )
 
 
 def owned_job(job_id: int) -> BatchJob:
@@ -116,12 +128,12 @@ def job_state(job: BatchJob) -> dict[str, Any]:
 def _status_text(job: BatchJob, ready: bool, active: bool) -> str:
     """Return the job's state in words, naming the machine that runs it."""
     if job.status == RUNNING and job.runner:
-        return f"生成中（由 {job.runner.partition(':')[0]} 执行）"
+        return _("生成中（由 %(runner)s 执行）", runner=job.runner.partition(":")[0])
     if job.status == PENDING and active:
-        return "排队中（等待空闲的生成进程接手）"
+        return _("排队中（等待空闲的生成进程接手）")
     if job.status == DONE and not ready:
-        return "正在写出输出" if active else "已完成，输出尚未写出（点“继续”写出）"
-    return STATUS.get(job.status, job.status)
+        return _("正在写出输出") if active else _("已完成，输出尚未写出（点“继续”写出）")
+    return _(STATUS[job.status]) if job.status in STATUS else job.status
 
 
 @blueprint.get("/batch")
@@ -268,7 +280,7 @@ def resume(job_id: int) -> Response:
     found = owned_job(job_id)
     if not outputs_ready(wenshu(), found):
         _submit(found.id)
-        flash(f"批量任务 #{found.id} 已重新开始，已生成的文书不会重复生成")
+        flash(_("批量任务 #%(id)s 已重新开始，已生成的文书不会重复生成", id=found.id))
     return redirect(url_for("batch_web.job", job_id=found.id))
 
 
