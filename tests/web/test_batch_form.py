@@ -27,7 +27,8 @@ def test_form_takes_the_common_facts_through_the_instruments_fields(client: Flas
     """This test ensures that the batch page shows the kind's own fields, the recipient marked as coming from the table."""
     page = client.get("/batch?kind=safety_circular").get_data(as_text=True)
     assert 'name="issue_date"' in page and 'id="field-overall"' in page
-    assert 'name="addressee"' not in page and "取自收文单位表格的“主送单位”一列" in page
+    assert 'name="addressee"' not in page and "每份不同：取自收文单位表格的同名各列" in page
+    assert page.split('id="field-addressee"')[1].split("</span>")[0].endswith("主送单位")
     assert "/batch/safety_circular/recipients.xlsx" in page and "下载收文单位表格" in page
     assert 'name="facts"' not in page
     assert 'name="issue_date"' not in client.get("/batch").get_data(as_text=True)
