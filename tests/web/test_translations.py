@@ -14,6 +14,8 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from flask.testing import FlaskClient
 
+from service.archive.audit import ACTIONS, CATEGORIES
+from service.web.audit_names import AUDIT_NAMES
 from service.web.language import LOCALES, TRANSLATIONS
 from tests.conftest import ROOT
 
@@ -115,3 +117,9 @@ def test_catalog_folder_is_the_packaged_one() -> None:
     assert Path(TRANSLATIONS) == ROOT / "service" / "web" / "translations"
     for locale in LOCALES:
         assert (TRANSLATIONS / locale / "LC_MESSAGES" / "messages.mo").is_file()
+
+
+def test_audit_names_are_in_the_catalogs() -> None:
+    """This test ensures that every audit action and category the archive page shows is marked."""
+    names = {*ACTIONS.values(), *(category.title for category in CATEGORIES.values())}
+    assert names <= set(AUDIT_NAMES)
