@@ -236,7 +236,12 @@ def _correction_deadlines(issued: Sequence[Record], today: dt.date) -> list[DueI
             if _unit(record.facts) in reported[year]:
                 continue
         if what and due:
-            items.append(_item(due, what, record.recipient, today, record, matter=CORRECTION))
+            item = _item(due, what, record.recipient, today, record, matter=CORRECTION)
+            # An order to file a report names the report's year: receiving it is what follows.
+            ordered_year = year if record.kind == "correction_order" else None
+            items.append(
+                replace(item, year=ordered_year if isinstance(ordered_year, int) else None)
+            )
     return items
 
 

@@ -15,6 +15,7 @@ from service.acts.duedates import (
     ANNUAL_REPORT,
     CASE,
     CIRCULAR,
+    CORRECTION,
     REVIEW_WINDOW,
     DueItem,
 )
@@ -90,6 +91,13 @@ def next_steps(item: DueItem) -> list[Step]:
         url = url_for("documents.new", kind="correction_order", unit=item.unit,
                       report_year=item.year)  # fmt: skip
         return [Step(_("责令限期改正"), url)]
+    if item.matter == CORRECTION and item.year is not None:
+        url = url_for("documents.new", kind="annual_report", unit=item.unit, report_year=item.year)
+        return [Step(_("登记收到的报告"), url)]
+    if item.matter == CORRECTION and item.days_left <= 0:
+        url = url_for("documents.new", kind="inspection_record", unit=item.unit,
+                      inspection_kind="回访")  # fmt: skip
+        return [Step(_("回访检查"), url)]
     if item.matter == CIRCULAR and item.year is not None:
         url = url_for("documents.new", kind="safety_circular", assessment_year=item.year)
         return [Step(_("制作通报"), url)]

@@ -155,3 +155,27 @@ def test_a_voided_document_and_a_copy_are_marked_among_the_recent(
     assert next(row for row in rows if voided.number in row).startswith('<tr class="voided">')
     copy = next(row for row in rows if kept.number in row)
     assert "已作废" not in copy and "第000002份" in copy
+
+
+def test_a_correction_deadline_offers_the_report_received_or_a_follow_up_visit(
+    app: Flask, client: FlaskClient
+) -> None:
+    """This test ensures that an order's deadline offers to record the report received, and a notice's a 回访."""
+    wenshu = app.extensions["wenshu"]
+    order = issue_document(wenshu, "correction_order", sample("correction_order"), "王文书")
+    notice = issue_document(wenshu, "enforcement_notice", sample("enforcement_notice"), "王文书")
+    app.config["TODAY"] = TODAY  # both deadlines have passed
+    due = section(client.get("/").get_data(as_text=True), "desk-due")
+    steps = {parse_qs(urlsplit(url).query).get("unit", [""])[0]: url for url in links(due)}
+    report = steps[order.recipient]
+    assert report.startswith("/documents/new/annual_report?")
+    assert parse_qs(urlsplit(report).query)["report_year"] == ["2025"]
+    visit = steps[notice.recipient]
+    assert visit.startswith("/documents/new/inspection_record?")
+    form = client.get(visit).get_data(as_text=True)
+    assert re.search(
+        r'<option[^>]*selected[^>]*value="回访"|<option[^>]*value="回访"[^>]*selected', form
+    )
+    filed = sample("annual_report") | {"unit": order.recipient, "report_year": 2025}
+    issue_document(wenshu, "annual_report", filed, "王文书")
+    assert order.number not in section(client.get("/").get_data(as_text=True), "desk-due")
