@@ -77,9 +77,11 @@ def test_enter_review_edit_and_confirm(live_server: str, page: Page, tmp_path: P
     assert page.locator(".review-warnings").count() == 0
     assert "2026年11月6日" in page.inner_text("dl.facts")
 
-    page.click("#review-form button[value=confirm]")
+    before = len(posts)
+    page.dblclick("#review-form button[value=confirm]")  # an impatient clerk: one post only
     page.wait_for_url("**/documents/*")
     assert "君档责改〔2026〕1号" in page.inner_text("h1")
+    assert len(posts) == before + 1
     photograph(page, shots, "issued")
 
 

@@ -26,3 +26,18 @@ document.addEventListener("keydown", function (event) {
   if (form.method !== "post" || form.querySelector("input[type=password]")) return;
   event.preventDefault();
 });
+
+// A form marked data-submit-once posts once: a second click while the confirmation is on
+// its way would take a second number for the same facts. The flag is dropped when the page
+// is shown again from the browser's history.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (!form.hasAttribute("data-submit-once")) return;
+  if (form.dataset.submitted) event.preventDefault();
+  else form.dataset.submitted = "yes";
+});
+window.addEventListener("pageshow", function () {
+  document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
+    delete form.dataset.submitted;
+  });
+});
