@@ -63,12 +63,15 @@ def unit_rows(
     return rows
 
 
-def unreported_units(session: Session, year: int, classifications: Visibility = None) -> list[str]:
+def unreported_units(
+    session: Session, year: int, classifications: Visibility = None
+) -> list[str] | None:
     """Return the registered units that have not reported on year, as the deadlines agenda lists them.
 
     The agenda lists last year's missing reports; it is asked as it stands in the year after
     year, from the issued documents of the 密级 in classifications (None: all). A unit already
     sent a correction order for that report is left out: the desk names its order instead.
+    None when no audit summary has given the register yet: nobody knows which units are missing.
     """
     documents = session.scalars(
         select(Document).where(
@@ -76,6 +79,8 @@ def unreported_units(session: Session, year: int, classifications: Visibility = 
         )
     )
     items = due_items(documents, dt.date(year + 1, 12, 31))
+    if any(item.matter == ANNUAL_REPORT and item.unit == ALL_REGISTERED for item in items):
+        return None
     return [
         item.unit
         for item in items

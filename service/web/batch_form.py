@@ -70,6 +70,11 @@ def directory_choice(
         if scope == UNREPORTED:
             year = _year(posted.get("year", ""))
             names = unreported_units(session, year, reader_classifications())
+            if names is None:
+                raise SubmissionError(
+                    _("还没有生成档案安全年度工作自查审核汇总表，不知道登记备份名册内有哪些单位；"
+                      "请先制作汇总表，或上传收文单位表格")
+                )  # fmt: skip
             return f"未报送{year}年度报告的单位", unit_rows(instrument, named_units(session, names))
         if scope == TOWN:
             town = posted.get("town", "").strip()

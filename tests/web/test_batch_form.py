@@ -62,6 +62,9 @@ def test_a_correction_order_to_every_unit_that_has_not_reported(
 ) -> None:
     """This test ensures that the desk's link takes the unreported units as rows and the job lists each 文号."""
     services = app.extensions["wenshu"]
+    unknown = _post_directory(client, "correction_order", scope="unreported", year="2025")
+    assert unknown.status_code == 400  # before any audit summary, nobody knows who is missing
+    assert "不知道登记备份名册内有哪些单位" in unknown.get_data(as_text=True)
     register = [{"unit": name} for name in [*UNREPORTED, "岳阳市君山区人民医院"]]
     paper = [{"unit": "岳阳市君山区人民医院", "received_date": "2026-09-25"}]
     notes = [{"unit": "岳阳市君山区人民医院", "result": "合格", "problems": "", "follow_up": ""}]
