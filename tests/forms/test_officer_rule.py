@@ -35,9 +35,7 @@ def test_an_expired_certificate_is_refused_at_its_row() -> None:
     row's 执法证号, saying when it expired."""
     expired = FakeOfficer("周晓燕", "43061120210047", dt.date(2026, 4, 13))
     errors = officer_errors(FakeArchive(officers=[LI, expired]))
-    assert errors == [
-        "第2项：执法证号43061120210047已于2026年4月13日过期，不能作为执法人员"
-    ]
+    assert errors == ["第2项：执法证号43061120210047已于2026年4月13日过期，不能作为执法人员"]
 
 
 def test_a_certificate_valid_on_the_day_is_accepted() -> None:
