@@ -14,7 +14,15 @@ from urllib.parse import urlencode
 
 from babel.dates import format_datetime as babel_format_datetime
 from flask import Flask, request, session
-from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale
+from flask_babel import (
+    Babel,
+    format_date,
+    format_datetime,
+    format_decimal,
+    get_locale,
+    gettext,
+    pgettext,
+)
 
 DEFAULT_LOCALE = "zh_CN"
 LOCALES = ("zh_CN", "en")
@@ -111,6 +119,21 @@ def page_moment(moment: dt.datetime | None) -> str:
     return format_datetime(moment, pattern)
 
 
+def NP_(context: str, text: str) -> str:
+    """Return the text unchanged: marks a string whose translation depends on its context."""
+    return text
+
+
+def translated(name: str, context: str = "") -> str:
+    """Return a name held in a variable (a status, a menu entry) in the reader's language.
+
+    Unlike _() in a template, the result is plain text that Jinja escapes, and a name holding
+    a % sign is never formatted: safe for a name a request or the database brought. A context
+    (marked with NP_) tells apart a word translated two ways: 立案 the status, 立案 the button.
+    """
+    return pgettext(context, str(name)) if context else gettext(str(name))
+
+
 def page_number(number: int | float | Decimal) -> str:
     """Return a count or an amount as the reader's language writes it: 1,234."""
     return format_decimal(number)
@@ -132,3 +155,4 @@ def init_app(app: Flask, timezone: str) -> None:
     app.jinja_env.filters["day"] = page_day
     app.jinja_env.filters["moment"] = page_moment
     app.jinja_env.filters["number"] = page_number
+    app.jinja_env.filters["translated"] = translated

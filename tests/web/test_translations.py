@@ -15,11 +15,17 @@ from babel.messages.pofile import read_po
 from flask.testing import FlaskClient
 
 from service.archive.audit import ACTIONS, CATEGORIES
-from service.web.audit_names import AUDIT_NAMES
+from service.cases.status import STATUSES
+from service.web.domain_names import AUDIT_NAMES, CASE_STATUS_NAMES
 from service.web.language import LOCALES, TRANSLATIONS
 from tests.conftest import ROOT
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%[sd]")
+
+
+def key(context: str | None, msgid: str) -> str:
+    """Return an entry's key as gettext writes it: its context, EOT, its msgid (the msgid alone)."""
+    return f"{context}\x04{msgid}" if context else msgid
 
 
 def marked_strings() -> set[str]:
@@ -27,10 +33,11 @@ def marked_strings() -> set[str]:
     with (ROOT / "babel.cfg").open(encoding="utf-8") as config:
         method_map, options_map = parse_mapping_cfg(config, "babel.cfg")
     found: set[str] = set()
-    for *_, message, _comments, _context in extract_from_dir(
+    for *_, message, _comments, context in extract_from_dir(
         str(ROOT / "service" / "web"), method_map, options_map
     ):
-        found.update([message] if isinstance(message, str) else [m for m in message if m])
+        messages = [message] if isinstance(message, str) else [m for m in message if m]
+        found.update(key(context, m) for m in messages)
     return found
 
 
@@ -49,7 +56,7 @@ def translated(messages: Catalog) -> Iterator[tuple[str, str]]:
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         for msgid, msgstr in zip(ids, strings, strict=False):
             if msgstr:
-                yield str(msgid), str(msgstr)
+                yield key(message.context, str(msgid)), str(msgstr)
 
 
 def test_every_marked_string_has_its_english() -> None:
@@ -71,8 +78,12 @@ def test_every_catalog_holds_the_marked_strings() -> None:
     """This test ensures that each language's catalog was updated from the strings marked."""
     marked = marked_strings()
     for locale in LOCALES:
-        held = {message.id for message in catalog(locale) if message.id}
-        held = {m for msgid in held for m in (msgid if isinstance(msgid, tuple) else (msgid,))}
+        held = {
+            key(message.context, str(msgid))
+            for message in catalog(locale)
+            if message.id
+            for msgid in (message.id if isinstance(message.id, tuple) else (message.id,))
+        }
         assert not sorted(marked - held), locale
 
 
@@ -123,3 +134,16 @@ def test_audit_names_are_in_the_catalogs() -> None:
     """This test ensures that every audit action and category the archive page shows is marked."""
     names = {*ACTIONS.values(), *(category.title for category in CATEGORIES.values())}
     assert names <= set(AUDIT_NAMES)
+
+
+def test_case_statuses_are_in_the_catalogs() -> None:
+    """This test ensures that every status the cases pages show is marked for translation."""
+    assert set(STATUSES) == set(CASE_STATUS_NAMES)
+
+
+def test_a_translated_name_from_the_request_stays_escaped(client: FlaskClient) -> None:
+    """This test ensures that a name a request brings is translated as text, never as markup."""
+    response = client.get("/cases?status=%3Cb%3E100%25&lang=en")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "<b>100%" not in page
