@@ -249,6 +249,17 @@ class ApiToken(Base):
     revoked: Mapped[bool] = mapped_column(default=False)
 
 
+class ReviewConfirmation(Base):
+    """A review confirmed: its token is taken once, and remembers the page its issuing led to."""
+
+    __tablename__ = "review_confirmations"
+
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer)
+    confirmed_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    outcome: Mapped[str] = mapped_column(String(255), default="")  # "" while it is being issued
+
+
 class Draft(Base):
     """A form saved before issuing, to be resumed; its fields exactly as typed."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from forms.fields import InstrumentForm
 from service.accounts.users import ISSUE
+from service.acts.confirmations import claim_review, release_review, settle_review
 from service.acts.drafts import delete_draft, load_draft, save_draft
 from service.acts.errors import FactsRefused, NotIssued
 from service.acts.previewing import preview_first_page
@@ -44,7 +46,13 @@ from service.web.formdata import (
     without_blank_rows,
 )
 from service.web.kept_forms import OWNER_FIELD, restored_fields
-from service.web.reviewing import TOKEN_FIELD, changed_since_review, confirms_review, review_page
+from service.web.reviewing import (
+    TOKEN_FIELD,
+    changed_since_review,
+    confirms_review,
+    posted_token,
+    review_page,
+)
 from service.web.served import served_page_png, served_pdf
 
 blueprint = Blueprint("documents", __name__)
@@ -135,11 +143,10 @@ def new(kind: str) -> str | Response | tuple[str, int]:
             elif not confirms_review(kind, facts):
                 problem, unreviewed = changed_since_review(), True
             else:
-                issued = issue_or_submit(instrument, facts, case_id, visible)
-                if draft_id is not None:
-                    with wenshu().database.session() as session:
-                        delete_draft(session, current_account().id, draft_id)
-                return issued
+                confirmed = confirm_once(instrument, facts, case_id, visible, draft_id)
+                if not isinstance(confirmed, str):
+                    return confirmed
+                problem, unreviewed = confirmed, True
         except NotIssued as error:
             problem = not_issued_problem(form, error, action)
     # 409: the facts are not those reviewed; 503: the facts were fine but the service could
@@ -157,6 +164,38 @@ def new(kind: str) -> str | Response | tuple[str, int]:
         case=case_file,
     )  # fmt: skip
     return page, status
+
+
+def confirm_once(
+    instrument: Instrument,
+    facts: dict[str, Any],
+    case_id: int | None,
+    visible: Visibility,
+    draft_id: int | None,
+) -> Response | str:
+    """Issue (or submit) reviewed facts once per review; return where the page goes, or why not.
+
+    A second post of the same review (a double click, a resent form) takes no second number:
+    once the first has finished it leads to what the first made; while it runs, it says so.
+    A failed issue gives the review back, to be confirmed again.
+    """
+    database, token = wenshu().database, posted_token()
+    earlier = claim_review(database, token, current_account().id)
+    if earlier:
+        flash(_("这次核对已经确认过，文书只生成一次"))
+        return redirect(earlier)
+    if earlier is not None:
+        return _("这次核对已经确认，文书正在生成，请稍后在文书登记簿中查看")
+    try:
+        issued = issue_or_submit(instrument, facts, case_id, visible)
+    except BaseException:
+        release_review(database, token)
+        raise
+    settle_review(database, token, issued.location or "")
+    if draft_id is not None:
+        with database.session() as session:
+            delete_draft(session, current_account().id, draft_id)
+    return issued
 
 
 def not_issued_problem(form: InstrumentForm, error: NotIssued, action: str) -> str | None:

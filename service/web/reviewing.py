@@ -58,15 +58,19 @@ def review_token(kind: str, facts: Mapping[str, Any]) -> str:
     )
 
 
+def posted_token() -> str:
+    """Return the review token the confirmation carries ("" when none)."""
+    return request.form.get(TOKEN_FIELD, "")
+
+
 def confirms_review(kind: str, facts: Mapping[str, Any]) -> bool:
     """Return whether the posted token was given to this user for these very facts, within 2 hours.
 
     A forged, expired or missing token, another user's, another kind's, or facts changed
     since the review (the hidden fields edited) all answer False.
     """
-    token = request.form.get(TOKEN_FIELD, "")
     try:
-        signed = _serializer().loads(token, max_age=REVIEW_MAX_AGE)
+        signed = _serializer().loads(posted_token(), max_age=REVIEW_MAX_AGE)
     except BadData:
         return False
     expected = {"user": current_account().id, "kind": kind, "facts": facts_digest(facts)}

@@ -12,7 +12,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
+import service.web.case_forms
 import service.web.reviewing
+from service.acts.errors import NotIssued
 from service.database.models import Document
 from service.web.formdata import facts_as_formdata
 from tests.conftest import sample, signed_in
@@ -154,6 +156,39 @@ def test_edit_goes_back_to_the_form_with_everything(app: Flask, client: FlaskCli
     assert 'id="instrument-form"' in page and 'class="error"' not in page
     assert 'value="中共岳阳市君山区委宣传部"' in page and 'value="2026-11-06"' in page
     assert documents(app) == 0
+
+
+def test_a_review_confirmed_twice_issues_once(app: Flask, client: FlaskClient) -> None:
+    """This test ensures that posting one review's confirmation again (a double click) takes no second number."""
+    review = review_via_form(client, KIND, typed())
+    first = confirm_review(client, KIND, review)
+    assert first.status_code == 302 and "/documents/" in first.headers["Location"]
+    again = confirm_review(client, KIND, review)
+    assert again.status_code == 302
+    assert again.headers["Location"] == first.headers["Location"]
+    assert "这次核对已经确认过，文书只生成一次" in client.get(again.headers["Location"]).get_data(
+        as_text=True
+    )
+    assert documents(app) == 1
+
+
+def test_a_failed_issue_gives_the_review_back(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This test ensures that a confirmation whose issuing fails can be confirmed again, once."""
+    review = review_via_form(client, KIND, typed())
+
+    def office_down(*args: Any, **kwargs: Any) -> None:
+        raise NotIssued("LibreOffice 未能转换")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(service.web.case_forms, "issue_document", office_down)
+        failed = confirm_review(client, KIND, review)
+    assert failed.status_code == 503
+    assert "LibreOffice 未能转换" in failed.get_data(as_text=True)
+    assert documents(app) == 0
+    assert confirm_review(client, KIND, review).status_code == 302
+    assert documents(app) == 1
 
 
 def test_a_review_of_a_draft_deletes_it_once_confirmed(client: FlaskClient) -> None:

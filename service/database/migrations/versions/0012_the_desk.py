@@ -1,4 +1,5 @@
-"""People's names and titles, the officer directory, units' town and category, drafts kept as typed
+"""People's names and titles, the officer directory, units' town and category, drafts kept as
+typed, reviews confirmed once
 
 Revision ID: 0012
 Revises: 0011
@@ -20,7 +21,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    """Add the officers table and the new columns of users, units and drafts."""
+    """Add the officers and review confirmations tables and the new columns of users, units, drafts."""
+    op.create_table(
+        "review_confirmations",
+        sa.Column("token_sha256", sa.String(length=64), primary_key=True),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=False, index=True),
+        sa.Column("outcome", sa.String(length=255), nullable=False),
+    )
     op.create_table(
         "officers",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -54,3 +62,4 @@ def downgrade() -> None:
         batch_op.drop_column("title")
         batch_op.drop_column("full_name")
     op.drop_table("officers")
+    op.drop_table("review_confirmations")
