@@ -50,7 +50,15 @@ def test_english_interface_on_lang_en(live_server: str, page: Page, tmp_path: Pa
     assert "Due in the next" in page.inner_text("main")
     screenshots(page, tmp_path, "deadlines-en")
 
+    page.goto(live_server + "/documents/new/supervision_notice")
+    actions = page.inner_text("form.instrument .actions")
+    assert "Issue and number" in actions and "Save draft" in actions
+    assert "被检查单位名称" in page.inner_text("label[for=inspected_body]")  # the instrument's own
+    screenshots(page, tmp_path, "form-en")
+
     page.click("header .languages >> text=中文")
+    assert "生成并编号" in page.inner_text("form.instrument .actions")
+    page.click("header nav >> text=到期事项")
     assert page.get_attribute("html", "lang") == "zh-CN"
     assert page.inner_text("h1") == "到期事项"
     assert "退出" in page.inner_text("header nav")

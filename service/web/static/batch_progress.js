@@ -4,17 +4,27 @@
   var box = document.getElementById("batch-progress");
   if (!box || box.dataset.finished === "true") return;
   var first = null;
+  // The page's words in its language, with {name} where a number goes.
+  var texts = {
+    count: box.dataset.textCount || "{done} / {total} 份",
+    rate: box.dataset.textRate || "{rate} 份/秒，约剩 {seconds} 秒"
+  };
+  function words(name, values) {
+    return texts[name].replace(/\{(\w+)\}/g, function (all, key) { return String(values[key]); });
+  }
   function show(p) {
     var now = Date.now() / 1000;
     if (first === null || p.done < first.done) first = {done: p.done, at: now};
     document.getElementById("status-text").textContent = p.status_text;
-    document.getElementById("done-total").textContent = p.done + " / " + p.total + " 份";
+    document.getElementById("done-total").textContent = words("count", {done: p.done, total: p.total});
     var bar = document.getElementById("bar");
     bar.max = Math.max(p.total, 1);
     bar.value = p.done;
     var rate = now > first.at ? (p.done - first.done) / (now - first.at) : 0;
     var text = "";
-    if (rate > 0 && p.done < p.total) text = rate.toFixed(1) + " 份/秒，约剩 " + Math.ceil((p.total - p.done) / rate) + " 秒";
+    if (rate > 0 && p.done < p.total) {
+      text = words("rate", {rate: rate.toFixed(1), seconds: Math.ceil((p.total - p.done) / rate)});
+    }
     document.getElementById("rate").textContent = text;
     var error = document.getElementById("error");
     error.textContent = p.error; error.hidden = !p.error;
