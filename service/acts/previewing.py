@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from service.accounts.people import person_name
 from service.acts.drawing import refuse_unrecorded_draw
 from service.acts.errors import PageUndrawable, nothing_used
 from service.archive.access import Visibility
@@ -84,13 +85,8 @@ def preview_first_page(
     Raises as preview_pdf does, and PageUndrawable when the page cannot be drawn.
     """
     pdf = _render_preview(wenshu, kind, raw_facts, previewed_by, classifications)
-    with tempfile.TemporaryDirectory(prefix="wenshu-preview-") as work:
-        path = Path(work) / "preview.pdf"
-        path.write_bytes(pdf.data)
-        try:
-            return FirstPage(page_png(path, 1, dpi), pdf.pages)
-        except (OSError, ValueError, subprocess.SubprocessError) as error:
-            raise PageUndrawable(f"预览图无法绘制：{error}") from error
+    (png,) = _drawn_pages(pdf.data, range(1, 2), dpi)
+    return FirstPage(png, pdf.pages)
 
 
 @dataclass(frozen=True)
@@ -118,14 +114,18 @@ def preview_every_page(
     Raises as preview_pdf does, and PageUndrawable when a page cannot be drawn.
     """
     pdf = _render_preview(wenshu, kind, raw_facts, previewed_by, classifications)
-    with tempfile.TemporaryDirectory(prefix="wenshu-review-") as work:
+    return EveryPage(_drawn_pages(pdf.data, range(1, pdf.pages + 1), dpi), pdf.warnings)
+
+
+def _drawn_pages(pdf: bytes, pages: range, dpi: int) -> tuple[bytes, ...]:
+    """Return the PDF's pages as PNG images; raise PageUndrawable when one cannot be drawn."""
+    with tempfile.TemporaryDirectory(prefix="wenshu-preview-") as work:
         path = Path(work) / "preview.pdf"
-        path.write_bytes(pdf.data)
+        path.write_bytes(pdf)
         try:
-            pngs = tuple(page_png(path, page, dpi) for page in range(1, pdf.pages + 1))
+            return tuple(page_png(path, page, dpi) for page in pages)
         except (OSError, ValueError, subprocess.SubprocessError) as error:
             raise PageUndrawable(f"预览图无法绘制：{error}") from error
-    return EveryPage(pngs, pdf.warnings)
 
 
 def _render_preview(
@@ -145,8 +145,10 @@ def _render_preview(
             # A preview shows the list of a recorded draw, as issuing would, never of a typed seed.
             refuse_unrecorded_draw(session, instrument, facts, previewed_by)
             template = active_template(session, wenshu.templates, instrument.kind)
+            # The preview names the person as 经办人, as the issued document will.
+            agent = person_name(session, previewed_by) if previewed_by else "—"
         return render_unnumbered(
-            wenshu, instrument, facts, extra, template.data, previewed_by or "—", PREVIEW_ACTION
+            wenshu, instrument, facts, extra, template.data, agent, PREVIEW_ACTION
         )
 
 
