@@ -2,7 +2,8 @@
 
 Interface strings (menus, headings, buttons, flash messages) go through the catalogs in
 service/web/translations; the instruments, their forms' legal wording and their rules stay in
-Chinese. A reader picks English with ?lang=en or the switch in every page's header (kept in the session).
+Chinese. A reader picks English with ?lang=en or the switch in every page's header, kept in
+the session; dates, times and counts on a page are written by Babel in the reader's language.
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ TRANSLATIONS = Path(__file__).parent / "translations"
 
 def N_(text: str) -> str:
     """Return the text unchanged: marks a string the catalogs hold, translated where it is shown."""
+    return text
+
+
+def NP_(context: str, text: str) -> str:
+    """Return the text unchanged: marks a string whose translation depends on its context."""
     return text
 
 
@@ -117,11 +123,6 @@ def page_moment(moment: dt.datetime | None) -> str:
     if moment.tzinfo is not None:
         return babel_format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=get_locale())
     return format_datetime(moment, pattern)
-
-
-def NP_(context: str, text: str) -> str:
-    """Return the text unchanged: marks a string whose translation depends on its context."""
-    return text
 
 
 def translated(name: str, context: str = "") -> str:
