@@ -10,23 +10,23 @@ from service.foundations.formatting import format_copy_number
 from service.foundations.plaintext import quote_back
 from service.instruments.facts import flatten_messages
 from service.services import Wenshu
-from service.web.language import N_
+from service.web.language import NP_
 
 ALL_ROLES = frozenset({"clerk", "head", "maintainer", "admin"})
-# The top navigation: endpoint, text (translated where shown), roles that see it. A link shows
-# once its page exists.
+# The top navigation: endpoint, text (translated where shown, in the context "menu"), roles
+# that see it. A link shows once its page exists.
 NAVIGATION = [
-    ("desk.index", N_("首页"), ALL_ROLES),
-    ("register.search", N_("文书登记簿"), ALL_ROLES),
-    ("deadlines.index", N_("到期事项"), ALL_ROLES),
-    ("cases.index", N_("案件"), ISSUE | APPROVE),
-    ("approvals.index", N_("待审批"), APPROVE),
-    ("layouts.index", N_("模板"), frozenset({"maintainer", "admin"})),
-    ("admin.users", N_("用户"), frozenset({"admin"})),
-    ("admin.seal", N_("电子印章"), frozenset({"admin"})),
-    ("directory_units.units", N_("名录"), frozenset({"admin"})),
-    ("archive_web.index", N_("档案检测"), frozenset({"clerk", "admin"})),
-    ("batch_web.index", N_("批量生成"), ISSUE),
+    ("desk.index", NP_("menu", "首页"), ALL_ROLES),
+    ("register.search", NP_("menu", "文书登记簿"), ALL_ROLES),
+    ("deadlines.index", NP_("menu", "到期事项"), ALL_ROLES),
+    ("cases.index", NP_("menu", "案件"), ISSUE | APPROVE),
+    ("approvals.index", NP_("menu", "待审批"), APPROVE),
+    ("layouts.index", NP_("menu", "模板"), frozenset({"maintainer", "admin"})),
+    ("admin.users", NP_("menu", "用户"), frozenset({"admin"})),
+    ("admin.seal", NP_("menu", "电子印章"), frozenset({"admin"})),
+    ("directory_units.units", NP_("menu", "名录"), frozenset({"admin"})),
+    ("archive_web.index", NP_("menu", "档案检测"), frozenset({"clerk", "admin"})),
+    ("batch_web.index", NP_("menu", "批量生成"), ISSUE),
 ]
 
 
