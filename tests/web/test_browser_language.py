@@ -37,6 +37,7 @@ def test_english_interface_on_lang_en(live_server: str, page: Page, tmp_path: Pa
     nav = page.inner_text("header nav")
     assert "Register" in nav and "Due dates" in nav and "Sign out" in nav
     assert "文书登记簿" not in nav
+    screenshots(page, tmp_path, "home-en")
 
     page.click("header nav >> text=Register")
     assert page.inner_text("h1") == "Register"
