@@ -96,3 +96,24 @@ def test_a_session_that_ends_while_typing_loses_nothing(
         photograph(page, shots / "form-after-reload")
         assert violations.take() == []
     app.extensions["wenshu"].database.dispose()
+
+
+def test_a_form_left_untouched_keeps_no_draft(
+    tmp_path: Path, converter: Converter, page: Page
+) -> None:
+    """This test ensures that a row added, a default chosen again, then the page left, saves no draft; typing does."""
+    app: Flask = create_app({"instance_path": tmp_path / "instance", "converter": converter})
+    with serving(app) as address:
+        sign_in_page(page, address)
+        page.goto(address + "/documents/new/inspection_record")
+        page.locator("button.add-row").first.click()
+        page.wait_for_timeout(3500)  # past the pause after which a typed form is saved
+        page.goto(address + "/")
+        page.wait_for_load_state("networkidle")
+        assert page.locator("table.drafts").count() == 0
+        page.goto(address + "/documents/new/inspection_record")
+        page.locator("button.add-row").first.click()
+        page.fill("#unit", "岳阳市君山区钱粮湖镇人民政府")
+        expect(page.locator("p.autosave")).to_contain_text("已自动保存", timeout=10_000)
+        page.goto(address + "/")
+        assert page.locator("table.drafts").count() == 1

@@ -45,6 +45,18 @@
     return data;
   }
 
+  // What the clerk has typed: every non-empty value, by name. A form whose typing is still what
+  // the page came with (its defaults, an empty row added) has nothing worth a draft of its own.
+  function typedValues() {
+    var pairs = [];
+    new FormData(form).forEach(function (value, name) {
+      if (typeof value === "string" && value.trim() && !PAGE_OWN[name]) pairs.push(name + "\u0000" + value);
+    });
+    return pairs.sort().join("\u0001");
+  }
+  var PAGE_OWN = { csrf_token: true, draft_id: true, form_owner: true, action: true };
+  var initial = typedValues();
+
   function token() {
     var input = form.querySelector("input[name=csrf_token]");
     return input ? input.value : "";
@@ -108,6 +120,10 @@
     window.clearTimeout(timer);
     timer = null;
     if (!dirty || stopped) return;
+    if (!draftInput().value && typedValues() === initial) {
+      dirty = false; // nothing typed yet (a row added, a default chosen again): no draft
+      return;
+    }
     if (sending && !leaving) {
       again = true; // one at a time: the draft the first names is the one the next updates
       return;
