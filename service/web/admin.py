@@ -47,10 +47,12 @@ class NewUserForm(Form):
         _l("用户名"), validators=[DataRequired(message=_l("请填写用户名")), Length(max=64)]
     )
     full_name = StringField(
-        _l("姓名"), validators=[Length(max=NAME_LENGTH, message=f"姓名最长{NAME_LENGTH}个字符")]
+        _l("姓名"),
+        validators=[Length(max=NAME_LENGTH, message=_l("姓名最长%(n)s个字符", n=NAME_LENGTH))],
     )
     title = StringField(
-        _l("职务"), validators=[Length(max=NAME_LENGTH, message=f"职务最长{NAME_LENGTH}个字符")]
+        _l("职务"),
+        validators=[Length(max=NAME_LENGTH, message=_l("职务最长%(n)s个字符", n=NAME_LENGTH))],
     )
     password = PasswordField(
         _l("初始密码"), validators=[DataRequired(message=_l("请填写初始密码"))]
