@@ -17,7 +17,7 @@ from service.instruments.facts import Facts
 from service.instruments.registry import Instrument
 from service.web import wenshu
 from service.web.deadlines import today
-from service.web.documents import reader_classifications
+from service.web.documents import defaults_for, reader_classifications
 from service.web.formdata import filled_form, with_uploaded_rows, without_blank_rows
 
 TABLE, DIRECTORY = "table", "directory"  # where the rows come from
@@ -27,13 +27,17 @@ ALL, TOWN, CATEGORY, UNREPORTED = "all", "town", "category", "unreported"  # whi
 def batch_form(
     instrument: Instrument, typed: Mapping[str, str] | None, prefill: Mapping[str, Any]
 ) -> InstrumentForm:
-    """Return the instrument's form for the common facts: as typed, or with the facts a link gives."""
+    """Return the instrument's form for the common facts: as typed, or as a blank form starts.
+
+    A blank one holds what a single form starts with (the bureau as issuer, its today as the
+    date) and the facts the link gives.
+    """
     if typed:
         formdata = without_blank_rows(MultiDict(typed))
         if request.method == "POST":
             formdata = with_uploaded_rows(instrument, formdata)
         return filled_form(instrument, formdata)
-    return filled_form(instrument, None, data=dict(prefill) or None)
+    return filled_form(instrument, None, data=defaults_for(instrument) | dict(prefill))
 
 
 def common_facts(instrument: Instrument, form: InstrumentForm) -> dict[str, Any] | None:

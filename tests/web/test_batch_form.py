@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,15 @@ def test_form_takes_the_common_facts_through_the_instruments_fields(client: Flas
     assert "/batch/safety_circular/recipients.xlsx" in page and "下载收文单位表格" in page
     assert 'name="facts"' not in page
     assert 'name="issue_date"' not in client.get("/batch").get_data(as_text=True)
+
+
+def test_a_blank_batch_form_starts_as_a_single_form_does(app: Flask, client: FlaskClient) -> None:
+    """This test ensures that the batch form starts with the bureau's today as the date and the bureau as issuer."""
+    app.config["TODAY"] = dt.date(2026, 3, 9)
+    page = client.get("/batch?kind=correction_order").get_data(as_text=True)
+    assert 'id="issue_date" name="issue_date" required type="date" value="2026-03-09"' in page
+    page = client.get("/batch?kind=supervision_notice").get_data(as_text=True)
+    assert 'name="issuer" required type="text" value="岳阳市君山区史志档案局"' in page
 
 
 def test_recipients_table_has_chinese_headers_choices_and_an_example(
