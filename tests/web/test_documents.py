@@ -85,7 +85,12 @@ def test_csrf_is_required(tmp_path: object, office_pool: object) -> None:
     app: Flask = create_app(
         {"TESTING": True, "instance_path": tmp_path, "converter": office_pool}  # type: ignore[dict-item]
     )
-    response = app.test_client().post("/login", data={"username": "x", "password": "y"})
+    client = app.test_client()
+    response = client.post("/login", data={"username": "x", "password": "y"})
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "登录页面停留过久已过期，请重新输入用户名和密码" in page
+    response = client.post("/logout")
     assert response.status_code == 400
     assert "页面已过期" in response.get_data(as_text=True)
 
