@@ -46,7 +46,9 @@ def test_real_entries_stay_in_view_after_ten_thousand_failed_logins(app: Flask) 
     assert any("下载 PDF" in row and document.number in row for row in rows)
     assert any("发文" in row and document.number in row for row in rows)
     assert any("登录" in row and "admin-" in row for row in rows)
-    assert f"共 {FLOOD:,} 条" in page  # counts written as the locale writes them and f"用户名“猜测{FLOOD - 2}”" in page
+    assert (
+        f"共 {FLOOD:,} 条" in page
+    )  # counts written as the locale writes them and f"用户名“猜测{FLOOD - 2}”" in page
 
     failed = audit_rows(admin.get("/archive?audit=failed_logins").get_data(as_text=True))
     assert len(failed) == 20 and all("登录失败" in row for row in failed)
