@@ -14,9 +14,10 @@ from service.foundations.table_templates import template_workbook
 from service.foundations.tables import (
     RowProblem,
     TableUnreadable,
+    cell_text,
     filled,
-    header_columns,
     read_table,
+    required_columns,
 )
 
 NAME, CERTIFICATE, VALID_UNTIL = "姓名", "执法证号", "有效期至"
@@ -97,12 +98,12 @@ def read_officer_rows(path: Path) -> list[OfficerRow]:
     """
     numbered = read_table(path)
     header_number, header = numbered[0]
-    columns = _columns(header, header_number)
+    columns = required_columns(header, header_number, COLUMNS, tuple(COLUMNS), "执法人员名录")
     officers: list[OfficerRow] = []
     problems: list[RowProblem] = []
     for number, cells in numbered[1:]:
-        name = _cell_text(cells, columns[NAME])
-        certificate = _cell_text(cells, columns[CERTIFICATE])
+        name = cell_text(cells, columns[NAME])
+        certificate = cell_text(cells, columns[CERTIFICATE])
         raw_date = cells[columns[VALID_UNTIL]] if columns[VALID_UNTIL] < len(cells) else None
         valid_until = parse_valid_until(raw_date)
         row = OfficerRow(number, name, certificate, valid_until or dt.date.min)
@@ -118,28 +119,6 @@ def read_officer_rows(path: Path) -> list[OfficerRow]:
     if problems:
         raise OfficersRefused(sorted(problems, key=lambda problem: problem.row))
     return officers
-
-
-def _columns(header: Sequence[Any], number: int) -> dict[str, int]:
-    """Return column → index from the header row, or raise TableUnreadable naming the bad column."""
-    by_title = {title: column for column, titles in COLUMNS.items() for title in titles}
-    columns = header_columns(
-        header, number, by_title, f"不是执法人员名录的列；可用的列：{'、'.join(COLUMNS)}"
-    )
-    missing = [column for column in COLUMNS if column not in columns]
-    if missing:
-        raise TableUnreadable(f"第{number}行（表头）缺少“{'”“'.join(missing)}”一列")
-    return columns
-
-
-def _cell_text(cells: Sequence[Any], index: int) -> str:
-    """Return a cell as text; a number a spreadsheet stored as 1.0 is written 1."""
-    value = cells[index] if index < len(cells) else None
-    if not filled(value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
 
 
 def _date_problem(value: Any) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,9 +13,9 @@ from service.foundations.table_templates import template_workbook
 from service.foundations.tables import (
     RowProblem,
     TableUnreadable,
-    filled,
-    header_columns,
+    cell_text,
     read_table,
+    required_columns,
 )
 
 NAME, CODE, ADDRESS, REPRESENTATIVE = "单位名称", "统一社会信用代码", "地址", "法定代表人（负责人）"
@@ -82,10 +81,10 @@ def read_unit_rows(path: Path) -> list[UnitRow]:
     """
     numbered = read_table(path)
     header_number, header = numbered[0]
-    columns = _columns(header, header_number)
+    columns = required_columns(header, header_number, COLUMNS, REQUIRED, "单位名录")
     units, problems = [], []
     for number, cells in numbered[1:]:
-        values = {column: _cell_text(cells, at) for column, at in columns.items()}
+        values = {column: cell_text(cells, at) for column, at in columns.items()}
         row_problems = unit_row_problems(number, values, _is_number(cells, columns[CODE]))
         problems.extend(row_problems)
         if not row_problems:
@@ -106,30 +105,6 @@ def read_unit_rows(path: Path) -> list[UnitRow]:
     if problems:
         raise UnitsRefused(sorted(problems, key=lambda problem: problem.row))
     return units
-
-
-def _columns(header: Sequence[Any], number: int) -> dict[str, int]:
-    """Return column → index from the header row, or raise TableUnreadable naming the bad column."""
-    by_title = {title: column for column, titles in COLUMNS.items() for title in titles}
-    columns = header_columns(
-        header, number, by_title, f"不是单位名录的列；可用的列：{'、'.join(COLUMNS)}"
-    )
-    missing = [column for column in REQUIRED if column not in columns]
-    if missing:
-        raise TableUnreadable(f"第{number}行（表头）缺少“{'”“'.join(missing)}”一列")
-    return columns
-
-
-def _cell_text(cells: Sequence[Any], index: int) -> str:
-    """Return a cell as text; a number a spreadsheet stored as 1.0 is written 1."""
-    value = cells[index] if index < len(cells) else None
-    if not filled(value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, dt.datetime | dt.date):
-        value = value.isoformat()
-    return str(value).strip()
 
 
 def _is_number(cells: Sequence[Any], index: int) -> bool:

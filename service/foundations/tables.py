@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -71,6 +72,41 @@ def header_columns(
             raise TableUnreadable(f"第{number}行（表头）有两列都是“{name}”")
         columns[name] = index
     return columns
+
+
+def required_columns(
+    header: Sequence[Any],
+    number: int,
+    titles: Mapping[str, Sequence[str]],
+    required: Sequence[str],
+    table: str,
+) -> dict[str, int]:
+    """Return column → index of a table whose columns are known, as header_columns does.
+
+    titles gives each column's name → the texts it may be headed with; a required column
+    the header lacks raises TableUnreadable, as does a title of no column (table names the
+    table: 单位名录, 执法人员名录).
+    """
+    by_title = {title: column for column, texts in titles.items() for title in texts}
+    columns = header_columns(
+        header, number, by_title, f"不是{table}的列；可用的列：{'、'.join(titles)}"
+    )
+    missing = [column for column in required if column not in columns]
+    if missing:
+        raise TableUnreadable(f"第{number}行（表头）缺少“{'”“'.join(missing)}”一列")
+    return columns
+
+
+def cell_text(cells: Sequence[Any], index: int) -> str:
+    """Return a cell as text ("" past the row's end); 1.0 is written 1, a date as 2026-03-05."""
+    value = cells[index] if index < len(cells) else None
+    if not filled(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime | dt.date):
+        value = value.isoformat()
+    return str(value).strip()
 
 
 def filled(value: Any) -> bool:
