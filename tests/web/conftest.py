@@ -15,8 +15,10 @@ from werkzeug.serving import make_server
 from service import create_app
 from service.render.office.pool import OfficePool
 from tests.conftest import PASSWORD, add_user
+from tests.fake_office import BlankPageOffice
 
 CLERK = "王文书"
+ADMIN = "管理员"
 
 
 @contextmanager
@@ -48,3 +50,15 @@ def sign_in(page: Page, live_server: str) -> None:
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(live_server + "/")
+
+
+@pytest.fixture
+def admin_site(tmp_path: Path) -> Iterator[tuple[Flask, str]]:
+    """The app on a live loopback server, CSRF on, with an administrator; no page here converts."""
+    app: Flask = create_app(
+        {"instance_path": tmp_path / "instance", "converter": BlankPageOffice()}
+    )
+    add_user(app, ADMIN, "admin")
+    with serving(app) as address:
+        yield app, address
+    app.extensions["wenshu"].database.dispose()

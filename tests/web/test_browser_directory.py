@@ -2,35 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from flask import Flask
 from openpyxl import load_workbook
 from playwright.sync_api import Page
 
-from service import create_app
-from tests.conftest import add_user
-from tests.fake_office import BlankPageOffice
-from tests.web.conftest import serving
+from tests.web.conftest import ADMIN
 from tests.web.test_browser_cases import look
 from tests.web.test_browser_csp import Violations, sign_in_as
 from tests.web.test_browser_people import shots_folder
-
-ADMIN = "管理员"
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[tuple[Flask, str]]:
-    """The app on a live loopback server, CSRF on, with an administrator; no page here converts."""
-    app: Flask = create_app(
-        {"instance_path": tmp_path / "instance", "converter": BlankPageOffice()}
-    )
-    add_user(app, ADMIN, "admin")
-    with serving(app) as address:
-        yield app, address
-    app.extensions["wenshu"].database.dispose()
 
 
 def download_and_fill(page: Page, link: str, rows: list[list[object]], saved: Path) -> Path:
@@ -46,10 +27,12 @@ def download_and_fill(page: Page, link: str, rows: list[list[object]], saved: Pa
     return saved
 
 
-def test_directories_in_the_browser(site: tuple[Flask, str], page: Page, tmp_path: Path) -> None:
+def test_directories_in_the_browser(
+    admin_site: tuple[Flask, str], page: Page, tmp_path: Path
+) -> None:
     """This test ensures that an administrator imports the downloaded tables, sees a bad row named
     with nothing kept, adds an officer, finds an expired one marked, at 1280 and 390 px."""
-    _app, address = site
+    _app, address = admin_site
     shots = shots_folder(tmp_path)
     violations = Violations(page)
     sign_in_as(page, address, ADMIN)

@@ -3,36 +3,19 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from flask import Flask
 from playwright.sync_api import Page
 
-from service import create_app
-from tests.conftest import PASSWORD, add_user
-from tests.fake_office import BlankPageOffice
-from tests.web.conftest import serving
+from tests.conftest import PASSWORD
+from tests.web.conftest import ADMIN
 from tests.web.test_browser_cases import look
 from tests.web.test_browser_csp import Violations, sign_in_as
 
-ADMIN = "管理员"
 CLERK_LOGIN = "zhou"
 RESET = "reset-horse-42"
 OWN = "own-horse-4242"
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[tuple[Flask, str]]:
-    """The app on a live loopback server, CSRF on, with an administrator; no page here converts."""
-    app: Flask = create_app(
-        {"instance_path": tmp_path / "instance", "converter": BlankPageOffice()}
-    )
-    add_user(app, ADMIN, "admin")
-    with serving(app) as address:
-        yield app, address
-    app.extensions["wenshu"].database.dispose()
 
 
 def shots_folder(tmp_path: Path) -> Path:
@@ -43,10 +26,10 @@ def shots_folder(tmp_path: Path) -> Path:
 
 
 def test_people_and_passwords_in_the_browser(
-    site: tuple[Flask, str], page: Page, tmp_path: Path
+    admin_site: tuple[Flask, str], page: Page, tmp_path: Path
 ) -> None:
     """This test ensures that names, titles and passwords are kept from the pages, at 1280 and 390 px."""
-    _app, address = site
+    _app, address = admin_site
     shots = shots_folder(tmp_path)
     violations = Violations(page)
     sign_in_as(page, address, ADMIN)
