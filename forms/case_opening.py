@@ -15,7 +15,6 @@ from forms.fields import (
     date,
     least_rows,
     long_text,
-    picks,
     required_when,
     rows,
     short_text,
@@ -23,6 +22,7 @@ from forms.fields import (
 )
 from forms.identity import credit_code_problem, resident_id_problem
 from forms.participants import names_of, repeated
+from forms.party import legal_representative_field, party_name_field
 from forms.penalty_decision import PARTY_TYPES, PERSON, SERVICE_FIRM, UNIT
 from service.foundations.formatting import format_date
 from service.foundations.plaintext import quote_back, quote_many
@@ -68,24 +68,10 @@ class CaseOpeningForm(InstrumentForm):
     """Facts of one 立案审批表: the cause, the party, the source, the officers and their proposal."""
 
     cause = short_text("案由", max_length=100)
-    party_name = picks(
-        short_text("当事人姓名或者名称", max_length=60),
-        "units",
-        {
-            "credit_code": "party_id",
-            "address": "party_address",
-            "representative": "legal_representative",
-        },
-    )
+    party_name = party_name_field()
     party_type = choice("当事人类型", PARTY_TYPES)
     party_id = short_text("统一社会信用代码或者公民身份号码", max_length=18)
-    legal_representative = shown_when(
-        short_text("法定代表人（负责人）", max_length=20, required=False),
-        "party_type",
-        "",
-        UNIT,
-        SERVICE_FIRM,
-    )
+    legal_representative = legal_representative_field()
     party_address = short_text("当事人地址", max_length=100)
     source = choice("案件来源", SOURCES)
     source_detail = required_when(
