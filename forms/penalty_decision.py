@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from wtforms import DecimalField, Field, FieldList, SelectField
+from wtforms.fields.core import UnboundField
 from wtforms.validators import ValidationError
 
 from forms.fields import (
@@ -230,6 +231,20 @@ class PenaltyRules(PartyForm):
         return valid
 
 
+def mitigation_ground_field() -> UnboundField:
+    """Return the 从轻、减轻情形 choice, shown only for a lighter or mitigated tier.
+
+    A new field for each form that declares it, so that it takes its place in that form's order.
+    """
+    return shown_when(
+        choice("从轻、减轻情形（行政处罚法）", GROUNDS, required=False),
+        "tier",
+        "",
+        LIGHTER,
+        MITIGATED,
+    )
+
+
 class PenaltyDecisionForm(PenaltyRules):
     """Facts of one 行政处罚决定书 under 档案法 第四十九条."""
 
@@ -239,13 +254,7 @@ class PenaltyDecisionForm(PenaltyRules):
     violation = choice("违法行为（档案法第四十八条）", tuple(VIOLATIONS))
     penalty_basis = choice("处罚依据（档案法第四十九条）", BASES)
     tier = choice("裁量档次", TIERS)
-    mitigation_ground = shown_when(
-        choice("从轻、减轻情形（行政处罚法）", GROUNDS, required=False),
-        "tier",
-        "",
-        LIGHTER,
-        MITIGATED,
-    )
+    mitigation_ground = mitigation_ground_field()
     tier_reasons = long_text("裁量理由")
     fine = amount("罚款金额")
     illegal_gains = amount("没收违法所得金额", required=False)

@@ -9,17 +9,15 @@ from typing import Any
 from wtforms import IntegerField
 
 from forms.contact import contact_person, phone_number
-from forms.fields import amount, choice, date, flag, integer, long_text, shown_when
+from forms.fields import amount, choice, date, flag, integer, long_text
 from forms.party import PERSON, UNIT
 from forms.penalty_decision import (
     BASES,
-    GROUNDS,
-    LIGHTER,
-    MITIGATED,
     TIERS,
     VIOLATIONS,
     PenaltyRules,
     PolicyProblem,
+    mitigation_ground_field,
 )
 from service.foundations.formatting import format_amount
 
@@ -102,13 +100,7 @@ class PenaltyNoticeForm(PenaltyRules):
     violation = choice("违法行为（档案法第四十八条）", tuple(VIOLATIONS))
     penalty_basis = choice("处罚依据（档案法第四十九条）", BASES)
     tier = choice("裁量档次", TIERS)
-    mitigation_ground = shown_when(
-        choice("从轻、减轻情形（行政处罚法）", GROUNDS, required=False),
-        "tier",
-        "",
-        LIGHTER,
-        MITIGATED,
-    )
+    mitigation_ground = mitigation_ground_field()
     tier_reasons = long_text("裁量理由")
     fine = amount("拟罚款金额")
     illegal_gains = amount("拟没收违法所得金额", required=False)
