@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 from wtforms import Form, PasswordField, SelectChoice, SelectField, StringField
+from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from service.accounts.people import change_own_password
@@ -50,20 +51,30 @@ class PasswordChangeForm(NewPasswordForm):
     current_password = CURRENT_PASSWORD
 
 
+def full_name_field() -> UnboundField:
+    """Return the person's 姓名 field, a new one for each form so that it keeps its place there."""
+    return StringField(
+        _l("姓名"),
+        validators=[Length(max=NAME_LENGTH, message=_l("姓名最长%(n)s个字符", n=NAME_LENGTH))],
+    )
+
+
+def title_field() -> UnboundField:
+    """Return the person's 职务 field, a new one for each form so that it keeps its place there."""
+    return StringField(
+        _l("职务"),
+        validators=[Length(max=NAME_LENGTH, message=_l("职务最长%(n)s个字符", n=NAME_LENGTH))],
+    )
+
+
 class PersonForm(Form):
     """A user's name and title as pages and documents show them, and the user's role."""
 
     class Meta:
         locales = ("zh_CN", "zh")
 
-    full_name = StringField(
-        _l("姓名"),
-        validators=[Length(max=NAME_LENGTH, message=_l("姓名最长%(n)s个字符", n=NAME_LENGTH))],
-    )
-    title = StringField(
-        _l("职务"),
-        validators=[Length(max=NAME_LENGTH, message=_l("职务最长%(n)s个字符", n=NAME_LENGTH))],
-    )
+    full_name = full_name_field()
+    title = title_field()
     role = SelectField(
         _l("角色"), choices=[SelectChoice(key, _l(title)) for key, title in ROLES.items()]
     )

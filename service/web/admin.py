@@ -14,7 +14,6 @@ from wtforms.validators import DataRequired, Length
 from service.accounts.people import reset_password, update_person
 from service.accounts.users import (
     ADMINISTER,
-    NAME_LENGTH,
     ROLES,
     AccountError,
     create_user,
@@ -26,7 +25,7 @@ from service.archive.seals import InstalledSeal, SealUnusable, readable_name
 from service.database.models import User
 from service.foundations.formatting import local_date
 from service.web import wenshu
-from service.web.account import NewPasswordForm, PersonForm
+from service.web.account import NewPasswordForm, PersonForm, full_name_field, title_field
 from service.web.auth import current_account, now, requires
 from service.web.kept_forms import restored_fields
 from service.web.localtime import zone
@@ -46,14 +45,8 @@ class NewUserForm(Form):
     username = StringField(
         _l("用户名"), validators=[DataRequired(message=_l("请填写用户名")), Length(max=64)]
     )
-    full_name = StringField(
-        _l("姓名"),
-        validators=[Length(max=NAME_LENGTH, message=_l("姓名最长%(n)s个字符", n=NAME_LENGTH))],
-    )
-    title = StringField(
-        _l("职务"),
-        validators=[Length(max=NAME_LENGTH, message=_l("职务最长%(n)s个字符", n=NAME_LENGTH))],
-    )
+    full_name = full_name_field()
+    title = title_field()
     password = PasswordField(
         _l("初始密码"), validators=[DataRequired(message=_l("请填写初始密码"))]
     )
