@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterator
 
-import pytest
 from sqlalchemy import update
 
 from service.acts.confirmations import claim_review, release_review, settle_review
 from service.database.engine import Database
 from service.database.models import ReviewConfirmation
-from service.foundations.config import Settings
-
-
-@pytest.fixture
-def database(settings: Settings) -> Iterator[Database]:
-    """A fresh archive database on each supported database."""
-    database = Database(settings.resolved_database_url)
-    database.create_tables()
-    yield database
-    database.dispose()
 
 
 def test_a_review_is_claimed_once_then_leads_where_it_led(database: Database) -> None:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 
 from service.accounts.users import create_user
 from service.acts.drafts import DraftSummary, delete_draft, list_drafts, load_draft, save_draft
 from service.database.engine import Database
-from service.foundations.config import Settings
 
 TYPED = [
     ("inspected_body", "岳阳市君山区钱粮湖镇人民政府"),
@@ -18,15 +16,6 @@ TYPED = [
     ("officers-0-name", "李明"),
     ("officers-1-name", "张华"),
 ]
-
-
-@pytest.fixture
-def database(settings: Settings) -> Iterator[Database]:
-    """A fresh archive database on each supported database."""
-    database = Database(settings.resolved_database_url)
-    database.create_tables()
-    yield database
-    database.dispose()
 
 
 @pytest.fixture
