@@ -26,6 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from service.foundations.secret import service_secret
     from service.render.office.converter import Converter
     from service.render.office.pool import OfficePool
+    from service.render.office.shared_workers import share_workers
     from service.services import Wenshu
 
     config = dict(config or {})
@@ -42,8 +43,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(flask_config)
 
     if converter is None:
-        converter = OfficePool(settings)
-        converter.start()  # workers warm up in the background while the app serves pages
+        pool = OfficePool(settings)
+        converter = pool
+        # Named to commands on this instance (wenshu render, wenshu batch) as they come up.
+        share_workers(settings, pool)
+        pool.start()  # workers warm up in the background while the app serves pages
     wenshu = Wenshu.open(settings, converter)
     prepare_service(wenshu)
     app.extensions["wenshu"] = wenshu

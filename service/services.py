@@ -11,6 +11,7 @@ from service.foundations.config import Settings
 from service.render.office.cold import ColdOffice
 from service.render.office.converter import Converter
 from service.render.office.pool import OfficePool
+from service.render.office.shared_workers import withdraw_workers
 
 
 @dataclass
@@ -39,6 +40,7 @@ class Wenshu:
         """Stop owned LibreOffice workers and close database connections."""
         if isinstance(self.converter, OfficePool):
             self.converter.close()
+        withdraw_workers(self.settings)  # only when this process named them: the service
         self.database.dispose()
 
 

@@ -35,6 +35,7 @@ from service.foundations.config import Settings, load_settings
 from service.instruments.registry import Instrument, UnknownKind, get_instrument
 from service.render.office.pool import OfficePool
 from service.render.office.retry import OfficeError
+from service.render.office.shared_workers import running_workers
 from service.services import Wenshu
 
 EXIT_INVALID = 2
@@ -203,16 +204,25 @@ def _shared(copies: list[IssuedCopy]) -> str:
 
 
 def _run_here(wenshu: Wenshu, job: BatchJob, chunk_size: int, workers: int) -> BatchJob:
-    """Run the job in this process, starting LibreOffice workers for more than a few copies."""
+    """Run the job in this process on the running service's workers when it has some, else
+    on workers of its own for more than a few copies (one cold soffice for fewer)."""
     settings = wenshu.settings
     pending = len(job_items(wenshu, job.id, PENDING))
-    own = pending > SMALL_BATCH and not settings.office_addresses
+    running = [] if settings.office_addresses or not pending else running_workers(settings)
+    if running:
+        # Remote workers to this pool: converted on, never started or killed by the command.
+        wenshu.converter = OfficePool(replace(settings, office_addresses=tuple(running)))
+        click.echo(f"使用运行中服务的排版进程（{len(running)} 个）", err=True)
+    own = not running and pending > SMALL_BATCH and not settings.office_addresses
     try:
         with _own_workers(settings, workers) if own else contextlib.nullcontext() as pool:
             if pool is not None:
-                click.echo(f"启动 {workers} 个 LibreOffice 进程（约需 6 秒）", err=True)
+                click.echo(f"启动本命令自己的排版进程（{workers} 个）", err=True)
                 wenshu.converter = pool
+                # Copies go to the first worker that answers; the others join as they come up.
                 pool.wait_ready(1)
+            elif pending and not running and not settings.office_addresses:
+                click.echo("启动本命令自己的排版进程", err=True)
             return _run(wenshu, job, chunk_size)
     except OfficeError as error:
         _fail(f"batch: {error}\n继续：wenshu batch --resume {job.id} --out DIR", 1)

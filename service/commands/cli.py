@@ -25,6 +25,7 @@ from service.commands.cases import cases
 from service.commands.common import (
     EXIT_INVALID,
     ROWS_OPTION,
+    command_office,
     exit_not_issued,
     instrument_or_exit,
     opened,
@@ -103,8 +104,10 @@ def render(
     """
     instrument = instrument_or_exit(kind)
     facts = with_rows(instrument, read_facts(facts_file), tables)
+    settings = load_settings()
+    office = command_office(settings)
     try:
-        with opened() as wenshu:
+        with opened(settings, office.converter) as wenshu:
             approval = cli_approval(wenshu, issued_by) if instrument.approval else None
             if kind == OPENING:
                 assert approval is not None  # the 立案审批表 is always approved
@@ -117,6 +120,7 @@ def render(
             data = wenshu.archive.read(document.pdf_path)
     except NotIssued as error:
         exit_not_issued("render", error)
+    click.echo(office.said, err=True)
     for warning in document.warnings:
         click.echo(f"提醒：{warning}", err=True)
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -13,9 +14,13 @@ import click
 
 from service.acts.errors import FactsRefused, KindUnknown, NotIssued
 from service.background.startup import prepare_service
-from service.foundations.config import load_settings
+from service.foundations.config import Settings, load_settings
 from service.instruments.facts import InvalidFacts
 from service.instruments.registry import Instrument, UnknownKind, get_instrument
+from service.render.office.cold import ColdOffice
+from service.render.office.converter import Converter
+from service.render.office.pool import OfficePool
+from service.render.office.shared_workers import running_workers
 from service.services import Wenshu
 
 EXIT_INVALID = 2  # the input is at fault: facts, kind, a file
@@ -96,10 +101,35 @@ def exit_not_issued(command: str, error: NotIssued, then: str = "") -> NoReturn:
     sys.exit(EXIT_NOT_ISSUED)
 
 
+@dataclass(frozen=True)
+class CommandOffice:
+    """The LibreOffice a command converts on, and the line telling the operator which it is."""
+
+    converter: Converter
+    said: str
+
+
+def command_office(settings: Settings) -> CommandOffice:
+    """Return the running service's workers when it has some on this instance, else a cold soffice.
+
+    Workers listed in the settings (office_addresses) come first, as for every command.
+    """
+    if settings.office_addresses:
+        count = len(settings.office_addresses)
+        return CommandOffice(OfficePool(settings), f"使用设置中列出的排版进程（{count} 个）")
+    running = running_workers(settings)
+    if running:
+        shared = replace(settings, office_addresses=tuple(running))
+        return CommandOffice(OfficePool(shared), f"使用运行中服务的排版进程（{len(running)} 个）")
+    return CommandOffice(ColdOffice(settings), "启动本命令自己的排版进程")
+
+
 @contextmanager
-def opened() -> Iterator[Wenshu]:
+def opened(
+    settings: Settings | None = None, converter: Converter | None = None
+) -> Iterator[Wenshu]:
     """Yield the services of the configured instance, database prepared, closed afterwards."""
-    wenshu = Wenshu.open(load_settings())
+    wenshu = Wenshu.open(settings or load_settings(), converter)
     try:
         prepare_service(wenshu)
         yield wenshu

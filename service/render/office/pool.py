@@ -15,7 +15,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from service.foundations.config import Settings
@@ -55,6 +55,9 @@ class OfficePool:
         self._closed = threading.Event()
         self._lock = threading.Lock()
         self.restarts = 0  # workers found dead and restarted (not the planned restarts after N)
+        # Called each time a worker (re)starts and joins the pool: the service names its
+        # workers' addresses, which a restart changes (service.render.office.shared_workers).
+        self.on_worker_ready: Callable[[], None] | None = None
 
     def start(self) -> None:
         """Start every worker in the background; each joins the pool when it answers."""
@@ -175,6 +178,11 @@ class OfficePool:
                     worker.kill()
                     return
                 self._idle.put(worker)
+                if (announce := self.on_worker_ready) is not None:
+                    try:
+                        announce()
+                    except Exception:  # naming the workers is a convenience, never a failure
+                        log.exception("could not name %s's address to commands", worker.name)
                 return
             log.error("%s could not be started; the pool runs without it", worker.name)
 
