@@ -113,6 +113,7 @@ def test_render_writes_numbered_pdf(runner: CliRunner, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == "君档监通〔2026〕1号"
+    assert "启动本命令自己的排版进程" in result.stderr.splitlines()  # no service runs
     assert pdfcheck.pdfa_identification(out) == ("2", "B")
     assert "君档监通〔2026〕1号" in pdfcheck.text(out)
 
