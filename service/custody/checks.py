@@ -19,7 +19,7 @@ from service.archive.audit import (
     verify_chain,
 )
 from service.archive.fixity import Problem, verify_archive
-from service.custody.sealed_documents import SignatureTally, signature_problems
+from service.custody.sealed_documents import SignatureCheck, SignatureTally, seal_trust
 from service.database.models import ArchiveCheck, Document, utcnow
 from service.services import Wenshu
 
@@ -63,9 +63,11 @@ def run_check(wenshu: Wenshu, actor: str, trigger: str) -> CheckResult:
     """Return the result of checking the archive's files, their signatures and the audit chain, after keeping it.
 
     The result is stored as the latest check and recorded in the audit chain as "verify".
+    Each file is read once, for its fixity values and its signatures alike.
     """
-    report = verify_archive(wenshu.database, wenshu.archive)
-    unsigned_or_changed, signatures = signature_problems(wenshu)
+    signature_check = SignatureCheck(seal_trust(wenshu))
+    report = verify_archive(wenshu.database, wenshu.archive, signature_check)
+    unsigned_or_changed, signatures = signature_check.problems, signature_check.tally
     with wenshu.database.session() as session:
         chain = verify_chain(session)
         events = count_events(session)

@@ -4,21 +4,34 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Protocol
 
 from cryptography import x509
 from sqlalchemy import select
 
 from service.acts.seal_install import INSTALL_ACTION, installed_seal
-from service.archive.fixity import Problem
+from service.archive.fixity import ArchivedFile, Problem
 from service.archive.seals import SealUnusable
 from service.custody.signatures import UNSEALED, SignatureFindings, check_signatures
-from service.database.models import AuditEvent, Document
+from service.database.models import AuditEvent
 from service.instruments.registry import INSTRUMENTS
 from service.services import Wenshu
 
 SIGNATURE_PROBLEM = "signature"
 # The name of a check of signatures on the pages of the 四性检测.
 CHECK_NAME = "电子签名"
+
+
+class Issued(Protocol):
+    """What the signature rules read of a document: its kind and when it was issued."""
+
+    @property
+    def kind(self) -> str:
+        """Return the instrument's kind."""
+
+    @property
+    def issued_at(self) -> dt.datetime:
+        """Return when it was issued."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +78,7 @@ def seal_trust(wenshu: Wenshu) -> SealTrust:
     return SealTrust((seal.trust_root,), seal.certificate, first, unusable)
 
 
-def must_be_signed(document: Document, trust: SealTrust) -> bool:
+def must_be_signed(document: Issued, trust: SealTrust) -> bool:
     """Return whether the document was issued signed: a sealed kind issued after a seal was installed."""
     instrument = INSTRUMENTS.get(document.kind)
     if instrument is None or not instrument.seal or trust.sealed_since is None:
@@ -73,7 +86,7 @@ def must_be_signed(document: Document, trust: SealTrust) -> bool:
     return document.issued_at >= trust.sealed_since
 
 
-def judge_signatures(document: Document, pdf: bytes, trust: SealTrust) -> SignatureVerdict:
+def judge_signatures(document: Issued, pdf: bytes, trust: SealTrust) -> SignatureVerdict:
     """Return whether a document's file carries the signatures it must, each of them holding.
 
     An unsigned file passes, said to be UNSEALED, when its document was issued before any
@@ -122,28 +135,34 @@ class SignatureTally:
         return {"verified": self.verified, "unsealed": self.unsealed, "failed": self.failed}
 
 
-def signature_problems(wenshu: Wenshu) -> tuple[list[Problem], SignatureTally]:
-    """Return a problem for each archived document whose signatures fail, and the counts.
+class SignatureCheck:
+    """The signatures of each archived file, judged as the archive check hashes it (an Examiner).
 
     A document whose file is missing is left to the fixity check, which names it already.
     """
-    trust = seal_trust(wenshu)
-    with wenshu.database.session() as session:
-        documents = list(session.scalars(select(Document).order_by(Document.id)))
-    problems, verified, unsealed = [], 0, 0
-    for document in documents:
-        path = wenshu.archive.root / document.pdf_path
-        try:
-            pdf = path.read_bytes()
-        except OSError:
-            continue
-        verdict = judge_signatures(document, pdf, trust)
-        if not verdict.passed:
-            problems.append(
-                Problem(SIGNATURE_PROBLEM, document.number, document.pdf_path, verdict.detail)
+
+    def __init__(self, trust: SealTrust) -> None:
+        self.trust = trust
+        self.problems: list[Problem] = []
+        self.verified = 0
+        self.unsealed = 0
+
+    def examine(self, record: ArchivedFile, data: bytes) -> SignatureVerdict:
+        """Return the verdict on the file's signatures (run in a hashing thread)."""
+        return judge_signatures(record, data, self.trust)
+
+    def keep(self, record: ArchivedFile, outcome: SignatureVerdict) -> None:
+        """Count the verdict, and keep a problem when the signatures fail (in the records' order)."""
+        if not outcome.passed:
+            self.problems.append(
+                Problem(SIGNATURE_PROBLEM, record.number, record.pdf_path, outcome.detail)
             )
-        elif verdict.findings.signed:
-            verified += 1
+        elif outcome.findings.signed:
+            self.verified += 1
         else:
-            unsealed += 1
-    return problems, SignatureTally(verified, unsealed, len(problems))
+            self.unsealed += 1
+
+    @property
+    def tally(self) -> SignatureTally:
+        """Return the counts so far."""
+        return SignatureTally(self.verified, self.unsealed, len(self.problems))
