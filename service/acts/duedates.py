@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from forms.annual_report import report_due
@@ -18,7 +18,7 @@ from service.archive.access import Visibility, shown
 from service.cases.deadlines import CaseDeadline, case_deadlines
 from service.cases.records import CaseFile, load_case
 from service.cases.status import AWAITING, CLOSED
-from service.database.models import Case, Document
+from service.database.models import Case, Document, DueItemRow
 from service.foundations.deadlines import (
     UNKNOWN_CALENDAR,
     CalendarUnknown,
@@ -35,7 +35,13 @@ KINDS = (
     "annual_report",
     "audit_summary",
     "safety_circular",
+    "inspection_record",
 )
+# The kinds that set due items of their own, kept in the due_items table as they are issued.
+ITEM_KINDS = ("supervision_notice", "enforcement_notice", "correction_order")
+# The kinds whose issue may show compliance and so settle an item of another document.
+FOLLOW_UPS = ("review_decision", "annual_report", "audit_summary", "inspection_record")
+FOLLOW_UP_VISIT = "回访"  # the inspection_kind of a record of the visit that checks a correction
 # Facts named "deadline" on these kinds: the day the unit must have corrected by.
 CORRECTION_DEADLINES = {
     "supervision_notice": "执行处理决定的期限",
@@ -104,21 +110,104 @@ def due_items(records: Iterable[Record], today: dt.date) -> list[DueItem]:
 def archive_due_items(
     session: Session, today: dt.date, classifications: Visibility = None
 ) -> list[DueItem]:
-    """Return everything due according to the issued documents in the archive.
+    """Return everything due and unsettled according to the issued documents in the archive.
 
     Only documents of the 密级 in classifications count (None: all): what is due is
     computed as if the others did not exist, so that no unit, 文号 or date of theirs shows.
+    The items documents set are read from the due_items table (service.acts.due_table);
+    last year's reports and circular and the open cases' deadlines are computed as of today.
     """
-    documents = session.scalars(
-        select(Document).where(
-            Document.kind.in_(KINDS), Document.status == "issued", shown(classifications)
-        )
-    )
+    computed, in_cases = computed_items(session, today, classifications)
+    rows = session.scalars(open_rows(classifications, in_cases).order_by(*ROW_ORDER))
+    items = [row_item(row, today) for row in rows]
+    return sorted([*items, *computed], key=item_key)
+
+
+def computed_items(
+    session: Session, today: dt.date, classifications: Visibility = None
+) -> tuple[list[DueItem], set[int]]:
+    """Return the items computed as of today (yearly and open cases'), and the documents the cases list.
+
+    Their number is bounded by the registered units and the open cases, not by the archive.
+    """
     cases = open_case_items(session, today, classifications)
     # An order served in an open case is listed once, as the case lists it, with the case.
     in_cases = {item.document_id for item in cases if item.document_id is not None}
-    items = [item for item in due_items(documents, today) if item.document_id not in in_cases]
-    return sorted([*items, *cases], key=lambda item: (item.due, item.what, item.document_id or 0))
+    return sorted([*yearly_items(session, today, classifications), *cases], key=item_key), in_cases
+
+
+def yearly_items(
+    session: Session, today: dt.date, classifications: Visibility = None
+) -> list[DueItem]:
+    """Return last year's reports and circular still due, from the few documents that decide them."""
+    year = today.year - 1
+    visible = (Document.status == "issued", shown(classifications))
+    latest = select(Document).where(Document.kind == "audit_summary", *visible)
+    latest = latest.order_by(Document.document_date.desc(), Document.id.desc()).limit(1)
+    of_year = or_(
+        and_(
+            Document.kind.in_(("annual_report", "correction_order")),
+            Document.facts["report_year"].as_integer() == year,
+        ),
+        and_(
+            Document.kind == "audit_summary",
+            Document.facts["audit_year"].as_integer() == year,
+        ),
+        and_(
+            Document.kind == "safety_circular",
+            Document.facts["assessment_year"].as_integer() == year,
+        ),
+    )
+    records = {
+        document.id: document
+        for document in [
+            *session.scalars(latest),
+            *session.scalars(select(Document).where(of_year, *visible)),
+        ]
+    }
+    return [
+        item
+        for item in due_items(sorted(records.values(), key=lambda record: record.id), today)
+        if item.matter in (ANNUAL_REPORT, CIRCULAR)
+    ]
+
+
+def item_key(item: DueItem) -> tuple[dt.date, str, int]:
+    """Return the order items are listed in: by day, then matter, then document."""
+    return (item.due, item.what, item.document_id or 0)
+
+
+# The same order in SQL, for the rows of the table.
+ROW_ORDER = (DueItemRow.due, DueItemRow.what, DueItemRow.document_id)
+
+
+def open_rows(
+    classifications: Visibility, in_cases: set[int], horizon: dt.date | None = None
+) -> Select[DueItemRow]:
+    """Return the query of unsettled rows the reader may see, not listed with a case, due by horizon."""
+    query = select(DueItemRow).where(DueItemRow.settled_at.is_(None))
+    if classifications is not None:
+        query = query.where(DueItemRow.classification.in_(classifications))
+    if in_cases:
+        query = query.where(DueItemRow.document_id.not_in(sorted(in_cases)))
+    if horizon is not None:
+        query = query.where(DueItemRow.due <= horizon)
+    return query
+
+
+def row_item(row: DueItemRow, today: dt.date) -> DueItem:
+    """Return a row of the table as the pages list it."""
+    return DueItem(
+        due=row.due,
+        what=row.what,
+        unit=row.unit,
+        days_left=(row.due - today).days,
+        document_id=row.document_id,
+        number=row.number,
+        note=row.note,
+        matter=row.matter,
+        year=row.year,
+    )
 
 
 def open_case_items(
@@ -222,10 +311,12 @@ def _correction_deadlines(issued: Sequence[Record], today: dt.date) -> list[DueI
     """Return the deadline fact of each supervision notice, enforcement notice and correction order.
 
     A correction order is settled once the unit's report on its year has been received,
-    in the archive or on paper: its deadline is then no longer due.
+    in the archive or on paper: its deadline is then no longer due. Any other correction
+    deadline is settled by a 回访 record of the unit made on or after the document's date.
     """
     items = []
     reported: dict[int, set[str]] = {}  # by year, read once
+    visits = _visits(issued)
     for record in issued:
         what = CORRECTION_DEADLINES.get(record.kind)
         due = archived_date(record.facts.get("deadline"))
@@ -235,6 +326,8 @@ def _correction_deadlines(issued: Sequence[Record], today: dt.date) -> list[DueI
                 reported[year] = reported_units(issued, year)
             if _unit(record.facts) in reported[year]:
                 continue
+        elif what and visits.get(record.recipient.strip(), dt.date.min) >= record.document_date:
+            continue  # a 回访 on or after the document checked the correction
         if what and due:
             item = _item(due, what, record.recipient, today, record, matter=CORRECTION)
             # An order to file a report names the report's year: receiving it is what follows.
@@ -243,6 +336,40 @@ def _correction_deadlines(issued: Sequence[Record], today: dt.date) -> list[DueI
                 replace(item, year=ordered_year if isinstance(ordered_year, int) else None)
             )
     return items
+
+
+def _visits(issued: Sequence[Record]) -> dict[str, dt.date]:
+    """Return the day of the latest issued 回访 record of each unit."""
+    latest: dict[str, dt.date] = {}
+    for record in issued:
+        if record.kind != "inspection_record":
+            continue
+        if record.facts.get("inspection_kind") != FOLLOW_UP_VISIT:
+            continue
+        day = archived_date(record.facts.get("inspection_date")) or record.document_date
+        unit = _unit(record.facts)
+        latest[unit] = max(day, latest.get(unit, day))
+    return latest
+
+
+def own_items(record: Record) -> list[DueItem]:
+    """Return the items a document sets by itself, as if nothing had followed it.
+
+    days_left counts from the document's date: the table keeps the due day, not the days.
+    """
+    return [
+        item for item in due_items([record], record.document_date) if item.document_id == record.id
+    ]
+
+
+def settled_items(record: Record, follow_up: Record) -> list[DueItem]:
+    """Return the items of record that follow_up settles according to the rules above."""
+    still = {
+        (item.matter, item.what, item.due)
+        for item in due_items([record, follow_up], record.document_date)
+        if item.document_id == record.id
+    }
+    return [item for item in own_items(record) if (item.matter, item.what, item.due) not in still]
 
 
 def _unit(facts: dict[str, object]) -> str:

@@ -25,6 +25,7 @@ from service.acts.casework import (
     settle_approval,
 )
 from service.acts.drawing import kept_draw, refuse_unrecorded_draw
+from service.acts.due_table import record_due
 from service.acts.errors import FactsRefused, NumbersBusy, archive_refusal, nothing_used
 from service.acts.sealing import seal_document
 from service.archive.access import Visibility
@@ -173,6 +174,7 @@ def _issue_once(
                 settle_approval(session, approval, document.id)
             if service is not None:
                 record_service(session, service, document)
+            record_due(session, document)
     except (NumberTaken, IntegrityError) as error:
         discard_unrecorded(wenshu.database, wenshu.archive, [relative])
         raise NumberTaken(str(error)) from error

@@ -6,6 +6,7 @@ from sqlalchemy import ColumnElement, and_, select, update
 from sqlalchemy.orm import Session
 
 from service.archive.audit import record_event
+from service.archive.due_rows import forget_voided
 from service.database.batch_models import DONE, BatchItem, BatchJob
 from service.database.models import Document, utcnow
 from service.foundations.plaintext import unprintable
@@ -27,7 +28,8 @@ def void_document(session: Session, document_id: int, reason: str, by: str) -> D
     Only status, reason, voider and time change: number, file, fixity values and facts
     never do. A copy of a document sent to many units is the document: voiding one voids
     every copy sharing its 文号, once all of them are issued. A voided 送达回证 leaves the
-    document it served unserved again. Raises NoSuchDocument, or
+    document it served unserved again; its due items go, and what it settled is due again
+    (service.archive.due_rows). Raises NoSuchDocument, or
     VoidRefused for a blank or overlong reason, a document already voided, or one whose
     batch is still issuing copies.
     """
@@ -65,6 +67,7 @@ def void_document(session: Session, document_id: int, reason: str, by: str) -> D
     details: dict[str, object] = {"document_id": document_id, "reason": reason}
     if document.copy_number:
         details["copies"] = changed.rowcount  # type: ignore[attr-defined]
+    forget_voided(session, select(Document.id).where(copies))
     unserved = _unserve(session, document_id)
     if unserved is not None:
         details["unserved_document_id"] = unserved

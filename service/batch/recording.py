@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.acts.drawing import kept_draw
+from service.acts.due_table import record_due
 from service.acts.errors import archive_refusal
 from service.acts.issuing import document_record
 from service.archive.audit import record_event
@@ -114,6 +115,8 @@ def _record(
         )
         if marked.rowcount != 1:  # type: ignore[attr-defined]
             raise JobBusy(f"批量任务 #{job.id} 第{copy.plan.row_number}行已由另一进程完成")
+    for document in documents:
+        record_due(session, document)
     session.execute(
         update(BatchJob)
         .where(BatchJob.id == job.id)

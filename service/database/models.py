@@ -369,3 +369,31 @@ class KeptSubmission(Base):
     fields: Mapped[list[Any]] = mapped_column(JSON)  # [[name, value], ...] as posted
     files_dropped: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(index=True)
+
+
+class DueItemRow(Base):
+    """One thing an issued document makes due, until the follow-up that shows compliance settles it.
+
+    Written in the transaction that issues the document (service.acts.due_table), removed
+    when it is voided; settled_at and settled_by_document_id name the follow-up (a 复查决定,
+    a report received, a 回访 record) and are cleared when that follow-up is voided. What the
+    row says (due, what, unit, number, note) is what the rules of service.acts.duedates give;
+    classification is its document's 密级, so that visibility is a condition of the query.
+    """
+
+    __tablename__ = "due_items"
+    __table_args__ = (Index("ix_due_items_settled_at_due", "settled_at", "due"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    matter: Mapped[str] = mapped_column(String(16))  # REVIEW_WINDOW or CORRECTION
+    due: Mapped[dt.date]
+    what: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(200))
+    year: Mapped[int | None] = mapped_column(Integer, default=None)  # a report ordered, on year
+    number: Mapped[str] = mapped_column(String(100))
+    note: Mapped[str] = mapped_column(String(200), default="")
+    classification: Mapped[str] = mapped_column(String(20))
+    settled_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    settled_by_document_id: Mapped[int | None] = mapped_column(Integer, default=None, index=True)

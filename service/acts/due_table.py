@@ -1,0 +1,195 @@
+"""The due_items table kept in step with the archive: items written on issue, settled by follow-ups.
+
+What an item says and what settles it are the rules of service.acts.duedates, applied to the
+document and to one follow-up at a time; the queries here only find the candidates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import ColumnElement, and_, or_, select, true
+from sqlalchemy.orm import Session
+
+from service.acts.duedates import (
+    CORRECTION,
+    FOLLOW_UP_VISIT,
+    FOLLOW_UPS,
+    ITEM_KINDS,
+    REVIEW_WINDOW,
+    DueItem,
+    own_items,
+    settled_items,
+)
+from service.database.models import Document, DueItemRow, utcnow
+
+ISSUED = Document.status == "issued"
+
+
+def record_due(session: Session, document: Document) -> None:
+    """Write the items an issued document sets and settle what it answers, in the caller's transaction.
+
+    An item is settled at once when its follow-up is already in the archive (a report
+    received before the order to file it was issued, say).
+    """
+    if document.status != "issued":
+        return
+    if document.kind in ITEM_KINDS:
+        rows = [_row(document, item) for item in own_items(document)]
+        session.add_all(rows)
+        session.flush()
+        for row in rows:
+            _settle_from_archive(session, row, document)
+    if document.kind in FOLLOW_UPS:
+        for row, record in _answered(session, document):
+            if _settles(record, document, row):
+                _settle(row, document)
+        session.flush()
+
+
+def resettle(session: Session, row_ids: Sequence[int]) -> None:
+    """Settle again the unsettled items among row_ids that another issued follow-up answers."""
+    if not row_ids:
+        return
+    query = (
+        select(DueItemRow, Document)
+        .join(Document, Document.id == DueItemRow.document_id)
+        .where(DueItemRow.id.in_(row_ids), DueItemRow.settled_at.is_(None), ISSUED)
+    )
+    for row, record in session.execute(query).all():
+        _settle_from_archive(session, row, record)
+    session.flush()
+
+
+def backfill(session: Session, chunk: int = 500) -> None:
+    """Fill the table from the archive: every issued document's items, then every follow-up's settling.
+
+    Documents are read a chunk at a time, in the order they were issued, so that memory
+    stays flat however large the archive is.
+    """
+    for kinds in (ITEM_KINDS, FOLLOW_UPS):
+        last = 0
+        while True:
+            documents = session.scalars(
+                select(Document)
+                .where(Document.kind.in_(kinds), ISSUED, Document.id > last)
+                .order_by(Document.id)
+                .limit(chunk)
+            ).all()
+            if not documents:
+                break
+            for document in documents:
+                if kinds is ITEM_KINDS:
+                    session.add_all(_row(document, item) for item in own_items(document))
+                else:
+                    record_due(session, document)
+            last = documents[-1].id
+            session.flush()
+            session.expunge_all()
+
+
+def _row(document: Document, item: DueItem) -> DueItemRow:
+    """Return the table's row for one item a document sets."""
+    return DueItemRow(
+        document_id=document.id,
+        case_id=document.case_id,
+        matter=item.matter,
+        due=item.due,
+        what=item.what,
+        unit=item.unit,
+        year=item.year,
+        number=item.number,
+        note=item.note,
+        classification=document.classification,
+    )
+
+
+def _settles(record: Document, follow_up: Document, row: DueItemRow) -> bool:
+    """Return whether the rules say follow_up settles the row's item of record."""
+    return any(
+        (item.matter, item.what, item.due) == (row.matter, row.what, row.due)
+        for item in settled_items(record, follow_up)
+    )
+
+
+def _settle(row: DueItemRow, follow_up: Document) -> None:
+    """Mark the row settled by the follow-up, now."""
+    row.settled_at = utcnow()
+    row.settled_by_document_id = follow_up.id
+
+
+def _settle_from_archive(session: Session, row: DueItemRow, record: Document) -> None:
+    """Settle the row by the first issued follow-up in the archive that answers it, if any."""
+    for follow_up in session.scalars(
+        select(Document).where(_follow_ups_of(row), ISSUED).order_by(Document.id)
+    ):
+        if _settles(record, follow_up, row):
+            _settle(row, follow_up)
+            return
+
+
+def _follow_ups_of(row: DueItemRow) -> ColumnElement[bool]:
+    """Return the condition on documents that may settle the row (the rules decide)."""
+    if row.matter == REVIEW_WINDOW:
+        return and_(
+            Document.kind == "review_decision",
+            Document.facts["notice_number"].as_string() == row.number,
+        )
+    if row.matter != CORRECTION:
+        return ~true()
+    if row.year is not None:
+        return or_(
+            and_(
+                Document.kind == "annual_report",
+                Document.recipient == row.unit,
+                Document.facts["report_year"].as_integer() == row.year,
+            ),
+            and_(
+                Document.kind == "audit_summary",
+                Document.facts["audit_year"].as_integer() == row.year,
+            ),
+        )
+    return and_(
+        Document.kind == "inspection_record",
+        Document.recipient == row.unit,
+        Document.facts["inspection_kind"].as_string() == FOLLOW_UP_VISIT,
+    )
+
+
+def _answered(session: Session, follow_up: Document) -> Iterable[tuple[DueItemRow, Document]]:
+    """Return the unsettled rows (with their documents) that the follow-up may settle."""
+    facts = follow_up.facts
+    condition: ColumnElement[bool]
+    if follow_up.kind == "review_decision":
+        condition = and_(
+            DueItemRow.matter == REVIEW_WINDOW,
+            DueItemRow.number == str(facts.get("notice_number") or ""),
+        )
+    elif follow_up.kind == "annual_report":
+        condition = and_(
+            DueItemRow.matter == CORRECTION,
+            DueItemRow.year == facts.get("report_year"),
+            DueItemRow.unit == str(facts.get("unit") or "").strip(),
+        )
+    elif follow_up.kind == "audit_summary":
+        rows = facts.get("paper_reports") or []
+        units = {str(row.get("unit") or "").strip() for row in rows if isinstance(row, dict)}
+        condition = and_(
+            DueItemRow.matter == CORRECTION,
+            DueItemRow.year == facts.get("audit_year"),
+            DueItemRow.unit.in_(sorted(units - {""})),
+        )
+    elif facts.get("inspection_kind") == FOLLOW_UP_VISIT:
+        condition = and_(
+            DueItemRow.matter == CORRECTION,
+            DueItemRow.year.is_(None),
+            DueItemRow.unit == str(facts.get("unit") or "").strip(),
+        )
+    else:
+        return []
+    query = (
+        select(DueItemRow, Document)
+        .join(Document, Document.id == DueItemRow.document_id)
+        .where(condition, DueItemRow.settled_at.is_(None), ISSUED)
+    )
+    return [(row, record) for row, record in session.execute(query).all()]
