@@ -26,7 +26,7 @@ from service.database.models import Case, Document, Submission
 from service.web import wenshu
 from service.web.auth import current_account
 from service.web.case_forms import filled_alone
-from service.web.deadlines import SOON, current_agenda
+from service.web.deadlines import SOON, current_first
 from service.web.documents import reader_classifications
 
 blueprint = Blueprint("desk", __name__)
@@ -59,11 +59,11 @@ def index() -> str:
             for row, case in (awaiting_approval(session) if account.may(APPROVE) else [])
             if row.submitted_by != account.username  # no one approves his own submission
         ]
-    due = current_agenda(SOON)
+    due, computed_overdue = current_first(SOON)
     return render_template(
         "index.html", instruments=filled_alone() if account.may(ISSUE) else [],
         recent=recent, drafts=drafts, waiting=waiting, returned=returned, causes=causes,
-        to_decide=to_decide, due=due, all_unreported=all_unreported(due.overdue),
+        to_decide=to_decide, due=due, all_unreported=all_unreported(computed_overdue),
     )  # fmt: skip
 
 
