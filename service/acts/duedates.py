@@ -177,8 +177,8 @@ def item_key(item: DueItem) -> tuple[dt.date, str, int]:
     return (item.due, item.what, item.document_id or 0)
 
 
-# The same order in SQL, for the rows of the table.
-ROW_ORDER = (DueItemRow.due, DueItemRow.what, DueItemRow.document_id)
+# The same order in SQL, for the rows of the table; the row's id makes every page's cut exact.
+ROW_ORDER = (DueItemRow.due, DueItemRow.what, DueItemRow.document_id, DueItemRow.id)
 
 
 def open_rows(
