@@ -9,7 +9,7 @@ Every copy carries a bookmark at its start, which LibreOffice exports as a named
 destination, so that the PDF can be cut where each copy begins.
 
 The body is filled the way docxtpl fills it (service.render.fill.docx.render_docx), but the
-template is parsed and compiled by Jinja once per batch instead of once per copy.
+template is compiled once per version (service.render.fill.compiled) instead of once per copy.
 """
 
 from __future__ import annotations
@@ -24,12 +24,8 @@ from typing import Any
 from jinja2 import TemplateError
 from lxml import etree
 
-from service.render.fill.docx import (
-    GuardedDocxTemplate,
-    TemplateProblem,
-    describe_template_error,
-    template_environment,
-)
+from service.render.fill.compiled import compiled_template
+from service.render.fill.docx import TemplateProblem, describe_template_error
 from service.render.ooxml.anchors import is_floating
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -85,25 +81,17 @@ class CompiledTemplate:
 
     def __init__(self, template: bytes) -> None:
         self.template = template
-        self._docx = GuardedDocxTemplate(io.BytesIO(template))
-        self._docx.init_docx()
-        source = self._docx.patch_xml(self._docx.get_xml())
-        # As DocxTemplate.render_xml_part: one paragraph a line, so errors name a line.
-        source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
-        try:
-            self._jinja = template_environment().from_string(source)
-        except TemplateError as error:
-            raise TemplateProblem(describe_template_error(error)) from error
+        # The version compiled for single documents serves the batch too (and the reverse).
+        compiled = compiled_template(template)
+        self._docx = compiled.docx
+        self._body = compiled.body
 
     def render_body(self, context: dict[str, Any]) -> etree._Element:
         """Return the filled w:body of one copy."""
         try:
-            xml = self._jinja.render(context)
+            xml = self._body.fill(context)
         except TemplateError as error:
             raise TemplateProblem(describe_template_error(error)) from error
-        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-        for escaped, plain in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
-            xml = xml.replace(escaped, plain)
         body: etree._Element = self._docx.fix_tables(self._docx.resolve_listing(xml))
         return body
 

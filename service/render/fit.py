@@ -13,7 +13,6 @@ with the document, rather than a refusal to issue.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,8 @@ from service.render.crowding import ConvertedPages, Crowding, TextFrame, crowded
 from service.render.office.converter import Converter
 from service.render.ooxml.anchors import DESTINATION_OPTIONS, anchor_names, marked_package
 from service.render.ooxml.spacing import BodyGrid, body_grid, tightened
+from service.render.pdfa import DocumentMetadata, RenderedPdf, metadata_written
+from service.render.stages import NO_TIMER, StageTimer
 
 
 @dataclass(frozen=True)
@@ -100,27 +101,39 @@ def fit_documents(count: int, convert: Converting) -> list[Attempt]:
     return [best[index] for index in range(count)]
 
 
-def convert_fitted(docx: bytes, work: Path, name: str, converter: Converter) -> Attempt:
-    """Return the best conversion of a filled DOCX, its PDF written in work (as name…pdf)."""
-    grid = body_grid(docx)
-    marked = marked_package(docx)
+def convert_fitted(
+    docx: bytes, work: Path, name: str, converter: Converter, timer: StageTimer = NO_TIMER
+) -> Attempt:
+    """Return the best conversion of a filled DOCX, its PDF written in work (as name…pdf).
+
+    The PDF still holds the destinations that found the signature and the 版记: finished_pdf
+    drops them as it writes the metadata, so that the file is rewritten once.
+    """
+    with timer.stage("fit"):
+        grid = body_grid(docx)
+        marked = marked_package(docx)
 
     def convert(_: Sequence[int], tightening: Tightening | None) -> list[Attempt]:
-        source = tightening.apply(marked, grid) if tightening else marked
-        stem = f"{name}-{tightening.lines}x{tightening.chars}" if tightening else name
-        docx_path, pdf_path = work / f"{stem}.docx", work / f"{stem}.pdf"
-        docx_path.write_bytes(source)
-        converter.convert(docx_path, pdf_path, DESTINATION_OPTIONS)
-        frame = tightening.frame(grid) if tightening else TextFrame.of(grid)
-        with pikepdf.open(pdf_path) as pdf:
-            converted = ConvertedPages(pdf, frame)
-            problems = crowded_pages(converted, range(len(pdf.pages)), anchor_names())
+        with timer.stage("fit"):
+            source = tightening.apply(marked, grid) if tightening else marked
+            stem = f"{name}-{tightening.lines}x{tightening.chars}" if tightening else name
+            docx_path, pdf_path = work / f"{stem}.docx", work / f"{stem}.pdf"
+            docx_path.write_bytes(source)
+        with timer.stage("convert"):
+            converter.convert(docx_path, pdf_path, DESTINATION_OPTIONS)
+        with timer.stage("fit"):
+            frame = tightening.frame(grid) if tightening else TextFrame.of(grid)
+            with pikepdf.open(pdf_path) as pdf:
+                converted = ConvertedPages(pdf, frame)
+                problems = crowded_pages(converted, range(len(pdf.pages)), anchor_names())
         return [Attempt(pdf_path, problems, tightening)]
 
-    best = fit_documents(1, convert)[0]
-    clean = work / f"{name}-fitted.pdf"
-    with pikepdf.open(best.path) as pdf:
+    return fit_documents(1, convert)[0]
+
+
+def finished_pdf(attempt: Attempt, metadata: DocumentMetadata) -> RenderedPdf:
+    """Return the attempt's PDF with its destinations dropped and metadata written, saved once."""
+    with pikepdf.open(attempt.path) as pdf:
         # The bookmarks were only there to find the signature and the 版记.
         drop_destinations(pdf)
-        pdf.save(clean)
-    return dataclasses.replace(best, path=clean)
+        return metadata_written(pdf, metadata, attempt.warnings)
