@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.acts.duedates import ALL_REGISTERED, ANNUAL_REPORT, KINDS, due_items
-from service.archive.access import Visibility, shown
+from service.acts.duedates import ALL_REGISTERED, ANNUAL_REPORT, yearly_items
+from service.archive.access import Visibility
 from service.batch.recipient_table import PARTY_TYPE, UNIT_FACTS, recipient_fields
-from service.database.models import Document, Unit
+from service.database.models import Unit
 from service.instruments.registry import Instrument
 
 UNIT_PARTY = "单位"  # the party type of a unit of the directory
@@ -73,12 +73,7 @@ def unreported_units(
     sent a correction order for that report is left out: the desk names its order instead.
     None when no audit summary has given the register yet: nobody knows which units are missing.
     """
-    documents = session.scalars(
-        select(Document).where(
-            Document.kind.in_(KINDS), Document.status == "issued", shown(classifications)
-        )
-    )
-    items = due_items(documents, dt.date(year + 1, 12, 31))
+    items = yearly_items(session, dt.date(year + 1, 12, 31), classifications)
     if any(item.matter == ANNUAL_REPORT and item.unit == ALL_REGISTERED for item in items):
         return None
     return [

@@ -9,6 +9,7 @@ from alembic import command
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from service.acts.due_pages import due_page
 from service.acts.duedates import CORRECTION, REVIEW_WINDOW, archive_due_items
@@ -18,7 +19,10 @@ from service.archive.voiding import void_document
 from service.database.models import Document, DueItemRow
 from service.database.schema import alembic_config
 from service.services import Wenshu
+from service.web.formdata import facts_as_formdata
+from tests.batch.conftest import common_facts
 from tests.conftest import sample
+from tests.web.batch_client import wait_until_finished
 from tests.web.issuing import issue_via_form
 
 TODAY = dt.date(2026, 12, 1)  # every sample's deadline has passed
@@ -166,3 +170,33 @@ def test_the_migration_fills_the_table_from_an_archive_issued_before_it(app: Fla
         command.downgrade(config, "0013")
         command.upgrade(config, "0014")
     assert table() == issued
+
+
+def test_a_batch_writes_each_copys_items_and_a_report_settles_its_own(
+    app: Flask, client: FlaskClient
+) -> None:
+    """This test ensures that the correction orders of a batch each put their deadline in the table, settled one by one."""
+    wenshu: Wenshu = app.extensions["wenshu"]
+    units = ["中共岳阳市君山区委办公室", "岳阳市君山区人民政府办公室"]
+    summary = sample("audit_summary") | {
+        "register": [{"unit": unit} for unit in units], "paper_reports": [], "audit_notes": [],
+    }  # fmt: skip
+    issue_document(wenshu, "audit_summary", summary, "王文书")
+    data = MultiDict(facts_as_formdata(common_facts("correction_order")))
+    for name, value in (("kind", "correction_order"), ("source", "directory"),
+                        ("scope", "unreported"), ("year", "2025")):  # fmt: skip
+        data.add(name, value)
+    response = client.post("/batch", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert wait_until_finished(client, response.headers["Location"])["done"] == 2
+    with wenshu.database.session() as session:
+        written = session.scalars(select(DueItemRow).order_by(DueItemRow.unit)).all()
+        assert [(row.unit, row.year, row.settled_at) for row in written] == [
+            (unit, 2025, None) for unit in sorted(units)
+        ]
+    report = issue(app, "annual_report", unit=units[0])
+    with wenshu.database.session() as session:
+        settled = session.scalars(select(DueItemRow).where(DueItemRow.settled_at.is_not(None)))
+        assert [(row.unit, row.settled_by_document_id) for row in settled] == [
+            (units[0], report.id)
+        ]
