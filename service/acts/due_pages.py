@@ -51,7 +51,7 @@ def due_page(
     computed, in_cases = computed_items(session, today, classifications)
     computed = [item for item in computed if item.due <= horizon]
     rows = open_rows(classifications, in_cases, horizon)
-    total = session.scalar(select(func.count()).select_from(rows.subquery())) or 0
+    overdue_rows, total = _row_counts(session, today, classifications, in_cases, horizon)
     pages = max(1, -(-total // size))
     page = min(max(page, 1), pages)
     fetched = [
@@ -69,12 +69,12 @@ def due_page(
         if (low is None or item_key(item) >= low) and (high is None or item_key(item) < high)
     ]
     items = sorted([*listed, *enclosed], key=item_key)
-    overdue, upcoming = _counts(session, today, classifications, in_cases, horizon, computed)
+    overdue = overdue_rows + sum(1 for item in computed if item.overdue)
     return DuePage(
         overdue=[item for item in items if item.overdue],
         upcoming=[item for item in items if not item.overdue],
         overdue_count=overdue,
-        upcoming_count=upcoming,
+        upcoming_count=total + len(computed) - overdue,
         page=page,
         pages=pages,
     )
@@ -98,31 +98,27 @@ def due_first(
     rows = open_rows(classifications, in_cases, horizon).order_by(*ROW_ORDER).limit(limit)
     listed = [row_item(row, today) for row in session.scalars(rows)]
     items = sorted([*listed, *computed], key=item_key)[:limit]
-    overdue, upcoming = _counts(session, today, classifications, in_cases, horizon, computed)
+    overdue_rows, total = _row_counts(session, today, classifications, in_cases, horizon)
+    overdue = overdue_rows + sum(1 for item in computed if item.overdue)
     first = DuePage(
         overdue=[item for item in items if item.overdue],
         upcoming=[item for item in items if not item.overdue],
         overdue_count=overdue,
-        upcoming_count=upcoming,
+        upcoming_count=total + len(computed) - overdue,
     )
     return first, [item for item in computed if item.overdue]
 
 
-def _counts(
+def _row_counts(
     session: Session,
     today: dt.date,
     classifications: Visibility,
     in_cases: set[int],
     horizon: dt.date,
-    computed: list[DueItem],
 ) -> tuple[int, int]:
-    """Return how many items are overdue and how many fall due from today to horizon."""
+    """Return how many of the table's rows due by horizon are overdue, and how many there are."""
     rows = open_rows(classifications, in_cases, horizon).subquery()
-    overdue_rows, all_rows = session.execute(
-        select(
-            func.count().filter(rows.c.due < today),
-            func.count(),
-        ).select_from(rows)
+    overdue, total = session.execute(
+        select(func.count().filter(rows.c.due < today), func.count()).select_from(rows)
     ).one()
-    overdue = overdue_rows + sum(1 for item in computed if item.overdue)
-    return overdue, all_rows + len(computed) - overdue
+    return int(overdue), int(total)

@@ -382,7 +382,10 @@ class DueItemRow(Base):
     """
 
     __tablename__ = "due_items"
-    __table_args__ = (Index("ix_due_items_settled_at_due", "settled_at", "due"),)
+    # The pages' and counts' one index: unsettled, by day, with what the reader's filters read.
+    __table_args__ = (
+        Index("ix_due_items_settled_at_due", "settled_at", "due", "classification", "document_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)

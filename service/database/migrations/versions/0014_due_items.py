@@ -40,7 +40,11 @@ def upgrade() -> None:
     )
     op.create_index("ix_due_items_document_id", "due_items", ["document_id"])
     op.create_index("ix_due_items_settled_by_document_id", "due_items", ["settled_by_document_id"])
-    op.create_index("ix_due_items_settled_at_due", "due_items", ["settled_at", "due"])
+    op.create_index(
+        "ix_due_items_settled_at_due",
+        "due_items",
+        ["settled_at", "due", "classification", "document_id"],
+    )
     # The rules live with the service; imported here, when the schema they read exists.
     from service.acts.due_table import backfill
 
