@@ -27,7 +27,7 @@ from service.acts.casework import (
 from service.acts.drawing import kept_draw, refuse_unrecorded_draw
 from service.acts.due_table import record_due
 from service.acts.errors import FactsRefused, NumbersBusy, archive_refusal, nothing_used
-from service.acts.sealing import seal_document
+from service.acts.sealing import sealed_request, signed
 from service.archive.access import Visibility
 from service.archive.audit import record_event
 from service.archive.discard import discard_unrecorded
@@ -48,6 +48,7 @@ from service.instruments.request import (
 )
 from service.render.pdfa import RenderedPdf
 from service.render.pipeline import render_pdf
+from service.render.stages import NO_TIMER, StageTimer
 from service.services import Wenshu
 
 MAX_ATTEMPTS = 5
@@ -70,6 +71,7 @@ def issue_document(
     case_id: int | None = None,
     approval: Approval | None = None,
     service: Service | None = None,
+    timer: StageTimer = NO_TIMER,
 ) -> Document:
     """Return the recorded document after validating, numbering, rendering and archiving it.
 
@@ -84,22 +86,24 @@ def issue_document(
     FactsRefused keyed by field or "case". A kind the head approves is issued only with
     the approval given (service.acts.approving), which it prints and the audit entry keeps.
     A 送达回证 is issued only with the service it records (service.acts.serving), which
-    marks the served document served in the same transaction.
+    marks the served document served in the same transaction. timer receives the time of
+    each stage when a benchmark asks for it.
     """
     with nothing_used():
         instrument = get_instrument(kind)
         if instrument.approval and approval is None:
             raise FactsRefused({"case": [f"{instrument.title}须经负责人批准后才能编号印发"]})
         refuse_receipt_without_service(instrument, service)
-        archive = DatabaseArchiveView(wenshu.database, classifications)
-        facts = validate_facts(instrument, raw_facts, archive, wenshu.settings.policy)
-        case_file = procedure_checked(wenshu, instrument, facts, case_id)
-        if instrument.draw_rules is not None:
-            with wenshu.database.session() as session:
-                refuse_unrecorded_draw(session, instrument, facts, issued_by)
-        extra = computed_values(
-            instrument, facts, archive, **case_values(case_file), approval=printed(approval)
-        )
+        with timer.stage("facts"):
+            archive = DatabaseArchiveView(wenshu.database, classifications)
+            facts = validate_facts(instrument, raw_facts, archive, wenshu.settings.policy)
+            case_file = procedure_checked(wenshu, instrument, facts, case_id)
+            if instrument.draw_rules is not None:
+                with wenshu.database.session() as session:
+                    refuse_unrecorded_draw(session, instrument, facts, issued_by)
+            extra = computed_values(
+                instrument, facts, archive, **case_values(case_file), approval=printed(approval)
+            )
         year = facts.values[instrument.date_field].year
         # Within one process, renders of a series wait their turn instead of racing for the
         # same number; across processes the compare-and-set in claim_sequence decides.
@@ -108,7 +112,7 @@ def issue_document(
                 try:
                     return _issue_once(
                         wenshu, instrument, facts, extra, year, issued_by, case_file, approval,
-                        service,
+                        service, timer,
                     )  # fmt: skip
                 except NumberTaken:
                     continue
@@ -125,9 +129,10 @@ def _issue_once(
     case_file: CaseFile | None = None,
     approval: Approval | None = None,
     service: Service | None = None,
+    timer: StageTimer = NO_TIMER,
 ) -> Document:
     """Render with the next free number and record it; raise NumberTaken if it went meanwhile."""
-    with wenshu.database.session() as session:
+    with timer.stage("database"), wenshu.database.session() as session:
         sequence = peek_next_sequence(session, instrument.series, year)
         template = active_template(session, wenshu.templates, instrument.kind)
         agent = person_name(session, issued_by)  # printed as 经办人: the person, not the login
@@ -142,15 +147,17 @@ def _issue_once(
     request = build_render_request(
         instrument, facts, extra, number, template.data, bureau, metadata
     )
-    pdf = render_pdf(request, wenshu.converter)
-    pdf = seal_document(wenshu, instrument, request.context, pdf)
-    fixity = fixity_of(pdf.data)
+    request, seal = sealed_request(wenshu, instrument, request, timer)
+    pdf = signed(render_pdf(request, wenshu.converter, timer), seal, timer)
+    with timer.stage("archive"):
+        # The final bytes are hashed once, in memory, and stored as they are: never read back.
+        fixity = fixity_of(pdf.data)
+        try:
+            relative = wenshu.archive.put(pdf.data, fixity.sha256)
+        except OSError as error:
+            raise archive_refusal(wenshu.archive.root, error) from error
     try:
-        relative = wenshu.archive.put(pdf.data, fixity.sha256)
-    except OSError as error:
-        raise archive_refusal(wenshu.archive.root, error) from error
-    try:
-        with wenshu.database.session() as session:
+        with timer.stage("database"), wenshu.database.session() as session:
             claim_sequence(session, instrument.series, year, sequence)
             # Again where it counts: an issue of the same draw may have been recorded meanwhile.
             refuse_unrecorded_draw(session, instrument, facts, issued_by)

@@ -12,8 +12,10 @@ from service.archive.seals import SealUnusable, seal_signer
 from service.foundations.secret import service_secret
 from service.instruments.registry import Instrument
 from service.render.pdfa import RenderedPdf
-from service.render.seal import SealImage
+from service.render.request import RenderRequest
+from service.render.seal import SealImage, SealPlacement
 from service.render.sealing import BureauSeal
+from service.render.stages import NO_TIMER, StageTimer
 from service.services import Wenshu
 
 
@@ -50,13 +52,26 @@ def signature_lines(instrument: Instrument, context: Mapping[str, Any]) -> tuple
     return str(context[instrument.issuer_field]), str(context[instrument.date_field])
 
 
-def seal_document(
-    wenshu: Wenshu, instrument: Instrument, context: Mapping[str, Any], pdf: RenderedPdf
-) -> RenderedPdf:
-    """Return the rendered document sealed and signed when its kind bears a seal and one is installed."""
-    seal = bureau_seal(wenshu, instrument)
+def sealed_request(
+    wenshu: Wenshu, instrument: Instrument, request: RenderRequest, timer: StageTimer = NO_TIMER
+) -> tuple[RenderRequest, BureauSeal | None]:
+    """Return the request with the seal to press, and the seal whose signer then signs it.
+
+    The request unchanged and None when the kind bears no seal or none is installed. The
+    seal is pressed as the PDF is finished, in the pass that writes its metadata
+    (service.render.fit.finished_pdf); signed() signs the finished bytes.
+    """
+    with timer.stage("seal"):
+        seal = bureau_seal(wenshu, instrument)
+    if seal is None:
+        return request, None
+    placement = SealPlacement(seal.image, *signature_lines(instrument, request.context))
+    return dataclasses.replace(request, seal=placement), seal
+
+
+def signed(pdf: RenderedPdf, seal: BureauSeal | None, timer: StageTimer = NO_TIMER) -> RenderedPdf:
+    """Return the rendered document signed by the seal's signer, as it is when there is no seal."""
     if seal is None:
         return pdf
-    return dataclasses.replace(
-        pdf, data=seal.press(pdf.data, *signature_lines(instrument, context))
-    )
+    with timer.stage("sign"):
+        return dataclasses.replace(pdf, data=seal.signer.signer().sign(pdf.data))

@@ -25,6 +25,7 @@ from service.render.office.converter import Converter
 from service.render.ooxml.anchors import DESTINATION_OPTIONS, anchor_names, marked_package
 from service.render.ooxml.spacing import BodyGrid, body_grid, tightened
 from service.render.pdfa import DocumentMetadata, RenderedPdf, metadata_written
+from service.render.seal import SealPlacement, press_seal
 from service.render.stages import NO_TIMER, StageTimer
 
 
@@ -131,9 +132,19 @@ def convert_fitted(
     return fit_documents(1, convert)[0]
 
 
-def finished_pdf(attempt: Attempt, metadata: DocumentMetadata) -> RenderedPdf:
-    """Return the attempt's PDF with its destinations dropped and metadata written, saved once."""
+def finished_pdf(
+    attempt: Attempt,
+    metadata: DocumentMetadata,
+    seal: SealPlacement | None = None,
+    timer: StageTimer = NO_TIMER,
+) -> RenderedPdf:
+    """Return the attempt's PDF with its destinations dropped, the seal pressed if given, and
+    its metadata written: one pass over the open file, saved once."""
     with pikepdf.open(attempt.path) as pdf:
-        # The bookmarks were only there to find the signature and the 版记.
-        drop_destinations(pdf)
-        return metadata_written(pdf, metadata, attempt.warnings)
+        if seal is not None:
+            with timer.stage("seal"):
+                press_seal(pdf, seal)
+        with timer.stage("metadata"):
+            # The bookmarks were only there to find the signature and the 版记.
+            drop_destinations(pdf)
+            return metadata_written(pdf, metadata, attempt.warnings)

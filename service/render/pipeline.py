@@ -19,7 +19,8 @@ def render_pdf(
     """Return the request rendered as PDF/A-2b with its metadata written in.
 
     A page holding only the 版记 or the signature is avoided as GB/T 9704 7.3.5 allows
-    (service.render.fit); what could not be avoided comes back as the PDF's warnings.
+    (service.render.fit); what could not be avoided comes back as the PDF's warnings. The
+    request's seal, if any, is pressed in the same pass as the metadata (not signed here).
     The template version is compiled once and kept (service.render.fill.compiled); timer
     receives the time of each stage when a benchmark asks for it.
     """
@@ -28,5 +29,4 @@ def render_pdf(
     name = request.metadata.kind or "document"
     with tempfile.TemporaryDirectory(prefix="wenshu-") as work:
         fitted = convert_fitted(docx, Path(work), name, converter, timer)
-        with timer.stage("metadata"):
-            return finished_pdf(fitted, request.metadata)
+        return finished_pdf(fitted, request.metadata, request.seal, timer)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from service.render.pdfa import DocumentMetadata
+from service.render.seal import SealPlacement
 
 
 @dataclass(frozen=True)
@@ -14,9 +15,12 @@ class RenderRequest:
     """Everything rendering needs, and nothing of where it came from.
 
     context maps template names to printed values (strings, lists of paragraphs, rows);
-    template is the DOCX bytes of one template version; metadata is written into the PDF.
+    template is the DOCX bytes of one template version; metadata is written into the PDF;
+    seal, when given, is pressed on the signature as the file is finished (then signed by
+    the caller: the signature must cover the seal).
     """
 
     context: Mapping[str, Any]
     template: bytes
     metadata: DocumentMetadata
+    seal: SealPlacement | None = None

@@ -53,30 +53,45 @@ class SignatureBlock:
     body: TextLine | None  # the last line above the 署名 on the same page, if any
 
 
+@dataclass(frozen=True)
+class SealPlacement:
+    """The seal to press on a document, over the 署名 and 成文日期 lines as its template prints them."""
+
+    image: SealImage
+    issuer: str
+    date: str
+
+
 def stamp_seal(pdf: bytes, seal: SealImage, issuer: str, date: str) -> bytes:
-    """Return the PDF with the seal pressed on the last 署名 and 成文日期 it prints.
+    """Return the PDF with the seal pressed on the last 署名 and 成文日期 it prints (press_seal)."""
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        press_seal(document, SealPlacement(seal, issuer, date))
+        out = io.BytesIO()
+        document.save(out, deterministic_id=True)
+        return out.getvalue()
+
+
+def press_seal(document: pikepdf.Pdf, placement: SealPlacement) -> None:
+    """Press the seal on the last 署名 and 成文日期 an open PDF prints.
 
     The seal is upright, centred on the 成文日期, its centre just above the 署名 so that
     both lines sit below it, and its top within one line of the body above. Raises
     SealUnplaceable when the date with the issuer on the line above is not printed, or
     when the space between body and 署名 is too wide for the seal to reach both.
     """
-    with pikepdf.open(io.BytesIO(pdf)) as document:
-        block = find_signature_block(document, issuer, date)
-        image = png_image(document, seal.png)
-        width = seal.diameter_mm * MM
-        height = width * int(image.Height) / int(image.Width)
-        centre_x = (block.date_left + block.date_right) / 2
-        centre_y = _seal_centre(block, height)
-        add_image(
-            document.pages[block.page],
-            image,
-            pikepdf.Matrix(width, 0, 0, height, centre_x - width / 2, centre_y - height / 2),
-            "Seal",
-        )
-        out = io.BytesIO()
-        document.save(out, deterministic_id=True)
-        return out.getvalue()
+    seal = placement.image
+    block = find_signature_block(document, placement.issuer, placement.date)
+    image = png_image(document, seal.png)
+    width = seal.diameter_mm * MM
+    height = width * int(image.Height) / int(image.Width)
+    centre_x = (block.date_left + block.date_right) / 2
+    centre_y = _seal_centre(block, height)
+    add_image(
+        document.pages[block.page],
+        image,
+        pikepdf.Matrix(width, 0, 0, height, centre_x - width / 2, centre_y - height / 2),
+        "Seal",
+    )
 
 
 def find_signature_block(document: pikepdf.Pdf, issuer: str, date: str) -> SignatureBlock:

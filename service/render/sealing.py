@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from service.render.seal import SealImage, stamp_seal
 from service.render.signing import SignerSource
+from service.render.stages import NO_TIMER, StageTimer
 
 
 @dataclass(frozen=True)
@@ -18,11 +19,14 @@ class BureauSeal:
     image: SealImage
     signer: SignerSource
 
-    def press(self, pdf: bytes, issuer: str, date: str) -> bytes:
+    def press(self, pdf: bytes, issuer: str, date: str, timer: StageTimer = NO_TIMER) -> bytes:
         """Return pdf with the seal on its 发文机关署名 issuer and 成文日期 date, then signed.
 
         The seal goes in first and the signature covers it: any change to the seal after
         signing breaks the signature. Raises SealUnplaceable (a TemplateProblem) when the
         page has no place for the seal, SigningFailed when the signature cannot be made.
         """
-        return self.signer.signer().sign(stamp_seal(pdf, self.image, issuer, date))
+        with timer.stage("seal"):
+            sealed = stamp_seal(pdf, self.image, issuer, date)
+        with timer.stage("sign"):
+            return self.signer.signer().sign(sealed)
