@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Text, cast, func, or_, select
+from sqlalchemy import ColumnElement, Integer, Select, func, select, text, tuple_
+from sqlalchemy import column as sql_column
 from sqlalchemy.orm import Session
 
 from service.database.models import Document
@@ -18,6 +18,13 @@ PER_PAGE = 50
 STATUSES = ("issued", "voided")
 # The two registers a bureau keeps: what it sends (发文) and what it receives (收文登记).
 OUTGOING, INCOMING = "outgoing", "incoming"
+# Totals are counted exactly up to this many matches; beyond, the database's estimate is shown.
+EXACT_UP_TO = 10_000
+# Up to this many documents found by the text search are fetched by id; more are checked
+# along the register's index.
+FEW = 500
+# A trigram index finds fragments of three characters or more; shorter ones are scanned for.
+TRIGRAM = 3
 
 
 @dataclass(frozen=True)
@@ -37,12 +44,19 @@ class Criteria:
 
 @dataclass(frozen=True)
 class ResultPage:
-    """One page of matching documents, newest first, and where it lies among all matches."""
+    """One page of matching documents, newest first, and where it lies among all matches.
+
+    newer and older are the cursors of the pages on either side (None at either end); page
+    is the page's number when it is known (0 when a page was reached by a cursor alone).
+    """
 
     documents: Sequence[Document]
     total: int
     page: int
     per_page: int
+    estimated: bool = False  # total is the database's estimate, not a count
+    newer: str | None = None
+    older: str | None = None
 
     @property
     def pages(self) -> int:
@@ -56,36 +70,175 @@ def search_documents(
     """Return the page-th page of documents matching criteria, latest 成文日期 first.
 
     The receipt register alone is listed by 收文登记号, latest first, as it is kept. A page
-    past the last one is the last page.
+    past the last one is the last page. Pages by number skip the rows before them, which
+    grows with the page; the register's own links use cursors (browse_documents).
     """
-    conditions = _conditions(criteria)
-    total = session.scalar(select(func.count(Document.id)).where(*conditions)) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    query: Select[Document] = (
-        select(Document)
-        .where(*conditions)
-        .order_by(*_order(criteria))
-        .offset((page - 1) * per_page)
-        .limit(per_page)
+    conditions = _conditions(session, criteria)
+    total, estimated = count_documents(session, criteria, conditions)
+    page = max(1, page)
+    if page > -(-total // per_page) > 0 and not estimated:
+        return browse_documents(session, criteria, last=True, per_page=per_page)
+    order = _order_columns(criteria)
+    ids = list(
+        session.scalars(
+            select(Document.id)
+            .where(*conditions)
+            .order_by(*(column.desc() for column in order))
+            .offset((page - 1) * per_page)
+            .limit(per_page + 1)
+        )
     )
-    return ResultPage(list(session.scalars(query)), total, page, per_page)
+    if not ids and page > 1:  # past the end of an estimated total
+        return browse_documents(session, criteria, last=True, per_page=per_page)
+    documents = _load(session, ids[:per_page])
+    return ResultPage(
+        documents,
+        total,
+        page,
+        per_page,
+        estimated,
+        newer=cursor_of(documents[0], criteria) if page > 1 and documents else None,
+        older=cursor_of(documents[-1], criteria) if len(ids) > per_page else None,
+    )
 
 
-def _order(criteria: Criteria) -> list[ColumnElement[Any]]:
-    """Return the order of the results: by 收文登记号 in the receipt register, else by date."""
+def browse_documents(
+    session: Session,
+    criteria: Criteria,
+    *,
+    after: str = "",
+    before: str = "",
+    last: bool = False,
+    page: int = 0,
+    per_page: int = PER_PAGE,
+) -> ResultPage:
+    """Return the page of matches next to a cursor, in the register's order (keyset pages).
+
+    after: the page following the row of that cursor; before: the page preceding it; last:
+    the last page; none of them: the first page. page is the caller's number for the page,
+    kept for display (0: unknown). A cursor that cannot be read is the first page.
+    """
+    conditions = _conditions(session, criteria)
+    total, estimated = count_documents(session, criteria, conditions)
+    columns = _order_columns(criteria)
+    bound = parse_cursor(after or before, criteria)
+    going_back = bool(before and bound) or (last and not bound)
+    query = select(Document.id).where(*conditions)
+    if bound is not None:
+        position = tuple_(*columns)
+        query = query.where(position > tuple_(*bound) if going_back else position < tuple_(*bound))
+    order = [column.asc() if going_back else column.desc() for column in columns]
+    size = per_page
+    if last and not bound and not estimated and total:
+        size = total - (-(-total // per_page) - 1) * per_page  # the pages by number align
+    ids = list(session.scalars(query.order_by(*order).limit(size + 1)))
+    more = len(ids) > size
+    ids = ids[:size]
+    if going_back:
+        ids.reverse()
+    documents = _load(session, ids)
+    if not bound and not last:
+        page, newer_exists, older_exists = 1, False, more
+    elif going_back:
+        newer_exists, older_exists = more, not last
+        page = -(-total // per_page) if last and not estimated else page
+    else:
+        newer_exists, older_exists = True, more
+    pages = max(1, -(-total // per_page))
+    return ResultPage(
+        documents,
+        total,
+        0 if estimated and page != 1 else min(max(page, 0), pages),
+        per_page,
+        estimated,
+        newer=cursor_of(documents[0], criteria) if newer_exists and documents else None,
+        older=cursor_of(documents[-1], criteria) if older_exists and documents else None,
+    )
+
+
+def count_documents(
+    session: Session, criteria: Criteria, conditions: list[ColumnElement[bool]] | None = None
+) -> tuple[int, bool]:
+    """Return how many documents match, and whether that number is an estimate.
+
+    Matches are counted up to EXACT_UP_TO; past it a count would read every match again on
+    each page, so an estimate is given instead: PostgreSQL's planner's, or on SQLite the
+    matches met along the register's index scaled by the share of the index walked.
+    conditions are the criteria's, when the caller has them already.
+    """
+    if conditions is None:
+        conditions = _conditions(session, criteria)
+    # Walked along the register's index, which holds the 密级 too: no row is read.
+    columns = _order_columns(criteria)
+    met = session.execute(
+        select(*columns)
+        .where(*conditions)
+        .order_by(*(column.desc() for column in columns))
+        .limit(EXACT_UP_TO + 1)
+    ).all()
+    if len(met) <= EXACT_UP_TO:
+        return len(met), False
+    if session.get_bind().dialect.name == "postgresql":
+        matches = select(Document.id).where(*conditions)
+        return max(EXACT_UP_TO + 1, _planned_rows(session, matches)), True
+    walked = session.scalar(select(func.count()).where(tuple_(*columns) >= tuple_(*met[-1])))
+    lowest = session.scalar(select(func.min(Document.id))) or 0
+    highest = session.scalar(select(func.max(Document.id))) or 0
+    estimate = len(met) * (highest - lowest + 1) / (walked or 1)
+    return max(EXACT_UP_TO + 1, int(round(estimate, -2))), True
+
+
+def _planned_rows(session: Session, matches: Select[Any]) -> int:
+    """Return PostgreSQL's planner's estimate of the rows a query gives."""
+    compiled = matches.compile(
+        dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True}
+    )
+    plan = session.execute(text(f"EXPLAIN (FORMAT JSON) {compiled}")).scalar_one()
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def cursor_of(document: Document, criteria: Criteria) -> str:
+    """Return the cursor of a row: its place in the register's order, as text for a link."""
     if criteria.register == INCOMING:
-        return [Document.year.desc(), Document.sequence.desc(), Document.id.desc()]
-    return [Document.document_date.desc(), Document.id.desc()]
+        return f"{document.year},{document.sequence},{document.id}"
+    return f"{document.document_date.isoformat()},{document.id}"
 
 
-def _conditions(criteria: Criteria) -> list[ColumnElement[bool]]:
+def parse_cursor(cursor: str, criteria: Criteria) -> tuple[Any, ...] | None:
+    """Return the order's values a cursor names, or None when it names none."""
+    parts = cursor.split(",")
+    try:
+        if criteria.register == INCOMING and len(parts) == 3:
+            return int(parts[0]), int(parts[1]), int(parts[2])
+        if criteria.register != INCOMING and len(parts) == 2:
+            return dt.date.fromisoformat(parts[0]), int(parts[1])
+    except ValueError:
+        return None
+    return None
+
+
+def _load(session: Session, ids: Sequence[int]) -> list[Document]:
+    """Return the documents of these ids, in that order."""
+    if not ids:
+        return []
+    found = {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
+def _order_columns(criteria: Criteria) -> list[Any]:
+    """Return the columns of the results' order (descending), the id last to break ties."""
+    if criteria.register == INCOMING:
+        return [Document.year, Document.sequence, Document.id]
+    return [Document.document_date, Document.id]
+
+
+def _conditions(session: Session, criteria: Criteria) -> list[ColumnElement[bool]]:
     """Return the SQL conditions for the given criteria."""
     conditions: list[ColumnElement[bool]] = []
     if criteria.kind:
         conditions.append(Document.kind == criteria.kind)
     if criteria.number.strip():
-        conditions.append(Document.number.icontains(criteria.number.strip(), autoescape=True))
+        conditions.append(_number_contains(session, criteria.number.strip()))
     if criteria.recipient.strip():
         conditions.append(Document.recipient.icontains(criteria.recipient.strip(), autoescape=True))
     if criteria.date_from:
@@ -93,7 +246,7 @@ def _conditions(criteria: Criteria) -> list[ColumnElement[bool]]:
     if criteria.date_to:
         conditions.append(Document.document_date <= criteria.date_to)
     if criteria.text.strip():
-        conditions.append(facts_contain(criteria.text.strip()))
+        conditions.append(_text_contains(session, criteria.text.strip()))
     if criteria.status in STATUSES:
         conditions.append(Document.status == criteria.status)
     if criteria.register == INCOMING:
@@ -105,14 +258,66 @@ def _conditions(criteria: Criteria) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def facts_contain(text: str) -> ColumnElement[bool]:
-    """Return the condition that some fact contains text, on SQLite and PostgreSQL alike.
+def like_pattern(fragment: str) -> str:
+    """Return a LIKE pattern finding fragment anywhere, its % _ and \\ matching themselves."""
+    escaped = fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
-    The facts column holds JSON as written by json.dumps, which escapes non-ASCII text
-    (岳 is stored as \\u5cb3); records written with it intact may exist too. The JSON is
-    compared as text against both spellings; autoescape makes % and _ match themselves.
+
+def fts_phrase(fragment: str) -> str:
+    """Return an FTS5 query for fragment as one quoted string: every character is literal."""
+    return '"' + fragment.replace('"', '""') + '"'
+
+
+def _text_contains(session: Session, fragment: str) -> ColumnElement[bool]:
+    """Return the condition that some fact contains fragment, through the search's index."""
+    if session.get_bind().dialect.name == "postgresql":
+        # pg_trgm's GIN index answers ILIKE; a fragment too short for it is scanned for.
+        return Document.search_text.ilike(like_pattern(fragment), escape="\\")
+    return _sqlite_search(session, "search_text", fragment)
+
+
+def _number_contains(session: Session, fragment: str) -> ColumnElement[bool]:
+    """Return the condition that the 文号 contains fragment, through the search's index."""
+    if session.get_bind().dialect.name == "postgresql":
+        return Document.number.ilike(like_pattern(fragment), escape="\\")
+    return _sqlite_search(session, "number", fragment)
+
+
+# The columns of SQLite's trigram table, and where FTS5 keeps their text (its content table).
+FTS_COLUMNS = {"search_text": "c0", "number": "c1"}
+
+
+def _sqlite_search(session: Session, name: str, fragment: str) -> ColumnElement[bool]:
+    """Return the condition that a column of SQLite's trigram table contains fragment.
+
+    A fragment of three characters or more is looked up in the trigram index; a shorter
+    one (the trigram index cannot hold it) in the table's compact copy of the text. When it
+    is found at most EXACT_UP_TO times, its documents are listed by id; a commoner one is
+    checked row by row in the register's order, where the page's LIMIT ends the walk soon.
     """
-    as_text = cast(Document.facts, Text)
-    escaped = json.dumps(text)[1:-1]  # the spelling inside a JSON string, without its quotes
-    spellings = dict.fromkeys([text, escaped, json.dumps(text, ensure_ascii=False)[1:-1]])
-    return or_(*(as_text.icontains(spelling, autoescape=True) for spelling in spellings))
+    stored = FTS_COLUMNS[name]
+    if len(fragment) >= TRIGRAM:
+        found = text("SELECT rowid FROM documents_fts WHERE documents_fts MATCH :query LIMIT :n")
+        query = f"{name} : {fts_phrase(fragment)}"
+    else:
+        found = text(
+            f"SELECT id FROM documents_fts_content WHERE {stored} LIKE :query ESCAPE '\\' LIMIT :n"
+        )
+        query = like_pattern(fragment)
+    ids = list(session.scalars(found, {"query": query, "n": EXACT_UP_TO + 1}))
+    if len(ids) <= FEW:
+        return Document.id.in_(ids)
+    if len(ids) <= EXACT_UP_TO:
+        # Many ids are best checked along the register's index than fetched row by row and
+        # sorted: "+ 0" keeps SQLite from looking them up by the primary key.
+        return (Document.id + 0).in_(ids)
+    return (
+        text(
+            f"SELECT 1 FROM documents_fts_content WHERE documents_fts_content.id = documents.id"
+            f" AND {stored} LIKE :{name}_like ESCAPE '\\'"
+        )
+        .bindparams(**{f"{name}_like": like_pattern(fragment)})
+        .columns(sql_column("found", Integer))
+        .exists()
+    )

@@ -21,6 +21,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from service.database.search_text import search_text_default
+
 
 def utcnow() -> dt.datetime:
     """Return the current time in UTC."""
@@ -106,6 +108,12 @@ class Document(Base):
     __table_args__ = (
         UniqueConstraint("series", "year", "sequence", "copy_number", name="uq_documents_copy"),
         UniqueConstraint("number", "copy_number", name="uq_documents_number_copy"),
+        # The register's orders, walked from either end by keyset pages (migration 0013); the
+        # 密级 last, so that the reader's visibility is checked without reading the rows.
+        Index("ix_documents_date_id", "document_date", "id", "classification"),
+        Index("ix_documents_kind_date_id", "kind", "document_date", "id", "classification"),
+        Index("ix_documents_status_date_id", "status", "document_date", "id", "classification"),
+        Index("ix_documents_receipts", "numbering", "year", "sequence", "id", "classification"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -149,6 +157,11 @@ class Document(Base):
     # for the party runs from this day. Null until it is served.
     served_on: Mapped[dt.date | None] = mapped_column(default=None)
     service_receipt_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    # The facts' values as plain text, which the register's text search reads through its
+    # own index (SQLite FTS5 trigram, PostgreSQL pg_trgm); filled from the facts on insert.
+    search_text: Mapped[str] = mapped_column(
+        Text, default=search_text_default, server_default="", deferred=True
+    )
 
 
 class Case(Base):

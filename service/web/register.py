@@ -15,7 +15,13 @@ from forms.fields import ChineseDateField
 from service.accounts.users import ISSUE
 from service.acts.voiding import void_issued
 from service.archive.access import visible_classifications
-from service.archive.search import INCOMING, OUTGOING, Criteria, search_documents
+from service.archive.search import (
+    INCOMING,
+    OUTGOING,
+    Criteria,
+    browse_documents,
+    search_documents,
+)
 from service.archive.voiding import NoSuchDocument, VoidRefused
 from service.database.models import Document
 from service.instruments.registry import INSTRUMENTS
@@ -97,10 +103,17 @@ def search() -> tuple[str, int]:
     if not form.validate():
         return render_template("register.html", form=form, results=None, **_titles()), 422
     page = request.args.get("page", 1, type=int) or 1
+    after, before = request.args.get("after", ""), request.args.get("before", "")
+    last = request.args.get("last") == "1"
     with wenshu().database.session() as session:
         visible = visible_classifications(current_account().role, wenshu().settings.policy)
         criteria = replace(form.criteria(), classifications=visible)
-        results = search_documents(session, criteria, page)
+        if after or before or last or page == 1:
+            results = browse_documents(
+                session, criteria, after=after, before=before, last=last, page=page
+            )
+        else:  # a link by page number, from before the register paged by cursors
+            results = search_documents(session, criteria, page)
     return render_template(
         "register.html", form=form, results=results, query=_query(form), **_titles()
     ), 200

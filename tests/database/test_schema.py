@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from service.background.startup import prepare_service
 from service.database.engine import Database
 from service.database.models import Base, Document, TemplateVersion
-from service.database.schema import alembic_config
+from service.database.schema import alembic_config, declared_by_models
 from service.foundations.config import Settings
 from service.services import Wenshu
 
@@ -25,7 +25,9 @@ NOW = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
 def test_migrations_match_the_models(wenshu: Wenshu) -> None:
     """This test ensures that the migrated database has no difference from the models."""
     with wenshu.database.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": declared_by_models}
+        )
         assert compare_metadata(context, Base.metadata) == []
 
 

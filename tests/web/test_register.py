@@ -173,11 +173,17 @@ def test_pages_of_fifty(app: Flask, client: FlaskClient) -> None:
     numbers1 = re.findall(r'<a href="/documents/\d+">([^<]+)</a>', page1)
     assert len(numbers1) == 50
     assert "共 55 份文书" in page1 and "第 1 / 2 页" in page1
-    assert 'href="/documents?page=2&amp;kind=supervision_notice" rel="next">下一页' in page1
-    page2 = client.get("/documents?kind=supervision_notice&page=2").get_data(as_text=True)
+    following = re.search(r'href="(/documents\?page=2&amp;after=[^"]+)" rel="next">下一页', page1)
+    assert following is not None and "kind=supervision_notice" in following[1]
+    page2 = client.get(following[1].replace("&amp;", "&")).get_data(as_text=True)
     numbers2 = re.findall(r'<a href="/documents/\d+">([^<]+)</a>', page2)
     assert len(numbers2) == 5 and not set(numbers1) & set(numbers2)
-    assert "上一页" in page2 and "下一页" not in page2
+    assert "上一页" in page2 and "下一页" not in page2 and "第 2 / 2 页" in page2
+    # A link by page number from before the cursors still leads to the same page.
+    by_number = client.get("/documents?kind=supervision_notice&page=2").get_data(as_text=True)
+    assert re.findall(r'<a href="/documents/\d+">([^<]+)</a>', by_number) == numbers2
+    last = client.get("/documents?kind=supervision_notice&last=1").get_data(as_text=True)
+    assert re.findall(r'<a href="/documents/\d+">([^<]+)</a>', last) == numbers2
     with app.extensions["wenshu"].database.session() as session:
         ordered = session.scalars(
             select(Document.number).order_by(Document.document_date.desc(), Document.id.desc())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from service.database.models import Base
+from service.database.schema import declared_by_models
 
 config = context.config
 target_metadata = Base.metadata
@@ -31,6 +32,7 @@ def _migrate(connection: object) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite can only alter tables by copying them
         compare_type=True,
+        include_name=declared_by_models,
     )
     with context.begin_transaction():
         context.run_migrations()
