@@ -14,10 +14,11 @@ operator would with `wenshu seal install`. The naive way is docxtpl and a cold `
 the same machine, so compare the ratio; on a busy machine every figure is noisy.
 
 --memory N issues N documents one after the other and prints the resident memory of each
-LibreOffice process of the pool (OfficeWorker.pids()) and of this process after the warm-up,
+LibreOffice process of the pool (OfficeWorker.pids()) and of this process after the warm-up
+(50 documents, a worker's memory settles over its first dozens of conversions),
 every --every documents and at the end, with the change against the warm-up. Workers
-restart after office_restart_after conversions, as the service's do: a process that is gone
-is shown as such, a new one from its first sample on.
+restart after office_restart_after conversions, as the service's do: a worker's new process
+is compared with the level its predecessor had after the warm-up.
 """
 
 from __future__ import annotations
@@ -150,27 +151,32 @@ def process_name(pid: int) -> str:
         return "?"
 
 
-def memory_sample(pool: OfficePool) -> dict[str, int]:
-    """Return the RSS (kB) of every process of the pool's workers and of this process, by label."""
+def memory_sample(pool: OfficePool) -> dict[str, tuple[int, int]]:
+    """Return the pid and RSS (kB) of every process of the pool's workers and of this process.
+
+    Keyed by role (worker and command name), so that a worker's process after a restart is
+    compared with the level its predecessor had after the warm-up.
+    """
     found = {}
     for worker in pool.workers:
         for pid in worker.pids():
             rss = rss_kb(pid)
             if rss is not None:
-                found[f"{worker.name} {process_name(pid)} (pid {pid})"] = rss
-    found[f"this process (pid {os.getpid()})"] = rss_kb(os.getpid()) or 0
+                found[f"{worker.name} {process_name(pid)}"] = (pid, rss)
+    found["this process"] = (os.getpid(), rss_kb(os.getpid()) or 0)
     return found
 
 
-def print_memory(label: str, sample: dict[str, int], baseline: dict[str, int]) -> None:
-    """Print one sample, each process against its first sample."""
+def print_memory(label: str, sample: dict[str, tuple[int, int]], baseline: dict[str, int]) -> None:
+    """Print one sample, each process against its role's level after the warm-up."""
     print(label)
-    for name, rss in sample.items():
-        first = baseline.setdefault(name, rss)
+    for role, (pid, rss) in sample.items():
+        first = baseline.setdefault(role, rss)
         change = (rss - first) / first * 100 if first else 0.0
-        print(f"    {name:<48} {rss / 1024:8.1f} MB  {change:+6.1f}%")
-    for name in baseline.keys() - sample.keys():
-        print(f"    {name:<48}     gone (worker restarted)")
+        name = f"{role} (pid {pid})"
+        print(f"    {name:<44} {rss / 1024:8.1f} MB  {change:+6.1f}%")
+    for role in baseline.keys() - sample.keys():
+        print(f"    {role:<44}     none running (restarting)")
 
 
 def memory(instance: Path, documents: int, every: int, warm_up: int, workers: int) -> None:
@@ -199,7 +205,9 @@ def main() -> None:
     """Measure latency (default) or memory (--memory N)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30, help="documents timed, each way")
-    parser.add_argument("--warm-up", type=int, default=5, help="uncounted documents first")
+    parser.add_argument(
+        "--warm-up", type=int, help="uncounted documents first (5; 50 with --memory)"
+    )
     parser.add_argument("--naive-runs", type=int, default=5, help="0 leaves the naive way out")
     parser.add_argument("--memory", type=int, metavar="N", help="issue N documents, print RSS")
     parser.add_argument("--every", type=int, default=500, help="documents between RSS samples")
@@ -207,9 +215,11 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="wenshu-bench-") as instance:
         if args.memory:
-            memory(Path(instance), args.memory, args.every, args.warm_up, args.workers)
+            warm_up = 50 if args.warm_up is None else args.warm_up
+            memory(Path(instance), args.memory, args.every, warm_up, args.workers)
         else:
-            measure(Path(instance), args.runs, args.warm_up, args.naive_runs)
+            warm_up = 5 if args.warm_up is None else args.warm_up
+            measure(Path(instance), args.runs, warm_up, args.naive_runs)
 
 
 if __name__ == "__main__":
