@@ -194,6 +194,16 @@ def plain_text(value: Any) -> Iterator[str]:
         yield str(value)
 
 
+def search_text(facts: dict[str, Any]) -> str:
+    """Return the search text of a document's facts: the service's own when it has one."""
+    try:
+        from service.database.search_text import plain_text as service_text
+    except ImportError:
+        return " ".join(plain_text(facts))
+    text: str = service_text(facts)
+    return text
+
+
 def fill_instance(wenshu: Wenshu, documents: int, *, own_files: int = 0, seed: int = 16) -> Filled:
     """Fill a prepared instance with documents issued over the years, in bulk; return what was put.
 
@@ -328,7 +338,7 @@ def fill_instance(wenshu: Wenshu, documents: int, *, own_files: int = 0, seed: i
             "case_id": case_id, "served_on": None, "service_receipt_id": None,
         }  # fmt: skip
         if with_search_text:
-            row["search_text"] = " ".join(plain_text(values))
+            row["search_text"] = search_text(values)
         rows.append({name: value for name, value in row.items() if name in document_table.c})
         if due_table is not None and not voided:
             for due in due_rows(
