@@ -1,4 +1,4 @@
-"""A gate in front of running unoserver workers: a set number of documents pass, the rest wait.
+"""A gate in front of running LibreOffice workers: a set number of documents pass, the rest wait.
 
 A `wenshu` process given the gate's addresses (WENSHU_OFFICE_ADDRESSES) converts through it,
 so a test knows how far a batch can get before it is killed, whatever the machine's speed:
@@ -25,7 +25,7 @@ class _ThreadedServer(socketserver.ThreadingMixIn, SimpleXMLRPCServer):
 
 
 class OfficeGate:
-    """Forwards unoserver's info and convert to the workers behind it; convert past the allowance waits."""
+    """Forwards the workers' info and convert to them; convert past the allowance waits."""
 
     def __init__(self, allow: int) -> None:
         self.allow = allow
@@ -52,7 +52,7 @@ class OfficeGate:
             self._servers.append(server)
 
     def _convert_at(self, real: str) -> Any:
-        """Return unoserver's convert for the worker at real, behind the gate."""
+        """Return the convert call of the worker at real, behind the gate."""
 
         def convert(*arguments: Any) -> Any:
             self._wait_turn(str(arguments[0]))  # the document's path, the same on every attempt
@@ -94,7 +94,7 @@ class OfficeGate:
 
 
 def _info_at(real: str) -> Any:
-    """Return unoserver's info for the worker at real, never held."""
+    """Return the info call of the worker at real, never held."""
 
     def info() -> Any:
         return _proxy(real).info()

@@ -13,7 +13,7 @@ import pytest
 
 from service.render.office.process import OfficeWorker
 
-# Far longer than a worker needs to start (unoserver alone sleeps 7 s) even on a loaded machine;
+# Far longer than a worker needs to start (soffice takes seconds) even on a loaded machine;
 # only there to keep a broken test from hanging.
 PATIENCE = 180.0
 

@@ -64,7 +64,7 @@ class Settings:
     secret_key: str = ""
     bureau: Bureau = field(default_factory=Bureau)
     # LibreOffice workers: started by the service (office_workers of them) unless
-    # office_addresses lists unoserver instances that run elsewhere ("host:port").
+    # office_addresses lists workers (uno_worker.py) that run elsewhere ("host:port").
     office_workers: int = 2
     office_addresses: tuple[str, ...] = ()
     office_timeout: float = 60.0

@@ -175,7 +175,7 @@ def test_worker_left_by_a_killed_service_is_cleaned_up(tmp_path: Path) -> None:
 def test_workers_at_configured_addresses(
     small_pool: OfficePool, docx: Path, tmp_path: Path
 ) -> None:
-    """This test ensures that a pool can use unoserver workers it did not start, by address."""
+    """This test ensures that a pool can use workers it did not start, by address."""
     running = small_pool.workers[0]
     settings = load_settings(
         {"instance_path": tmp_path / "remote", "office_addresses": f"127.0.0.1:{running.port}"}

@@ -78,7 +78,7 @@ def single(tmp_path: Path) -> Iterator[OfficePool]:
 
 
 def server_pid(worker: OfficeWorker) -> int | None:
-    """Return the process id of a worker's unoserver, which changes when it is restarted."""
+    """Return the process id of a worker's uno_worker process, which changes when it is restarted."""
     return worker.process.pid if worker.process is not None else None
 
 
@@ -249,7 +249,8 @@ def test_four_clients_convert_without_error_while_soffice_is_killed_four_times(
             thread.join(PATIENCE)
     assert not any(thread.is_alive() for thread in clients)
     assert failures == []
-    # unoserver alone takes 7 s to start again; the other worker served the clients meanwhile.
+    # A worker takes seconds to start again (soffice's own start); the other one served the
+    # clients meanwhile.
     assert all(count > 0 for count in served_while_down), served_while_down
     pair.wait_ready(timeout=PATIENCE)
     assert all(worker.healthy() for worker in pair.workers)

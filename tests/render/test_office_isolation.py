@@ -195,7 +195,7 @@ def test_cold_converter_fetches_nothing(hostile: Path, listener: Listener, tmp_p
 def test_pool_fetches_nothing(
     hostile: Path, listener: Listener, office_pool: OfficePool, tmp_path: Path
 ) -> None:
-    """This test ensures that the unoserver pool neither calls a linked URL nor reads a linked file."""
+    """This test ensures that the pool's workers neither call a linked URL nor read a linked file."""
     pdf = tmp_path / "pool.pdf"
     office_pool.convert(hostile, pdf)
     assert_nothing_fetched(listener, pdf)

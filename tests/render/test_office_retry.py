@@ -120,7 +120,7 @@ def test_a_target_that_is_a_folder_is_a_clear_error(tmp_path: Path) -> None:
     ],
 )
 def test_only_a_fault_that_names_the_document_blames_it(error: Exception, blamed: bool) -> None:
-    """This test ensures that only unoserver's own words for an unreadable document blame the
+    """This test ensures that only the worker's own words for an unreadable document blame the
     document; a dying soffice's faults and connection errors, whatever their text, do not."""
     assert blames_document(error) is blamed
 
@@ -140,7 +140,7 @@ class AnsweringWorker:
 @pytest.mark.parametrize(
     "error",
     [TimeoutError("timed out"), xmlrpc.client.Fault(1, "<class 'TimeoutError'>:")],
-    ids=["our-socket", "unoserver-conversion-timeout"],
+    ids=["our-socket", "worker-conversion-timeout"],
 )
 def test_an_attempt_past_its_timeout_counts_as_dead_even_if_the_worker_answers(
     error: Exception,

@@ -1,4 +1,4 @@
-"""A worker whose port another program took before unoserver bound it starts again on new ports."""
+"""A worker whose port another program took before the worker bound it starts again on a new port."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def test_a_worker_whose_port_was_taken_starts_on_new_ports(
     try:
         assert worker.port != taken_port
         assert worker.healthy()
-        assert "starting it on new ports" in caplog.text
+        assert "starting it on a new port" in caplog.text
     finally:
         worker.kill()
 
@@ -52,7 +52,7 @@ def test_a_worker_that_keeps_losing_its_port_gives_up_with_the_reason(
     """This test ensures that a port always taken ends in OfficeError after a few tries, not a hang."""
     monkeypatch.setattr(process, "free_port", lambda: taken_port)
     worker = OfficeWorker("ports", Settings(instance_path=tmp_path / "instance"))
-    with pytest.raises(OfficeError, match="unoserver exited with"):
+    with pytest.raises(OfficeError, match="the LibreOffice worker exited with"):
         worker.start()
     assert worker.process is not None and worker.process.poll() is not None
 

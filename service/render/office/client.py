@@ -1,4 +1,4 @@
-"""Talking to one running unoserver over XML-RPC, every call bounded by a socket timeout."""
+"""Talking to one running worker over XML-RPC, every call bounded by a socket timeout."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ class _TimeoutTransport(xmlrpc.client.Transport):
 
 
 class OfficeClient:
-    """The conversion client of one unoserver at host:port; holds no connection between calls."""
+    """The conversion client of one worker at host:port; holds no connection between calls."""
 
     def __init__(self, host: str, port: int) -> None:
         self.host = host
@@ -39,7 +39,7 @@ class OfficeClient:
         return f"http://{self.host}:{self.port}"
 
     def answers(self, timeout: float) -> bool:
-        """Return whether the worker's LibreOffice answers unoserver's "info" within timeout."""
+        """Return whether the worker's LibreOffice answers "info" within timeout."""
         try:
             self._proxy(timeout).info()
         except UNANSWERED:
@@ -51,7 +51,7 @@ class OfficeClient:
     ) -> None:
         """Convert docx_path to PDF/A-2b at pdf_path, both paths as the worker sees this machine's.
 
-        Raises whatever the call raises: an xmlrpc.client.Fault with unoserver's words when
+        Raises whatever the call raises: an xmlrpc.client.Fault with the worker's words when
         LibreOffice failed, TimeoutError when no answer came within timeout, OSError when the
         worker is gone.
         """

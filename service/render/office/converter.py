@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-# unoserver's form of PDF/A-2b: filter options as "Name=value" words.
+# The workers' form of PDF/A-2b (unoserver's): filter options as "Name=value" words.
 PDFA_FILTER_OPTIONS = ("SelectPdfVersion=2",)
 # The JSON form is the only one soffice --convert-to honours; "SelectPdfVersion=2" is ignored there.
 PDFA_CONVERT_TO = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'

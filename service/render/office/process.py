@@ -1,8 +1,9 @@
-"""A supervised LibreOffice worker: a unoserver process with its own profile, started, probed and killed.
+"""A supervised LibreOffice worker: a uno_worker process with its own profile, started, probed and killed.
 
-Each worker is a unoserver process (XML-RPC in front of one soffice with its own profile) in
-a session of its own, so that killing its process group takes soffice.bin with it. A worker
-at an address (office_addresses) is remote: it is only talked to, never started or killed.
+Each worker is a uno_worker.py process (XML-RPC in front of one soffice with its own profile,
+over a persistent UNO bridge) in a session of its own, so that killing its process group takes
+soffice.bin with it. A worker at an address (office_addresses) is remote: it is only talked
+to, never started or killed.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from service.render.office.profile import write_settings
 from service.render.office.retry import OfficeError
 
 log = logging.getLogger(__name__)
-SPAWN_ATTEMPTS = 3  # a unoserver that exits before it answers is started again on new ports
+SPAWN_ATTEMPTS = 3  # a worker that exits before it answers is started again on a new port
+# The worker program, run by settings.uno_python: it imports uno and nothing of the service.
+WORKER_PROGRAM = Path(__file__).with_name("uno_worker.py")
 
 
 def office_environment(settings: Settings) -> dict[str, str]:
@@ -42,7 +45,7 @@ def free_port() -> int:
 
 
 class OfficeWorker:
-    """One unoserver instance: owned (started, killed, restarted here) or remote (address only)."""
+    """One worker: owned (started, killed, restarted here) or remote (address only)."""
 
     def __init__(self, name: str, settings: Settings, address: str | None = None) -> None:
         self.name = name
@@ -65,9 +68,9 @@ class OfficeWorker:
     def start(self) -> None:
         """Start the worker (when owned) and return once it answers, or raise OfficeError.
 
-        Its ports are chosen free just before unoserver binds them, so another program may
-        take one in between: a unoserver that exits before it answers is started again on
-        new ports, SPAWN_ATTEMPTS times in all.
+        Its port is chosen free just before the worker binds it, so another program may
+        take it in between: a worker that exits before it answers is started again on a
+        new port, SPAWN_ATTEMPTS times in all.
         """
         self.conversions = 0
         deadline = time.monotonic() + self.settings.office_start_timeout
@@ -79,9 +82,10 @@ class OfficeWorker:
                 log.info("%s ready at %s", self.name, self.url)
                 return
             if attempt == SPAWN_ATTEMPTS:
-                raise OfficeError(f"{self.name}: unoserver exited with {exit_code}")
+                raise OfficeError(f"{self.name}: the LibreOffice worker exited with {exit_code}")
             log.warning(
-                "%s: unoserver exited with %s before it answered; starting it on new ports",
+                "%s: the LibreOffice worker exited with %s before it answered; "
+                "starting it on a new port",
                 self.name, exit_code,
             )  # fmt: skip
 
@@ -96,25 +100,23 @@ class OfficeWorker:
                 return process.returncode
             if self.client.answers(timeout=5):
                 return None
-            time.sleep(0.25)
+            time.sleep(0.05)  # not yet listening: it binds its port within a moment
         self.kill()
         raise OfficeError(f"{self.name}: no answer within {self.settings.office_start_timeout} s")
 
     def _spawn(self) -> None:
-        """Start a unoserver process with its own ports and its own LibreOffice profile."""
+        """Start a worker process on its own port with its own LibreOffice profile."""
         profile = self.settings.office_profiles_path / self.name
         profile.mkdir(parents=True, exist_ok=True)
         kill_leftover(profile)
         write_settings(profile)  # nothing linked is fetched: see office_profile
         self.port = free_port()
         command = [
-            self.settings.uno_python, "-m", "unoserver.server",
+            self.settings.uno_python, str(WORKER_PROGRAM),
             "--interface", self.host, "--port", str(self.port),
-            "--uno-port", str(free_port()),
-            "--user-installation", str(profile),
-            "--executable", self.settings.soffice_path,
-            "--conversion-timeout", str(int(self.settings.office_timeout)),
-            "--quiet",
+            "--profile", str(profile),
+            "--soffice", self.settings.soffice_path,
+            "--conversion-timeout", f"{self.settings.office_timeout:g}",
         ]  # fmt: skip
         log.info("starting %s: %s", self.name, " ".join(command))
         # Its own session, so that killing the group takes soffice.bin with it.
@@ -135,7 +137,7 @@ class OfficeWorker:
 
         options are further PDF export settings, "Name=value" (true, false and digits typed).
         """
-        # unoserver stops soffice at office_timeout; the socket waits a little longer for its word.
+        # The worker stops soffice at office_timeout; the socket waits a little longer for its word.
         self.client.convert(docx_path, pdf_path, options, timeout=self.settings.office_timeout + 5)
         self.conversions += 1
 
@@ -147,7 +149,7 @@ class OfficeWorker:
         return self.client.answers(timeout)
 
     def kill(self) -> None:
-        """Kill the worker's unoserver and soffice processes at once."""
+        """Kill the worker's process and its soffice at once."""
         # Read once: the pool's restart thread and its caller may both kill the same worker.
         process = self.process
         if process is None:
@@ -159,7 +161,7 @@ class OfficeWorker:
             self.process = None
 
     def pids(self) -> list[int]:
-        """Return the process ids of the worker's process group (unoserver and soffice)."""
+        """Return the process ids of the worker's process group (the worker and its soffice)."""
         process = self.process  # read once: a restart may replace it meanwhile
         if process is None:
             return []
@@ -190,7 +192,9 @@ def kill_leftover(profile: Path) -> None:
         pid_file.unlink(missing_ok=True)
         return
     # Only a process that is really our worker on this profile, not a recycled pid.
-    if b"unoserver" in command and str(profile).encode() in command:
+    # unoserver too: the program an earlier version of the service ran on the same profiles.
+    programs = (WORKER_PROGRAM.name.encode(), b"unoserver")
+    if any(name in command for name in programs) and str(profile).encode() in command:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(pid, signal.SIGKILL)
         log.warning("killed a LibreOffice worker left by an earlier run (pid %s)", pid)

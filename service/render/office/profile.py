@@ -75,8 +75,7 @@ OFFICE_SETTINGS = (*LINKED_CONTENT, *NETWORK)
 def write_settings(installation: Path, settings: Sequence[OfficeSetting] = OFFICE_SETTINGS) -> Path:
     """Write the settings as the profile's user/registrymodifications.xcu; return its path.
 
-    installation is what soffice takes as -env:UserInstallation (unoserver's
-    --user-installation). The file is replaced whole before every start, so that a profile
+    installation is what soffice takes as -env:UserInstallation (the worker's --profile). The file is replaced whole before every start, so that a profile
     soffice changed, or one made before these settings, starts from them again.
     """
     user = installation / "user"

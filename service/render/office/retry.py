@@ -28,8 +28,9 @@ RETRY_PAUSES = (0.0, 0.25, 0.5, 1.0, 2.0)
 # would take every worker down, one after the other, for everyone.
 DEATHS_PER_CONVERSION = 3
 
-# unoserver's words for a document LibreOffice cannot read; any other fault (a UNO
-# RuntimeException or DisposedException from a dying soffice) is not the document's.
+# The worker's words for a document LibreOffice cannot read (unoserver's, which uno_worker.py
+# keeps); any other fault (a UNO RuntimeException or DisposedException from a dying soffice)
+# is not the document's.
 INPUT_FAULTS = ("Could not load document", "does not exist", "There is no")
 
 
@@ -81,8 +82,8 @@ def worker_died(worker: OfficeWorker, error: BaseException) -> bool:
     """Return whether the worker of a failed attempt is dead and must be started again.
 
     Dead is: its process exited, it does not answer a short health probe, or the attempt
-    passed its timeout (unoserver then terminates its soffice, and a hung one never comes
-    back by itself). A worker that answers failed only this attempt and goes on serving.
+    passed its timeout (the worker then kills its soffice and exits, and a hung one never
+    comes back by itself). A worker that answers failed only this attempt and goes on serving.
     """
     if isinstance(error, TimeoutError):  # our socket timed out: the conversion hung
         return True

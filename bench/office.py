@@ -1,0 +1,82 @@
+"""Time of one LibreOffice worker: its start, and a filled supervision notice converted through the pool.
+
+Run: .venv/bin/python bench/office.py [--runs 30]
+One worker, started by the service's own pool; the DOCX is filled once, converted runs times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from service.foundations.config import Bureau, load_settings  # noqa: E402
+from service.instruments.context import build_context  # noqa: E402
+from service.instruments.facts import validate_facts  # noqa: E402
+from service.instruments.registry import get_instrument  # noqa: E402
+from service.render.fill.docx import render_docx  # noqa: E402
+from service.render.office.pool import OfficePool  # noqa: E402
+
+KIND = "supervision_notice"
+WARM_UP = 3  # the first conversions load fonts and filters
+
+
+def filled_docx(folder: Path) -> Path:
+    """Write the sample supervision notice, filled, as a DOCX in folder; return its path."""
+    instrument = get_instrument(KIND)
+    facts = validate_facts(
+        instrument, json.loads((ROOT / "samples" / f"{KIND}.json").read_text(encoding="utf-8"))
+    )
+    context = build_context(instrument, facts, "君档监通〔2026〕1号", Bureau())
+    path = folder / "notice.docx"
+    path.write_bytes(render_docx(ROOT / "templates_docx" / f"{KIND}.docx", context))
+    return path
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Return the value below which share of the sorted values lie (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def main() -> None:
+    """Start a one-worker pool, convert the notice runs times, print start, median and p95."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    runs = parser.parse_args().runs
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary)
+        docx = filled_docx(folder)
+        pool = OfficePool(
+            load_settings({"instance_path": folder / "instance", "office_workers": 1})
+        )
+        started = time.perf_counter()
+        pool.wait_ready()
+        start = time.perf_counter() - started
+        try:
+            for index in range(WARM_UP):
+                pool.convert(docx, folder / f"warm-{index}.pdf")
+            timings = []
+            for index in range(runs):
+                began = time.perf_counter()
+                pool.convert(docx, folder / f"run-{index}.pdf")
+                timings.append(time.perf_counter() - began)
+        finally:
+            pool.close()
+    print(f"worker start (until it answers): {start * 1000:.0f} ms")
+    print(
+        f"conversion of {KIND}, {runs} runs: median {statistics.median(timings) * 1000:.1f} ms, "
+        f"p95 {percentile(timings, 0.95) * 1000:.1f} ms, "
+        f"min {min(timings) * 1000:.1f} ms, max {max(timings) * 1000:.1f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
