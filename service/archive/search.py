@@ -163,7 +163,8 @@ def count_documents(
 
     Matches are counted up to EXACT_UP_TO; past it a count would read every match again on
     each page, so an estimate is given instead: PostgreSQL's planner's, or on SQLite the
-    matches met along the register's index scaled by the share of the index walked.
+    matches met along the register's index scaled by the share of the visible documents
+    walked to meet them.
     conditions are the criteria's, when the caller has them already.
     """
     if conditions is None:
@@ -181,11 +182,22 @@ def count_documents(
     if session.get_bind().dialect.name == "postgresql":
         matches = select(Document.id).where(*conditions)
         return max(EXACT_UP_TO + 1, _planned_rows(session, matches)), True
-    walked = session.scalar(select(func.count()).where(tuple_(*columns) >= tuple_(*met[-1])))
-    lowest = session.scalar(select(func.min(Document.id))) or 0
-    highest = session.scalar(select(func.max(Document.id))) or 0
-    estimate = len(met) * (highest - lowest + 1) / (walked or 1)
-    return max(EXACT_UP_TO + 1, int(round(estimate, -2))), True
+    # Scaled by documents the reader may see alone, so that the estimate tells nothing of
+    # the others; both counts run along the covering index.
+    visible = _visible(criteria)
+    walked = session.scalar(
+        select(func.count()).where(tuple_(*columns) >= tuple_(*met[-1]), *visible)
+    )
+    seen = session.scalar(select(func.count(Document.id)).where(*visible)) or 0
+    estimate = len(met) * seen / (walked or 1)
+    return max(EXACT_UP_TO + 1, min(seen, int(round(estimate, -2)))), True
+
+
+def _visible(criteria: Criteria) -> list[ColumnElement[bool]]:
+    """Return the condition that the reader may see a document, if there is one."""
+    if criteria.classifications is None:
+        return []
+    return [Document.classification.in_(criteria.classifications)]
 
 
 def _planned_rows(session: Session, matches: Select[Any]) -> int:
@@ -253,8 +265,7 @@ def _conditions(session: Session, criteria: Criteria) -> list[ColumnElement[bool
         conditions.append(Document.numbering == Numbering.INCOMING)
     elif criteria.register == OUTGOING:
         conditions.append(Document.numbering != Numbering.INCOMING)
-    if criteria.classifications is not None:
-        conditions.append(Document.classification.in_(criteria.classifications))
+    conditions.extend(_visible(criteria))
     return conditions
 
 
