@@ -162,3 +162,54 @@ def test_an_archive_from_before_0010_keeps_its_numbers_and_copies_may_share_one(
             assert session.scalar(select(func.count(Document.id))) == 3
     finally:
         database.dispose()
+
+
+def test_an_archive_from_before_0013_gets_its_search_text(settings: Settings) -> None:
+    """This test ensures that upgrading a database from before 0013 writes every document's
+    search text from its facts (stored with \\u escapes then) and indexes it for the register."""
+    from service.archive.search import Criteria, browse_documents
+
+    database = Database(settings.resolved_database_url)
+    config = alembic_config(database.engine)
+    try:
+        with database.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0012")
+            add_version(connection, "supervision_notice", 1)
+            template_id = connection.scalar(text("SELECT min(id) FROM template_versions"))
+            for sequence, facts in enumerate(
+                [{"facts": "库房漏雨", "rows": [{"item": "案卷受潮"}]}, {"facts": "防火"}], 1
+            ):
+                row = document_row(f"君档监通〔2026〕{sequence}号", "supervision_notice",
+                                   sequence, template_id)  # fmt: skip
+                connection.execute(
+                    insert(old_table(connection, "documents")).values(
+                        row | {"facts": facts, "copy_number": 0, "numbering": "own"}
+                    )
+                )
+        database.create_tables()
+        with database.session() as session:
+            texts = session.scalars(select(Document.search_text).order_by(Document.id)).all()
+            assert texts == ["库房漏雨\n案卷受潮", "防火"]
+            for fragment, number in (("案卷受潮", "1"), ("受潮", "1"), ("防火", "2")):
+                found = browse_documents(session, Criteria(text=fragment)).documents
+                assert [d.number for d in found] == [f"君档监通〔2026〕{number}号"]
+            found = browse_documents(session, Criteria(number="〔2026〕2号")).documents
+            assert [d.number for d in found] == ["君档监通〔2026〕2号"]
+    finally:
+        database.dispose()
+
+
+def test_the_search_triggers_exist_at_head(wenshu: Wenshu) -> None:
+    """This test ensures that SQLite's trigram table and its triggers survive every migration
+    (a later one rebuilding the documents table would drop its triggers)."""
+    if not wenshu.database.url.startswith("sqlite"):
+        pytest.skip("the triggers are SQLite's")
+    with wenshu.database.engine.connect() as connection:
+        names = set(
+            connection.scalars(
+                text("SELECT name FROM sqlite_master WHERE type IN ('trigger', 'table')")
+            )
+        )
+    assert {"documents_fts", "documents_fts_insert", "documents_fts_update",
+            "documents_fts_delete"} <= names  # fmt: skip
