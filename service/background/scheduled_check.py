@@ -74,6 +74,8 @@ class ScheduledCheck(Periodic):
             _out, err = child.communicate()
         finally:
             self._child = None
+        if self._stop.is_set():
+            return  # stopped with the service: the check was cut short and is not kept
         stored = last_check(self.wenshu)
         # An uncaught error ends Python with status 1 too: a new stored check tells them apart.
         if stored is None or (before is not None and stored.id == before.id):

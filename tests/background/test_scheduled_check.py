@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import pytest
 
 import service.custody.checks
 from service.acts.issuing import issue_document
+from service.background import scheduled_check
 from service.background.scheduled_check import ScheduledCheck, child_environment
 from service.background.startup import prepare_service
 from service.custody.checks import last_check
@@ -63,11 +66,30 @@ def test_child_is_given_the_service_settings(services: Wenshu) -> None:
 
 
 def test_failed_child_is_an_error(services: Wenshu, monkeypatch: pytest.MonkeyPatch) -> None:
-    """This test ensures that a child that could not check (a database it cannot open) is an error the thread logs and retries, and nothing is stored."""
-    broken = load_settings(
-        {"instance_path": services.settings.instance_path, "database_url": "nosuch://"}
-    )
-    monkeypatch.setattr(services, "settings", broken)
-    with pytest.raises(RuntimeError, match="archive check exited with status"):
+    """This test ensures that a child that stored no check (exiting 1 as an uncaught error does) is an error the thread logs and retries."""
+    failing = [sys.executable, "-c", "import sys; sys.exit('no database')"]
+    monkeypatch.setattr(scheduled_check, "verify_command", lambda: failing)
+    with pytest.raises(RuntimeError, match="exited with status 1: no database"):
         ScheduledCheck(services, dt.timedelta(hours=24)).work()
+    assert last_check(services) is None
+
+
+def test_stopping_the_service_stops_a_check_under_way(
+    services: Wenshu, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """This test ensures that stopping the scheduled thread ends the child it waits for, quietly, keeping no check."""
+    sleeper = [sys.executable, "-c", "import time; time.sleep(60)"]
+    monkeypatch.setattr(scheduled_check, "verify_command", lambda: sleeper)
+    monkeypatch.setattr(scheduled_check, "FIRST_DELAY", dt.timedelta(0))
+    check = ScheduledCheck(services, dt.timedelta(hours=24))
+    check.start()
+    deadline = time.monotonic() + 30
+    while check._child is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    child = check._child
+    assert child is not None
+    check.stop()
+    assert child.wait(10) != 0  # ended by the stop, long before its minute
+    assert not check._thread.is_alive()
+    assert "failed" not in caplog.text
     assert last_check(services) is None
