@@ -2,6 +2,7 @@
 
 Run: .venv/bin/python bench/batch.py [--copies 500] [--naive-copies 10] [--one-by-one-copies 100]
                                      [--signing-copies 100] [--kinds safety_circular,correction_order]
+     .venv/bin/python bench/batch.py --command [--copies 500]   (the whole command; see bench/batch_command.py)
 The naive way is docxtpl and a cold `soffice --convert-to pdf` per copy, one after the
 other (bench/naive.py); both ways run in this one process on the same
 machine, so compare the ratio. Peak RSS of the soffice processes is sampled throughout.
@@ -33,10 +34,12 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter  # noq
 from pyhanko.sign import signers  # noqa: E402
 from pyhanko.sign.fields import SigSeedSubFilter  # noqa: E402
 
+import service.batch.fitting  # noqa: E402
 import service.batch.planning  # noqa: E402
 import service.batch.recording  # noqa: E402
 import service.batch.rendering  # noqa: E402
 import service.render.sealing  # noqa: E402
+from bench.batch_command import command_rates  # noqa: E402
 from bench.naive import naive_rate, sample  # noqa: E402
 from service.acts.seal_install import install_seal  # noqa: E402
 from service.archive.seals import SealStore, seal_signer  # noqa: E402
@@ -145,8 +148,8 @@ STAGES = (
     ("fill bodies (Jinja)", CompiledTemplate, "render_body"),
     ("merge DOCX", CompiledTemplate, "merge"),
     ("LibreOffice", OfficePool, "convert"),
-    ("split PDF", service.batch.rendering, "split_copies"),
-    ("XMP metadata", service.batch.rendering, "write_metadata"),
+    ("crowding check", service.batch.fitting, "crowded_pages"),
+    ("split PDF + XMP metadata", service.batch.fitting, "split_copies"),
     ("seal (stamp)", service.render.sealing, "stamp_seal"),
     ("sign", BureauSigner, "sign"),
     # A batch stamps and signs in worker processes: what shows here is the wait for them.
@@ -306,8 +309,17 @@ def main() -> None:
         "--signing-copies", type=int, default=100,
         help="copies signed alone, the service's way and the naive way (0: skip)",
     )  # fmt: skip
+    parser.add_argument(
+        "--command", action="store_true",
+        help="time only the whole `wenshu batch` command (a subprocess), cold and beside a "
+        "running `wenshu serve` (bench/batch_command.py)",
+    )  # fmt: skip
     args = parser.parse_args()
     kinds = [kind for kind in args.kinds.split(",") if kind]
+    if args.command:
+        with tempfile.TemporaryDirectory(prefix="wenshu-bench-") as folder:
+            command_rates(Path(folder), kinds, unit_names(args.copies))
+        return
     with tempfile.TemporaryDirectory(prefix="wenshu-bench-") as folder:
         instance = Path(folder)
         settings = load_settings(

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,6 +116,17 @@ def record_event(
     is the one the entry before committed, and the entry commits or rolls back together
     with the action it records.
     """
+    return record_events(session, [(action, actor, subject, details)])[0]
+
+
+def record_events(
+    session: Session, entries: Sequence[tuple[str, str, str, dict[str, Any] | None]]
+) -> list[AuditEvent]:
+    """Append entries (action, actor, subject, details) to the chain in order, and return them.
+
+    The same entries as record_event called for each in turn, with the head read and
+    written once and the entries inserted together: a batch records a chunk's issues so.
+    """
     head = session.scalar(
         select(AuditChainHead)
         .where(AuditChainHead.id == HEAD_ID)
@@ -125,22 +136,27 @@ def record_event(
     if head is None:  # a database migrated before the head row existed
         head = AuditChainHead(id=HEAD_ID, last_id=0, last_hash=GENESIS)
         session.add(head)
-    # Stored as it will read back, so that the hash verifies later.
-    stored_details = json.loads(json.dumps(details or {}, ensure_ascii=False, default=str))
-    event = AuditEvent(
-        id=head.last_id + 1,
-        at=utcnow(),
-        actor=_text(actor, 64),
-        action=_text(action, 32),
-        subject=_text(subject, 200),
-        details=stored_details,
-        previous_hash=head.last_hash,
-    )
-    event.hash = entry_hash(event.previous_hash, event)
-    session.add(event)
-    head.last_id, head.last_hash = event.id, event.hash
+    events = []
+    last_id, last_hash = head.last_id, head.last_hash
+    for action, actor, subject, details in entries:
+        # Stored as it will read back, so that the hash verifies later.
+        stored_details = json.loads(json.dumps(details or {}, ensure_ascii=False, default=str))
+        event = AuditEvent(
+            id=last_id + 1,
+            at=utcnow(),
+            actor=_text(actor, 64),
+            action=_text(action, 32),
+            subject=_text(subject, 200),
+            details=stored_details,
+            previous_hash=last_hash,
+        )
+        event.hash = entry_hash(event.previous_hash, event)
+        events.append(event)
+        last_id, last_hash = event.id, event.hash
+    session.add_all(events)
+    head.last_id, head.last_hash = last_id, last_hash
     session.flush()
-    return event
+    return events
 
 
 def verify_chain(session: Session) -> list[ChainProblem]:

@@ -9,8 +9,10 @@ a runner killed in between leaves the names, and the next runner removes those f
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import cast
 
-from sqlalchemy import update
+from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -18,7 +20,7 @@ from service.acts.drawing import kept_draw
 from service.acts.due_table import record_due
 from service.acts.errors import archive_refusal
 from service.acts.issuing import document_record
-from service.archive.audit import record_event
+from service.archive.audit import record_events
 from service.archive.discard import discard_unrecorded
 from service.archive.numbering import NumberTaken, claim_block
 from service.archive.templates import LoadedTemplate
@@ -28,6 +30,8 @@ from service.database.batch_models import DONE, PENDING, BatchItem, BatchJob
 from service.database.models import Document, utcnow
 from service.instruments.registry import Instrument, get_instrument
 from service.services import Wenshu
+
+STORING_THREADS = 8  # files of a chunk waiting for their fsync at once
 
 
 def record_chunk(
@@ -49,18 +53,28 @@ def record_chunk(
             ],
         )
         session.execute(update(BatchJob).where(BatchJob.id == job.id).values(heartbeat_at=utcnow()))
-    stored: list[str] = []
     try:
-        for copy in rendered:
-            stored.append(_store(wenshu, copy))
+        stored = _store_all(wenshu, rendered)
         with wenshu.database.session() as session:
             _record(session, job, template, rendered, stored)
     except (NumberTaken, IntegrityError) as error:
-        _discard(wenshu, stored)
+        _discard(wenshu, paths)
         raise NumberTaken(str(error)) from error
     except BaseException:
-        _discard(wenshu, stored)
+        # Whichever of the chunk's files were stored; none of them is recorded.
+        _discard(wenshu, paths)
         raise
+
+
+def _store_all(wenshu: Wenshu, rendered: Sequence[RenderedCopy]) -> list[str]:
+    """Store the chunk's files side by side and return their paths in order, or raise the first error.
+
+    Each file waits for its fsync; several of them waiting at once share the disk's journal
+    commits, which makes a chunk's storing several times faster than one file after another.
+    """
+    with ThreadPoolExecutor(STORING_THREADS, thread_name_prefix="wenshu-store") as pool:
+        futures = [pool.submit(_store, wenshu, copy) for copy in rendered]
+        return [future.result() for future in futures]
 
 
 def _store(wenshu: Wenshu, copy: RenderedCopy) -> str:
@@ -99,22 +113,20 @@ def _record(
     ]
     session.add_all(documents)
     session.flush()
-    for copy, document in zip(rendered, documents, strict=True):
-        record_event(
-            session, "issue", job.issued_by, document.number,
-            {"document_id": document.id, "kind": instrument.kind, "sha256": document.sha256,
-             "sm3": document.sm3, "path": document.pdf_path, "batch_job": job.id,
-             "row": copy.plan.row_number}
-            | ({"copy_number": document.copy_number} if document.copy_number else {})
-            | kept_draw(instrument, copy.plan.facts),
-        )  # fmt: skip
-        marked = session.execute(
-            update(BatchItem)
-            .where(BatchItem.id == copy.plan.item_id, BatchItem.status == PENDING)
-            .values(status=DONE, document_id=document.id, staged_path="")
-        )
-        if marked.rowcount != 1:  # type: ignore[attr-defined]
-            raise JobBusy(f"批量任务 #{job.id} 第{copy.plan.row_number}行已由另一进程完成")
+    # The chunk's entries appended together, and its items marked in one statement.
+    record_events(
+        session,
+        [
+            ("issue", job.issued_by, document.number,
+             {"document_id": document.id, "kind": instrument.kind, "sha256": document.sha256,
+              "sm3": document.sm3, "path": document.pdf_path, "batch_job": job.id,
+              "row": copy.plan.row_number}
+             | ({"copy_number": document.copy_number} if document.copy_number else {})
+             | kept_draw(instrument, copy.plan.facts))
+            for copy, document in zip(rendered, documents, strict=True)
+        ],
+    )  # fmt: skip
+    _mark_done(session, job, rendered, documents)
     for document in documents:
         record_due(session, document)
     session.execute(
@@ -122,6 +134,37 @@ def _record(
         .where(BatchJob.id == job.id)
         .values(done=BatchJob.done + len(rendered), heartbeat_at=utcnow())
     )
+
+
+def _mark_done(
+    session: Session, job: BatchJob, rendered: Sequence[RenderedCopy], documents: list[Document]
+) -> None:
+    """Mark the chunk's items done with their documents; raise JobBusy if another runner did one."""
+    items = cast(Table, BatchItem.__table__)
+    marked = session.connection().execute(
+        update(items)
+        .where(items.c.id == bindparam("item"), items.c.status == PENDING)
+        .values(status=DONE, document_id=bindparam("document"), staged_path=""),
+        [
+            {"item": copy.plan.item_id, "document": document.id}
+            for copy, document in zip(rendered, documents, strict=True)
+        ],
+    )
+    if marked.rowcount == len(rendered):
+        return
+    done = set(
+        session.scalars(
+            select(BatchItem.id).where(
+                BatchItem.id.in_([copy.plan.item_id for copy in rendered]),
+                or_(
+                    BatchItem.document_id.is_(None),
+                    BatchItem.document_id.not_in([document.id for document in documents]),
+                ),
+            )
+        )
+    )
+    row = next((c.plan.row_number for c in rendered if c.plan.item_id in done), "?")
+    raise JobBusy(f"批量任务 #{job.id} 第{row}行已由另一进程完成")
 
 
 def _document(

@@ -6,7 +6,7 @@ import contextlib
 import fcntl
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -168,20 +168,23 @@ def batch(
             "batch: --queue 需要任务队列；请设置 WENSHU_BROKER_URL（如 redis://127.0.0.1:6379/0）"
         )
     wenshu = Wenshu.open(settings)
+    office = _BatchOffice(wenshu, workers)
     try:
         prepare_service(wenshu)
+        expect = (lambda _copies: None) if queued else office.expect
         try:
             job = (
-                _resumed(wenshu, resume_id)
+                _resumed(wenshu, resume_id, expect)
                 if resume_id is not None
-                else _prepared(wenshu, kind, recipients, facts_file, skip_invalid, issued_by, fresh)
+                else _prepared(
+                    wenshu, kind, recipients, facts_file, skip_invalid, issued_by, fresh, expect
+                )
             )
         except NotIssued as error:  # e.g. no usable template: no job was recorded
             exit_not_issued("batch", error)
-        run = (
-            follow_queued if queued else partial(_run_here, chunk_size=chunk_size, workers=workers)
-        )
+        run = follow_queued if queued else partial(_run_here, office=office, chunk_size=chunk_size)
         job = run(wenshu, job)
+        office.close()  # its workers are not needed for the outputs
         copies = issued_copies(wenshu, job.id)
         try:
             write_outputs(wenshu, copies, out_dir)
@@ -191,6 +194,7 @@ def batch(
                 1,
             )
     finally:
+        office.close()
         wenshu.close()
     click.echo(f"批量任务 #{job.id} 完成：{len(copies)} 份{_shared(copies)}，输出在 {out_dir}")
 
@@ -203,27 +207,61 @@ def _shared(copies: list[IssuedCopy]) -> str:
     return f"（共用文号 {copies[0].number}，份号 {labels[0]}–{labels[-1]}）"
 
 
-def _run_here(wenshu: Wenshu, job: BatchJob, chunk_size: int, workers: int) -> BatchJob:
-    """Run the job in this process on the running service's workers when it has some, else
-    on workers of its own for more than a few copies (one cold soffice for fewer)."""
-    settings = wenshu.settings
-    pending = len(job_items(wenshu, job.id, PENDING))
-    running = [] if settings.office_addresses or not pending else running_workers(settings)
-    if running:
-        # Remote workers to this pool: converted on, never started or killed by the command.
-        wenshu.converter = OfficePool(replace(settings, office_addresses=tuple(running)))
-        click.echo(f"使用运行中服务的排版进程（{len(running)} 个）", err=True)
-    own = not running and pending > SMALL_BATCH and not settings.office_addresses
+class _BatchOffice:
+    """The LibreOffice a batch converts on, chosen once the number of copies is known.
+
+    The running service's workers when it has some on this instance (remote to this
+    command: never started or killed by it); else, for more than SMALL_BATCH copies,
+    workers of its own, started at once, so that they come up while the rows are checked;
+    else one cold soffice. Workers named in the settings are the services' own converter.
+    """
+
+    def __init__(self, wenshu: Wenshu, workers: int) -> None:
+        self.wenshu = wenshu
+        self.workers = workers
+        self.own: OfficePool | None = None
+        self._stack = contextlib.ExitStack()
+        self._chosen = False
+        self.said = ""  # which LibreOffice, said once the copies go to it
+
+    def expect(self, copies: int) -> None:
+        """Choose the LibreOffice for this many copies, starting the command's own workers if so."""
+        settings = self.wenshu.settings
+        if self._chosen or not copies or settings.office_addresses:
+            return
+        self._chosen = True
+        running = running_workers(settings)
+        if running:
+            self.wenshu.converter = OfficePool(replace(settings, office_addresses=tuple(running)))
+            self.said = f"使用运行中服务的排版进程（{len(running)} 个）"
+        elif copies > SMALL_BATCH:
+            self.own = self._stack.enter_context(_own_workers(settings, self.workers))
+            self.wenshu.converter = self.own
+            self.said = f"启动本命令自己的排版进程（{self.workers} 个）"
+        else:
+            self.said = "启动本命令自己的排版进程"
+
+    def ready(self) -> None:
+        """Say which LibreOffice converts, and return once it can: for the command's own
+        workers, when the first answers."""
+        if self.said:
+            click.echo(self.said, err=True)
+        if self.own is not None:
+            # Copies go to the first worker that answers; the others join as they come up.
+            self.own.wait_ready(1)
+
+    def close(self) -> None:
+        """Stop the command's own workers, if it started any."""
+        self._stack.close()
+
+
+def _run_here(wenshu: Wenshu, job: BatchJob, office: _BatchOffice, chunk_size: int) -> BatchJob:
+    """Run the job in this process on the LibreOffice the office chose for its pending copies."""
+    office.expect(pending := len(job_items(wenshu, job.id, PENDING)))
     try:
-        with _own_workers(settings, workers) if own else contextlib.nullcontext() as pool:
-            if pool is not None:
-                click.echo(f"启动本命令自己的排版进程（{workers} 个）", err=True)
-                wenshu.converter = pool
-                # Copies go to the first worker that answers; the others join as they come up.
-                pool.wait_ready(1)
-            elif pending and not running and not settings.office_addresses:
-                click.echo("启动本命令自己的排版进程", err=True)
-            return _run(wenshu, job, chunk_size)
+        if pending:
+            office.ready()
+        return _run(wenshu, job, chunk_size)
     except OfficeError as error:
         _fail(f"batch: {error}\n继续：wenshu batch --resume {job.id} --out DIR", 1)
 
@@ -262,13 +300,14 @@ def follow_queued(wenshu: Wenshu, job: BatchJob, poll: float = 0.5) -> BatchJob:
     return job
 
 
-def _resumed(wenshu: Wenshu, job_id: int) -> BatchJob:
-    """Return the job to resume, or exit 2."""
+def _resumed(wenshu: Wenshu, job_id: int, expect: Callable[[int], None]) -> BatchJob:
+    """Return the job to resume, or exit 2; expect is told how many copies are left."""
     try:
         job = load_job(wenshu, job_id)
     except UnknownJob as error:
         _fail(f"resume: {error}")
     click.echo(f"继续批量任务 #{job.id}（{job.kind}，已完成 {job.done}/{job.total} 份）")
+    expect(len(job_items(wenshu, job.id, PENDING)))
     return job
 
 
@@ -280,8 +319,12 @@ def _prepared(
     skip_invalid: bool,
     issued_by: str,
     fresh: bool,
+    expect: Callable[[int], None],
 ) -> BatchJob:
-    """Read and check the input; return the unfinished job with this input or a new one."""
+    """Read and check the input; return the unfinished job with this input or a new one.
+
+    expect is told how many rows the table has as soon as it is read, before they are checked.
+    """
     if kind is None or recipients is None:
         _fail("batch: 需要文书种类和收文单位表格（或 --resume JOB_ID）")
     try:
@@ -293,6 +336,7 @@ def _prepared(
         rows = read_recipients(recipients, instrument)
     except TableUnreadable as error:
         _fail(f"recipients: {error}")
+    expect(len(rows))
     numbered = [(row.number, row.facts) for row in rows]
     checked = check_input(wenshu, instrument, common, numbered, issued_by)
     if not fresh and (job := checked.job) is not None:
