@@ -121,18 +121,19 @@ def _settle(row: DueItemRow, follow_up: Document) -> None:
 def _settle_from_archive(session: Session, row: DueItemRow, record: Document) -> None:
     """Settle the row by the first issued follow-up in the archive that answers it, if any."""
     for follow_up in session.scalars(
-        select(Document).where(_follow_ups_of(row), ISSUED).order_by(Document.id)
+        select(Document).where(_follow_ups_of(row, record), ISSUED).order_by(Document.id)
     ):
         if _settles(record, follow_up, row):
             _settle(row, follow_up)
             return
 
 
-def _follow_ups_of(row: DueItemRow) -> ColumnElement[bool]:
+def _follow_ups_of(row: DueItemRow, record: Document) -> ColumnElement[bool]:
     """Return the condition on documents that may settle the row (the rules decide)."""
-    if row.matter == REVIEW_WINDOW:
+    if row.matter == REVIEW_WINDOW:  # a 复查决定 comes after its notice: read only those
         return and_(
             Document.kind == "review_decision",
+            Document.document_date >= record.document_date,
             Document.facts["notice_number"].as_string() == row.number,
         )
     if row.matter != CORRECTION:

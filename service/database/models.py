@@ -406,9 +406,10 @@ class DueItemRow(Base):
     matter: Mapped[str] = mapped_column(String(16))  # REVIEW_WINDOW or CORRECTION
     due: Mapped[dt.date]
     what: Mapped[str] = mapped_column(String(200))
-    unit: Mapped[str] = mapped_column(String(200))
+    # The unit and the 文号 find what a follow-up answers: its report, its 回访, its 复查决定.
+    unit: Mapped[str] = mapped_column(String(200), index=True)
     year: Mapped[int | None] = mapped_column(Integer, default=None)  # a report ordered, on year
-    number: Mapped[str] = mapped_column(String(100))
+    number: Mapped[str] = mapped_column(String(100), index=True)
     note: Mapped[str] = mapped_column(String(200), default="")
     classification: Mapped[str] = mapped_column(String(20))
     settled_at: Mapped[dt.datetime | None] = mapped_column(default=None)

@@ -39,6 +39,8 @@ def upgrade() -> None:
         sa.Column("settled_by_document_id", sa.Integer(), nullable=True),
     )
     op.create_index("ix_due_items_document_id", "due_items", ["document_id"])
+    op.create_index("ix_due_items_unit", "due_items", ["unit"])
+    op.create_index("ix_due_items_number", "due_items", ["number"])
     op.create_index("ix_due_items_settled_by_document_id", "due_items", ["settled_by_document_id"])
     op.create_index(
         "ix_due_items_settled_at_due",
@@ -57,5 +59,7 @@ def downgrade() -> None:
     """Remove the due items table."""
     op.drop_index("ix_due_items_settled_at_due", table_name="due_items")
     op.drop_index("ix_due_items_settled_by_document_id", table_name="due_items")
+    op.drop_index("ix_due_items_number", table_name="due_items")
+    op.drop_index("ix_due_items_unit", table_name="due_items")
     op.drop_index("ix_due_items_document_id", table_name="due_items")
     op.drop_table("due_items")
