@@ -25,6 +25,7 @@ from service.render.office.converter import Converter
 from service.render.ooxml.anchors import anchor_names, kept_styles, mark_body
 from service.render.ooxml.parts_edit import STYLES, read_parts
 from service.render.ooxml.spacing import body_grid
+from service.render.pdfa import DocumentMetadata, RenderedPdf
 
 
 def convert_merged_fitted(
@@ -32,9 +33,12 @@ def convert_merged_fitted(
     bodies: Sequence[etree._Element],
     converter: Converter,
     work: Path,
-) -> list[Attempt]:
-    """Return each filled copy's best conversion: its own PDF part and what is still wrong with it."""
+    metadata: Sequence[DocumentMetadata],
+) -> list[RenderedPdf]:
+    """Return each filled copy's best conversion with its metadata written, and what is still
+    wrong with its pages as its warnings."""
     grid = body_grid(compiled.template)
+    pages: dict[Path, int] = {}  # of each part written
     kept = kept_styles(read_parts(compiled.template, (STYLES,)).get(STYLES))
 
     def convert(indices: Sequence[int], tightening: Tightening | None) -> list[Attempt]:
@@ -58,9 +62,16 @@ def convert_merged_fitted(
                 crowded_pages(converted, range(start, end), anchor_names(position))
                 for position, (start, end) in enumerate(zip(starts, ends, strict=True))
             ]
-        parts = split_copies(pdf_path, len(indices), folder)
+            # Cut from the PDF open already, each part saved once with its copy's metadata.
+            parts = split_copies(pdf, len(indices), folder, [metadata[i] for i in indices])
+        pages.update(
+            (part, end - start) for part, start, end in zip(parts, starts, ends, strict=True)
+        )
         return [
             Attempt(part, found, tightening) for part, found in zip(parts, problems, strict=True)
         ]
 
-    return fit_documents(len(bodies), convert)
+    return [
+        RenderedPdf(best.path.read_bytes(), pages[best.path], best.warnings)
+        for best in fit_documents(len(bodies), convert)
+    ]

@@ -8,7 +8,7 @@ import logging
 import tempfile
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from service.instruments.facts import Facts
 from service.instruments.registry import Instrument
 from service.instruments.request import build_render_request
 from service.render.office.converter import Converter
-from service.render.pdfa import DocumentMetadata, RenderedPdf, write_metadata
+from service.render.pdfa import DocumentMetadata, RenderedPdf
 from service.render.pipeline import render_pdf
 from service.render.request import RenderRequest
 from service.render.sealing import BureauSeal
@@ -121,12 +121,12 @@ class ChunkRenderer:
         """
         contexts = [self._request(copy).context for copy in copies]
         bodies = [self.compiled.render_body(dict(context)) for context in contexts]
-        parts = convert_merged_fitted(self.compiled, bodies, self.converter, work)
-        rendered = []
-        for copy, part, context in zip(copies, parts, contexts, strict=True):
-            pdf = replace(write_metadata(part.path, copy.metadata), warnings=part.warnings)
-            rendered.append(RenderedCopy(copy, pdf, fixity_of(pdf.data), context))
-        return rendered
+        metadata = [copy.metadata for copy in copies]
+        pdfs = convert_merged_fitted(self.compiled, bodies, self.converter, work, metadata)
+        return [
+            RenderedCopy(copy, pdf, fixity_of(pdf.data), context)
+            for copy, pdf, context in zip(copies, pdfs, contexts, strict=True)
+        ]
 
     def _request(self, copy: PlannedCopy) -> RenderRequest:
         """Return what is rendered for one copy, built as for a single document."""

@@ -15,6 +15,7 @@ from pathlib import Path
 import pikepdf
 
 from service.batch.compose import copy_anchor
+from service.render.pdfa import DocumentMetadata, metadata_written
 
 # Catalog entries a part takes over from the merged document.
 _CATALOG = ("/OutputIntents", "/Metadata", "/Lang", "/ViewerPreferences")
@@ -48,18 +49,32 @@ def copy_starts(pdf: pikepdf.Pdf, count: int) -> list[int]:
     return starts
 
 
-def split_copies(merged: Path, count: int, directory: Path) -> list[Path]:
-    """Write the pages of each of count copies to directory/part-N.pdf; return the paths."""
-    with pikepdf.open(merged) as pdf:
-        starts = copy_starts(pdf, count)
-        ends = [*starts[1:], len(pdf.pages)]
-        shared = {key: _indirect(pdf, pdf.Root[key]) for key in _CATALOG if key in pdf.Root}
-        info = _indirect(pdf, pdf.trailer.Info) if "/Info" in pdf.trailer else None
-        paths = []
-        for index, (start, end) in enumerate(zip(starts, ends, strict=True)):
-            path = directory / f"part-{index}.pdf"
-            _write_part(pdf, pdf.pages[start:end], shared, info, path)
-            paths.append(path)
+def split_copies(
+    merged: Path | pikepdf.Pdf,
+    count: int,
+    directory: Path,
+    metadata: Sequence[DocumentMetadata] | None = None,
+) -> list[Path]:
+    """Write the pages of each of count copies to directory/part-N.pdf; return the paths.
+
+    merged is the merged PDF's path or the PDF already open. Given each copy's metadata,
+    a part is written with it (service.render.pdfa), saved once instead of saved, opened
+    and saved again.
+    """
+    if isinstance(merged, Path):
+        with pikepdf.open(merged) as pdf:
+            return split_copies(pdf, count, directory, metadata)
+    pdf = merged
+    starts = copy_starts(pdf, count)
+    ends = [*starts[1:], len(pdf.pages)]
+    shared = {key: _indirect(pdf, pdf.Root[key]) for key in _CATALOG if key in pdf.Root}
+    info = _indirect(pdf, pdf.trailer.Info) if "/Info" in pdf.trailer else None
+    paths = []
+    for index, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        path = directory / f"part-{index}.pdf"
+        written = None if metadata is None else metadata[index]
+        _write_part(pdf, pdf.pages[start:end], shared, info, path, written)
+        paths.append(path)
     return paths
 
 
@@ -76,8 +91,10 @@ def _write_part(
     shared: dict[str, pikepdf.Object],
     info: pikepdf.Object | None,
     path: Path,
+    metadata: DocumentMetadata | None = None,
 ) -> None:
-    """Write the given pages with the merged document's PDF/A catalog entries as one file."""
+    """Write the given pages with the merged document's PDF/A catalog entries as one file,
+    with the copy's metadata when given."""
     with pikepdf.new() as part:
         part.pages.extend(pages)
         for page in part.pages:
@@ -96,4 +113,7 @@ def _write_part(
                 part.Root[key] = part.copy_foreign(value)
         if info is not None:
             part.trailer.Info = part.copy_foreign(info)
-        part.save(path)
+        if metadata is None:
+            part.save(path)
+        else:
+            path.write_bytes(metadata_written(part, metadata).data)
