@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from service import create_app
 from service.acts.issuing import issue_document
+from service.archive import search
 from service.database.models import Document
 from service.render.office.pool import OfficePool
 from tests.conftest import sample, signed_in
@@ -338,3 +339,14 @@ def test_refill_from_another_kind_or_nothing_is_404(app: Flask, client: FlaskCli
     report = issue(app, "annual_report")
     assert client.get(f"/documents/new/supervision_notice?from={report.id}").status_code == 404
     assert client.get("/documents/new/supervision_notice?from=999").status_code == 404
+
+
+def test_an_estimated_total_says_so(
+    client: FlaskClient, archive: dict[str, Document], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This test ensures that past the exact count's bound the register says 约 (about) before
+    its total, and still lists every document."""
+    monkeypatch.setattr(search, "EXACT_UP_TO", 2)
+    page = client.get("/documents").get_data(as_text=True)
+    assert re.search(r"约 \d+ 份文书", page) and "共 4 份文书" not in page
+    assert sorted(listed(client)) == sorted(document.number for document in archive.values())
