@@ -43,7 +43,6 @@ from bench.batch_command import command_rates  # noqa: E402
 from bench.naive import naive_rate, sample  # noqa: E402
 from service.acts.seal_install import install_seal  # noqa: E402
 from service.archive.seals import SealStore, seal_signer  # noqa: E402
-from service.archive.store import ArchiveStore  # noqa: E402
 from service.batch.compose import CompiledTemplate  # noqa: E402
 from service.batch.executor import run_job  # noqa: E402
 from service.batch.jobs import create_job  # noqa: E402
@@ -155,7 +154,8 @@ STAGES = (
     # A batch stamps and signs in worker processes: what shows here is the wait for them.
     ("seal and sign (waiting for the workers)", PressingPool, "press_all"),
     ("SHA-256 + SM3", service.batch.rendering, "fixity_of"),
-    ("store (fsync)", ArchiveStore, "put"),
+    # A chunk's files are stored side by side: its wall time, not the sum over its threads.
+    ("store (fsync)", service.batch.recording, "_store_all"),
     ("record (database)", service.batch.recording, "_record"),
 )
 
