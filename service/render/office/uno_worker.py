@@ -32,6 +32,7 @@ import tempfile
 import threading
 import time
 import xmlrpc.client
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from xmlrpc.server import SimpleXMLRPCRequestHandler, SimpleXMLRPCServer
@@ -55,6 +56,9 @@ OVERRUN_GRACE = 2.0  # seconds the caller's fault may take to leave before the w
 # NEVER_EXECUTE): the profile forbids links and macros already; the load says so again.
 NO_UPDATE = 0
 NEVER_EXECUTE = 0
+# A conversion's settings after its paths: filtername, filter_options, update_index,
+# infiltername, password.
+ConversionSettings = tuple[str | None, list[str], bool, str | None, str | None]
 
 
 def properties(**values: Any) -> tuple[Any, ...]:
@@ -172,17 +176,19 @@ class Office:
         update_index: bool,
         infiltername: str | None,
         password: str | None,
+        stored: Callable[[], None] | None = None,
     ) -> None:
-        """Load source hidden and read-only, export it to target, close it; raise on failure."""
+        """Load source hidden and read-only, export it to target, close it; raise on failure.
+
+        stored, when given, is called once the PDF is written, before the document closes.
+        """
         if not os.path.exists(source):
             raise RuntimeError(f"Path {source} does not exist.")
-        try:
-            # Whether target's folder takes a file, before soffice writes: storeToURL would
-            # make missing folders, and a folder that vanished must fail the attempt.
-            with open(target, "ab"):
-                pass
-        except OSError as error:
-            raise RuntimeError(f"Path {target} is not writable: {error}") from error
+        # storeToURL would make a missing folder, and a folder that vanished must fail the
+        # attempt: a pool's attempt writes into a private folder that may be gone.
+        folder = os.path.dirname(os.path.abspath(target))
+        if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+            raise RuntimeError(f"Path {target} is not writable: no folder {folder} to write in")
         loading = properties(
             Hidden=True, ReadOnly=True, UpdateDocMode=NO_UPDATE, MacroExecutionMode=NEVER_EXECUTE
         )
@@ -208,6 +214,8 @@ class Office:
                     FilterData=uno.Any("[]com.sun.star.beans.PropertyValue", data)
                 )
             document.storeToURL(uno.systemPathToFileUrl(os.path.abspath(target)), storing + options)
+            if stored is not None:
+                stored()
         finally:
             with contextlib.suppress(Exception):  # a dying soffice: the caller hears of it
                 document.close(True)
@@ -265,6 +273,8 @@ class Worker:
         self.office = office
         self.server = server
         self.timeout = timeout
+        # Held from a conversion's load to its document's close, which may end after the
+        # caller has its answer: the next conversion waits for it.
         self.turn = threading.Lock()
 
     def info(self) -> dict[str, object]:
@@ -295,52 +305,77 @@ class Worker:
             raise ValueError("give inpath or indata, not both")
         if outpath is None and convert_to is None:
             raise ValueError("give outpath, or convert_to for the result's bytes")
-        with self.turn, contextlib.ExitStack() as stack:
-            if inpath is None or outpath is None:  # bytes in or out: a scratch folder for them
-                scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="uno-worker-"))
-            source = inpath
+        arguments = (filtername, list(filter_options or ()), update_index, infiltername, password)
+        if inpath is not None and outpath is not None:
+            self._run(inpath, outpath, arguments, answer_when_stored=True)
+            return None
+        with tempfile.TemporaryDirectory(prefix="uno-worker-") as scratch:
+            source = inpath or os.path.join(scratch, "input")
             if indata is not None:
-                source = os.path.join(scratch, "input")
                 Path(source).write_bytes(indata.data)
             target = outpath or os.path.join(scratch, f"output.{convert_to}")
-            assert source is not None
-            self._bounded(
-                source, target, filtername, list(filter_options or ()), update_index,
-                infiltername, password,
-            )  # fmt: skip
+            # Files of the scratch folder are open until the document is closed.
+            self._run(source, target, arguments, answer_when_stored=False)
             return None if outpath else xmlrpc.client.Binary(Path(target).read_bytes())
 
-    def _bounded(self, source: str, target: str, *arguments: Any) -> None:
-        """Run one conversion on a thread of its own, and stop soffice when it overruns."""
-        if self.timeout is None:
-            self.office.convert(source, target, *arguments)
-            return
+    def _run(
+        self, source: str, target: str, arguments: ConversionSettings, answer_when_stored: bool
+    ) -> None:
+        """Run one conversion on a thread of its own; return once its PDF is stored (or, unless
+        answer_when_stored, its document closed), or raise its error.
+
+        Closing a document takes soffice a quarter of a conversion; the caller goes on with
+        the PDF meanwhile. A conversion that overruns the timeout, close included, stops
+        soffice and the worker.
+        """
+        self.turn.acquire()  # bounded: the holder's watchdog ends the worker
+        answered = threading.Event()
         outcome: list[BaseException | None] = []
+        once = threading.Lock()
+
+        def answer(error: BaseException | None = None) -> None:
+            with once:
+                if not answered.is_set():
+                    outcome.append(error)
+                    answered.set()
+
+        watchdog = None
+        if self.timeout is not None:
+            watchdog = threading.Timer(self.timeout, self._overrun, (source, answered, answer))
+            watchdog.start()
 
         def run() -> None:
             try:
-                self.office.convert(source, target, *arguments)
-            except BaseException as error:  # handed to the caller's thread below
-                outcome.append(error)
+                self.office.convert(
+                    source, target, *arguments, stored=answer if answer_when_stored else None
+                )
+            except BaseException as error:  # handed to the caller's thread
+                answer(error)
             else:
-                outcome.append(None)
+                answer()
+            finally:
+                if watchdog is not None:
+                    watchdog.cancel()
+                self.turn.release()
 
-        thread = threading.Thread(target=run, name="conversion", daemon=True)
-        thread.start()
-        thread.join(self.timeout)
-        if thread.is_alive():
-            log.error(
-                "converting %s took longer than %g s; stopping LibreOffice", source, self.timeout
-            )
-            self.office.stopping = True
-            stop_group()
-            self.server.overrun = True
-            # The fault goes out first (process_request_thread exits after it); this is the
-            # backstop when the caller does not read it.
-            threading.Timer(OVERRUN_GRACE, os._exit, (EXIT_OVERRUN,)).start()
-            raise TimeoutError(f"converting {source} took longer than {self.timeout:g} s")
+        threading.Thread(target=run, name="conversion", daemon=True).start()
+        answered.wait()
         if outcome[0] is not None:
             raise outcome[0]
+
+    def _overrun(
+        self, source: str, answered: threading.Event, answer: Callable[[BaseException], None]
+    ) -> None:
+        """Stop soffice and the worker after a conversion overran, telling a waiting caller first."""
+        log.error("converting %s took longer than %g s; stopping LibreOffice", source, self.timeout)
+        self.office.stopping = True
+        stop_group()
+        if answered.is_set():  # only its close overran: nobody waits for a word
+            os._exit(EXIT_OVERRUN)
+        self.server.overrun = True  # the fault goes out, then process_request_thread exits
+        # The backstop, when the caller does not read its fault.
+        threading.Timer(OVERRUN_GRACE, os._exit, (EXIT_OVERRUN,)).start()
+        answer(TimeoutError(f"converting {source} took longer than {self.timeout:g} s"))
 
 
 def arguments() -> argparse.Namespace:
