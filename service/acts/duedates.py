@@ -98,8 +98,7 @@ def due_items(records: Iterable[Record], today: dt.date) -> list[DueItem]:
     """Return everything due according to the issued records, earliest first; voided ones count for nothing."""
     issued = [record for record in records if record.status == "issued"]
     items = [
-        *_review_windows(issued, today),
-        *_correction_deadlines(issued, today),
+        *_document_items(issued, today),
         *_annual_reports(issued, today),
         *_circular(issued, today),
     ]
@@ -352,21 +351,30 @@ def _visits(issued: Sequence[Record]) -> dict[str, dt.date]:
     return latest
 
 
+def _document_items(issued: Sequence[Record], today: dt.date) -> list[DueItem]:
+    """Return the items documents set of their own: 复查 windows and correction deadlines."""
+    return [*_review_windows(issued, today), *_correction_deadlines(issued, today)]
+
+
 def own_items(record: Record) -> list[DueItem]:
     """Return the items a document sets by itself, as if nothing had followed it.
 
     days_left counts from the document's date: the table keeps the due day, not the days.
     """
+    issued = [record] if record.status == "issued" else []
     return [
-        item for item in due_items([record], record.document_date) if item.document_id == record.id
+        item
+        for item in _document_items(issued, record.document_date)
+        if item.document_id == record.id
     ]
 
 
 def settled_items(record: Record, follow_up: Record) -> list[DueItem]:
     """Return the items of record that follow_up settles according to the rules above."""
+    issued = [each for each in (record, follow_up) if each.status == "issued"]
     still = {
         (item.matter, item.what, item.due)
-        for item in due_items([record, follow_up], record.document_date)
+        for item in _document_items(issued, record.document_date)
         if item.document_id == record.id
     }
     return [item for item in own_items(record) if (item.matter, item.what, item.due) not in still]
