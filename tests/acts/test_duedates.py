@@ -9,6 +9,7 @@ import pytest
 
 from forms.annual_report import report_due
 from forms.safety_circular import circular_due
+from service.acts.due_pages import due_first, due_page
 from service.acts.duedates import UNKNOWN_CALENDAR, DueItem, agenda, archive_due_items
 from service.acts.issuing import issue_document
 from service.archive.voiding import void_document
@@ -180,3 +181,22 @@ def test_sorted_and_split_into_overdue_and_window(wenshu: Wenshu) -> None:
     assert all(i.days_left <= 90 for i in plan.upcoming)
     assert [i.due for i in agenda(items, 7).upcoming] == []
     assert [i.due for i in agenda(due(wenshu, D(2026, 4, 3)), 7).upcoming] == [D(2026, 4, 10)]
+
+
+def test_the_pages_and_the_desk_count_what_everything_due_lists(wenshu: Wenshu) -> None:
+    """This test ensures that on each database the page's and desk's counts and rows are those of everything due."""
+    issue(wenshu, "supervision_notice")  # 复查 2026-03-16, 执行 2026-04-10
+    issue(wenshu, "enforcement_notice")  # 改正 2026-05-29
+    today = D(2026, 4, 1)
+    with wenshu.database.session() as session:
+        plan = agenda(archive_due_items(session, today))
+        page = due_page(session, today)
+        first, computed = due_first(session, today, window=90, limit=3)
+    assert [i.due for i in page.overdue] == [i.due for i in plan.overdue]
+    assert [i.due for i in page.upcoming] == [i.due for i in plan.upcoming]
+    assert (page.overdue_count, page.upcoming_count, page.pages) == (2, 2, 1)
+    assert (first.overdue_count, first.upcoming_count) == (2, 2)
+    assert [i.due for i in [*first.overdue, *first.upcoming]] == [
+        D(2026, 2, 2), D(2026, 3, 16), D(2026, 4, 10)
+    ]  # fmt: skip
+    assert [i.what for i in computed] == [CIRCULAR_2025]
