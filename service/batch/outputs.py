@@ -70,16 +70,17 @@ def issued_copies(
 ) -> list[IssuedCopy]:
     """Return the job's archived copies in row order: those of the 密级 in classifications (None: all)."""
     with wenshu.database.session() as session:
+        # The columns a copy's outputs need, not the documents with their facts and context.
         rows = session.execute(
-            select(BatchItem.row_number, Document)
+            select(
+                BatchItem.row_number, Document.recipient, Document.number, Document.pdf_path,
+                Document.sha256, Document.sm3, Document.copy_number,
+            )
             .join(Document, Document.id == BatchItem.document_id)
             .where(BatchItem.job_id == job_id, BatchItem.status == DONE, shown(classifications))
             .order_by(BatchItem.row_number)
-        ).all()
-        return [
-            IssuedCopy(row, d.recipient, d.number, d.pdf_path, d.sha256, d.sm3, d.copy_number)
-            for row, d in rows
-        ]
+        ).all()  # fmt: skip
+        return [IssuedCopy(*row) for row in rows]
 
 
 def write_outputs(wenshu: Wenshu, copies: Sequence[IssuedCopy], directory: Path) -> list[Path]:
