@@ -120,6 +120,8 @@ def browse_documents(
     """
     conditions = _conditions(session, criteria)
     total, estimated = count_documents(session, criteria, conditions)
+    if total == 0 and not estimated:  # nothing to walk for: a rare fragment is scanned once
+        return ResultPage([], 0, 1, per_page)
     columns = _order_columns(criteria)
     bound = parse_cursor(after or before, criteria)
     going_back = bool(before and bound) or (last and not bound)
