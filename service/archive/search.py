@@ -179,21 +179,22 @@ def count_documents(
     # Walked along the register's index, which holds the 密级 too: no row is read.
     columns = _order_columns(criteria)
     ordered = select(*columns).where(*conditions).order_by(*(column.desc() for column in columns))
-    bounded = ordered.limit(EXACT_UP_TO + 1).subquery()
-    counted = session.scalar(select(func.count()).select_from(bounded)) or 0
-    if counted <= EXACT_UP_TO:
-        return counted, False
+    # Whether there are more than EXACT_UP_TO is asked first: a common fragment, checked row
+    # by row, is then walked once.
+    reached = session.execute(ordered.offset(EXACT_UP_TO).limit(1)).first()
+    if reached is None:
+        bounded = ordered.limit(EXACT_UP_TO + 1).subquery()
+        return session.scalar(select(func.count()).select_from(bounded)) or 0, False
     if session.get_bind().dialect.name == "postgresql":  # more than the planner thought
-        return counted, True
+        return EXACT_UP_TO + 1, True
     # Scaled by documents the reader may see alone, so that the estimate tells nothing of
     # the others; both counts run along the covering index.
     visible = _visible(criteria)
-    reached = session.execute(ordered.offset(EXACT_UP_TO).limit(1)).one()
     walked = session.scalar(
         select(func.count()).where(tuple_(*columns) >= tuple_(*reached), *visible)
     )
     seen = session.scalar(select(func.count(Document.id)).where(*visible)) or 0
-    estimate = counted * seen / (walked or 1)
+    estimate = (EXACT_UP_TO + 1) * seen / (walked or 1)
     return max(EXACT_UP_TO + 1, min(seen, int(round(estimate, -2)))), True
 
 
