@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,9 @@ EXACT_UP_TO = 10_000
 # Up to this many documents found by the text search are fetched by id; more are checked
 # along the register's index.
 FEW = 500
+# How long a count of the visible documents, which scales SQLite's estimates, is reused.
+SEEN_FOR = 60.0
+_SEEN: dict[tuple[str, frozenset[str] | None], tuple[float, int]] = {}
 # A trigram index finds fragments of three characters or more; shorter ones are scanned for.
 TRIGRAM = 3
 
@@ -193,9 +197,23 @@ def count_documents(
     walked = session.scalar(
         select(func.count()).where(tuple_(*columns) >= tuple_(*reached), *visible)
     )
-    seen = session.scalar(select(func.count(Document.id)).where(*visible)) or 0
+    seen = _visible_documents(session, criteria.classifications)
     estimate = (EXACT_UP_TO + 1) * seen / (walked or 1)
     return max(EXACT_UP_TO + 1, min(seen, int(round(estimate, -2)))), True
+
+
+def _visible_documents(session: Session, classifications: frozenset[str] | None) -> int:
+    """Return how many documents of these 密级 there are, counted at most once a minute.
+
+    It scales an estimate, which a minute's new documents do not change.
+    """
+    key = (str(session.get_bind().engine.url), classifications)
+    counted_at, seen = _SEEN.get(key, (-SEEN_FOR, 0))
+    if time.monotonic() - counted_at >= SEEN_FOR:
+        visible = _visible(Criteria(classifications=classifications))
+        seen = session.scalar(select(func.count(Document.id)).where(*visible)) or 0
+        _SEEN[key] = (time.monotonic(), seen)
+    return seen
 
 
 def _visible(criteria: Criteria) -> list[ColumnElement[bool]]:
