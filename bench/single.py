@@ -24,6 +24,7 @@ is compared with the level its predecessor had after the warm-up.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import statistics
@@ -213,6 +214,8 @@ def main() -> None:
     parser.add_argument("--every", type=int, default=500, help="documents between RSS samples")
     parser.add_argument("--workers", type=int, default=2, help="LibreOffice workers (--memory)")
     args = parser.parse_args()
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(line_buffering=True)  # a long --memory run shows each sample
     with tempfile.TemporaryDirectory(prefix="wenshu-bench-") as instance:
         if args.memory:
             warm_up = 50 if args.warm_up is None else args.warm_up
