@@ -26,16 +26,25 @@ import logging
 import os
 import shutil
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 from xml.sax.saxutils import escape, quoteattr
 
 log = logging.getLogger(__name__)
 
 SCRIPTING = "/org.openoffice.Office.Common/Security/Scripting"
 INTERNET = "/org.openoffice.Inet/Settings"
+OOR = "http://openoffice.org/2001/registry"
 NOWHERE = ("127.0.0.1", "9")  # the discard port: privileged, so no user's program listens there
+# The prefixes soffice writes, kept on the items carried over (LibreOffice reads any).
+for prefix, uri in (
+    ("oor", OOR),
+    ("xs", "http://www.w3.org/2001/XMLSchema"),
+    ("xsi", "http://www.w3.org/2001/XMLSchema-instance"),
+):
+    ElementTree.register_namespace(prefix, uri)
 
 
 @dataclass(frozen=True)
@@ -73,22 +82,50 @@ OFFICE_SETTINGS = (*LINKED_CONTENT, *NETWORK)
 
 
 def write_settings(installation: Path, settings: Sequence[OfficeSetting] = OFFICE_SETTINGS) -> Path:
-    """Write the settings as the profile's user/registrymodifications.xcu; return its path.
+    """Write the settings into the profile's user/registrymodifications.xcu; return its path.
 
-    installation is what soffice takes as -env:UserInstallation (the worker's --profile). The file is replaced whole before every start, so that a profile
-    soffice changed, or one made before these settings, starts from them again.
+    installation is what soffice takes as -env:UserInstallation (the worker's --profile).
+    They are written again before every start, over anything soffice or a hand changed in
+    their part of the configuration, so that such a profile, or one made before these
+    settings, starts from them. The rest of what soffice keeps in the file stays: among it
+    the marks of its first start (LastCompatibilityCheckID, ooSetupInstCompleted), without
+    which every start is a first one and takes five seconds more.
     """
     user = installation / "user"
     user.mkdir(parents=True, exist_ok=True)
     target = user / "registrymodifications.xcu"
     partial = target.with_name(target.name + ".part")
-    partial.write_text(registry_modifications(settings), encoding="utf-8")
+    kept = items_elsewhere(target, {setting.path for setting in settings})
+    partial.write_text(registry_modifications(settings, kept), encoding="utf-8")
     partial.replace(target)
     return target
 
 
-def registry_modifications(settings: Sequence[OfficeSetting]) -> str:
-    """Return the settings as the text of a registrymodifications.xcu file."""
+def items_elsewhere(target: Path, paths: Collection[str]) -> list[str]:
+    """Return the items of a registrymodifications.xcu that touch none of the paths, as text.
+
+    An item touches a path when it sets a node at, inside or above it. A file that is missing
+    or not readable XML keeps nothing.
+    """
+    try:
+        root = ElementTree.parse(target).getroot()
+    except (OSError, ElementTree.ParseError):
+        return []
+    kept = []
+    for item in root.findall("item"):
+        where = item.get(f"{{{OOR}}}path", "")
+        if not any(touches(where, path) for path in paths):
+            kept.append(ElementTree.tostring(item, encoding="unicode").strip())
+    return kept
+
+
+def touches(where: str, path: str) -> bool:
+    """Return whether a configuration node at where is path, inside it or above it."""
+    return where == path or where.startswith(path + "/") or path.startswith(where + "/")
+
+
+def registry_modifications(settings: Sequence[OfficeSetting], kept: Sequence[str] = ()) -> str:
+    """Return the settings, after the kept items, as the text of a registrymodifications.xcu file."""
     items = "".join(
         f'<item oor:path={quoteattr(s.path)}><prop oor:name={quoteattr(s.name)} oor:op="fuse">'
         f"<value>{escape(s.value)}</value></prop></item>\n"
@@ -96,10 +133,11 @@ def registry_modifications(settings: Sequence[OfficeSetting]) -> str:
     )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+        f'<oor:items xmlns:oor="{OOR}" '
         'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
-        f"{items}</oor:items>\n"
+        + "".join(f"{item}\n" for item in kept)
+        + f"{items}</oor:items>\n"
     )
 
 

@@ -10,7 +10,10 @@ info() and convert(inpath, indata, outpath, convert_to, filtername, filter_optio
 update_index, infiltername, password). A fault for a document LibreOffice cannot read holds
 unoserver's words ("Could not load document", "does not exist", "There is no").
 
-One conversion runs at a time, whoever asks; info answers meanwhile. The worker exits when
+It is ready as soon as soffice answers through the bridge, and then converts a small document
+once, so that the first caller does not wait for filters and fonts to load. A conversion
+answers once the PDF is written; the document is closed after. One conversion runs at a
+time, whoever asks; info answers meanwhile. The worker exits when
 its soffice exits, and when a conversion overruns --conversion-timeout (soffice killed first,
 the caller told): a hung soffice never comes back, so whoever supervises the worker starts a
 new one. It takes the processes it starts down with it: they share its process group.
@@ -24,6 +27,8 @@ import argparse
 import contextlib
 import logging
 import os
+import re
+import shutil
 import signal
 import socketserver
 import subprocess
@@ -32,6 +37,7 @@ import tempfile
 import threading
 import time
 import xmlrpc.client
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -56,6 +62,8 @@ OVERRUN_GRACE = 2.0  # seconds the caller's fault may take to leave before the w
 # NEVER_EXECUTE): the profile forbids links and macros already; the load says so again.
 NO_UPDATE = 0
 NEVER_EXECUTE = 0
+# The faces GB/T 9704 documents are set in, as the templates name them: loaded at warm-up.
+WARM_UP_FACES = ("仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312")
 # A conversion's settings after its paths: filtername, filter_options, update_index,
 # infiltername, password.
 ConversionSettings = tuple[str | None, list[str], bool, str | None, str | None]
@@ -113,6 +121,7 @@ class Office:
             f"-env:UserInstallation={self.profile.resolve().as_uri()}",
             f"--accept=pipe,name={self.pipe};urp;StarOffice.ComponentContext",
         ]  # fmt: skip
+        seed_last_version(self.profile, self.soffice)
         log.info("starting %s", " ".join(command))
         try:
             self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL)
@@ -140,14 +149,32 @@ class Office:
         threading.Thread(target=self._watch, name="watch-soffice", daemon=True).start()
 
     def _product_version(self) -> str:
-        """Return LibreOffice's version as its About box shows it."""
+        """Return LibreOffice's version as its About box shows it, having marked the profile as
+        started by this version.
+
+        soffice runs its graphics self-tests (five seconds and more) at every start until the
+        profile names this version as the last one started, which only a document window
+        ever writes; headless, it never is. Written here, every later start on the profile
+        skips them (write_settings keeps the mark when it writes its own settings).
+        """
         provider = self.context.ServiceManager.createInstanceWithContext(
             "com.sun.star.configuration.ConfigurationProvider", self.context
         )
+        product = properties(nodepath="/org.openoffice.Setup/Product")
         access = provider.createInstanceWithArguments(
-            "com.sun.star.configuration.ConfigurationAccess",
-            properties(nodepath="/org.openoffice.Setup/Product"),
+            "com.sun.star.configuration.ConfigurationAccess", product
         )
+        version = access.getByName("ooSetupVersion")
+        if access.getByName("ooSetupLastVersion") != version:
+            try:
+                update = provider.createInstanceWithArguments(
+                    "com.sun.star.configuration.ConfigurationUpdateAccess", product
+                )
+                update.replaceByName("ooSetupLastVersion", version)
+                update.commitChanges()
+                provider.flush()  # now: soffice is killed, never stopped, and writes no more
+            except Exception as error:  # only the next start's speed depends on it
+                log.warning("could not mark the profile as started by %s: %s", version, error)
         return str(access.getByName("ooSetupVersionAboutBox"))
 
     def _watch(self) -> None:
@@ -221,6 +248,94 @@ class Office:
                 document.close(True)
 
 
+def seed_last_version(profile: Path, soffice: str) -> None:
+    """Mark a new profile as started by the installed version before soffice's first start on it.
+
+    Otherwise that first start runs the graphics self-tests too, three seconds of it (see
+    Office._product_version, which marks the profile after the start when this could not).
+    A profile already marked, or a registrymodifications.xcu that is not whole, is left alone.
+    """
+    target = profile / "user" / "registrymodifications.xcu"
+    try:
+        text = target.read_text(encoding="utf-8")
+    except OSError:
+        text = ""
+    if "ooSetupLastVersion" in text or (text and "</oor:items>" not in text):
+        return
+    version = installed_version(soffice)
+    if version is None:
+        return
+    item = (
+        '<item oor:path="/org.openoffice.Setup/Product"><prop oor:name="ooSetupLastVersion" '
+        f'oor:op="fuse"><value>{version}</value></prop></item>\n'
+    )
+    if text:
+        text = text.replace("</oor:items>", item + "</oor:items>")
+    else:
+        text = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<oor:items '
+            'xmlns:oor="http://openoffice.org/2001/registry" '
+            'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+            f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n{item}</oor:items>\n'
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".part")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(target)
+
+
+def installed_version(soffice: str) -> str | None:
+    """Return LibreOffice's version ("7.4") from its installation's configuration, or None."""
+    program = shutil.which(soffice)
+    if program is None:
+        return None
+    share = Path(os.path.realpath(program)).parent.parent / "share"
+    for configuration in (share / "registry" / "main.xcd", share / ".registry" / "main.xcd"):
+        try:
+            text = configuration.read_text(encoding="utf-8")
+        except OSError:
+            continue
+        found = re.search(r'<prop oor:name="ooSetupVersion">\s*<value>([0-9.]+)</value>', text)
+        if found:
+            return found.group(1)
+    return None
+
+
+def write_warm_up_docx(path: str) -> None:
+    """Write a one-page DOCX with a line in each official face (GB/T 9704's, as the templates
+    name them) at path."""
+    paragraphs = "".join(
+        f'<w:p><w:r><w:rPr><w:rFonts w:ascii="{face}" w:eastAsia="{face}" w:hAnsi="{face}"/>'
+        '<w:sz w:val="32"/></w:rPr><w:t>档案行政执法文书 2026〔1〕号</w:t></w:r></w:p>'
+        for face in WARM_UP_FACES
+    )
+    with zipfile.ZipFile(path, "w") as package:
+        package.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/word/document.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+        )
+        package.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Target="word/document.xml" Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/officeDocument"/>'
+            "</Relationships>",
+        )
+        package.writestr(
+            "word/document.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.'
+            f'openxmlformats.org/wordprocessingml/2006/main"><w:body>{paragraphs}</w:body>'
+            "</w:document>",
+        )
+
+
 def update_indexes(document: Any) -> None:
     """Update a document's indexes twice (the second pass sets the page numbers the first moved)."""
     for _ in range(2):
@@ -276,6 +391,28 @@ class Worker:
         # Held from a conversion's load to its document's close, which may end after the
         # caller has its answer: the next conversion waits for it.
         self.turn = threading.Lock()
+
+    def warm_up(self) -> None:
+        """Convert a small document of the official faces once, as the first caller would.
+
+        The first conversion of a fresh soffice loads the DOCX import filter, the fonts and the
+        PDF/A export, about a second; done here, a conversion that asks meanwhile waits only
+        for what is left of it, and one that comes later not at all.
+        """
+        with tempfile.TemporaryDirectory(prefix="uno-worker-") as scratch:
+            source = os.path.join(scratch, "warm-up.docx")
+            write_warm_up_docx(source)
+            started = time.monotonic()
+            try:
+                self._run(
+                    source, os.path.join(scratch, "warm-up.pdf"),
+                    (PDF_EXPORT, ["SelectPdfVersion=2"], False, None, None),
+                    answer_when_stored=False,
+                )  # fmt: skip
+            except Exception as error:  # the first real conversion will say what is wrong
+                log.warning("warming up failed: %s", error)
+                return
+        log.info("warmed up in %.2f s", time.monotonic() - started)
 
     def info(self) -> dict[str, object]:
         """Return unoserver's info, once soffice answered a round trip through the bridge."""
@@ -430,6 +567,7 @@ def main() -> None:
         server.register_function(worker.info, "info")
         server.register_function(worker.convert, "convert")
         log.info("ready at http://%s:%s (%s)", settings.interface, settings.port, office.version)
+        threading.Thread(target=worker.warm_up, name="warm-up", daemon=True).start()
         server.serve_forever()
 
 
