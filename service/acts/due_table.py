@@ -32,19 +32,28 @@ def record_due(session: Session, document: Document) -> None:
     An item is settled at once when its follow-up is already in the archive (a report
     received before the order to file it was issued, say).
     """
-    if document.status != "issued":
-        return
-    if document.kind in ITEM_KINDS:
-        rows = [_row(document, item) for item in own_items(document)]
-        session.add_all(rows)
-        session.flush()
-        for row in rows:
-            _settle_from_archive(session, row, document)
-    if document.kind in FOLLOW_UPS:
-        for row, record in _answered(session, document):
-            if _settles(record, document, row):
-                _settle(row, document)
-        session.flush()
+    record_due_all(session, [document])
+
+
+def record_due_all(session: Session, documents: Sequence[Document]) -> None:
+    """Write the items of documents issued together (a batch's chunk), flushed once, and settle as record_due does."""
+    issued = [document for document in documents if document.status == "issued"]
+    owned = [
+        (_row(document, item), document)
+        for document in issued
+        if document.kind in ITEM_KINDS
+        for item in own_items(document)
+    ]
+    session.add_all(row for row, _document in owned)
+    session.flush()
+    for row, document in owned:
+        _settle_from_archive(session, row, document)
+    for document in issued:
+        if document.kind in FOLLOW_UPS:
+            for row, record in _answered(session, document):
+                if _settles(record, document, row):
+                    _settle(row, document)
+    session.flush()
 
 
 def resettle(session: Session, row_ids: Sequence[int]) -> None:

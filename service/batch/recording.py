@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.acts.drawing import kept_draw
-from service.acts.due_table import record_due
+from service.acts.due_table import record_due_all
 from service.acts.errors import archive_refusal
 from service.acts.issuing import document_record
 from service.archive.audit import record_events
@@ -127,8 +127,7 @@ def _record(
         ],
     )  # fmt: skip
     _mark_done(session, job, rendered, documents)
-    for document in documents:
-        record_due(session, document)
+    record_due_all(session, documents)
     session.execute(
         update(BatchJob)
         .where(BatchJob.id == job.id)
