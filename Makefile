@@ -60,6 +60,7 @@ lint: setup
 		&& $(VENV)/bin/lint-imports
 
 bench: setup
+	$(PY) bench/office.py
 	$(PY) bench/single.py
 	$(PY) bench/batch.py
 	$(PY) bench/scaleout.py
