@@ -401,7 +401,11 @@ class DueItemRow(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    # A record deleted outside the service (which only voids) takes its items with it, so that
+    # the archive check finds the gap rather than the database refusing it.
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
     case_id: Mapped[int | None] = mapped_column(Integer, default=None)
     matter: Mapped[str] = mapped_column(String(16))  # REVIEW_WINDOW or CORRECTION
     due: Mapped[dt.date]

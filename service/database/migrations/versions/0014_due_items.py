@@ -25,7 +25,12 @@ def upgrade() -> None:
     op.create_table(
         "due_items",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("document_id", sa.Integer(), sa.ForeignKey("documents.id"), nullable=False),
+        sa.Column(
+            "document_id",
+            sa.Integer(),
+            sa.ForeignKey("documents.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
         sa.Column("case_id", sa.Integer(), nullable=True),
         sa.Column("matter", sa.String(length=16), nullable=False),
         sa.Column("due", sa.Date(), nullable=False),
