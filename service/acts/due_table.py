@@ -2,14 +2,19 @@
 
 What an item says and what settles it are the rules of service.acts.duedates, applied to the
 document and to one follow-up at a time; the queries here only find the candidates.
+
+A row names one follow-up that settles it: of those issued, the least classified (then the
+first), so that a reader who may not see a 秘密 follow-up still finds the item settled by a
+公开 one. The pages count an item settled only by a follow-up the reader may see
+(service.acts.duedates.open_rows), as if the others did not exist.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import ColumnElement, and_, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, case, or_, select, true
+from sqlalchemy.orm import Session, aliased
 
 from service.acts.duedates import (
     CORRECTION,
@@ -21,9 +26,23 @@ from service.acts.duedates import (
     own_items,
     settled_items,
 )
+from service.archive.access import DEFAULT_CLASSIFIED_ROLES
 from service.database.models import Document, DueItemRow, utcnow
 
 ISSUED = Document.status == "issued"
+# 密级 from the most open to the most closed; an unknown one is closed most of all.
+OPENNESS = {name: rank for rank, name in enumerate(DEFAULT_CLASSIFIED_ROLES)}
+CLOSED_MOST = len(OPENNESS)
+
+
+def _closed(classification: str) -> int:
+    """Return how closed a 密级 is: 0 for 公开, more for each level up."""
+    return OPENNESS.get(classification, CLOSED_MOST)
+
+
+def _closed_sql(document: type[Document]) -> ColumnElement[int]:
+    """Return _closed of a document's 密级, in SQL."""
+    return case(OPENNESS, value=document.classification, else_=CLOSED_MOST)
 
 
 def record_due(session: Session, document: Document) -> None:
@@ -129,9 +148,8 @@ def _settle(row: DueItemRow, follow_up: Document) -> None:
 
 def _settle_from_archive(session: Session, row: DueItemRow, record: Document) -> None:
     """Settle the row by the first issued follow-up in the archive that answers it, if any."""
-    for follow_up in session.scalars(
-        select(Document).where(_follow_ups_of(row, record), ISSUED).order_by(Document.id)
-    ):
+    candidates = select(Document).where(_follow_ups_of(row, record), ISSUED)
+    for follow_up in session.scalars(candidates.order_by(_closed_sql(Document), Document.id)):
         if _settles(record, follow_up, row):
             _settle(row, follow_up)
             return
@@ -167,7 +185,7 @@ def _follow_ups_of(row: DueItemRow, record: Document) -> ColumnElement[bool]:
 
 
 def _answered(session: Session, follow_up: Document) -> Iterable[tuple[DueItemRow, Document]]:
-    """Return the unsettled rows (with their documents) that the follow-up may settle."""
+    """Return the rows (with their documents) that the follow-up may settle: unsettled, or settled by a more closed one."""
     facts = follow_up.facts
     condition: ColumnElement[bool]
     if follow_up.kind == "review_decision":
@@ -197,9 +215,18 @@ def _answered(session: Session, follow_up: Document) -> Iterable[tuple[DueItemRo
         )
     else:
         return []
+    settler = aliased(Document)
     query = (
         select(DueItemRow, Document)
         .join(Document, Document.id == DueItemRow.document_id)
-        .where(condition, DueItemRow.settled_at.is_(None), ISSUED)
+        .outerjoin(settler, settler.id == DueItemRow.settled_by_document_id)
+        .where(
+            condition,
+            ISSUED,
+            or_(
+                DueItemRow.settled_at.is_(None),
+                _closed_sql(settler) > _closed(follow_up.classification),
+            ),
+        )
     )
     return [(row, record) for row, record in session.execute(query).all()]

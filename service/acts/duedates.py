@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from sqlalchemy import Select, and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from forms.annual_report import report_due
 from forms.fields import ArchivedDocument, archived_date
@@ -183,10 +183,29 @@ ROW_ORDER = (DueItemRow.due, DueItemRow.what, DueItemRow.document_id, DueItemRow
 def open_rows(
     classifications: Visibility, in_cases: set[int], horizon: dt.date | None = None
 ) -> Select[DueItemRow]:
-    """Return the query of unsettled rows the reader may see, not listed with a case, due by horizon."""
-    query = select(DueItemRow).where(DueItemRow.settled_at.is_(None))
-    if classifications is not None:
-        query = query.where(DueItemRow.classification.in_(classifications))
+    """Return the query of unsettled rows the reader may see, not listed with a case, due by horizon.
+
+    The 密级 is read from the document itself as well as from the row, so that a record
+    classified after its issue hides its items at once. For a reader who may not see every
+    document, an item settled by a follow-up he may not see is still open: what is due is
+    computed as if that follow-up did not exist, since an item vanishing would tell him that
+    a hidden 复查决定, report or 回访 record exists, and for which unit. He sees a met deadline
+    as unmet, as he does for a unit whose only report is hidden from him (yearly_items).
+    """
+    query = select(DueItemRow)
+    if classifications is None:
+        query = query.where(DueItemRow.settled_at.is_(None))
+    else:
+        settler = aliased(Document)
+        hidden = select(settler.id).where(settler.classification.not_in(classifications))
+        query = query.join(Document, Document.id == DueItemRow.document_id).where(
+            or_(
+                DueItemRow.settled_at.is_(None),
+                DueItemRow.settled_by_document_id.in_(hidden.scalar_subquery()),
+            ),
+            DueItemRow.classification.in_(classifications),
+            shown(classifications),
+        )
     if in_cases:
         query = query.where(DueItemRow.document_id.not_in(sorted(in_cases)))
     if horizon is not None:
