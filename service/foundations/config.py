@@ -69,6 +69,9 @@ class Settings:
     office_addresses: tuple[str, ...] = ()
     office_timeout: float = 60.0
     office_restart_after: int = 200
+    # A worker whose processes grew past this share over their level after warm-up is renewed
+    # (soffice keeps about half a megabyte of every document); 0 renews by count alone.
+    office_memory_growth: float = 0.15
     office_start_timeout: float = 90.0
     soffice_path: str = field(default_factory=lambda: shutil.which("soffice") or "soffice")
     uno_python: str = field(default_factory=_default_uno_python)
@@ -138,6 +141,7 @@ _ENVIRONMENT = {
     "WENSHU_OFFICE_ADDRESSES": "office_addresses",
     "WENSHU_OFFICE_TIMEOUT": "office_timeout",
     "WENSHU_OFFICE_RESTART_AFTER": "office_restart_after",
+    "WENSHU_OFFICE_MEMORY_GROWTH": "office_memory_growth",
     "WENSHU_SOFFICE": "soffice_path",
     "WENSHU_UNO_PYTHON": "uno_python",
     "WENSHU_VERIFY_INTERVAL_HOURS": "verify_interval_hours",

@@ -14,7 +14,7 @@ import pytest
 from service.foundations.config import load_settings
 from service.render.office.cold import ColdOffice
 from service.render.office.pool import OfficePool
-from service.render.office.process import OfficeWorker
+from service.render.office.process import WARM_CONVERSIONS, OfficeWorker
 from service.render.office.retry import OfficeError
 from tests import pdfcheck
 from tests.office_processes import PATIENCE, alive, wait_for_soffice
@@ -83,6 +83,34 @@ def test_worker_restarts_after_n_conversions(
     small_pool.convert(docx, tmp_path / "next.pdf")
     assert soffice_pids(small_pool) and set(soffice_pids(small_pool)).isdisjoint(first)
     assert small_pool.restarts == 0
+
+
+@pytest.mark.parametrize("growth", [0.15, 0.0], ids=["renewed", "growth-off"])
+def test_worker_renewed_when_its_memory_grows(growth: float, docx: Path, tmp_path: Path) -> None:
+    """This test ensures that a worker whose processes grew past office_memory_growth over
+    their warm level is renewed before the next conversion, and only when that is set."""
+    settings = load_settings(
+        {"instance_path": tmp_path, "office_workers": 1, "office_restart_after": 100_000,
+         "office_memory_growth": growth}
+    )  # fmt: skip
+    pool = OfficePool(settings)
+    pool.wait_ready()
+    try:
+        worker = pool.workers[0]
+        for index in range(WARM_CONVERSIONS):
+            pool.convert(docx, tmp_path / f"warm-{index}.pdf")
+        # The warm level is the resident memory of the worker and its soffice: tens of MB.
+        assert worker.warm_bytes > 50 * 2**20
+        first = soffice_pids(pool)
+        # As if it had held half as much once warm: it has grown by 100% since.
+        worker.warm_bytes //= 2
+        pool.convert(docx, tmp_path / "grown.pdf")
+        pool.convert(docx, tmp_path / "after.pdf")
+        renewed = set(soffice_pids(pool)).isdisjoint(first)
+        assert renewed == bool(growth)
+        assert pool.restarts == 0  # a planned renewal, not a death
+    finally:
+        pool.close()
 
 
 def test_one_conversion_at_a_time_per_worker(

@@ -154,8 +154,12 @@ class OfficePool:
         self._restart_later(worker, kill_first=False)
 
     def _return_after_success(self, worker: OfficeWorker) -> None:
-        """Put a worker back in the pool, or renew it once it has done its share of conversions."""
-        if worker.owned and worker.conversions >= self.settings.office_restart_after:
+        """Put a worker back in the pool, or renew it once it has done its share of conversions
+        or its memory grew past office_memory_growth over its warm level."""
+        renew = worker.conversions >= self.settings.office_restart_after or worker.grown(
+            self.settings.office_memory_growth
+        )
+        if worker.owned and renew:
             self._restart_later(worker, kill_first=True)
         else:
             self._idle.put(worker)

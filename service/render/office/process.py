@@ -24,6 +24,9 @@ from service.render.office.profile import write_settings
 from service.render.office.retry import OfficeError
 
 log = logging.getLogger(__name__)
+PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
+# Conversions after which a worker's memory is its warm level: filters, fonts and caches loaded.
+WARM_CONVERSIONS = 5
 SPAWN_ATTEMPTS = 3  # a worker that exits before it answers is started again on a new port
 # The worker program, run by settings.uno_python: it imports uno and nothing of the service.
 WORKER_PROGRAM = Path(__file__).with_name("uno_worker.py")
@@ -54,6 +57,8 @@ class OfficeWorker:
         self.host, self.port = ("127.0.0.1", 0) if address is None else split_address(address)
         self.process: subprocess.Popen[bytes] | None = None
         self.conversions = 0
+        self._members: list[int] = []  # the group's processes, read once per start
+        self.warm_bytes = 0  # resident memory once warmed up; 0 until then
 
     @property
     def client(self) -> OfficeClient:
@@ -73,6 +78,7 @@ class OfficeWorker:
         new port, SPAWN_ATTEMPTS times in all.
         """
         self.conversions = 0
+        self._members, self.warm_bytes = [], 0
         deadline = time.monotonic() + self.settings.office_start_timeout
         for attempt in range(1, SPAWN_ATTEMPTS + 1):
             if self.owned:
@@ -140,6 +146,26 @@ class OfficeWorker:
         # The worker stops soffice at office_timeout; the socket waits a little longer for its word.
         self.client.convert(docx_path, pdf_path, options, timeout=self.settings.office_timeout + 5)
         self.conversions += 1
+        if self.conversions == WARM_CONVERSIONS and self.owned:
+            self.warm_bytes = self.resident_bytes()
+
+    def grown(self, share: float) -> bool:
+        """Return whether the worker's processes hold more than share over their warm level."""
+        if not (share and self.owned and self.warm_bytes):
+            return False
+        return self.resident_bytes() > self.warm_bytes * (1 + share)
+
+    def resident_bytes(self) -> int:
+        """Return the resident memory of the worker's processes (its Python and its soffice)."""
+        if not self._members:
+            self._members = self.pids()  # the /proc walk once; statm reads are microseconds
+        total = 0
+        for pid in self._members:
+            try:
+                total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_BYTES
+            except (OSError, ValueError, IndexError):  # gone: counted as nothing
+                continue
+        return total
 
     def healthy(self, timeout: float = 5) -> bool:
         """Return whether the worker's process runs and its LibreOffice answers within timeout."""
