@@ -5,13 +5,26 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, func, select, text, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    Text,
+    bindparam,
+    cast,
+    func,
+    select,
+    text,
+    tuple_,
+)
 from sqlalchemy import column as sql_column
+from sqlalchemy.dialects.postgresql import ARRAY, array
 from sqlalchemy.orm import Session
 
+from service.database.bigrams import sqlite_query
 from service.database.models import Document
 from service.instruments.registry import Numbering
 
@@ -27,8 +40,10 @@ FEW = 500
 # How long a count of the visible documents, which scales SQLite's estimates, is reused.
 SEEN_FOR = 60.0
 _SEEN: dict[tuple[str, frozenset[str] | None], tuple[float, int]] = {}
-# A trigram index finds fragments of three characters or more; shorter ones are scanned for.
+# A trigram index finds fragments of three characters or more, a bigram index those of two;
+# a single character is scanned for.
 TRIGRAM = 3
+BIGRAM = 2
 
 
 @dataclass(frozen=True)
@@ -173,6 +188,10 @@ def count_documents(
     walked to meet them.
     conditions are the criteria's, when the caller has them already.
     """
+    if session.get_bind().dialect.name == "sqlite":
+        counted = _fragment_count(session, criteria)
+        if counted is not None:
+            return counted, False
     if conditions is None:
         conditions = _conditions(session, criteria)
     if session.get_bind().dialect.name == "postgresql":
@@ -200,6 +219,31 @@ def count_documents(
     seen = _visible_documents(session, criteria.classifications)
     estimate = (EXACT_UP_TO + 1) * seen / (walked or 1)
     return max(EXACT_UP_TO + 1, min(seen, int(round(estimate, -2)))), True
+
+
+def _fragment_count(session: Session, criteria: Criteria) -> int | None:
+    """Return how many documents a search by one fragment alone finds, counted in SQLite's
+    text index, or None when the search has other criteria (or a one-character fragment).
+
+    The index counts the matches of every 密级 without reading a row; those the reader may
+    not see are counted among them and taken away, so the total tells nothing of them.
+    """
+    fragment, number = criteria.text.strip(), criteria.number.strip()
+    alone = replace(criteria, text="", number="", classifications=None) == Criteria()
+    if not alone or bool(fragment) == bool(number) or len(fragment or number) < BIGRAM:
+        return None
+    table, query = _fts_match("search_text" if fragment else "number", fragment or number)
+    matches = f"SELECT count(*) FROM {table} WHERE {table} MATCH :query"
+    found = session.scalar(text(matches), {"query": query}) or 0
+    if criteria.classifications is None or not found:
+        return found
+    # "+rowid": the hidden ids are looked for among the matches, not each in the index.
+    hidden = text(
+        f"{matches} AND +rowid IN (SELECT id FROM documents WHERE classification NOT IN :seen)"
+    ).bindparams(bindparam("seen", expanding=True))
+    return found - (
+        session.scalar(hidden, {"query": query, "seen": sorted(criteria.classifications)}) or 0
+    )
 
 
 def _visible_documents(session: Session, classifications: frozenset[str] | None) -> int:
@@ -322,13 +366,26 @@ def _postgresql_contains(column: Any, fragment: str) -> ColumnElement[bool]:
     """Return column LIKE fragment, or ILIKE when the fragment has letters of two cases.
 
     ILIKE folds the case of every character it reads, which makes it twice as slow over
-    Chinese text, where there is no case to fold.
+    Chinese text, where there is no case to fold. A fragment of two characters, too short
+    for pg_trgm, is one of the column's pairs of characters (GIN-indexed by migration 0013),
+    lower case as there.
     """
+    if len(fragment) == BIGRAM:
+        pair = cast(array([fragment.lower()]), ARRAY(Text))
+        return func.wenshu_bigrams(column).op("@>")(pair)
     if fragment.lower() == fragment.upper():
         result: ColumnElement[bool] = column.like(like_pattern(fragment), escape="\\")
     else:
         result = column.ilike(like_pattern(fragment), escape="\\")
     return result
+
+
+def _fts_match(name: str, fragment: str) -> tuple[str, str]:
+    """Return SQLite's text table holding a column's fragments of this length (two characters
+    or more), and the FTS5 query finding fragment in that column."""
+    if len(fragment) == BIGRAM:
+        return "documents_bigrams", f'"{sqlite_query(name, fragment)}"'  # letters, digits only
+    return "documents_fts", f"{name} : {fts_phrase(fragment)}"
 
 
 # The columns of SQLite's trigram table, and where FTS5 keeps their text (its content table).
@@ -338,15 +395,26 @@ FTS_COLUMNS = {"search_text": "c0", "number": "c1"}
 def _sqlite_search(session: Session, name: str, fragment: str) -> ColumnElement[bool]:
     """Return the condition that a column of SQLite's trigram table contains fragment.
 
-    A fragment of three characters or more is looked up in the trigram index; a shorter
-    one (the trigram index cannot hold it) in the table's compact copy of the text. When it
-    is found at most EXACT_UP_TO times, its documents are listed by id; a commoner one is
-    checked row by row in the register's order, where the page's LIMIT ends the walk soon.
+    A fragment of three characters or more is looked up in the trigram index, one of two
+    in the bigram table, a single character in the trigram table's compact copy of the text.
+    When it is found at most EXACT_UP_TO times, its documents are listed by id; a commoner
+    one is checked row by row in the register's order, where the page's LIMIT ends the walk
+    soon: against the bigram table's matches, gathered once, for two characters.
     """
     stored = FTS_COLUMNS[name]
+    if len(fragment) == BIGRAM:
+        matches = "SELECT rowid FROM documents_bigrams WHERE documents_bigrams MATCH :{}"
+        query = _fts_match(name, fragment)[1]
+        found = text(matches.format("query") + " LIMIT :n")
+        ids = list(session.scalars(found, {"query": query, "n": EXACT_UP_TO + 1}))
+        if len(ids) <= FEW:
+            return Document.id.in_(ids)
+        # "+ 0", as below: the matches are checked along the register's index.
+        every = text(matches.format(f"{name}_pair")).bindparams(**{f"{name}_pair": query})
+        return (Document.id + 0).in_(every.columns(sql_column("rowid", Integer)))
     if len(fragment) >= TRIGRAM:
         found = text("SELECT rowid FROM documents_fts WHERE documents_fts MATCH :query LIMIT :n")
-        query = f"{name} : {fts_phrase(fragment)}"
+        query = _fts_match(name, fragment)[1]
     else:
         found = text(
             f"SELECT id FROM documents_fts_content WHERE {stored} LIKE :query ESCAPE '\\' LIMIT :n"

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from service.database.bigrams import register_sqlite_function
 from service.database.schema import upgrade_to_latest
 
 
@@ -39,6 +40,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+    register_sqlite_function(dbapi_connection)  # the bigram table's triggers call it
 
 
 class Database:

@@ -14,9 +14,16 @@ import service.database.batch_models  # noqa: F401
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # What migration 0013 builds for the register's text search that no model declares: SQLite's
-# trigram table (and the tables FTS5 keeps behind it), PostgreSQL's pg_trgm indexes.
-SEARCH_TABLE = "documents_fts"
-SEARCH_INDEXES = frozenset({"ix_documents_search_trgm", "ix_documents_number_trgm"})
+# trigram and bigram tables (and the tables FTS5 keeps behind them), PostgreSQL's GIN indexes.
+SEARCH_TABLES = ("documents_fts", "documents_bigrams")
+SEARCH_INDEXES = frozenset(
+    {
+        "ix_documents_search_trgm",
+        "ix_documents_number_trgm",
+        "ix_documents_search_bigrams",
+        "ix_documents_number_bigrams",
+    }
+)
 
 
 def declared_by_models(name: str | None, type_: str, _parents: object) -> bool:
@@ -24,7 +31,7 @@ def declared_by_models(name: str | None, type_: str, _parents: object) -> bool:
 
     The text search's own objects are left out of comparisons with the models.
     """
-    if type_ == "table" and name is not None and name.startswith(SEARCH_TABLE):
+    if type_ == "table" and name is not None and name.startswith(SEARCH_TABLES):
         return False
     return not (type_ == "index" and name in SEARCH_INDEXES)
 

@@ -201,8 +201,8 @@ def test_an_archive_from_before_0013_gets_its_search_text(settings: Settings) ->
 
 
 def test_the_search_triggers_exist_at_head(wenshu: Wenshu) -> None:
-    """This test ensures that SQLite's trigram table and its triggers survive every migration
-    (a later one rebuilding the documents table would drop its triggers)."""
+    """This test ensures that SQLite's trigram and bigram tables and their triggers survive
+    every migration (a later one rebuilding the documents table would drop its triggers)."""
     if not wenshu.database.url.startswith("sqlite"):
         pytest.skip("the triggers are SQLite's")
     with wenshu.database.engine.connect() as connection:
@@ -211,5 +211,5 @@ def test_the_search_triggers_exist_at_head(wenshu: Wenshu) -> None:
                 text("SELECT name FROM sqlite_master WHERE type IN ('trigger', 'table')")
             )
         )
-    assert {"documents_fts", "documents_fts_insert", "documents_fts_update",
-            "documents_fts_delete"} <= names  # fmt: skip
+    assert {"documents_fts", "documents_bigrams", "documents_fts_insert",
+            "documents_fts_update", "documents_fts_delete"} <= names  # fmt: skip

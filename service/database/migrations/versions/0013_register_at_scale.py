@@ -9,6 +9,11 @@ model's default, backfilled here). SQLite keeps a trigram FTS5 table, documents_
 with it by triggers; PostgreSQL indexes it and the 文号 with pg_trgm. A later migration that
 rebuilds the documents table on SQLite (batch "move and copy") drops its triggers and must
 create them again (search_triggers below); tests/database checks they exist at head.
+
+Fragments of two characters, which a trigram cannot hold, are found through the texts'
+overlapping pairs of characters: on SQLite a contentless FTS5 table, documents_bigrams, of
+words the connection's wenshu_bigrams function makes (service/database/bigrams.py); on
+PostgreSQL GIN indexes on the array an SQL function of the same name returns.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
+from service.database.bigrams import register_sqlite_function
 from service.database.search_text import plain_text
 
 revision = "0013"
@@ -37,26 +43,59 @@ INDEXES = {
 BACKFILL_BATCH = 2000
 
 SQLITE_SEARCH = (
-    "CREATE VIRTUAL TABLE documents_fts USING fts5(search_text, number, tokenize='trigram')"
+    "CREATE VIRTUAL TABLE documents_fts USING fts5(search_text, number, tokenize='trigram')",
+    # Contentless, without positions: a pair's word is looked up alone, never as a phrase.
+    "CREATE VIRTUAL TABLE documents_bigrams USING fts5("
+    "bigrams, content='', detail='none', tokenize='ascii')",
+)
+# A contentless table forgets a row by being told its words again, which the deterministic
+# wenshu_bigrams gives from the old values.
+_FORGET = (
+    "INSERT INTO documents_bigrams(documents_bigrams, rowid, bigrams)"
+    " VALUES ('delete', old.id, wenshu_bigrams(old.search_text, old.number));"
+)
+_LEARN = (
+    "INSERT INTO documents_bigrams(rowid, bigrams)"
+    " VALUES (new.id, wenshu_bigrams(new.search_text, new.number));"
 )
 SQLITE_TRIGGERS = (
-    """CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN
+    f"""CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN
          INSERT INTO documents_fts(rowid, search_text, number)
          VALUES (new.id, new.search_text, new.number);
+         {_LEARN}
        END""",
-    """CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN
+    f"""CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN
          DELETE FROM documents_fts WHERE rowid = old.id;
+         {_FORGET}
        END""",
-    """CREATE TRIGGER documents_fts_update AFTER UPDATE OF search_text, number ON documents
+    f"""CREATE TRIGGER documents_fts_update AFTER UPDATE OF search_text, number ON documents
        BEGIN
          UPDATE documents_fts SET search_text = new.search_text, number = new.number
          WHERE rowid = old.id;
+         {_FORGET}
+         {_LEARN}
        END""",
 )
+# The distinct pairs of characters of a text, lower case, without spaces: what the GIN
+# indexes below hold and what the register asks with @> (service/database/bigrams.py makes
+# the same pairs in Python).
+POSTGRESQL_BIGRAMS = r"""
+CREATE FUNCTION wenshu_bigrams(value text) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT coalesce(array_agg(DISTINCT pair), '{}')
+  FROM (SELECT substr(lower(value), i, 2) AS pair
+        FROM generate_series(1, char_length(value) - 1) AS i) AS pairs
+  WHERE pair !~ '[\s\u3000\u00a0]'
+$$"""
 POSTGRESQL_SEARCH = (
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX ix_documents_search_trgm ON documents USING gin (search_text gin_trgm_ops)",
     "CREATE INDEX ix_documents_number_trgm ON documents USING gin (number gin_trgm_ops)",
+    POSTGRESQL_BIGRAMS,
+    "CREATE INDEX ix_documents_search_bigrams ON documents USING gin (wenshu_bigrams(search_text))",
+    "CREATE INDEX ix_documents_number_bigrams ON documents USING gin (wenshu_bigrams(number))",
+    # The planner's estimate of a pair's matches comes from the indexed arrays' statistics.
+    "ANALYZE documents",
 )
 
 
@@ -73,14 +112,21 @@ def upgrade() -> None:
             "INSERT INTO documents_fts(rowid, search_text, number)"
             " SELECT id, search_text, number FROM documents"
         )
+        op.execute(
+            "INSERT INTO documents_bigrams(rowid, bigrams)"
+            " SELECT id, wenshu_bigrams(search_text, number) FROM documents"
+        )
     elif op.get_bind().dialect.name == "postgresql":
         for statement in POSTGRESQL_SEARCH:
             op.execute(statement)
 
 
 def search_triggers() -> None:
-    """Create SQLite's trigram table and the triggers that keep it in step with documents."""
-    op.execute(SQLITE_SEARCH)
+    """Create SQLite's trigram and bigram tables and the triggers that keep them in step."""
+    # The connection the service opens knows wenshu_bigrams already; one Alembic opened may not.
+    register_sqlite_function(op.get_bind().connection.dbapi_connection)
+    for statement in SQLITE_SEARCH:
+        op.execute(statement)
     for statement in SQLITE_TRIGGERS:
         op.execute(statement)
 
@@ -118,7 +164,11 @@ def downgrade() -> None:
         for trigger in ("documents_fts_insert", "documents_fts_delete", "documents_fts_update"):
             op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
         op.execute("DROP TABLE IF EXISTS documents_fts")
+        op.execute("DROP TABLE IF EXISTS documents_bigrams")
     elif op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP INDEX IF EXISTS ix_documents_number_bigrams")
+        op.execute("DROP INDEX IF EXISTS ix_documents_search_bigrams")
+        op.execute("DROP FUNCTION IF EXISTS wenshu_bigrams(text)")
         op.execute("DROP INDEX IF EXISTS ix_documents_number_trgm")
         op.execute("DROP INDEX IF EXISTS ix_documents_search_trgm")
     for name in INDEXES:
