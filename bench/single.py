@@ -17,8 +17,9 @@ the same machine, so compare the ratio; on a busy machine every figure is noisy.
 LibreOffice process of the pool (OfficeWorker.pids()) and of this process after the warm-up
 (50 documents, a worker's memory settles over its first dozens of conversions),
 every --every documents and at the end, with the change against the warm-up. Workers
-restart after office_restart_after conversions, as the service's do: a worker's new process
-is compared with the level its predecessor had after the warm-up.
+restart after office_restart_after conversions, or once grown office_memory_growth over
+their level after 25 conversions, as the service's do: a worker's new process is compared
+with the level its predecessor had after the warm-up.
 """
 
 from __future__ import annotations

@@ -25,8 +25,9 @@ from service.render.office.retry import OfficeError
 
 log = logging.getLogger(__name__)
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
-# Conversions after which a worker's memory is its warm level: filters, fonts and caches loaded.
-WARM_CONVERSIONS = 5
+# Conversions after which a worker's memory is its warm level: filters, fonts and caches
+# loaded (soffice grows fast over its first twenty or so documents, slowly after).
+WARM_CONVERSIONS = 25
 SPAWN_ATTEMPTS = 3  # a worker that exits before it answers is started again on a new port
 # The worker program, run by settings.uno_python: it imports uno and nothing of the service.
 WORKER_PROGRAM = Path(__file__).with_name("uno_worker.py")
