@@ -24,7 +24,7 @@ from sqlalchemy import column as sql_column
 from sqlalchemy.dialects.postgresql import ARRAY, array
 from sqlalchemy.orm import Session
 
-from service.database.bigrams import sqlite_query
+from service.database.bigrams import sqlite_query, sqlite_visible_query
 from service.database.models import Document
 from service.instruments.registry import Numbering
 
@@ -44,6 +44,11 @@ _SEEN: dict[tuple[str, frozenset[str] | None], tuple[float, int]] = {}
 # a single character is scanned for.
 TRIGRAM = 3
 BIGRAM = 2
+# A pair of characters in more than one document in DENSE is looked up row by row along a
+# page; a rarer one's matches are gathered first (a lookup costs some hundred ids' gathering).
+DENSE = 3
+# Where a session keeps the text index's counts while one page is made.
+FTS_COUNTS = "register_fts_counts"
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,7 @@ def search_documents(
     past the last one is the last page. Pages by number skip the rows before them, which
     grows with the page; the register's own links use cursors (browse_documents).
     """
+    session.info.pop(FTS_COUNTS, None)  # counted afresh for each page
     conditions = _conditions(session, criteria)
     total, estimated = count_documents(session, criteria, conditions)
     page = max(1, page)
@@ -137,6 +143,7 @@ def browse_documents(
     the last page; none of them: the first page. page is the caller's number for the page,
     kept for display (0: unknown). A cursor that cannot be read is the first page.
     """
+    session.info.pop(FTS_COUNTS, None)  # counted afresh for each page
     conditions = _conditions(session, criteria)
     total, estimated = count_documents(session, criteria, conditions)
     if total == 0 and not estimated:  # nothing to walk for: a rare fragment is scanned once
@@ -188,6 +195,8 @@ def count_documents(
     walked to meet them.
     conditions are the criteria's, when the caller has them already.
     """
+    if conditions is None:
+        session.info.pop(FTS_COUNTS, None)  # counted afresh
     if session.get_bind().dialect.name == "sqlite":
         counted = _fragment_count(session, criteria)
         if counted is not None:
@@ -221,29 +230,56 @@ def count_documents(
     return max(EXACT_UP_TO + 1, min(seen, int(round(estimate, -2)))), True
 
 
+_BIGRAM_COUNT = text("SELECT count(*) FROM documents_bigrams WHERE documents_bigrams MATCH :query")
+
+
 def _fragment_count(session: Session, criteria: Criteria) -> int | None:
     """Return how many documents a search by one fragment alone finds, counted in SQLite's
     text index, or None when the search has other criteria (or a one-character fragment).
 
-    The index counts the matches of every 密级 without reading a row; those the reader may
-    not see are counted among them and taken away, so the total tells nothing of them.
+    The index counts the matches without reading a row: the bigram table those of the 密级
+    the reader may see; the trigram table those of every 密级, less the ones the reader may
+    not see, counted among them. The total tells nothing of documents the reader may not see.
     """
-    fragment, number = criteria.text.strip(), criteria.number.strip()
-    alone = replace(criteria, text="", number="", classifications=None) == Criteria()
-    if not alone or bool(fragment) == bool(number) or len(fragment or number) < BIGRAM:
+    if not _searched_alone(criteria):
         return None
-    table, query = _fts_match("search_text" if fragment else "number", fragment or number)
+    fragment, number = criteria.text.strip(), criteria.number.strip()
+    name = "search_text" if fragment else "number"
+    seen = criteria.classifications
+    if len(fragment or number) == BIGRAM and seen is not None:
+        if not seen:
+            return 0
+        # The bigram table holds each document's 密级 too: the index alone counts.
+        query = sqlite_visible_query(name, fragment or number, seen)
+        return session.scalar(_BIGRAM_COUNT, {"query": query}) or 0
+    table, query = _fts_match(name, fragment or number)
     matches = f"SELECT count(*) FROM {table} WHERE {table} MATCH :query"
-    found = session.scalar(text(matches), {"query": query}) or 0
-    if criteria.classifications is None or not found:
+    found = _fts_count(session, table, query)
+    if seen is None or not found:
         return found
     # "+rowid": the hidden ids are looked for among the matches, not each in the index.
     hidden = text(
         f"{matches} AND +rowid IN (SELECT id FROM documents WHERE classification NOT IN :seen)"
     ).bindparams(bindparam("seen", expanding=True))
-    return found - (
-        session.scalar(hidden, {"query": query, "seen": sorted(criteria.classifications)}) or 0
-    )
+    return found - (session.scalar(hidden, {"query": query, "seen": sorted(seen)}) or 0)
+
+
+def _fts_count(session: Session, table: str, query: str) -> int:
+    """Return how many rows of an FTS5 table match query, counted once in a session (a page
+    asks twice: to choose how to walk, and for its total)."""
+    counts: dict[tuple[str, str], int] = session.info.setdefault(FTS_COUNTS, {})
+    if (table, query) not in counts:
+        statement = text(f"SELECT count(*) FROM {table} WHERE {table} MATCH :q")
+        counts[table, query] = session.scalar(statement, {"q": query}) or 0
+    return counts[table, query]
+
+
+def _searched_alone(criteria: Criteria) -> bool:
+    """Return whether the search is for one fragment of two characters or more, in the facts
+    or in the 文号, and nothing else but what the reader may see."""
+    fragment, number = criteria.text.strip(), criteria.number.strip()
+    alone = replace(criteria, text="", number="", classifications=None) == Criteria()
+    return alone and bool(fragment) != bool(number) and len(fragment or number) >= BIGRAM
 
 
 def _visible_documents(session: Session, classifications: frozenset[str] | None) -> int:
@@ -316,8 +352,9 @@ def _conditions(session: Session, criteria: Criteria) -> list[ColumnElement[bool
     conditions: list[ColumnElement[bool]] = []
     if criteria.kind:
         conditions.append(Document.kind == criteria.kind)
+    alone = _searched_alone(criteria)
     if criteria.number.strip():
-        conditions.append(_number_contains(session, criteria.number.strip()))
+        conditions.append(_number_contains(session, criteria.number.strip(), alone))
     if criteria.recipient.strip():
         conditions.append(Document.recipient.icontains(criteria.recipient.strip(), autoescape=True))
     if criteria.date_from:
@@ -325,7 +362,7 @@ def _conditions(session: Session, criteria: Criteria) -> list[ColumnElement[bool
     if criteria.date_to:
         conditions.append(Document.document_date <= criteria.date_to)
     if criteria.text.strip():
-        conditions.append(_text_contains(session, criteria.text.strip()))
+        conditions.append(_text_contains(session, criteria.text.strip(), alone))
     if criteria.status in STATUSES:
         conditions.append(Document.status == criteria.status)
     if criteria.register == INCOMING:
@@ -347,19 +384,21 @@ def fts_phrase(fragment: str) -> str:
     return '"' + fragment.replace('"', '""') + '"'
 
 
-def _text_contains(session: Session, fragment: str) -> ColumnElement[bool]:
-    """Return the condition that some fact contains fragment, through the search's index."""
+def _text_contains(session: Session, fragment: str, alone: bool) -> ColumnElement[bool]:
+    """Return the condition that some fact contains fragment, through the search's index;
+    alone: the fragment is all that is searched for."""
     if session.get_bind().dialect.name == "postgresql":
         # pg_trgm's GIN index answers LIKE and ILIKE; a fragment too short for it is scanned for.
         return _postgresql_contains(Document.search_text, fragment)
-    return _sqlite_search(session, "search_text", fragment)
+    return _sqlite_search(session, "search_text", fragment, alone)
 
 
-def _number_contains(session: Session, fragment: str) -> ColumnElement[bool]:
-    """Return the condition that the 文号 contains fragment, through the search's index."""
+def _number_contains(session: Session, fragment: str, alone: bool) -> ColumnElement[bool]:
+    """Return the condition that the 文号 contains fragment, through the search's index;
+    alone: the fragment is all that is searched for."""
     if session.get_bind().dialect.name == "postgresql":
         return _postgresql_contains(Document.number, fragment)
-    return _sqlite_search(session, "number", fragment)
+    return _sqlite_search(session, "number", fragment, alone)
 
 
 def _postgresql_contains(column: Any, fragment: str) -> ColumnElement[bool]:
@@ -392,41 +431,67 @@ def _fts_match(name: str, fragment: str) -> tuple[str, str]:
 FTS_COLUMNS = {"search_text": "c0", "number": "c1"}
 
 
-def _sqlite_search(session: Session, name: str, fragment: str) -> ColumnElement[bool]:
+def _sqlite_search(
+    session: Session, name: str, fragment: str, alone: bool = False
+) -> ColumnElement[bool]:
     """Return the condition that a column of SQLite's trigram table contains fragment.
 
     A fragment of three characters or more is looked up in the trigram index, one of two
     in the bigram table, a single character in the trigram table's compact copy of the text.
-    When it is found at most EXACT_UP_TO times, its documents are listed by id; a commoner
-    one is checked row by row in the register's order, where the page's LIMIT ends the walk
-    soon: against the bigram table's matches, gathered once, for two characters.
+    Found at most FEW times, its documents are listed by id; more often, its matches are
+    gathered once in SQL and checked along the register's index. A fragment searched for
+    alone (then counted in the index, not by walking) and found in many documents is looked
+    up row by row instead, where the page's LIMIT ends the walk soon.
+    alone: the fragment is all that is searched for.
     """
+    if len(fragment) < BIGRAM:
+        return _sqlite_scan(session, name, fragment)
+    table, query = _fts_match(name, fragment)
+    matches = text(f"SELECT rowid FROM {table} WHERE {table} MATCH :{name}_match").bindparams(
+        **{f"{name}_match": query}
+    )
+    ids = list(
+        session.scalars(text(f"{matches.text} LIMIT :n"), {f"{name}_match": query, "n": FEW + 1})
+    )
+    if len(ids) <= FEW:
+        return Document.id.in_(ids)
+    if alone:
+        found = _fts_count(session, table, query)
+        if len(fragment) == BIGRAM and found * DENSE > _visible_documents(session, None):
+            return (
+                text(f"SELECT 1 FROM documents_bigrams WHERE documents_bigrams MATCH :{name}_pair"
+                     " AND documents_bigrams.rowid = documents.id")
+                .bindparams(**{f"{name}_pair": query})
+                .columns(sql_column("found", Integer))
+                .exists()
+            )  # fmt: skip
+        if len(fragment) >= TRIGRAM and found > EXACT_UP_TO:
+            return _sqlite_like(name, fragment)
+    # "+ 0" keeps SQLite from looking the matches up by the primary key and sorting them.
+    return (Document.id + 0).in_(matches.columns(sql_column("rowid", Integer)))
+
+
+def _sqlite_scan(session: Session, name: str, fragment: str) -> ColumnElement[bool]:
+    """Return the condition that a column holds a single character, found in the trigram
+    table's compact copy of the text: listed by id when rare, else row by row."""
     stored = FTS_COLUMNS[name]
-    if len(fragment) == BIGRAM:
-        matches = "SELECT rowid FROM documents_bigrams WHERE documents_bigrams MATCH :{}"
-        query = _fts_match(name, fragment)[1]
-        found = text(matches.format("query") + " LIMIT :n")
-        ids = list(session.scalars(found, {"query": query, "n": EXACT_UP_TO + 1}))
-        if len(ids) <= FEW:
-            return Document.id.in_(ids)
-        # "+ 0", as below: the matches are checked along the register's index.
-        every = text(matches.format(f"{name}_pair")).bindparams(**{f"{name}_pair": query})
-        return (Document.id + 0).in_(every.columns(sql_column("rowid", Integer)))
-    if len(fragment) >= TRIGRAM:
-        found = text("SELECT rowid FROM documents_fts WHERE documents_fts MATCH :query LIMIT :n")
-        query = _fts_match(name, fragment)[1]
-    else:
-        found = text(
-            f"SELECT id FROM documents_fts_content WHERE {stored} LIKE :query ESCAPE '\\' LIMIT :n"
-        )
-        query = like_pattern(fragment)
-    ids = list(session.scalars(found, {"query": query, "n": EXACT_UP_TO + 1}))
+    found = text(
+        f"SELECT id FROM documents_fts_content WHERE {stored} LIKE :query ESCAPE '\\' LIMIT :n"
+    )
+    ids = list(session.scalars(found, {"query": like_pattern(fragment), "n": EXACT_UP_TO + 1}))
     if len(ids) <= FEW:
         return Document.id.in_(ids)
     if len(ids) <= EXACT_UP_TO:
         # Many ids are best checked along the register's index than fetched row by row and
         # sorted: "+ 0" keeps SQLite from looking them up by the primary key.
         return (Document.id + 0).in_(ids)
+    return _sqlite_like(name, fragment)
+
+
+def _sqlite_like(name: str, fragment: str) -> ColumnElement[bool]:
+    """Return the condition that a column's text in the trigram table holds fragment, checked
+    row by row: for a common fragment along a page, where the LIMIT ends the walk soon."""
+    stored = FTS_COLUMNS[name]
     return (
         text(
             f"SELECT 1 FROM documents_fts_content WHERE documents_fts_content.id = documents.id"

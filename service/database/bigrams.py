@@ -31,11 +31,26 @@ def token(pair: str) -> str:
     return pair.encode("utf-8").hex()
 
 
-def bigram_tokens(search_text: str | None, number: str | None) -> str:
-    """Return the words SQLite's bigram table indexes for a document: t… for its facts, n… for its 文号."""
+def bigram_tokens(search_text: str | None, number: str | None, classification: str | None) -> str:
+    """Return the words SQLite's bigram table indexes for a document: t… for its facts' pairs,
+    n… for its 文号's, and k… for its 密级, so that the matches a reader may see are counted
+    in the index alone."""
     words = [f"t{token(pair)}" for pair in sorted(bigrams(search_text))]
     words += [f"n{token(pair)}" for pair in sorted(bigrams(number))]
+    words.append(classification_word(classification or ""))
     return " ".join(words)
+
+
+def classification_word(classification: str) -> str:
+    """Return the bigram table's word for a 密级."""
+    return f"k{token(classification)}"
+
+
+def sqlite_visible_query(column: str, fragment: str, classifications: frozenset[str]) -> str:
+    """Return the FTS5 query finding, among the documents of these 密级 (at least one), those
+    whose column holds fragment."""
+    seen = " OR ".join(f'"{classification_word(c)}"' for c in sorted(classifications))
+    return f'"{sqlite_query(column, fragment)}" AND ({seen})'
 
 
 def sqlite_query(column: str, fragment: str) -> str:
@@ -46,4 +61,4 @@ def sqlite_query(column: str, fragment: str) -> str:
 
 def register_sqlite_function(dbapi_connection: Any) -> None:
     """Teach an SQLite connection bigram_tokens, which the bigram table's triggers call."""
-    dbapi_connection.create_function(SQLITE_FUNCTION, 2, bigram_tokens, deterministic=True)
+    dbapi_connection.create_function(SQLITE_FUNCTION, 3, bigram_tokens, deterministic=True)

@@ -309,7 +309,7 @@ def test_the_indexes_serve_the_register(
         )  # fmt: skip
         assert "VIRTUAL TABLE INDEX" in plan
         monkeypatch.setattr(search, "FEW", 0)  # as if the fragment were common
-        criteria = Criteria(text="漏雨", classifications=CLERK)
+        criteria = Criteria(text="漏雨", kind="supervision_notice", classifications=CLERK)
         compiled = (
             select(Document.id)
             .where(*search._conditions(session, criteria))
