@@ -14,14 +14,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import ColumnElement, and_, case, or_, select, true
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
+from forms.fields import archived_date
+from service.acts.due_backfill import backfill as backfill_table
 from service.acts.duedates import (
     CORRECTION,
     FOLLOW_UP_VISIT,
     FOLLOW_UPS,
     ITEM_KINDS,
     REVIEW_WINDOW,
+    SETTLER,
     DueItem,
     own_items,
     settled_items,
@@ -89,31 +92,10 @@ def resettle(session: Session, row_ids: Sequence[int]) -> None:
     session.flush()
 
 
-def backfill(session: Session, chunk: int = 500) -> None:
-    """Fill the table from the archive: every issued document's items, then every follow-up's settling.
-
-    Documents are read a chunk at a time, in the order they were issued, so that memory
-    stays flat however large the archive is.
-    """
-    for kinds in (ITEM_KINDS, FOLLOW_UPS):
-        last = 0
-        while True:
-            documents = session.scalars(
-                select(Document)
-                .where(Document.kind.in_(kinds), ISSUED, Document.id > last)
-                .order_by(Document.id)
-                .limit(chunk)
-            ).all()
-            if not documents:
-                break
-            for document in documents:
-                if kinds is ITEM_KINDS:
-                    session.add_all(_row(document, item) for item in own_items(document))
-                else:
-                    record_due(session, document)
-            last = documents[-1].id
-            session.flush()
-            session.expunge_all()
+def backfill(session: Session) -> None:
+    """Fill the table from the archive, as migration 0014 does (service.acts.due_backfill)."""
+    backfill_table(session.connection())
+    session.expire_all()
 
 
 def _row(document: Document, item: DueItem) -> DueItemRow:
@@ -208,14 +190,17 @@ def _answered(session: Session, follow_up: Document) -> Iterable[tuple[DueItemRo
             DueItemRow.unit.in_(sorted(units - {""})),
         )
     elif facts.get("inspection_kind") == FOLLOW_UP_VISIT:
+        # A 回访 checks what was ordered on or before its day: later ones are not read.
+        day = archived_date(facts.get("inspection_date")) or follow_up.document_date
         condition = and_(
             DueItemRow.matter == CORRECTION,
             DueItemRow.year.is_(None),
             DueItemRow.unit == str(facts.get("unit") or "").strip(),
+            Document.document_date <= day,
         )
     else:
         return []
-    settler = aliased(Document)
+    settler = SETTLER
     query = (
         select(DueItemRow, Document)
         .join(Document, Document.id == DueItemRow.document_id)

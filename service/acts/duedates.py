@@ -57,6 +57,7 @@ REVIEW_WINDOW, CORRECTION, ANNUAL_REPORT, CIRCULAR, CASE = (
     "case",
 )
 ALL_REGISTERED = "登记备份名册内各单位"  # the one item standing for every unit before a register
+SETTLER = aliased(Document, name="settler")  # the follow-up that settled a row; made once, costly
 
 
 class Record(ArchivedDocument, Protocol):
@@ -196,7 +197,7 @@ def open_rows(
     if classifications is None:
         query = query.where(DueItemRow.settled_at.is_(None))
     else:
-        settler = aliased(Document)
+        settler = SETTLER
         hidden = select(settler.id).where(settler.classification.not_in(classifications))
         query = query.join(Document, Document.id == DueItemRow.document_id).where(
             or_(

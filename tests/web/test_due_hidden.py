@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from alembic import command
 from flask import Flask
 from sqlalchemy import select
 
@@ -13,6 +14,7 @@ from service.acts.due_pages import DuePage, due_first, due_page
 from service.acts.duedates import REVIEW_WINDOW, DueItem
 from service.acts.issuing import issue_document
 from service.database.models import Document, DueItemRow
+from service.database.schema import alembic_config
 from tests.conftest import sample, signed_in
 from tests.web.test_classified import classify
 
@@ -112,3 +114,33 @@ def test_an_item_settled_by_a_hidden_follow_up_is_still_due_for_a_clerk(app: Fla
         )
         assert session.scalar(query) == shown.id  # the open one names it now
     assert not window_open(app, notice, CLERK_SEES) and not window_open(app, notice, None)
+
+
+def test_the_migration_names_the_least_classified_settling_follow_up_as_issuing_does(
+    app: Flask,
+) -> None:
+    """This test ensures that filling the table anew (migration 0014) settles a window by the
+    公开 复查决定 rather than an earlier 秘密 one, and one with only a 秘密 answer by it, as issuing did."""
+    first = issue(app, "supervision_notice")
+    second = issue(app, "supervision_notice", deadline="2026-04-20")
+    for notice in (first, second):
+        classify(app, issue(app, "review_decision", notice_number=notice.number))
+    shown = issue(app, "review_decision", notice_number=first.number)
+    wenshu = app.extensions["wenshu"]
+
+    def settlers() -> list[tuple[int, str, int | None]]:
+        """Return each row's document, matter and settling follow-up."""
+        with wenshu.database.session() as session:
+            query = select(
+                DueItemRow.document_id, DueItemRow.matter, DueItemRow.settled_by_document_id
+            )
+            return sorted(tuple(row) for row in session.execute(query))
+
+    issued = settlers()
+    assert (first.id, REVIEW_WINDOW, shown.id) in issued
+    config = alembic_config(wenshu.database.engine)
+    with wenshu.database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0013")
+        command.upgrade(config, "0014")
+    assert settlers() == issued

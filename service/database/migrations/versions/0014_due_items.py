@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.orm import Session
 
 revision = "0014"
 down_revision = "0013"
@@ -52,12 +51,12 @@ def upgrade() -> None:
         "due_items",
         ["settled_at", "due", "classification", "document_id"],
     )
-    # The rules live with the service; imported here, when the schema they read exists.
-    from service.acts.due_table import backfill
+    # The rules live with the service; imported here, when the schema they read exists. The
+    # backfill names only the columns it reads of documents and due_items as they stand here,
+    # and reads plain records, not ORM rows: later columns cannot break this step.
+    from service.acts.due_backfill import backfill
 
-    with Session(bind=op.get_bind()) as session:
-        backfill(session)
-        session.commit()  # within alembic's transaction: it commits with the migration
+    backfill(op.get_bind())  # within alembic's transaction: it commits with the migration
 
 
 def downgrade() -> None:
