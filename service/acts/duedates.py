@@ -198,7 +198,9 @@ def open_rows(
         query = query.where(DueItemRow.settled_at.is_(None))
     else:
         settler = SETTLER
-        hidden = select(settler.id).where(settler.classification.not_in(classifications))
+        hidden = select(settler.id).where(  # read through the index of kinds: follow-ups only
+            settler.kind.in_(FOLLOW_UPS), settler.classification.not_in(classifications)
+        )
         query = query.join(Document, Document.id == DueItemRow.document_id).where(
             or_(
                 DueItemRow.settled_at.is_(None),
