@@ -2,7 +2,6 @@
 
 Run: .venv/bin/python bench/register_fragments.py --database-url sqlite:////path/archive.db
      .venv/bin/python bench/register_fragments.py --database-url postgresql+psycopg://…/db
-     (add --without-bigrams to time the scans the bigram index replaced, as before it)
 
 It opens the archive bench/archive_scale.py filled (its --folder keeps it) and times the
 register's first page, its total included, for every fragment given (--fragment, repeatable;
@@ -23,7 +22,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from service.archive import search  # noqa: E402
 from service.archive.search import Criteria, browse_documents  # noqa: E402
 from service.database.engine import Database  # noqa: E402
 
@@ -59,10 +57,7 @@ def main() -> None:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--fragment", action="append", help="a fragment to search for")
-    parser.add_argument("--without-bigrams", action="store_true", help="scan, as before 0013's bigrams")  # fmt: skip
     arguments = parser.parse_args()
-    if arguments.without_bigrams:
-        search.BIGRAM = -1  # no fragment has that length: two characters are scanned for
     database = Database(arguments.database_url)
     try:
         for fragment in arguments.fragment or FRAGMENTS:

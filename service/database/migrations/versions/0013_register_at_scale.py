@@ -78,13 +78,14 @@ SQLITE_TRIGGERS = (
 )
 # The distinct pairs of characters of a text, lower case, without spaces: what the GIN
 # indexes below hold and what the register asks with @> (service/database/bigrams.py makes
-# the same pairs in Python).
+# the same pairs in Python). One pass over the characters: substr(value, i, 2) counts from
+# the start each time, which made each issue 30 ms slower for 400 characters of facts.
 POSTGRESQL_BIGRAMS = r"""
 CREATE FUNCTION wenshu_bigrams(value text) RETURNS text[]
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT coalesce(array_agg(DISTINCT pair), '{}')
-  FROM (SELECT substr(lower(value), i, 2) AS pair
-        FROM generate_series(1, char_length(value) - 1) AS i) AS pairs
+  FROM (SELECT ch || lead(ch) OVER (ORDER BY n) AS pair
+        FROM regexp_split_to_table(lower(value), '') WITH ORDINALITY AS chars(ch, n)) AS pairs
   WHERE pair !~ '[\s\u3000\u00a0]'
 $$"""
 POSTGRESQL_SEARCH = (
