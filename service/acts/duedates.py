@@ -186,8 +186,8 @@ def open_rows(
 ) -> Select[DueItemRow]:
     """Return the query of unsettled rows the reader may see, not listed with a case, due by horizon.
 
-    The 密级 is read from the document itself as well as from the row, so that a record
-    classified after its issue hides its items at once. For a reader who may not see every
+    The 密级 is the row's, copied from its document when it was issued (a document's 密级
+    does not change after issue), so that counts and pages read the index alone. For a reader who may not see every
     document, an item settled by a follow-up he may not see is still open: what is due is
     computed as if that follow-up did not exist, since an item vanishing would tell him that
     a hidden 复查决定, report or 回访 record exists, and for which unit. He sees a met deadline
@@ -201,13 +201,12 @@ def open_rows(
         hidden = select(settler.id).where(  # read through the index of kinds: follow-ups only
             settler.kind.in_(FOLLOW_UPS), settler.classification.not_in(classifications)
         )
-        query = query.join(Document, Document.id == DueItemRow.document_id).where(
+        query = query.where(
             or_(
                 DueItemRow.settled_at.is_(None),
                 DueItemRow.settled_by_document_id.in_(hidden.scalar_subquery()),
             ),
             DueItemRow.classification.in_(classifications),
-            shown(classifications),
         )
     if in_cases:
         query = query.where(DueItemRow.document_id.not_in(sorted(in_cases)))

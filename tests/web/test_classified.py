@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from service.acts.issuing import issue_document
 from service.archive.access import may_see, visible_classifications
 from service.archive.audit import AuditEvent
-from service.database.models import Document
+from service.database.models import Document, DueItemRow
 from tests.conftest import sample, signed_in
 from tests.web.test_api import bearer, token_for
 
@@ -22,10 +22,16 @@ KIND = "supervision_notice"
 
 
 def classify(app: Flask, document: Document, classification: str = "秘密") -> None:
-    """Mark an issued document's record with a 密级."""
+    """Mark an issued document's record, and the due items it set, with a 密级, as issuing it
+    with that 密级 would have."""
     with app.extensions["wenshu"].database.session() as session:
         session.execute(
             update(Document).where(Document.id == document.id).values(classification=classification)
+        )
+        session.execute(
+            update(DueItemRow)
+            .where(DueItemRow.document_id == document.id)
+            .values(classification=classification)
         )
 
 
