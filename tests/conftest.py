@@ -22,6 +22,7 @@ import service.accounts.users
 from service import create_app
 from service.accounts.users import create_user
 from service.background.startup import prepare_service
+from service.database.engine import Database
 from service.foundations.config import Settings, load_settings
 from service.render.office.converter import Converter
 from service.render.office.pool import OfficePool
@@ -124,6 +125,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 def settings(tmp_path: Path, database_url: str) -> Settings:
     """Settings for a fresh instance folder, on each supported database."""
     return load_settings({"instance_path": tmp_path / "instance", "database_url": database_url})
+
+
+@pytest.fixture
+def database(settings: Settings) -> Iterator[Database]:
+    """A fresh archive database, its tables made from the models, on each supported database."""
+    database = Database(settings.resolved_database_url)
+    database.create_tables()
+    yield database
+    database.dispose()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,21 +14,11 @@ from service.archive.search import Criteria, ResultPage, browse_documents, count
 from service.database.engine import Database
 from service.database.models import Document, TemplateVersion
 from service.database.search_text import plain_text
-from service.foundations.config import Settings
 
 NOW = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
 CLERK = frozenset({"公开", "内部"})
 # Facts whose text holds every character a search engine's syntax could read as its own.
 HOSTILE = "湿度为78%，受潮_待晾晒；\"引号\" '单引号' NEAR(档案 库房) a* OR NOT b: \\反斜杠"
-
-
-@pytest.fixture
-def database(settings: Settings) -> Iterator[Database]:
-    """A fresh archive database on each supported database."""
-    database = Database(settings.resolved_database_url)
-    database.create_tables()
-    yield database
-    database.dispose()
 
 
 def template_id(database: Database) -> int:
