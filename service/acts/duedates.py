@@ -16,7 +16,7 @@ from forms.review_decision import APPLICATION_DAYS
 from forms.safety_circular import circular_due
 from service.archive.access import Visibility, shown
 from service.cases.deadlines import CaseDeadline, case_deadlines
-from service.cases.records import CaseFile, load_case
+from service.cases.records import CaseFile, load_cases
 from service.cases.status import AWAITING, CLOSED
 from service.database.models import Case, Document, DueItemRow
 from service.foundations.deadlines import (
@@ -136,6 +136,11 @@ def computed_items(
     return sorted([*yearly_items(session, today, classifications), *cases], key=item_key), in_cases
 
 
+# The kinds whose about_year decides last year's items: a unit's report, the order for a
+# missing one, the bureau's audit summary, and the safety circular.
+YEARLY_KINDS = ("annual_report", "correction_order", "audit_summary", "safety_circular")
+
+
 def yearly_items(
     session: Session, today: dt.date, classifications: Visibility = None
 ) -> list[DueItem]:
@@ -144,20 +149,8 @@ def yearly_items(
     visible = (Document.status == "issued", shown(classifications))
     latest = select(Document).where(Document.kind == "audit_summary", *visible)
     latest = latest.order_by(Document.document_date.desc(), Document.id.desc()).limit(1)
-    of_year = or_(
-        and_(
-            Document.kind.in_(("annual_report", "correction_order")),
-            Document.facts["report_year"].as_integer() == year,
-        ),
-        and_(
-            Document.kind == "audit_summary",
-            Document.facts["audit_year"].as_integer() == year,
-        ),
-        and_(
-            Document.kind == "safety_circular",
-            Document.facts["assessment_year"].as_integer() == year,
-        ),
-    )
+    # The year each kind reports on (报告年度, 审核年度, 考核年度) is its about_year, by index.
+    of_year = and_(Document.about_year == year, Document.kind.in_(YEARLY_KINDS))
     records = {
         document.id: document
         for document in [
@@ -245,8 +238,7 @@ def open_case_items(
         )
     )
     items = []
-    for case_id in case_ids:
-        whole = load_case(session, case_id)
+    for whole in load_cases(session, case_ids):
         seen = replace(whole, documents=tuple(d for d in whole.documents if d.id in visible))
         items += [_case_item(seen, due, today) for due in case_deadlines(seen, today)]
     return items

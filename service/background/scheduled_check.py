@@ -1,13 +1,10 @@
 """The archive check on a schedule: a daemon thread that runs `wenshu archive verify` in a child process.
 
-The check reads every record and hashes every archived file: hours of disk reading and
-hashing for a large archive. Run inside the web process, it would hold that work (and
-whatever memory it needs) in the process that answers the bureau's pages, competing with
-them for the interpreter. So the thread runs the very command an operator runs,
-`python -m service.commands archive verify --as system`, in a child process at a lower
-priority, handing it the service's instance, database, archive and templates through its
-environment; the child stores and records its result exactly as any check does (trigger
-"schedule", by "system"), and the thread only waits for it and says in the log what it found.
+The child is started as check_child starts every check (apart from the web process, at a
+lower priority, one at a time); it stores and records its result exactly as any check does
+(trigger "schedule", by "system"), and the thread only waits for it and says in the log
+what it found. When a check started from the archive page is under way, the thread waits
+for that one instead: its result is the newest, and the next is due an interval after it.
 
 A slice a day (part of the archive each day) was not chosen: a stored check would then
 speak for files it never read that day, and the check's result, its counts and its audit
@@ -16,22 +13,18 @@ entry would no longer mean "the whole archive was found intact at this time".
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
-import os
 import subprocess
-import sys
 
+from service.background.check_child import CheckRunning, finish_check, running_check, start_check
 from service.custody.checks import last_check
 from service.database.models import utcnow
-from service.foundations.config import PROJECT_ROOT, Settings
 from service.foundations.periodic import Periodic
 from service.services import Wenshu
 
 FIRST_DELAY = dt.timedelta(minutes=10)  # after a start, when no check was ever run
-# The child runs at this lower priority, so that pages keep answering while it hashes.
-NICENESS = 10
+WATCH_SECONDS = 5  # how often the thread looks whether another's check has ended
 log = logging.getLogger(__name__)
 
 
@@ -62,18 +55,19 @@ class ScheduledCheck(Periodic):
         say, or was stopped): the thread logs it and tries again later.
         """
         before = last_check(self.wenshu)
-        child = subprocess.Popen(
-            verify_command(), env=child_environment(self.wenshu.settings),
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )  # fmt: skip
+        settings = self.wenshu.settings
+        try:
+            child = start_check(settings, "system", "schedule")
+        except CheckRunning:
+            while running_check(settings) is not None and not self._stop.wait(WATCH_SECONDS):
+                pass
+            return  # its result is stored as the last check: the next is due after it
         self._child = child
-        # Should the child have ended already, or the system refuse, it runs at our priority.
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, child.pid, NICENESS)
         try:
             _out, err = child.communicate()
         finally:
             self._child = None
+            finish_check(settings, child)
         if self._stop.is_set():
             return  # stopped with the service: the check was cut short and is not kept
         stored = last_check(self.wenshu)
@@ -92,33 +86,3 @@ class ScheduledCheck(Periodic):
         if child is not None and child.poll() is None:
             child.terminate()
         super().stop()
-
-
-def verify_command() -> list[str]:
-    """Return the command line of the scheduled check: `wenshu archive verify` as the system."""
-    return [
-        sys.executable, "-m", "service.commands", "archive", "verify",
-        "--as", "system", "--trigger", "schedule",
-    ]  # fmt: skip
-
-
-def child_environment(settings: Settings) -> dict[str, str]:
-    """Return the environment that gives the child the service's own instance, database and files.
-
-    Settings the service was given in code (not in wenshu.toml or the environment) reach the
-    child this way; the child reads the instance's wenshu.toml itself. It never converts a
-    document, so it is given no LibreOffice workers.
-    """
-    environment = dict(os.environ)
-    source = str(PROJECT_ROOT)
-    path = environment.get("PYTHONPATH", "")
-    environment["PYTHONPATH"] = f"{source}{os.pathsep}{path}" if path else source
-    environment.update(
-        WENSHU_INSTANCE=str(settings.instance_path),
-        WENSHU_DATABASE_URL=settings.resolved_database_url,
-        WENSHU_ARCHIVE=str(settings.archive_path),
-        WENSHU_TEMPLATES=str(settings.templates_path),
-        WENSHU_TIMEZONE=settings.timezone,
-        WENSHU_OFFICE_ADDRESSES="",
-    )
-    return environment

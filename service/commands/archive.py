@@ -23,8 +23,10 @@ def archive() -> None:
 @archive.command("verify")
 @click.option("--json", "as_json", is_flag=True, help="机器可读的 JSON 输出")
 @click.option("--as", "actor", default="cli", show_default=True, help="检测人")
-# The service's scheduled check runs this command in a child process and says so.
-@click.option("--trigger", type=click.Choice(["cli", "schedule"]), default="cli", hidden=True)
+# The service runs this command in a child process, for its schedule or the archive page, and says so.
+@click.option(
+    "--trigger", type=click.Choice(["cli", "schedule", "web"]), default="cli", hidden=True
+)
 def verify_command(as_json: bool, actor: str, trigger: str) -> None:
     """Recompute SHA-256 and SM3 of every archived PDF, check its signatures, verify the audit chain.
 

@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from service.database.about_year import about_year_default
 from service.database.search_text import search_text_default
 
 
@@ -114,6 +115,8 @@ class Document(Base):
         Index("ix_documents_kind_date_id", "kind", "document_date", "id", "classification"),
         Index("ix_documents_status_date_id", "status", "document_date", "id", "classification"),
         Index("ix_documents_receipts", "numbering", "year", "sequence", "id", "classification"),
+        # A year's reports, orders, summary and circular (migration 0015).
+        Index("ix_documents_about_year", "about_year", "kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -162,6 +165,9 @@ class Document(Base):
     search_text: Mapped[str] = mapped_column(
         Text, default=search_text_default, server_default="", deferred=True
     )
+    # The year it reports on (报告年度, 审核年度, 考核年度), from its facts on insert: the desk
+    # finds last year's reports, orders and circular by it rather than reading every fact.
+    about_year: Mapped[int | None] = mapped_column(Integer, default=about_year_default)
 
 
 class Case(Base):

@@ -8,7 +8,8 @@ from werkzeug.wrappers import Response
 
 from service.accounts.users import ADMINISTER
 from service.archive.audit import ACTIONS, CATEGORIES, recent_events, unauthenticated_attempts
-from service.custody.checks import check_as_seen, last_check, run_check
+from service.background.check_child import CheckRunning, check_in_background, running_check
+from service.custody.checks import check_as_seen, last_check
 from service.custody.four_properties import PROPERTIES, assess_document, assess_set, years_on_record
 from service.instruments.registry import INSTRUMENTS
 from service.web import wenshu
@@ -43,19 +44,20 @@ def index() -> str:
         "archive.html", check=seen, triggers=TRIGGERS, events=events, actions=ACTIONS,
         categories=CATEGORIES, category=category if actions else "", attempts=attempts,
         instruments=INSTRUMENTS.values(), years=years_on_record(wenshu(), visible),
-        may_run=current_account().may(ADMINISTER),
+        may_run=current_account().may(ADMINISTER), running=running_check(wenshu().settings),
     )  # fmt: skip
 
 
 @blueprint.post("/archive/verify")
 @requires(ADMINISTER)
 def verify() -> Response:
-    """Run the check now and show its result."""
-    result = run_check(wenshu(), current_account().username, "web")
-    if result.ok:
-        flash(_("检测完成：%(n)s 份文书的文件与登记一致，审计链完整。", n=result.documents))
+    """Start the check in a child process, apart from the web process; its result shows on the page."""
+    try:
+        check_in_background(wenshu().settings, current_account().username, "web")
+    except CheckRunning:
+        flash(_("已有一次检测正在进行，完成后结果显示在本页。"))
     else:
-        flash(_("检测完成：发现 %(n)s 个问题，见下表。", n=len(result.problems)))
+        flash(_("检测已开始，在后台进行；完成后刷新本页即可看到结果。"))
     return redirect(url_for("archive_web.index"))
 
 

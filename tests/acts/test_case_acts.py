@@ -16,7 +16,7 @@ from service.acts.issuing import issue_document
 from service.acts.opening import open_case
 from service.acts.voiding import void_issued
 from service.background.startup import prepare_service
-from service.cases.records import load_case
+from service.cases.records import load_case, load_cases
 from service.database.models import AuditEvent, Case, Document, NumberSeries, Submission
 from service.foundations.config import Settings
 from service.instruments.registry import INSTRUMENTS
@@ -143,6 +143,20 @@ def test_a_decision_after_ninety_days_needs_an_approved_extension(wenshu: Wenshu
     assert _case(wenshu, case_id).extension_days == 30
     submitted = submit(wenshu, "penalty_decision", late, case_id, CLERK)
     assert submitted.status == "awaiting_approval"
+
+
+def test_cases_loaded_together_are_the_cases_loaded_one_by_one(wenshu: Wenshu) -> None:
+    """This test ensures that load_cases gives each case its own instruments and extensions, in the order asked, skipping ids of no case."""
+    first = case_ready_for(wenshu, "penalty_notice")
+    second = case_ready_for(wenshu, "hearing_notice")
+    extension = request_extension(wenshu, second, 30, "案情复杂，需补充鉴定", CLERK)
+    approve_extension(wenshu, extension.id, HEAD)
+    with wenshu.database.session() as session:
+        alone = [load_case(session, second), load_case(session, first)]
+        together = load_cases(session, [second, 999, first])
+    assert together == alone
+    assert [case.extension_days for case in together] == [30, 0]
+    assert len(together[0].documents) > len(together[1].documents) > 0
 
 
 def test_voiding_a_step_takes_the_case_back(wenshu: Wenshu) -> None:

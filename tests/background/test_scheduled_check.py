@@ -12,8 +12,9 @@ import pytest
 
 import service.custody.checks
 from service.acts.issuing import issue_document
-from service.background import scheduled_check
-from service.background.scheduled_check import ScheduledCheck, child_environment
+from service.background import check_child, scheduled_check
+from service.background.check_child import child_environment, running_check
+from service.background.scheduled_check import ScheduledCheck
 from service.background.startup import prepare_service
 from service.custody.checks import last_check
 from service.foundations.config import load_settings
@@ -68,7 +69,7 @@ def test_child_is_given_the_service_settings(services: Wenshu) -> None:
 def test_failed_child_is_an_error(services: Wenshu, monkeypatch: pytest.MonkeyPatch) -> None:
     """This test ensures that a child that stored no check (exiting 1 as an uncaught error does) is an error the thread logs and retries."""
     failing = [sys.executable, "-c", "import sys; sys.exit('no database')"]
-    monkeypatch.setattr(scheduled_check, "verify_command", lambda: failing)
+    monkeypatch.setattr(check_child, "verify_command", lambda *_: failing)
     with pytest.raises(RuntimeError, match="exited with status 1: no database"):
         ScheduledCheck(services, dt.timedelta(hours=24)).work()
     assert last_check(services) is None
@@ -79,7 +80,7 @@ def test_stopping_the_service_stops_a_check_under_way(
 ) -> None:
     """This test ensures that stopping the scheduled thread ends the child it waits for, quietly, keeping no check."""
     sleeper = [sys.executable, "-c", "import time; time.sleep(60)"]
-    monkeypatch.setattr(scheduled_check, "verify_command", lambda: sleeper)
+    monkeypatch.setattr(check_child, "verify_command", lambda *_: sleeper)
     monkeypatch.setattr(scheduled_check, "FIRST_DELAY", dt.timedelta(0))
     check = ScheduledCheck(services, dt.timedelta(hours=24))
     check.start()
@@ -93,3 +94,19 @@ def test_stopping_the_service_stops_a_check_under_way(
     assert not check._thread.is_alive()
     assert "failed" not in caplog.text
     assert last_check(services) is None
+
+
+def test_schedule_waits_for_a_check_under_way(
+    services: Wenshu, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This test ensures that the scheduled check starts no second child while another check runs, and returns once that one has ended."""
+    sleeper = [sys.executable, "-c", "import time; time.sleep(1.5)"]
+    monkeypatch.setattr(check_child, "verify_command", lambda *_: sleeper)
+    monkeypatch.setattr(scheduled_check, "WATCH_SECONDS", 0.1)
+    other = check_child.check_in_background(services.settings, "admin", "web")
+    started: list[object] = []
+    monkeypatch.setattr(check_child.subprocess, "Popen", lambda *a, **k: started.append(a))
+    ScheduledCheck(services, dt.timedelta(hours=24)).work()
+    assert started == []  # waited for the other, started nothing
+    assert other.wait(10) == 0
+    assert running_check(services.settings) is None

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,9 +19,12 @@ from playwright.sync_api import sync_playwright
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
+import service.custody.checks
 from service import create_app
 from service.accounts.users import create_token
 from service.acts.issuing import issue_document
+from service.background import check_child
+from service.background.check_child import running_check
 from service.database.models import AuditEvent, Document
 from service.render.office.pool import OfficePool
 from tests.conftest import CHROMIUM, FLAGS, PASSWORD, add_user, sample, signed_in
@@ -33,6 +42,18 @@ def entries(app: Flask) -> list[tuple[str, str, str]]:
     with app.extensions["wenshu"].database.session() as session:
         rows = session.scalars(select(AuditEvent).order_by(AuditEvent.id))
         return [(e.action, e.actor, e.subject) for e in rows]
+
+
+def checked(app: Flask, admin: FlaskClient) -> str:
+    """Ask for a check as admin, wait for its child process to end, and return the archive page."""
+    said = admin.post("/archive/verify", follow_redirects=True).get_data(as_text=True)
+    assert "检测已开始，在后台进行" in said
+    settings = app.extensions["wenshu"].settings
+    deadline = time.monotonic() + 120
+    while running_check(settings) is not None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert running_check(settings) is None, "the check did not end in two minutes"
+    return admin.get("/archive").get_data(as_text=True)
 
 
 def test_clerks_and_administrators_only(app: Flask, anonymous: FlaskClient) -> None:
@@ -62,10 +83,8 @@ def test_only_an_administrator_runs_the_check(app: Flask) -> None:
     assert "立即检测" not in clerk.get("/archive").get_data(as_text=True)
     assert clerk.post("/archive/verify").status_code == 403
     admin = signed_in(app, "admin")
-    response = admin.post("/archive/verify", follow_redirects=True)
-    page = response.get_data(as_text=True)
-    assert "检测完成：1 份文书的文件与登记一致，审计链完整。" in page
-    assert "全部正常" in page
+    page = checked(app, admin)
+    assert "全部正常" in page and "<dd>1 份</dd>" in page
     assert "网页上手动检测" in page
     assert "全部正常" in clerk.get("/archive").get_data(as_text=True)  # the last result, for all
 
@@ -76,11 +95,57 @@ def test_problems_are_shown_by_number_and_path(app: Flask) -> None:
     path = app.extensions["wenshu"].archive.absolute(document.pdf_path)
     path.write_bytes(path.read_bytes() + b"\n")
     admin = signed_in(app, "admin")
-    page = admin.post("/archive/verify", follow_redirects=True).get_data(as_text=True)
+    page = checked(app, admin)
     assert "发现 1 个问题" in page
     assert "文件被改动" in page
     assert document.number in page and document.pdf_path in page
     assert "SHA-256、SM3、大小与登记不符" in page
+
+
+def test_check_runs_apart_from_the_web_process_one_at_a_time(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This test ensures that 立即检测 runs the check in a child process, that a second request while it runs starts none, and that the page says one is under way."""
+    issue(app)
+
+    def in_this_process(*_args: object) -> None:
+        raise AssertionError("the check ran inside the web process")
+
+    monkeypatch.setattr(service.custody.checks, "run_check", in_this_process)
+    settings = app.extensions["wenshu"].settings
+    sleeper = [sys.executable, "-c", "import time; time.sleep(60)"]
+    monkeypatch.setattr(check_child, "verify_command", lambda *_: sleeper)
+    admin = signed_in(app, "admin")
+    admin.post("/archive/verify")
+    running = running_check(settings)
+    assert running is not None and running.actor.startswith("admin") and running.trigger == "web"
+    again = admin.post("/archive/verify", follow_redirects=True).get_data(as_text=True)
+    assert "已有一次检测正在进行" in again
+    assert running_check(settings) == running  # no second child
+    assert "检测进行中：" in again and "网页上手动检测" in again
+    assert "立即检测</button>" not in again
+    os.kill(running.pid, signal.SIGTERM)
+    deadline = time.monotonic() + 30
+    while running_check(settings) is not None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert running_check(settings) is None
+    assert not check_child.marker_path(settings).exists()  # cleared by the thread that waited
+    assert "立即检测</button>" in admin.get("/archive").get_data(as_text=True)
+
+
+def test_marker_of_an_ended_check_is_stale(app: Flask) -> None:
+    """This test ensures that a marker left by a check whose process is gone (a killed service) neither blocks a check nor shows one under way."""
+    issue(app)
+    settings = app.extensions["wenshu"].settings
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    check_child.marker_path(settings).write_text(json.dumps({
+        "pid": ended.pid, "actor": "admin", "trigger": "web", "started_at": "2026-01-01T00:00:00+00:00",
+    }), encoding="utf-8")  # fmt: skip
+    assert running_check(settings) is None
+    admin = signed_in(app, "admin")
+    assert "检测进行中" not in admin.get("/archive").get_data(as_text=True)
+    assert "全部正常" in checked(app, admin)
 
 
 def test_set_report_with_filters(app: Flask, client: FlaskClient) -> None:
@@ -190,6 +255,13 @@ def test_pages_in_a_browser_and_in_print(served: tuple[str, Flask], tmp_path: Pa
         page.click("text=档案检测")
         with page.expect_navigation():
             page.click('button:has-text("立即检测")')
+        assert "检测已开始，在后台进行" in page.inner_text("main")
+        deadline = time.monotonic() + 120
+        while "检测进行中" in page.inner_text(".check-summary") and time.monotonic() < deadline:
+            page.screenshot(path=str(tmp_path / "archive-running.png"), full_page=True)
+            time.sleep(0.5)
+            with page.expect_navigation():
+                page.click('.check-summary a:has-text("刷新")')
         assert "全部正常" in page.inner_text(".check-summary")
         page.screenshot(path=str(tmp_path / "archive.png"), full_page=True)
         page.select_option("#kind", "supervision_notice")

@@ -172,6 +172,32 @@ def test_the_migration_fills_the_table_from_an_archive_issued_before_it(app: Fla
     assert table() == issued
 
 
+def test_the_year_a_document_reports_on_is_kept_on_issue_and_by_the_migration(app: Flask) -> None:
+    """This test ensures that about_year holds the 报告年度, 审核年度 or 考核年度 of every document issued, and that migration 0015 writes the same on an archive issued before it."""
+    wenshu: Wenshu = app.extensions["wenshu"]
+    report = issue(app, "annual_report", report_year=2024)
+    order = issue(app, "correction_order", report_year=2023)
+    circular = issue(app, "safety_circular")
+    notice = issue(app, "supervision_notice")
+    expected = {
+        report.id: 2024, order.id: 2023,
+        circular.id: sample("safety_circular")["assessment_year"], notice.id: None,
+    }  # fmt: skip
+
+    def years() -> dict[int, int | None]:
+        with wenshu.database.session() as session:
+            rows = session.execute(select(Document.id, Document.about_year))
+            return {document_id: year for document_id, year in rows}
+
+    assert years() == expected
+    config = alembic_config(wenshu.database.engine)
+    with wenshu.database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0014")
+        command.upgrade(config, "head")
+    assert years() == expected
+
+
 def test_a_batch_writes_each_copys_items_and_a_report_settles_its_own(
     app: Flask, client: FlaskClient
 ) -> None:
@@ -194,6 +220,8 @@ def test_a_batch_writes_each_copys_items_and_a_report_settles_its_own(
         assert [(row.unit, row.year, row.settled_at) for row in written] == [
             (unit, 2025, None) for unit in sorted(units)
         ]
+        copies = session.scalars(select(Document).where(Document.kind == "correction_order"))
+        assert [copy.about_year for copy in copies] == [2025, 2025]  # written by the batch too
     report = issue(app, "annual_report", unit=units[0])
     with wenshu.database.session() as session:
         settled = session.scalars(select(DueItemRow).where(DueItemRow.settled_at.is_not(None)))
