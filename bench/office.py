@@ -4,12 +4,19 @@ Run: .venv/bin/python bench/office.py [--runs 30]
 One worker, started by the service's own pool in a new instance (so a new profile); the DOCX
 is filled once and converted runs times after a few unmeasured ones; then the worker is
 killed and started again on the profile it made.
+
+Then LibreOffice alone, the floor of any conversion on this machine: an soffice of its own
+with the workers' settings and fonts, driven in this process through the worker's own UNO
+code (uno_worker.Office: load hidden and read-only, export PDF/A-2b, close), with no
+XML-RPC, no pool and no other process between; the export and the close are timed apart.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -25,6 +32,8 @@ from service.instruments.facts import validate_facts  # noqa: E402
 from service.instruments.registry import get_instrument  # noqa: E402
 from service.render.fill.docx import render_docx  # noqa: E402
 from service.render.office.pool import OfficePool  # noqa: E402
+from service.render.office.process import office_environment  # noqa: E402
+from service.render.office.profile import write_settings  # noqa: E402
 
 KIND = "supervision_notice"
 WARM_UP = 3  # the first conversions load fonts and filters
@@ -46,6 +55,40 @@ def percentile(values: list[float], share: float) -> float:
     """Return the value below which share of the sorted values lie (nearest rank)."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def office_alone(docx: Path, folder: Path, runs: int) -> tuple[list[float], list[float]]:
+    """Convert docx runs times on an soffice driven in this process; return export and close times."""
+    from service.render.office import uno_worker  # needs LibreOffice's uno module
+
+    settings = load_settings({"instance_path": folder / "alone", "office_workers": 1})
+    os.environ.update(office_environment(settings))  # the workers' fonts, for the soffice started
+    profile = folder / "alone-profile"
+    profile.mkdir()
+    write_settings(profile)
+    office = uno_worker.Office(settings.soffice_path, profile)
+    office.start()
+    exports: list[float] = []
+    closes: list[float] = []
+    try:
+        for index in range(WARM_UP + runs):
+            began = time.perf_counter()
+            stored: list[float] = []  # when the PDF was written, before the close
+            office.convert(
+                str(docx), str(folder / "alone.pdf"), uno_worker.PDF_EXPORT,
+                ["SelectPdfVersion=2"], False, None, None,
+                stored=functools.partial(lambda marks: marks.append(time.perf_counter()), stored),
+            )  # fmt: skip
+            ended = time.perf_counter()
+            if index >= WARM_UP:
+                exports.append(stored[0] - began)
+                closes.append(ended - stored[0])
+    finally:
+        office.stopping = True
+        if office.process is not None:
+            office.process.kill()
+            office.process.wait()
+    return exports, closes
 
 
 def main() -> None:
@@ -88,6 +131,14 @@ def main() -> None:
         f"conversion of {KIND}, {runs} runs: median {statistics.median(timings) * 1000:.1f} ms, "
         f"p95 {percentile(timings, 0.95) * 1000:.1f} ms, "
         f"min {min(timings) * 1000:.1f} ms, max {max(timings) * 1000:.1f} ms"
+    )
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary)
+        exports, closes = office_alone(filled_docx(folder), folder, runs)
+    print(
+        f"LibreOffice alone (direct UNO in this process), {runs} runs: load and export median "
+        f"{statistics.median(exports) * 1000:.1f} ms, p95 {percentile(exports, 0.95) * 1000:.1f} ms; "
+        f"close median {statistics.median(closes) * 1000:.1f} ms (the pool's caller does not wait for it)"
     )
 
 
