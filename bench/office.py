@@ -18,6 +18,7 @@ import functools
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -58,7 +59,21 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def office_alone(docx: Path, folder: Path, runs: int) -> tuple[list[float], list[float]]:
-    """Convert docx runs times on an soffice driven in this process; return export and close times."""
+    """Convert docx runs times on an soffice of its own; return the export and close times.
+
+    The soffice is driven from a child process in a session of its own, so that it and
+    everything it started go with that session at the end.
+    """
+    child = subprocess.run(
+        [sys.executable, __file__, "--alone", str(docx), str(folder), str(runs)],
+        capture_output=True, text=True, start_new_session=True, check=True, timeout=900,
+    )  # fmt: skip
+    timings = json.loads(child.stdout.strip().splitlines()[-1])
+    return timings["exports"], timings["closes"]
+
+
+def drive_office_alone(docx: Path, folder: Path, runs: int) -> None:
+    """Convert docx in an soffice driven in this process; print the times as JSON, end the session."""
     from service.render.office import uno_worker  # needs LibreOffice's uno module
 
     settings = load_settings({"instance_path": folder / "alone", "office_workers": 1})
@@ -70,32 +85,36 @@ def office_alone(docx: Path, folder: Path, runs: int) -> tuple[list[float], list
     office.start()
     exports: list[float] = []
     closes: list[float] = []
-    try:
-        for index in range(WARM_UP + runs):
-            began = time.perf_counter()
-            stored: list[float] = []  # when the PDF was written, before the close
-            office.convert(
-                str(docx), str(folder / "alone.pdf"), uno_worker.PDF_EXPORT,
-                ["SelectPdfVersion=2"], False, None, None,
-                stored=functools.partial(lambda marks: marks.append(time.perf_counter()), stored),
-            )  # fmt: skip
-            ended = time.perf_counter()
-            if index >= WARM_UP:
-                exports.append(stored[0] - began)
-                closes.append(ended - stored[0])
-    finally:
-        office.stopping = True
-        if office.process is not None:
-            office.process.kill()
-            office.process.wait()
-    return exports, closes
+    for index in range(WARM_UP + runs):
+        began = time.perf_counter()
+        stored: list[float] = []  # when the PDF was written, before the close
+        office.convert(
+            str(docx), str(folder / "alone.pdf"), uno_worker.PDF_EXPORT,
+            ["SelectPdfVersion=2"], False, None, None,
+            stored=functools.partial(lambda marks: marks.append(time.perf_counter()), stored),
+        )  # fmt: skip
+        ended = time.perf_counter()
+        if index >= WARM_UP:
+            exports.append(stored[0] - began)
+            closes.append(ended - stored[0])
+    print(json.dumps({"exports": exports, "closes": closes}), flush=True)
+    office.stopping = True
+    uno_worker.stop_group()  # soffice and what it started: this session is the child's own
 
 
 def main() -> None:
     """Start a one-worker pool, convert the notice runs times, restart the worker; print times."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
-    runs = parser.parse_args().runs
+    parser.add_argument(
+        "--alone", nargs=3, metavar=("DOCX", "FOLDER", "RUNS"), help=argparse.SUPPRESS
+    )
+    arguments = parser.parse_args()
+    if arguments.alone:
+        docx, folder, count = arguments.alone
+        drive_office_alone(Path(docx), Path(folder), int(count))
+        return
+    runs = arguments.runs
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
         docx = filled_docx(folder)
