@@ -102,8 +102,9 @@ def search() -> tuple[str, int]:
     form = SearchForm(request.args)
     if not form.validate():
         return render_template("register.html", form=form, results=None, **_titles()), 422
-    page = request.args.get("page", 1, type=int) or 1
     after, before = request.args.get("after", ""), request.args.get("before", "")
+    # A cursor without a page number (a link kept from elsewhere) is a page of unknown number.
+    page = request.args.get("page", type=int) or (0 if after or before else 1)
     last = request.args.get("last") == "1"
     with wenshu().database.session() as session:
         visible = visible_classifications(current_account().role, wenshu().settings.policy)

@@ -180,6 +180,11 @@ def test_pages_of_fifty(app: Flask, client: FlaskClient) -> None:
     numbers2 = re.findall(r'<a href="/documents/\d+">([^<]+)</a>', page2)
     assert len(numbers2) == 5 and not set(numbers1) & set(numbers2)
     assert "上一页" in page2 and "下一页" not in page2 and "第 2 / 2 页" in page2
+    # A cursor without its page number is the same page, not called 第 1 页.
+    cursor_alone = re.sub(r"page=2&amp;", "", following[1]).replace("&amp;", "&")
+    unnumbered = client.get(cursor_alone).get_data(as_text=True)
+    assert re.findall(r'<a href="/documents/\d+">([^<]+)</a>', unnumbered) == numbers2
+    assert "第 1 /" not in unnumbered and "第 2 / 2 页" not in unnumbered and "上一页" in unnumbered
     # A link by page number from before the cursors still leads to the same page.
     by_number = client.get("/documents?kind=supervision_notice&page=2").get_data(as_text=True)
     assert re.findall(r'<a href="/documents/\d+">([^<]+)</a>', by_number) == numbers2
