@@ -53,7 +53,7 @@ from service.foundations.config import load_settings  # noqa: E402
 from service.foundations.secret import service_secret  # noqa: E402
 from service.instruments.registry import get_instrument  # noqa: E402
 from service.render.office.pool import OfficePool  # noqa: E402
-from service.render.signing import BureauSigner  # noqa: E402
+from service.render.pades import BureauSigner  # noqa: E402
 from service.services import Wenshu  # noqa: E402
 from tests.pki import PASSPHRASE, bureau_pkcs12, trust_root_pem  # noqa: E402
 from tests.render.specimen_seal import specimen_seal_png  # noqa: E402

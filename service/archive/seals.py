@@ -29,8 +29,7 @@ from cryptography.hazmat.primitives.serialization import (
     pkcs12,
 )
 
-from service.render.cms import SigningKey
-from service.render.signing import SignerSource
+from service.render.signing import SignerSource, SigningKey
 
 SEAL_FOLDER = "seal"
 MANIFEST = "seal.json"

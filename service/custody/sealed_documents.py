@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from cryptography import x509
 from sqlalchemy import select
@@ -12,10 +12,13 @@ from sqlalchemy import select
 from service.acts.seal_install import INSTALL_ACTION, installed_seal
 from service.archive.fixity import ArchivedFile, Problem
 from service.archive.seals import SealUnusable
-from service.custody.signatures import UNSEALED, SignatureFindings, check_signatures
 from service.database.models import AuditEvent
 from service.instruments.registry import INSTRUMENTS
+from service.render.signing import UNSEALED
 from service.services import Wenshu
+
+if TYPE_CHECKING:  # pyHanko's validation is loaded when a signature is first checked
+    from service.custody.signatures import SignatureFindings
 
 SIGNATURE_PROBLEM = "signature"
 # The name of a check of signatures on the pages of the 四性检测.
@@ -92,6 +95,8 @@ def judge_signatures(document: Issued, pdf: bytes, trust: SealTrust) -> Signatur
     An unsigned file passes, said to be UNSEALED, when its document was issued before any
     seal was installed or is of a kind that bears none; otherwise the signature was removed.
     """
+    from service.custody.signatures import check_signatures
+
     findings = check_signatures(pdf, trust.trust_roots, trust.certificate)
     if findings.signed:
         detail = findings.describe()

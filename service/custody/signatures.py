@@ -29,7 +29,8 @@ from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
-UNSEALED = "未加盖电子印章"
+from service.render.signing import UNSEALED
+
 BY_TIMESTAMP = "时间戳"
 BY_CLAIM = "签名者声称的签名时间"
 BY_CHECK = "检测时间（签名中没有签名时间）"

@@ -20,7 +20,7 @@ from service.custody.signatures import (
     SignatureFindings,
     check_signatures,
 )
-from service.render.signing import signer_from_pkcs12
+from service.render.pades import signer_from_pkcs12
 from tests.pki import (
     PASSPHRASE,
     bureau_pkcs12,

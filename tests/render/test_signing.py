@@ -25,12 +25,8 @@ from pyhanko.sign.validation.status import PdfSignatureStatus
 from pyhanko_certvalidator import ValidationContext
 
 from service.render.office.pool import OfficePool
-from service.render.signing import (
-    SIGNATURE_FIELD,
-    BureauSigner,
-    SigningFailed,
-    signer_from_pkcs12,
-)
+from service.render.pades import BureauSigner, signer_from_pkcs12
+from service.render.signing import SIGNATURE_FIELD, SigningFailed
 from tests import pdfcheck
 from tests.pki import (
     BUREAU_NAME,
