@@ -178,7 +178,7 @@ def archived_reports(archive: ArchiveView, year: int) -> dict[str, Received]:
     Voided reports do not count; a unit that reported twice is taken at its first report.
     """
     received: dict[str, Received] = {}
-    for document in archive.of_kind(ANNUAL_REPORT):
+    for document in archive.of_kind(ANNUAL_REPORT, year):
         facts = document.facts
         if document.status != "issued" or facts.get("report_year") != year:
             continue

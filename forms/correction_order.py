@@ -84,7 +84,7 @@ class CorrectionOrderForm(InstrumentForm):
         """
         if self.archive is None:
             return None
-        for summary in self.archive.of_kind("audit_summary"):
+        for summary in self.archive.of_kind("audit_summary", year):
             if summary.status != "issued" or summary.facts.get("audit_year") != year:
                 continue
             for row in summary.facts.get("paper_reports") or []:
@@ -98,7 +98,7 @@ class CorrectionOrderForm(InstrumentForm):
             return []
         return [
             document
-            for document in self.archive.of_kind(kind)
+            for document in self.archive.of_kind(kind, year)
             if document.status == "issued"
             and document.facts.get("unit") == unit
             and document.facts.get("report_year") == year

@@ -105,8 +105,9 @@ class ArchiveView(Protocol):
     def find(self, number: str) -> ArchivedDocument | None:
         """Return the archived document with this 文号, if any."""
 
-    def of_kind(self, kind: str) -> Sequence[ArchivedDocument]:
-        """Return every document of a kind (voided ones too), oldest first."""
+    def of_kind(self, kind: str, year: int | None = None) -> Sequence[ArchivedDocument]:
+        """Return every document of a kind (voided ones too), oldest first; given a year, only
+        those reporting on it (报告年度, 审核年度, 考核年度), found by index."""
 
     def unit(self, name: str) -> DirectoryUnit | None:
         """Return the active unit of the unit directory with this name, if any."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from service.database.about_year import about_year
 from service.instruments.facts import InvalidFacts, validate_facts
 from service.instruments.registry import Instrument
 from service.render.office.converter import Converter
@@ -64,9 +65,13 @@ class FakeArchive:
         """Return the document with this 文号, if any."""
         return next((d for d in self.documents if d.number == number), None)
 
-    def of_kind(self, kind: str) -> Sequence[FakeDocument]:
-        """Return the documents of a kind, oldest first."""
-        return [document for document in self.documents if document.kind == kind]
+    def of_kind(self, kind: str, year: int | None = None) -> Sequence[FakeDocument]:
+        """Return the documents of a kind (reporting on year, when given), oldest first."""
+        return [
+            document
+            for document in self.documents
+            if document.kind == kind and (year is None or about_year(document.facts) == year)
+        ]
 
     def unit(self, name: str) -> FakeUnit | None:
         """Return the directory's unit with this name, if any."""

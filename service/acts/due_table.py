@@ -147,16 +147,12 @@ def _follow_ups_of(row: DueItemRow, record: Document) -> ColumnElement[bool]:
         )
     if row.matter != CORRECTION:
         return ~true()
-    if row.year is not None:
-        return or_(
-            and_(
-                Document.kind == "annual_report",
-                Document.recipient == row.unit,
-                Document.facts["report_year"].as_integer() == row.year,
-            ),
-            and_(
+    if row.year is not None:  # the report's 报告年度 and the summary's 审核年度, by index
+        return and_(
+            Document.about_year == row.year,
+            or_(
+                and_(Document.kind == "annual_report", Document.recipient == row.unit),
                 Document.kind == "audit_summary",
-                Document.facts["audit_year"].as_integer() == row.year,
             ),
         )
     return and_(

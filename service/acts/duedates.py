@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from forms.annual_report import report_due
@@ -16,9 +18,9 @@ from forms.review_decision import APPLICATION_DAYS
 from forms.safety_circular import circular_due
 from service.archive.access import Visibility, shown
 from service.cases.deadlines import CaseDeadline, case_deadlines
-from service.cases.records import CaseFile, load_cases
+from service.cases.records import APPROVED, EXTENSION, CaseFile, load_cases
 from service.cases.status import AWAITING, CLOSED
-from service.database.models import Case, Document, DueItemRow
+from service.database.models import Case, Document, DueItemRow, Submission
 from service.foundations.deadlines import (
     UNKNOWN_CALENDAR,
     CalendarUnknown,
@@ -226,22 +228,105 @@ def row_item(row: DueItemRow, today: dt.date) -> DueItem:
 def open_case_items(
     session: Session, today: dt.date, classifications: Visibility = None
 ) -> list[DueItem]:
-    """Return the deadlines of every open case, from the case documents the reader may see."""
-    case_ids = list(
-        session.scalars(
-            select(Case.id).where(Case.status.not_in((AWAITING, CLOSED))).order_by(Case.id)
+    """Return the deadlines of every open case, from the case documents the reader may see.
+
+    A case's items are computed again only when the case has changed (an instrument issued,
+    voided or served in it, an extension approved, its status or number), or the day or the
+    reader's 密级 differ: the pages read the cases' state in three grouped queries and load
+    only the cases that changed (CASE_ITEMS).
+    """
+    cases = session.execute(
+        select(Case.id, Case.status, Case.number)
+        .where(Case.status.not_in((AWAITING, CLOSED)))
+        .order_by(Case.id)
+    ).all()
+    case_ids = [case_id for case_id, _status, _number in cases]
+    documents = {
+        case_id: (count, last, voided, served)
+        for case_id, count, last, voided, served in session.execute(
+            select(
+                Document.case_id,
+                func.count(),
+                func.max(Document.id),
+                func.max(Document.voided_at),
+                func.max(Document.served_on),
+            )
+            .where(Document.case_id.in_(case_ids))
+            .group_by(Document.case_id)
         )
-    )
-    visible = set(
-        session.scalars(
-            select(Document.id).where(Document.case_id.in_(case_ids), shown(classifications))
+    }
+    extensions = {
+        case_id: count
+        for case_id, count in session.execute(
+            select(Submission.case_id, func.count())
+            .where(
+                Submission.case_id.in_(case_ids),
+                Submission.kind == EXTENSION,
+                Submission.status == APPROVED,
+            )
+            .group_by(Submission.case_id)
         )
-    )
-    items = []
-    for whole in load_cases(session, case_ids):
-        seen = replace(whole, documents=tuple(d for d in whole.documents if d.id in visible))
-        items += [_case_item(seen, due, today) for due in case_deadlines(seen, today)]
-    return items
+    }
+    where = str(session.get_bind().engine.url)  # one cache, many archives (tests, tools)
+    keys = {
+        case_id: (
+            where,
+            case_id,
+            status,
+            number,
+            documents.get(case_id),
+            extensions.get(case_id),
+            classifications,
+            today,
+        )
+        for case_id, status, number in cases
+    }
+    known: dict[int, list[DueItem]] = {}
+    for case_id in case_ids:
+        cached = CASE_ITEMS.get(keys[case_id])
+        if cached is not None:
+            known[case_id] = cached
+    missing = [case_id for case_id in case_ids if case_id not in known]
+    if missing:
+        visible = set(
+            session.scalars(
+                select(Document.id).where(Document.case_id.in_(missing), shown(classifications))
+            )
+        )
+        for whole in load_cases(session, missing):
+            seen = replace(whole, documents=tuple(d for d in whole.documents if d.id in visible))
+            known[whole.id] = [_case_item(seen, due, today) for due in case_deadlines(seen, today)]
+            CASE_ITEMS.put(keys[whole.id], known[whole.id])
+    return [item for case_id in case_ids for item in known.get(case_id, [])]
+
+
+class ItemCache:
+    """The due items of cases by their state, the least recently used dropped past a bound; thread-safe."""
+
+    def __init__(self, bound: int) -> None:
+        self.bound = bound
+        self._items: OrderedDict[Hashable, list[DueItem]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> list[DueItem] | None:
+        """Return the items kept for key, if any, marking them used."""
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: Hashable, items: list[DueItem]) -> None:
+        """Keep items for key, dropping the least recently used past the bound."""
+        with self._lock:
+            self._items[key] = items
+            self._items.move_to_end(key)
+            while len(self._items) > self.bound:
+                self._items.popitem(last=False)
+
+
+# The open cases' items as last computed, by the case's state, the day and the reader's 密级.
+CASE_ITEMS = ItemCache(4096)
 
 
 def _case_item(case_file: CaseFile, due: CaseDeadline, today: dt.date) -> DueItem:

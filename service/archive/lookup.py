@@ -58,14 +58,14 @@ class DatabaseArchiveView:
             )
             return _view(document) if document else None
 
-    def of_kind(self, kind: str) -> list[ArchivedDocument]:
-        """Return every document of a kind the reader may see, oldest first."""
+    def of_kind(self, kind: str, year: int | None = None) -> list[ArchivedDocument]:
+        """Return every document of a kind the reader may see, oldest first; given a year, only
+        those reporting on it (documents.about_year, by index)."""
+        query = select(Document).where(Document.kind == kind, shown(self.classifications))
+        if year is not None:
+            query = query.where(Document.about_year == year)
         with self.database.session() as session:
-            documents = session.scalars(
-                select(Document)
-                .where(Document.kind == kind, shown(self.classifications))
-                .order_by(Document.id)
-            )
+            documents = session.scalars(query.order_by(Document.id))
             return [_view(document) for document in documents]
 
     def unit(self, name: str) -> DirectoryEntry | None:

@@ -59,18 +59,18 @@ class SnapshotArchive:
 
     def __init__(self, database: Database, classifications: Visibility = None) -> None:
         self._view = DatabaseArchiveView(database, classifications)
-        self._kinds: dict[str, Sequence[ArchivedDocument]] = {}
+        self._kinds: dict[tuple[str, int | None], Sequence[ArchivedDocument]] = {}
         self._has_officers: bool | None = None
 
     def find(self, number: str) -> ArchivedDocument | None:
         """Return the archived document with this 文号, if any."""
         return self._view.find(number)
 
-    def of_kind(self, kind: str) -> Sequence[ArchivedDocument]:
-        """Return every document of a kind, oldest first, as it was when first asked."""
-        if kind not in self._kinds:
-            self._kinds[kind] = self._view.of_kind(kind)
-        return self._kinds[kind]
+    def of_kind(self, kind: str, year: int | None = None) -> Sequence[ArchivedDocument]:
+        """Return every document of a kind (of a year when given), oldest first, as when first asked."""
+        if (kind, year) not in self._kinds:
+            self._kinds[kind, year] = self._view.of_kind(kind, year)
+        return self._kinds[kind, year]
 
     def unit(self, name: str) -> DirectoryUnit | None:
         """Return the active unit of the unit directory with this name, if any."""

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from service.acts import duedates
 from service.acts.approving import approve, return_submission, submit
 from service.acts.casework import ApprovalRefused
+from service.acts.duedates import DueItem
 from service.acts.errors import ConversionFailed, FactsRefused
 from service.acts.extensions import approve_extension, request_extension
 from service.acts.issuing import issue_document
 from service.acts.opening import open_case
 from service.acts.voiding import void_issued
 from service.background.startup import prepare_service
-from service.cases.records import load_case, load_cases
+from service.cases.records import CaseFile, load_case, load_cases
 from service.database.models import AuditEvent, Case, Document, NumberSeries, Submission
 from service.foundations.config import Settings
 from service.instruments.registry import INSTRUMENTS
@@ -157,6 +160,57 @@ def test_cases_loaded_together_are_the_cases_loaded_one_by_one(wenshu: Wenshu) -
     assert together == alone
     assert [case.extension_days for case in together] == [30, 0]
     assert len(together[0].documents) > len(together[1].documents) > 0
+
+
+def test_case_items_are_computed_again_only_for_a_case_that_changed(
+    wenshu: Wenshu, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This test ensures that the open cases' due items are kept by the case's state: a page read again loads no case, an extension, an issue or a voiding loads that case alone, and the items are those computed afresh."""
+    first = case_ready_for(wenshu, "penalty_notice")
+    second = case_ready_for(wenshu, "hearing_notice")
+    today = dt.date(2026, 3, 12)
+    loaded: list[list[int]] = []
+    original = duedates.load_cases
+
+    def counted(session: Session, case_ids: Sequence[int]) -> list[CaseFile]:
+        loaded.append(list(case_ids))
+        return original(session, case_ids)
+
+    monkeypatch.setattr(duedates, "load_cases", counted)
+
+    def items(classifications: frozenset[str] | None = None) -> list[DueItem]:
+        with wenshu.database.session() as session:
+            return duedates.open_case_items(session, today, classifications)
+
+    def fresh() -> list[DueItem]:
+        monkeypatch.setattr(duedates, "CASE_ITEMS", duedates.ItemCache(16))
+        return items()
+
+    before = items()
+    assert items() == before and loaded == [[first, second]]  # read again: nothing loaded
+
+    def after_change(case_id: int) -> list[DueItem]:
+        """Return the items once a case changed, checking that it alone was loaded for them."""
+        loaded.clear()
+        found = items()
+        assert loaded == [[case_id]]
+        assert found == fresh()  # as computed afresh, with nothing kept
+        return found
+
+    extension = request_extension(wenshu, second, 30, "案情复杂，需补充鉴定", CLERK)
+    approve_extension(wenshu, extension.id, HEAD)
+    extended = after_change(second)
+    assert extended != before  # the decision's 90 days now count the 30 more
+    notice = issue_step(wenshu, "penalty_notice", first)
+    after_change(first)
+    serve(wenshu, notice, dt.date(2026, 3, 11))
+    assert after_change(first) != extended  # the party's time to state his case runs
+    with wenshu.database.session() as session:
+        void_issued(session, notice.id, "告知书日期填错", CLERK)
+    assert after_change(first) == extended
+    loaded.clear()
+    items(frozenset({"公开"}))  # another reader's 密级: computed for him
+    assert loaded == [[first, second]]
 
 
 def test_voiding_a_step_takes_the_case_back(wenshu: Wenshu) -> None:

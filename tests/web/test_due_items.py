@@ -15,6 +15,7 @@ from service.acts.due_pages import due_page
 from service.acts.duedates import CORRECTION, REVIEW_WINDOW, archive_due_items
 from service.acts.issuing import issue_document
 from service.acts.voiding import void_issued
+from service.archive.lookup import DatabaseArchiveView
 from service.archive.voiding import void_document
 from service.database.models import Document, DueItemRow
 from service.database.schema import alembic_config
@@ -190,6 +191,10 @@ def test_the_year_a_document_reports_on_is_kept_on_issue_and_by_the_migration(ap
             return {document_id: year for document_id, year in rows}
 
     assert years() == expected
+    view = DatabaseArchiveView(wenshu.database)
+    assert [d.number for d in view.of_kind("annual_report", 2024)] == [report.number]
+    assert view.of_kind("annual_report", 2023) == []
+    assert [d.number for d in view.of_kind("correction_order", 2023)] == [order.number]
     config = alembic_config(wenshu.database.engine)
     with wenshu.database.engine.begin() as connection:
         config.attributes["connection"] = connection
