@@ -104,11 +104,19 @@ def test_worker_renewed_when_its_memory_grows(growth: float, docx: Path, tmp_pat
         first = soffice_pids(pool)
         # As if it had held half as much once warm: it has grown by 100% since.
         worker.warm_bytes //= 2
+        halved = worker.warm_bytes
         pool.convert(docx, tmp_path / "grown.pdf")
         pool.convert(docx, tmp_path / "after.pdf")
         renewed = set(soffice_pids(pool)).isdisjoint(first)
         assert renewed == bool(growth)
         assert pool.restarts == 0  # a planned renewal, not a death
+        # The renewed process is held to the first level, not to its own: the level kept...
+        assert worker.warm_bytes == halved
+        # ...and judged only once warmed up itself, so not renewed again at once.
+        second = soffice_pids(pool)
+        pool.convert(docx, tmp_path / "again.pdf")
+        pool.convert(docx, tmp_path / "once-more.pdf")
+        assert soffice_pids(pool) == second
     finally:
         pool.close()
 

@@ -59,7 +59,10 @@ class OfficeWorker:
         self.process: subprocess.Popen[bytes] | None = None
         self.conversions = 0
         self._members: list[int] = []  # the group's processes, read once per start
-        self.warm_bytes = 0  # resident memory once warmed up; 0 until then
+        # The resident memory of the worker's processes once warmed up, the lowest any of its
+        # starts reached (0 until the first did): each renewed process is held to it, so
+        # that the level cannot creep up from one renewal to the next.
+        self.warm_bytes = 0
 
     @property
     def client(self) -> OfficeClient:
@@ -79,7 +82,7 @@ class OfficeWorker:
         new port, SPAWN_ATTEMPTS times in all.
         """
         self.conversions = 0
-        self._members, self.warm_bytes = [], 0
+        self._members = []
         deadline = time.monotonic() + self.settings.office_start_timeout
         for attempt in range(1, SPAWN_ATTEMPTS + 1):
             if self.owned:
@@ -148,11 +151,17 @@ class OfficeWorker:
         self.client.convert(docx_path, pdf_path, options, timeout=self.settings.office_timeout + 5)
         self.conversions += 1
         if self.conversions == WARM_CONVERSIONS and self.owned:
-            self.warm_bytes = self.resident_bytes()
+            level = self.resident_bytes()
+            self.warm_bytes = min(self.warm_bytes, level) if self.warm_bytes else level
 
     def grown(self, share: float) -> bool:
-        """Return whether the worker's processes hold more than share over their warm level."""
-        if not (share and self.owned and self.warm_bytes):
+        """Return whether the worker's processes hold more than share over their warm level.
+
+        A process is judged once it has itself warmed up (WARM_CONVERSIONS), so that one
+        whose level stays above the first start's is renewed every so many conversions at
+        most, never at each.
+        """
+        if not (share and self.owned and self.warm_bytes and self.conversions >= WARM_CONVERSIONS):
             return False
         return self.resident_bytes() > self.warm_bytes * (1 + share)
 
