@@ -147,9 +147,11 @@ class ChunkPlanner:
         rows = list(self._checked(items))
         if not rows:
             return
+        collective = self.job.common_facts.get(self.instrument.recipient_field)
         document = recorded_document(self.wenshu, self.job.id) or new_document(
-            self.wenshu, self.instrument, [facts for _item, facts in rows], self.archive
-        )
+            self.wenshu, self.instrument, [facts for _item, facts in rows], self.archive,
+            collective,
+        )  # fmt: skip
         issued_at = utcnow()
         metadata = document_metadata(
             self.instrument, rows[0][1], document.number, self.wenshu.settings.bureau,

@@ -1,7 +1,7 @@
 """One document sent to many units: its 文号 claimed once, its content filled once, each copy a 份号.
 
-A batch of a kind numbered Numbering.SHARED is one document whose 主送 list names every
-unit of the batch, in row order. Its 文号 is peeked like any other and claimed by the
+A batch of a kind numbered Numbering.SHARED is one document whose 主送 is the 统称 the
+office gives, or else names every unit of the batch, in row order. Its 文号 is peeked like any other and claimed by the
 chunk that holds copy 1, in the transaction that records that chunk; a run cut before
 then used no number, and a run cut after it goes on from the copies recorded: the same
 文号 and the very context they were filled with (a draw is not drawn again), the next 份号.
@@ -17,13 +17,10 @@ from sqlalchemy import Select, func, select
 
 from forms.fields import ArchiveView
 from service.archive.numbering import peek_next_sequence
+from service.batch.main_recipients import main_recipients
 from service.database.batch_models import DONE, BatchItem
 from service.database.models import Document
-from service.foundations.formatting import (
-    format_copy_number,
-    format_document_number,
-    format_main_recipients,
-)
+from service.foundations.formatting import format_copy_number, format_document_number
 from service.instruments.context import build_context
 from service.instruments.facts import Facts
 from service.instruments.registry import Instrument
@@ -82,11 +79,13 @@ def new_document(
     instrument: Instrument,
     copies: Sequence[Facts],
     archive: ArchiveView,
+    collective: str | None = None,
 ) -> SharedDocument:
     """Return the document the copies will be, under the next 文号 of its series (peeked).
 
     The copies differ only in their recipient (service.batch.validation sees to it): the
-    first one's facts fill the document, with the recipients of all as its 主送 list.
+    first one's facts fill the document, with the 统称 given as its 主送, or else the
+    recipients of all listed (service.batch.main_recipients).
     """
     facts = copies[0]
     year: int = facts.values[instrument.date_field].year
@@ -96,7 +95,7 @@ def new_document(
     number = format_document_number(agency_code(instrument, bureau), year, sequence)
     recipients = [str(copy.values.get(instrument.recipient_field) or "") for copy in copies]
     computed = computed_values(instrument, facts, archive)
-    computed[instrument.recipient_field] = format_main_recipients(recipients)
+    computed[instrument.recipient_field] = main_recipients(collective, recipients)
     context = build_context(instrument, facts, number, bureau, computed)
     return SharedDocument(year, sequence, number, context, 1)
 

@@ -11,6 +11,7 @@ from forms.fields import ArchivedDocument, ArchiveView, DirectoryUnit
 from forms.officer_rule import DirectoryOfficer
 from service.archive.access import Visibility
 from service.archive.lookup import DatabaseArchiveView
+from service.batch.main_recipients import main_recipients, too_long
 from service.database.engine import Database
 from service.foundations.plaintext import quote_back
 from service.foundations.tables import RowProblem
@@ -125,6 +126,7 @@ def check_rows(
     ]
     if instrument.numbering is Numbering.SHARED:
         checked = one_document(instrument, checked)
+        checked = within_first_page(instrument, common, checked)
     first_row: dict[str, int] = {}
     warnings = []
     for row in checked:
@@ -161,18 +163,40 @@ def one_document(instrument: Instrument, rows: list[CheckedRow]) -> list[Checked
     return result
 
 
+def within_first_page(
+    instrument: Instrument, common: Mapping[str, Any], rows: list[CheckedRow]
+) -> list[CheckedRow]:
+    """Return the rows, every valid one refused at its recipient when the 主送 they make is too long.
+
+    The 主送 is the 统称 the common facts give in the recipient field, or else the list of
+    the valid rows' recipients (service.batch.main_recipients).
+    """
+    valid = [row for row in rows if row.facts is not None]
+    names = [str(row.raw.get(instrument.recipient_field) or "") for row in valid]
+    collective = str(common.get(instrument.recipient_field) or "")
+    problem = too_long(main_recipients(collective, names), len(names))
+    if problem is None:
+        return rows
+    refused = {instrument.recipient_field: [problem]}
+    return [
+        row if row.facts is None else CheckedRow(row.number, row.raw, None, refused) for row in rows
+    ]
+
+
 def _beyond_recipient(instrument: Instrument, facts: Facts) -> dict[str, Any]:
     """Return a copy's facts but its recipient: what every copy of one document shares."""
     return {k: v for k, v in facts.values.items() if k != instrument.recipient_field}
 
 
+def everywhere(problems: Sequence[RowProblem], rows: int) -> list[tuple[str, str]]:
+    """Return the (field, message) problems that every one of several rows has, to say once."""
+    counts = Counter((p.field, p.message) for p in problems)
+    return sorted(key for key, count in counts.items() if count == rows > 1)
+
+
 def summarise(problems: Sequence[RowProblem], rows: int) -> list[str]:
     """Return the problems as lines; one that every row has is said once, not rows times."""
-    everywhere = {
-        key
-        for key, count in Counter((p.field, p.message) for p in problems).items()
-        if count == rows > 1
-    }
-    lines = [f"全部{rows}行 {name}: {message}" for name, message in sorted(everywhere)]
-    lines += [p.line() for p in problems if (p.field, p.message) not in everywhere]
+    shared = everywhere(problems, rows)
+    lines = [f"全部{rows}行 {name}: {message}" for name, message in shared]
+    lines += [p.line() for p in problems if (p.field, p.message) not in shared]
     return lines

@@ -41,6 +41,7 @@ from service.batch.submission import (
     stage_rows,
     stage_upload,
 )
+from service.batch.validation import everywhere
 from service.batch.voided import voided_output
 from service.database.batch_models import DONE, INVALID, PENDING, RUNNING, BatchJob
 from service.foundations.shipped import SAMPLES
@@ -53,6 +54,7 @@ from service.web.batch_form import (
     DIRECTORY,
     TABLE,
     batch_form,
+    collective_field,
     common_facts,
     common_problems,
     directory_choice,
@@ -182,7 +184,11 @@ def _form_context(
     chosen = typed or {}
     return {
         "form": form,
-        "own_fields": recipient_fields(instrument),
+        # A document sent to many units takes its 主送 统称 through the form, its units by row.
+        "own_fields": [
+            f for f in recipient_fields(instrument) if f != collective_field(instrument)
+        ],
+        "collective": collective_field(instrument),
         "common_problems": common_problems(instrument, form),
         "towns": towns,
         "categories": categories,
@@ -203,6 +209,7 @@ def submit() -> Any:
     if instrument is None:
         return _form_page(_("请选择文书种类"), 400)
     owner = current_account().username
+    form = None
     try:
         token = request.form.get("token", "")
         if not token:
@@ -218,7 +225,13 @@ def submit() -> Any:
         skip = request.form.get("skip_invalid") == "1"
         if checked.problems and not skip:
             labels = {field["name"]: field["label"] for field in describe_fields(instrument)}
-            return _form_page(status=200, checked=checked, labels=labels)
+            shared = everywhere(checked.problems, checked.rows)
+            collective = collective_field(instrument)
+            if form is not None and collective is not None:  # a 主送 too long: said at the 统称 too
+                form[collective].errors = [m for name, m in shared if name == collective]
+            return _form_page(
+                status=200, checked=checked, labels=labels, shared_problems=shared, form=form
+            )
         job = create_staged_job(wenshu(), instrument, checked, owner, skip)
     except SubmissionError as error:
         return _form_page(str(error), 400)

@@ -14,7 +14,7 @@ from service.batch.directory_rows import directory_units, named_units, unit_rows
 from service.batch.recipient_table import recipient_fields
 from service.batch.submission import SubmissionError
 from service.instruments.facts import Facts
-from service.instruments.registry import Instrument
+from service.instruments.registry import Instrument, Numbering
 from service.web import wenshu
 from service.web.deadlines import today
 from service.web.documents import defaults_for, reader_classifications
@@ -47,7 +47,7 @@ def common_facts(instrument: Instrument, form: InstrumentForm) -> dict[str, Any]
     their messages are dropped, and a rule needing the archive waits for the rows too.
     """
     form.validate()
-    own = set(recipient_fields(instrument))
+    own = _from_rows(instrument, form)
     for name in own:
         form[name].errors = []
     if any(field.errors for field in form if field.name not in own):
@@ -58,8 +58,26 @@ def common_facts(instrument: Instrument, form: InstrumentForm) -> dict[str, Any]
 
 def common_problems(instrument: Instrument, form: InstrumentForm) -> int:
     """Return how many common fields need correcting."""
-    own = set(recipient_fields(instrument))
+    own = _from_rows(instrument, form)
     return sum(1 for field in form if field.errors and field.name not in own)
+
+
+def collective_field(instrument: Instrument) -> str | None:
+    """Return the field a document sent to many units takes its 主送 统称 from, or None.
+
+    Each row still names its unit; the 统称, when typed, is the 主送 the document prints
+    (service.batch.main_recipients).
+    """
+    return instrument.recipient_field if instrument.numbering is Numbering.SHARED else None
+
+
+def _from_rows(instrument: Instrument, form: InstrumentForm) -> set[str]:
+    """Return the fields each row gives, a typed 统称 excepted: it is common and checked as typed."""
+    own = set(recipient_fields(instrument))
+    collective = collective_field(instrument)
+    if collective is not None and str(form[collective].data or "").strip():
+        own.discard(collective)
+    return own
 
 
 def directory_choice(

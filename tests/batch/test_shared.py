@@ -14,12 +14,14 @@ import pytest
 from sqlalchemy import select
 
 import service.batch.recording
+import service.batch.validation
 from service.acts.issuing import issue_document
 from service.archive.audit import verify_chain
 from service.archive.fixity import verify_archive
 from service.archive.voiding import VoidRefused, void_document
 from service.batch.executor import run_job
 from service.batch.jobs import create_job, load_job
+from service.batch.main_recipients import MAX_LINES, line_count
 from service.batch.outputs import issued_copies, write_outputs
 from service.batch.rendering import ChunkRenderer
 from service.batch.validation import SnapshotArchive, check_rows
@@ -29,13 +31,24 @@ from service.database.batch_models import DONE, FAILED, BatchJob
 from service.database.models import AuditEvent, Document, NumberSeries
 from service.instruments.registry import get_instrument
 from service.services import Wenshu
-from tests import pdfcheck
 from tests.batch.conftest import common_facts
 from tests.conftest import sample
 
 pytestmark = pytest.mark.office
 KIND = "safety_circular"
 NUMBER = "君档通报〔2026〕1号"
+
+
+COLLECTIVE = "各乡镇人民政府、街道办事处，区直各单位"
+BODY_START = "根据《中华人民共和国档案法》"  # the 通报's first words after its 主送
+
+
+def longest_listing() -> list[str]:
+    """Return the most villages whose 主送 list takes the seven lines allowed, no more."""
+    count = 1
+    while line_count("、".join(villages(count + 1))) <= MAX_LINES:
+        count += 1
+    return villages(count)
 
 
 class SimulatedCrash(RuntimeError):
@@ -47,11 +60,18 @@ def villages(count: int) -> list[str]:
     return [f"岳阳市君山区第{n}村民委员会" for n in range(1, count + 1)]
 
 
-def make_job(wenshu: Wenshu, units: list[str], kind: str = KIND) -> BatchJob:
-    """Return a job of one instrument to each unit, its rows checked as the command line checks them."""
+def make_job(
+    wenshu: Wenshu, units: list[str], kind: str = KIND, collective: str | None = None
+) -> BatchJob:
+    """Return a job of one instrument to each unit, its rows checked as the command line checks them.
+
+    A collective name given is the 主送 统称, typed with the common facts.
+    """
     instrument = get_instrument(kind)
     rows = [(n + 2, {instrument.recipient_field: unit}) for n, unit in enumerate(units)]
     common = common_facts(kind)
+    if collective is not None:
+        common[instrument.recipient_field] = collective
     check = check_rows(instrument, common, rows, SnapshotArchive(wenshu.database), {})
     assert not check.problems, check.problems
     return create_job(wenshu, instrument, common, check, "测试员")
@@ -85,8 +105,13 @@ def stored_pdfs(wenshu: Wenshu) -> set[str]:
     return {str(p.relative_to(root)) for p in (root / "pdf").rglob("*.pdf")}
 
 
-def assert_one_document(wenshu: Wenshu, units: list[str], number: str = NUMBER) -> None:
-    """Assert the copies are one document: its 文号, 份号 1..N in row order, one context."""
+def assert_one_document(
+    wenshu: Wenshu, units: list[str], number: str = NUMBER, addressee: str | None = None
+) -> None:
+    """Assert the copies are one document: its 文号, 份号 1..N in row order, one context.
+
+    Its 主送 is the addressee given (a 统称), else the units listed.
+    """
     recorded = copies(wenshu)
     assert [(d.number, d.copy_number, d.recipient) for d in recorded] == [
         (number, n, unit) for n, unit in enumerate(units, start=1)
@@ -101,7 +126,8 @@ def assert_one_document(wenshu: Wenshu, units: list[str], number: str = NUMBER) 
             )
         )
     assert [c["copy_number"] for c in contexts] == [f"{n:06d}" for n in range(1, len(units) + 1)]
-    assert contexts[0]["addressee"] == "、".join(units)  # the 主送 list, as GB/T 9704 writes it
+    # The 主送 list as GB/T 9704 writes it, or the 统称 typed.
+    assert contexts[0]["addressee"] == (addressee or "、".join(units))
     document = {k: v for k, v in contexts[0].items() if k != "copy_number"}
     assert all({k: v for k, v in c.items() if k != "copy_number"} == document for c in contexts)
     assert stored_pdfs(wenshu) >= {d.pdf_path for d in recorded}
@@ -113,21 +139,42 @@ def assert_one_document(wenshu: Wenshu, units: list[str], number: str = NUMBER) 
 
 def test_a_circular_to_300_units_uses_one_number(wenshu: Wenshu) -> None:
     """This test ensures that a circular to 300 units is one document: the series advances by
-    exactly one, every copy prints the same 文号 and its own 份号, and its 主送 lists all units."""
+    exactly one, every copy prints the same 文号 and its own 份号, its 主送 the 统称 typed,
+    and the body begins on the first page."""
     units = villages(300)
-    finished = run_job(wenshu, make_job(wenshu, units).id)
+    finished = run_job(wenshu, make_job(wenshu, units, collective=COLLECTIVE).id)
     assert (finished.status, finished.done, finished.total) == (DONE, 300, 300)
     assert last_sequence(wenshu) == 1
-    assert_one_document(wenshu, units)
-    recorded = copies(wenshu)
-    for document in recorded:
+    assert_one_document(wenshu, units, addressee=COLLECTIVE)
+    for document in copies(wenshu):
         text = first_page(wenshu, document)
-        assert NUMBER in text, document.copy_number
+        assert NUMBER in text and COLLECTIVE + "：" + BODY_START in text, document.copy_number
         printed = re.findall(r"(?<!\d)\d{6}(?!\d)", text)
         assert printed[:1] == [f"{document.copy_number:06d}"], (document.copy_number, printed)
-    main_list = "、".join(units) + "："
-    for document in (recorded[0], recorded[-1]):
-        assert main_list in pdfcheck.text(wenshu.archive.absolute(document.pdf_path))
+        assert units[0] not in text
+
+
+def test_a_circular_lists_its_units_while_the_first_page_keeps_its_body(wenshu: Wenshu) -> None:
+    """This test ensures that without a 统称 the 主送 lists every unit in row order, the longest
+    list allowed (seven lines) still leaving the body its first page."""
+    units = longest_listing()
+    run_job(wenshu, make_job(wenshu, units).id)
+    assert_one_document(wenshu, units)
+    for document in copies(wenshu):
+        assert "、".join(units) + "：" + BODY_START in first_page(wenshu, document)
+
+
+def test_a_list_two_lines_longer_would_leave_the_first_page_without_its_body(
+    wenshu: Wenshu, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This test ensures that the limit is not loose: with the check taken away, a 主送 two lines
+    longer than allowed leaves the first page without a line of the body."""
+    units = villages(17)
+    assert line_count("、".join(units)) == MAX_LINES + 2
+    monkeypatch.setattr(service.batch.validation, "too_long", lambda text, units: None)
+    run_job(wenshu, make_job(wenshu, units).id)
+    text = first_page(wenshu, copies(wenshu)[0])
+    assert units[-1] + "：" in text and BODY_START not in text
 
 
 def test_orders_keep_one_number_each(wenshu: Wenshu) -> None:

@@ -13,26 +13,64 @@ from openpyxl import load_workbook
 from werkzeug.datastructures import MultiDict
 
 from service.acts.issuing import issue_document
+from service.batch.jobs import load_job
 from service.batch.recipients import read_recipients
 from service.database.models import Unit
 from service.instruments.registry import get_instrument
 from service.web.formdata import facts_as_formdata
 from tests.batch.conftest import common_facts
 from tests.conftest import sample
-from tests.web.batch_client import wait_until_finished
+from tests.web.batch_client import csv_bytes, upload, wait_until_finished
 
 UNREPORTED = ["中共岳阳市君山区委办公室", "岳阳市君山区人民政府办公室"]
 
 
 def test_form_takes_the_common_facts_through_the_instruments_fields(client: FlaskClient) -> None:
     """This test ensures that the batch page shows the kind's own fields, the recipient marked as coming from the table."""
-    page = client.get("/batch?kind=safety_circular").get_data(as_text=True)
-    assert 'name="issue_date"' in page and 'id="field-overall"' in page
-    assert 'name="addressee"' not in page and "每份不同：取自收文单位表格的同名各列" in page
-    assert page.split('id="field-addressee"')[1].split("</span>")[0].endswith("主送单位")
-    assert "/batch/safety_circular/recipients.xlsx" in page and "下载收文单位表格" in page
+    page = client.get("/batch?kind=correction_order").get_data(as_text=True)
+    assert 'name="issue_date"' in page and 'id="field-deadline"' in page
+    assert 'name="unit"' not in page and "每份不同：取自收文单位表格的同名各列" in page
+    assert page.split('id="field-unit"')[1].split("</span>")[0].endswith("未提交自查报告的单位")
+    assert "/batch/correction_order/recipients.xlsx" in page and "下载收文单位表格" in page
     assert 'name="facts"' not in page
     assert 'name="issue_date"' not in client.get("/batch").get_data(as_text=True)
+
+
+def test_a_document_sent_to_many_units_asks_for_its_collective_name(client: FlaskClient) -> None:
+    """This test ensures that a 通报's batch form offers the 主送 统称, not required, each unit still from the table."""
+    page = client.get("/batch?kind=safety_circular").get_data(as_text=True)
+    block = page.split('id="field-addressee"')[1].split("</div>")[0]
+    assert "主送机关统称（可不填）" in block and 'name="addressee"' in block
+    assert "required" not in block and "各乡镇人民政府、街道办事处，区直各单位" in block
+    assert "每份不同：取自收文单位表格的同名各列" not in page
+
+
+def test_a_circular_to_too_many_units_asks_for_a_collective_name_and_keeps_what_was_typed(
+    app: Flask, client: FlaskClient
+) -> None:
+    """This test ensures that a 主送 list the first page cannot hold is refused once, not once per
+    row, with what was typed kept; with the 统称 typed the job starts and prints it."""
+    units = [f"岳阳市君山区第{n}村民委员会" for n in range(1, 41)]
+    facts = common_facts("safety_circular") | {"problems": "一是<b>库房</b>混用"}
+    refused = upload(client, csv_bytes(units), facts)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 200
+    assert page.count("主送单位共40个") == 2 and "全部40行" in page  # in the list, at the field
+    block = page.split('id="field-addressee"')[1].split("</div>")[0]
+    assert 'class="error"' in block and "主送单位共40个" in block
+    assert "第2行" not in page.split('id="problems-title"')[1].split("</table>")[0]
+    assert "一是&lt;b&gt;库房&lt;/b&gt;混用" in page and 'value="2026-01-20"' in page
+    assert 'name="skip_invalid"' not in page  # no row to go on with
+    too_long = upload(client, csv_bytes(units), facts | {"addressee": "各" * 61})
+    block = too_long.get_data(as_text=True).split('id="field-addressee"')[1].split("</div>")[0]
+    assert too_long.status_code == 400 and 'class="error"' in block and "各" * 61 in block
+    collective = "各乡镇人民政府、街道办事处，区直各单位"
+    started = upload(client, csv_bytes(units), facts | {"addressee": collective})
+    assert started.status_code == 302, started.get_data(as_text=True)
+    job_id = int(started.headers["Location"].rsplit("/", 1)[1])
+    job = load_job(app.extensions["wenshu"], job_id)
+    assert job.common_facts["addressee"] == collective and job.total == 40
+    assert wait_until_finished(client, started.headers["Location"], timeout=120)["done"] == 40
 
 
 def test_a_blank_batch_form_starts_as_a_single_form_does(app: Flask, client: FlaskClient) -> None:

@@ -164,6 +164,32 @@ def test_a_batch_from_the_form_with_the_downloaded_table(
     assert number in page.inner_text("h1")
 
 
+@pytest.mark.office
+def test_a_circular_to_many_units_from_the_browser(
+    live_server: str, page: Page, tmp_path: Path
+) -> None:
+    """This test ensures that a clerk told the 主送 list is too long types the 统称 where the page
+    points, uploads the same table again, and the copies go out under it."""
+    sign_in(page, live_server)
+    page.goto(live_server + "/batch?kind=" + KIND)
+    for name, value in common_facts(KIND).items():
+        page.fill(f"#batch-form [name={name}]", str(value))
+    table = tmp_path / "收文单位.csv"
+    table.write_bytes(csv_bytes([f"岳阳市君山区第{n}村民委员会" for n in range(1, 31)]))
+    page.set_input_files("#recipients", str(table))
+    page.click("#batch-form button[value=batch]")
+    page.wait_for_selector("#problems-title")
+    assert page.locator(".batch-problems tbody tr").count() == 1
+    assert "主送单位共30个" in page.inner_text(".batch-problems")
+    assert "主送单位共30个" in page.inner_text("#field-addressee .error")
+    _screenshots(page, tmp_path, "batch-collective")
+    page.fill("#batch-form [name=addressee]", "各乡镇人民政府、街道办事处，区直各单位")
+    page.set_input_files("#recipients", str(table))
+    page.click("#batch-form button[value=batch]")
+    page.wait_for_selector("#copies", timeout=60_000)
+    assert page.inner_text("#done-total") == "30 / 30 份"
+
+
 def _screenshots(page: Page, folder: Path, name: str) -> None:
     """Take the page at a desk's width and a phone's, then back at the desk's."""
     for width, height in ((390, 844), (1280, 800)):
