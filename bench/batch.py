@@ -40,7 +40,7 @@ import service.batch.recording  # noqa: E402
 import service.batch.rendering  # noqa: E402
 import service.render.sealing  # noqa: E402
 from bench.batch_command import command_rates  # noqa: E402
-from bench.naive import naive_rate, sample  # noqa: E402
+from bench.naive import batch_common, naive_rate  # noqa: E402
 from service.acts.seal_install import install_seal  # noqa: E402
 from service.archive.seals import SealStore, seal_signer  # noqa: E402
 from service.batch.compose import CompiledTemplate  # noqa: E402
@@ -200,8 +200,7 @@ def batch_rate(
 ) -> dict[str, float]:
     """Return seconds for checking, issuing and writing the outputs of one batch, and the rate."""
     instrument = get_instrument(kind)
-    common = sample(kind)
-    common.pop(instrument.recipient_field)
+    common = batch_common(kind)
     rows = [(n + 2, {instrument.recipient_field: u}) for n, u in enumerate(unit_names(copies))]
     started = time.perf_counter()
     check = check_rows(instrument, common, rows, SnapshotArchive(wenshu.database), {})

@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from bench.naive import sample
+from bench.naive import batch_common
 from service.foundations.config import load_settings
 from service.instruments.registry import get_instrument
 from service.render.office.shared_workers import running_workers
@@ -40,8 +40,7 @@ def command_environment(instance: Path) -> dict[str, str]:
 def batch_input(folder: Path, kind: str, units: list[str]) -> tuple[Path, Path]:
     """Write the common facts (JSON) and the recipients table (CSV) of a batch; return both paths."""
     instrument = get_instrument(kind)
-    common = sample(kind)
-    common.pop(instrument.recipient_field)
+    common = batch_common(kind)
     folder.mkdir(parents=True, exist_ok=True)
     facts = folder / f"{kind}.json"
     facts.write_text(json.dumps(common, ensure_ascii=False), encoding="utf-8")

@@ -12,7 +12,7 @@ from typing import Any
 from service.foundations.config import Bureau, load_settings
 from service.instruments.context import build_context
 from service.instruments.facts import validate_facts
-from service.instruments.registry import get_instrument
+from service.instruments.registry import Numbering, get_instrument
 from service.render.fill.docx import render_docx
 from service.render.office.converter import PDFA_CONVERT_TO
 from service.render.office.process import office_environment
@@ -24,6 +24,20 @@ def sample(kind: str) -> dict[str, Any]:
     """Return the shipped sample facts of a kind."""
     facts: dict[str, Any] = json.loads((ROOT / "samples" / f"{kind}.json").read_text("utf-8"))
     return facts
+
+
+# The 主送 of a circular to hundreds of units, as a bureau writes it (service.batch.main_recipients).
+COLLECTIVE = "各乡镇人民政府、街道办事处，区直各单位"
+
+
+def batch_common(kind: str) -> dict[str, Any]:
+    """Return a batch's common facts: the sample's without its recipient; a 统称 for a shared kind."""
+    instrument = get_instrument(kind)
+    common = sample(kind)
+    common.pop(instrument.recipient_field)
+    if instrument.numbering is Numbering.SHARED:
+        common[instrument.recipient_field] = COLLECTIVE
+    return common
 
 
 class NaiveWay:

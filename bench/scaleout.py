@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.batch import unit_names  # noqa: E402
-from bench.naive import naive_rate, sample  # noqa: E402
+from bench.naive import batch_common, naive_rate  # noqa: E402
 from service.batch.dispatch import QueueDispatcher, complete_job  # noqa: E402
 from service.batch.jobs import create_job, load_job  # noqa: E402
 from service.batch.submission import outputs_ready  # noqa: E402
@@ -52,8 +52,7 @@ WENSHU = str(Path(sys.executable).parent / "wenshu")
 def new_job(wenshu: Wenshu, copies: int, kind: str = KIND) -> int:
     """Record a checked job of copies of a kind; return its id."""
     instrument = get_instrument(kind)
-    common = sample(kind)
-    common.pop(instrument.recipient_field)
+    common = batch_common(kind)
     rows = [(n + 2, {instrument.recipient_field: u}) for n, u in enumerate(unit_names(copies))]
     check = check_rows(instrument, common, rows, SnapshotArchive(wenshu.database), {})
     return create_job(wenshu, instrument, common, check, "bench").id

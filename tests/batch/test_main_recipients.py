@@ -71,7 +71,10 @@ def test_a_collective_name_lets_any_number_of_units_through() -> None:
 
 def test_only_the_valid_rows_make_the_list() -> None:
     """This test ensures that a row refused for its own fault is not counted in the 主送 it would not receive."""
-    rows = villages(14) + [(99, {"addressee": "岳阳市君山区第99村民委员会", "issue_date": "坏日期"})]
+    rows = [
+        *villages(14),
+        (99, {"addressee": "岳阳市君山区第99村民委员会", "issue_date": "坏日期"}),
+    ]
     check = check_rows(CIRCULAR, common_facts("safety_circular"), rows, FakeArchive(), {})
     assert len(check.valid) == 14
     assert [(p.row, p.field) for p in check.problems] == [(99, "issue_date")]
