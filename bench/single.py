@@ -169,16 +169,29 @@ def memory_sample(pool: OfficePool) -> dict[str, tuple[int, int]]:
     return found
 
 
-def print_memory(label: str, sample: dict[str, tuple[int, int]], baseline: dict[str, int]) -> None:
-    """Print one sample, each process against its role's level after the warm-up."""
+def print_memory(
+    label: str, sample: dict[str, tuple[int, int]], baseline: dict[str, int]
+) -> dict[str, float]:
+    """Print one sample, each process against its role's level after the warm-up; return the changes (%)."""
     print(label)
+    changes = {}
     for role, (pid, rss) in sample.items():
         first = baseline.setdefault(role, rss)
-        change = (rss - first) / first * 100 if first else 0.0
+        changes[role] = (rss - first) / first * 100 if first else 0.0
         name = f"{role} (pid {pid})"
-        print(f"    {name:<44} {rss / 1024:8.1f} MB  {change:+6.1f}%")
+        print(f"    {name:<44} {rss / 1024:8.1f} MB  {changes[role]:+6.1f}%")
     for role in baseline.keys() - sample.keys():
         print(f"    {role:<44}     none running (restarting)")
+    return changes
+
+
+def print_ranges(changes: list[dict[str, float]]) -> None:
+    """Print, for each kind of process, the lowest and highest change over every sample."""
+    print("range over the samples, against the level after the warm-up")
+    for kind in ("soffice.bin", "python", "this process"):
+        found = [change for sample in changes for role, change in sample.items() if kind in role]
+        if found:
+            print(f"    {kind:<44} {min(found):+6.1f}% … {max(found):+6.1f}%")
 
 
 def memory(instance: Path, documents: int, every: int, warm_up: int, workers: int) -> None:
@@ -193,14 +206,18 @@ def memory(instance: Path, documents: int, every: int, warm_up: int, workers: in
         baseline: dict[str, int] = {}
         print_memory(f"after warm-up ({warm_up} documents)", memory_sample(pool), baseline)
         started = time.perf_counter()
+        changes = []
         for done in range(1, documents + 1):
             issue_document(wenshu, KIND, facts, "bench")
             if done % every == 0 or done == documents:
                 elapsed = time.perf_counter() - started
                 label = "at the end" if done == documents else "after"
-                print_memory(
-                    f"{label} {done} documents ({elapsed:.0f} s)", memory_sample(pool), baseline
+                pool.wait_ready()  # a worker being renewed is sampled in its new process
+                sample = memory_sample(pool)
+                changes.append(
+                    print_memory(f"{label} {done} documents ({elapsed:.0f} s)", sample, baseline)
                 )
+        print_ranges(changes)
 
 
 def main() -> None:
