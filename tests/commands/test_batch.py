@@ -163,6 +163,29 @@ def test_a_circular_batch_is_one_number_with_its_copies(
     assert numbers_of(tmp_path / "cli-instance") == [number] * 3
 
 
+def test_a_circular_to_too_many_units_asks_for_a_collective_name(
+    runner: CliRunner, tmp_path: Path, workers: str
+) -> None:
+    """This test ensures that `wenshu batch` refuses a 主送 list the first page cannot hold in one
+    line for all rows, exit 2, and issues under the 统称 given in --facts."""
+    circular = "safety_circular"
+    facts = tmp_path / "circular.json"
+    facts.write_text(json.dumps(common_facts(circular), ensure_ascii=False), encoding="utf-8")
+    units = [f"岳阳市君山区第{n}村民委员会" for n in range(1, 21)]
+    table = recipients_table(tmp_path, circular, units)
+    out = tmp_path / "out"
+    refused = batch(runner, circular, str(table), "--facts", str(facts), "--out", str(out))
+    assert refused.exit_code == 2
+    lines = refused.stderr.splitlines()
+    assert lines[0].startswith("全部20行 addressee: 主送单位共20个") and "主送机关统称" in lines[0]
+    assert numbers_of(tmp_path / "cli-instance") == []
+    collective = common_facts(circular) | {"addressee": "各乡镇人民政府、街道办事处，区直各单位"}
+    facts.write_text(json.dumps(collective, ensure_ascii=False), encoding="utf-8")
+    result = batch(runner, circular, str(table), "--facts", str(facts), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert numbers_of(tmp_path / "cli-instance") == ["君档通报〔2026〕1号"] * 20
+
+
 def test_input_problems_exit_2(runner: CliRunner, tmp_path: Path, common: Path) -> None:
     """This test ensures that a missing table, an unknown kind or column, or bad facts exit 2."""
     table = write_csv(tmp_path / "r.csv", ["单位名称"], [["甲单位"]])

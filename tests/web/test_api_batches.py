@@ -111,6 +111,27 @@ def test_bad_rows_are_answered_by_row_and_field_and_nothing_is_issued(
 
 
 @pytest.mark.office
+def test_a_main_recipients_list_too_long_is_refused_and_a_collective_name_accepted(
+    app: Flask, clerk: dict[str, str]
+) -> None:
+    """This test ensures that through the API too a 主送 list the first page cannot hold is 422 at
+    every row, skip_invalid does not get round it, and the 统称 in the common facts is taken."""
+    api = app.test_client()
+    units = [f"岳阳市君山区第{n}村民委员会" for n in range(1, 31)]
+    for extra in ({}, {"skip_invalid": True}):
+        answer = submit(api, clerk, batch_of(units, **extra))
+        assert answer.status_code == 422
+        body = answer.get_json()
+        assert (body["valid"], len(body["rows"])) == (0, 30)
+        assert {row["errors"]["addressee"][0][:8] for row in body["rows"]} == {"主送单位共30个"}
+    collective = "各乡镇人民政府、街道办事处，区直各单位"
+    body = batch_of(units) | {"facts": common_facts(KIND) | {"addressee": collective}}
+    answer = submit(api, clerk, body)
+    assert answer.status_code == 202, answer.get_data(as_text=True)
+    assert follow(api, clerk, answer.headers["Location"])["done"] == 30
+
+
+@pytest.mark.office
 def test_skip_invalid_issues_the_other_rows(app: Flask, clerk: dict[str, str]) -> None:
     """This test ensures that with skip_invalid the good rows are issued and the bad ones listed."""
     api = app.test_client()
