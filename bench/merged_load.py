@@ -4,8 +4,8 @@ Run: .venv/bin/python bench/merged_load.py [--copies 10,50] [--runs 5]
 The copies are correction orders to distinct units, filled and merged by the batch's own
 code (service.batch.compose: each copy a section, numbered from page 1). The same copies
 are also merged without sections, each copy's first paragraph starting a new page instead:
-page numbers then run on, so that variant is not a document to issue, only the measure of
-what the sections cost. An soffice of its own, with the workers' settings and fonts, is
+page numbers then run on and only the first copy has its first-page footer, so that
+variant is not a document to issue, only the measure of what the sections cost. An soffice of its own, with the workers' settings and fonts, is
 driven from a child process through the worker's UNO calls; load and PDF/A export are
 timed apart, medians over the runs after one unmeasured.
 """
