@@ -23,6 +23,10 @@ def unit_names(count: int) -> list[str]:
     return names[:count]
 
 
+# The 主送 统称 a circular to many units goes under (service.batch.main_recipients).
+COLLECTIVE = "各乡镇人民政府、街道办事处，区直各单位"
+
+
 def common_facts(kind: str) -> dict[str, Any]:
     """Return the kind's sample facts without the recipient: what every copy shares."""
     facts = sample(kind)
@@ -57,3 +61,8 @@ def recipients_table(tmp_path: Path, kind: str, units: Sequence[str]) -> Path:
     """Return a CSV whose only column is the kind's recipient field, one unit a row."""
     field = get_instrument(kind).recipient_field
     return write_csv(tmp_path / f"{kind}.csv", [field], [[unit] for unit in units])
+
+
+def circular_facts(kind: str = "safety_circular") -> dict[str, Any]:
+    """Return the common facts of a document sent to many units, its 主送 the 统称."""
+    return common_facts(kind) | {get_instrument(kind).recipient_field: COLLECTIVE}

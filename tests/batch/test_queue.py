@@ -41,7 +41,7 @@ from service.foundations.config import load_settings
 from service.instruments.registry import get_instrument
 from service.render.office.pool import OfficePool
 from service.services import Wenshu
-from tests.batch.conftest import TOWNS, common_facts
+from tests.batch.conftest import TOWNS, circular_facts
 from tests.conftest import signed_in
 from tests.postgres import fresh_database, row_held
 from tests.redis_server import redis_server
@@ -191,7 +191,7 @@ def new_job(wenshu: Wenshu, units: list[str]) -> BatchJob:
     """Record a job of safety circulars to these units, as the web page does after checking."""
     instrument = get_instrument(KIND)
     rows = [(n + 2, {"addressee": unit}) for n, unit in enumerate(units)]
-    common = common_facts(KIND)
+    common = circular_facts(KIND)  # hundreds of units go under a 统称
     check = check_rows(instrument, common, rows, SnapshotArchive(wenshu.database), {})
     return create_job(wenshu, instrument, common, check, "clerk1")
 
@@ -238,7 +238,7 @@ def test_a_batch_from_the_web_page_runs_on_a_celery_worker(
     worker.start()
     client = signed_in(web, "clerk")
     units = villages(30)
-    response = upload(client, csv_bytes(units))
+    response = upload(client, csv_bytes(units), circular_facts(KIND))
     assert response.status_code == 302, response.get_data(as_text=True)
     job_url = response.headers["Location"]
     progress = wait_until_finished(client, job_url, timeout=JOB_TIMEOUT)
@@ -388,7 +388,7 @@ def test_the_command_line_hands_a_batch_to_the_workers_and_writes_the_outputs(
     table = tmp_path / "主送单位.csv"
     table.write_bytes(csv_bytes(units))
     facts = tmp_path / "common.json"
-    facts.write_text(json.dumps(common_facts(KIND), ensure_ascii=False), encoding="utf-8")
+    facts.write_text(json.dumps(circular_facts(KIND), ensure_ascii=False), encoding="utf-8")
     environment = {**os.environ, **shared.environment, "WENSHU_INSTANCE": str(tmp_path / "desk")}
     command = [WENSHU, "batch", KIND, str(table), "--facts", str(facts), "--out",
                str(tmp_path / "out"), "--queue"]  # fmt: skip
@@ -415,7 +415,7 @@ def test_the_progress_page_names_the_worker_machine_in_chromium(
             page.goto(address + "/batch")
             page.select_option("#kind", KIND)  # the kind opens its own form
             page.wait_for_selector("#batch-form")
-            for name, value in common_facts(KIND).items():
+            for name, value in circular_facts(KIND).items():
                 page.fill(f"#batch-form [name={name}]", str(value))
             table = tmp_path / "主送单位.csv"
             table.write_bytes(csv_bytes(villages(240)))

@@ -31,7 +31,7 @@ from service.database.batch_models import DONE, FAILED, BatchJob
 from service.database.models import AuditEvent, Document, NumberSeries
 from service.instruments.registry import get_instrument
 from service.services import Wenshu
-from tests.batch.conftest import common_facts
+from tests.batch.conftest import COLLECTIVE, common_facts
 from tests.conftest import sample
 
 pytestmark = pytest.mark.office
@@ -39,7 +39,6 @@ KIND = "safety_circular"
 NUMBER = "君档通报〔2026〕1号"
 
 
-COLLECTIVE = "各乡镇人民政府、街道办事处，区直各单位"
 BODY_START = "根据《中华人民共和国档案法》"  # the 通报's first words after its 主送
 
 
