@@ -361,9 +361,9 @@ def _prepared(
             click.echo(line, err=True)
         bad = len(rows) - len(check.valid)
         if not skip_invalid:
-            _fail(
-                f"batch: {bad} 行不合规，未生成任何文书（改正后重试，或加 --skip-invalid 跳过这些行）"
-            )
+            # Skipping helps only when some rows pass.
+            skip = "，或加 --skip-invalid 跳过这些行" if check.valid else ""
+            _fail(f"batch: {bad} 行不合规，未生成任何文书（改正后重试{skip}）")
         click.echo(f"跳过 {bad} 行不合规的行", err=True)
     if not check.valid:
         _fail("batch: 没有可生成的行")

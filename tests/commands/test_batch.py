@@ -178,6 +178,9 @@ def test_a_circular_to_too_many_units_asks_for_a_collective_name(
     assert refused.exit_code == 2
     lines = refused.stderr.splitlines()
     assert lines[0].startswith("全部20行 addressee: 主送单位共20个") and "主送机关统称" in lines[0]
+    assert lines[-1].endswith(
+        "20 行不合规，未生成任何文书（改正后重试）"
+    )  # skipping would leave none
     assert numbers_of(tmp_path / "cli-instance") == []
     collective = common_facts(circular) | {"addressee": "各乡镇人民政府、街道办事处，区直各单位"}
     facts.write_text(json.dumps(collective, ensure_ascii=False), encoding="utf-8")
