@@ -20,7 +20,7 @@ from service.batch.jobs import load_job
 from service.database.batch_models import RUNNING
 from service.database.models import Document, NumberSeries
 from service.web.formdata import facts_as_formdata
-from tests.batch.conftest import common_facts
+from tests.batch.conftest import circular_facts
 from tests.conftest import PASSWORD
 from tests.survival.conftest import Service
 
@@ -92,7 +92,7 @@ def test_a_batch_survives_a_kill_of_the_service(service: Service) -> None:
     job_url = browser.post(
         "/batch",
         {"csrf_token": browser.csrf("/batch"), "kind": KIND, "source": "table",
-         **facts_as_formdata(common_facts(KIND)).to_dict(),
+         **facts_as_formdata(circular_facts(KIND)).to_dict(),
          "recipients": FileStorage(BytesIO(table), "主送单位.csv", content_type="text/csv")},
     )  # fmt: skip
     assert re.search(r"/batch/\d+$", job_url), job_url
