@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from service.batch.main_recipients import EXAMPLE
 from service.foundations.config import Bureau, load_settings
 from service.instruments.context import build_context
 from service.instruments.facts import validate_facts
@@ -26,17 +27,13 @@ def sample(kind: str) -> dict[str, Any]:
     return facts
 
 
-# The 主送 of a circular to hundreds of units, as a bureau writes it (service.batch.main_recipients).
-COLLECTIVE = "各乡镇人民政府、街道办事处，区直各单位"
-
-
 def batch_common(kind: str) -> dict[str, Any]:
     """Return a batch's common facts: the sample's without its recipient; a 统称 for a shared kind."""
     instrument = get_instrument(kind)
     common = sample(kind)
     common.pop(instrument.recipient_field)
     if instrument.numbering is Numbering.SHARED:
-        common[instrument.recipient_field] = COLLECTIVE
+        common[instrument.recipient_field] = EXAMPLE  # as a bureau writes it
     return common
 
 

@@ -12,7 +12,7 @@ title in 2号 on a 36 pt line, GB/T 9704 7.2 and 7.3): the 主送's first line s
 above the foot of the text area under a one-line title, 261 pt under a two-line one; the
 body's first paragraph needs two of its lines there (LibreOffice leaves no orphan line),
 28.96 pt each. So a 主送 of at most seven lines keeps the body on the first page under a
-title of one or two lines (tests/batch/test_main_recipients.py renders both sides).
+title of one or two lines (tests/batch/test_shared.py renders both sides).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """One document sent to many units: its 文号 claimed once, its content filled once, each copy a 份号.
 
 A batch of a kind numbered Numbering.SHARED is one document whose 主送 is the 统称 the
-office gives, or else names every unit of the batch, in row order. Its 文号 is peeked like any other and claimed by the
-chunk that holds copy 1, in the transaction that records that chunk; a run cut before
+office gives, or else names every unit of the batch, in row order. Its 文号 is peeked like
+any other and claimed by the chunk that holds copy 1, in the transaction that records that chunk; a run cut before
 then used no number, and a run cut after it goes on from the copies recorded: the same
 文号 and the very context they were filled with (a draw is not drawn again), the next 份号.
 """

@@ -182,13 +182,12 @@ def _form_context(
         towns, categories = towns_and_categories(session)
         units = len(directory_units(session))
     chosen = typed or {}
+    # A document sent to many units takes its 主送 统称 through the form, its units by row.
+    collective = collective_field(instrument)
     return {
         "form": form,
-        # A document sent to many units takes its 主送 统称 through the form, its units by row.
-        "own_fields": [
-            f for f in recipient_fields(instrument) if f != collective_field(instrument)
-        ],
-        "collective": collective_field(instrument),
+        "own_fields": [f for f in recipient_fields(instrument) if f != collective],
+        "collective": collective,
         "common_problems": common_problems(instrument, form),
         "towns": towns,
         "categories": categories,

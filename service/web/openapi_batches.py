@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from service.batch.main_recipients import EXAMPLE, MAX_LINES
 from service.instruments.registry import INSTRUMENTS
 from service.web.openapi_parts import (
     FIELD_ERRORS,
@@ -27,8 +28,8 @@ BATCH_SCHEMAS: dict[str, Any] = {
             "facts": {
                 "type": "object",
                 "description": "各份共同的事实，字段见 GET /api/kinds；numbering 为 shared 的种类，"
-                "其收文单位字段（如 addressee）在这里是主送机关统称，如“各乡镇人民政府、街道办事处，"
-                "区直各单位”，不填则主送依次列出各行的单位（超过 7 行时拒绝，GB/T 9704—2012 7.2.4）",
+                f"其收文单位字段（如 addressee）在这里是主送机关统称，如“{EXAMPLE}”，"
+                f"不填则主送依次列出各行的单位（超过 {MAX_LINES} 行时拒绝，GB/T 9704—2012 7.2.4）",
             },
             "rows": {
                 "type": "array",

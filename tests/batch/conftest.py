@@ -63,6 +63,11 @@ def recipients_table(tmp_path: Path, kind: str, units: Sequence[str]) -> Path:
     return write_csv(tmp_path / f"{kind}.csv", [field], [[unit] for unit in units])
 
 
+def villages(count: int) -> list[str]:
+    """Return count distinct village committees of 君山区, two to three names a line of 主送."""
+    return [f"岳阳市君山区第{n}村民委员会" for n in range(1, count + 1)]
+
+
 def circular_facts(kind: str = "safety_circular") -> dict[str, Any]:
     """Return the common facts of a document sent to many units, its 主送 the 统称."""
     return common_facts(kind) | {get_instrument(kind).recipient_field: COLLECTIVE}

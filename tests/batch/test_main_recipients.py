@@ -5,16 +5,16 @@ from __future__ import annotations
 from service.batch.main_recipients import MAX_LINES, line_count, main_recipients
 from service.batch.validation import check_rows, summarise
 from service.instruments.registry import get_instrument
-from tests.batch.conftest import common_facts
+from tests.batch.conftest import COLLECTIVE, circular_facts, common_facts
+from tests.batch.conftest import villages as village_names
 from tests.fakes import FakeArchive
 
 CIRCULAR = get_instrument("safety_circular")
-COLLECTIVE = "各乡镇人民政府、街道办事处，区直各单位"
 
 
 def villages(count: int) -> list[tuple[int, dict[str, str]]]:
-    """Return count rows, each a village committee of 君山区."""
-    return [(n + 1, {"addressee": f"岳阳市君山区第{n}村民委员会"}) for n in range(1, count + 1)]
+    """Return count rows from the table's row 2 on, each a village committee of 君山区."""
+    return [(n, {"addressee": name}) for n, name in enumerate(village_names(count), 2)]
 
 
 def test_lines_are_counted_as_the_text_area_sets_them() -> None:
@@ -60,7 +60,7 @@ def test_the_longest_list_allowed_passes() -> None:
 
 def test_a_collective_name_lets_any_number_of_units_through() -> None:
     """This test ensures that with a 统称 typed among the common facts 500 units pass, each row keeping its unit."""
-    common = common_facts("safety_circular") | {"addressee": COLLECTIVE}
+    common = circular_facts()
     rows = villages(500)
     check = check_rows(CIRCULAR, common, rows, FakeArchive(), {})
     assert check.problems == [] and len(check.valid) == 500

@@ -31,7 +31,7 @@ from service.database.batch_models import DONE, FAILED, BatchJob
 from service.database.models import AuditEvent, Document, NumberSeries
 from service.instruments.registry import get_instrument
 from service.services import Wenshu
-from tests.batch.conftest import COLLECTIVE, common_facts
+from tests.batch.conftest import COLLECTIVE, common_facts, villages
 from tests.conftest import sample
 
 pytestmark = pytest.mark.office
@@ -52,11 +52,6 @@ def longest_listing() -> list[str]:
 
 class SimulatedCrash(RuntimeError):
     """Stands for the process dying at a chosen point."""
-
-
-def villages(count: int) -> list[str]:
-    """Return count distinct village committees of 君山区."""
-    return [f"岳阳市君山区第{n}村民委员会" for n in range(1, count + 1)]
 
 
 def make_job(

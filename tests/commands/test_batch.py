@@ -28,7 +28,14 @@ from service.render.office.pool import OfficePool
 from service.services import Wenshu
 from tests import pdfcheck
 from tests.archive_disk import REFUSALS, archive_on_tmpfs, files_in
-from tests.batch.conftest import common_facts, recipients_table, unit_names, write_csv
+from tests.batch.conftest import (
+    circular_facts,
+    common_facts,
+    recipients_table,
+    unit_names,
+    villages,
+    write_csv,
+)
 from tests.office_gate import office_gate
 
 pytestmark = pytest.mark.office
@@ -171,7 +178,7 @@ def test_a_circular_to_too_many_units_asks_for_a_collective_name(
     circular = "safety_circular"
     facts = tmp_path / "circular.json"
     facts.write_text(json.dumps(common_facts(circular), ensure_ascii=False), encoding="utf-8")
-    units = [f"岳阳市君山区第{n}村民委员会" for n in range(1, 21)]
+    units = villages(20)
     table = recipients_table(tmp_path, circular, units)
     out = tmp_path / "out"
     refused = batch(runner, circular, str(table), "--facts", str(facts), "--out", str(out))
@@ -182,8 +189,7 @@ def test_a_circular_to_too_many_units_asks_for_a_collective_name(
         "20 行不合规，未生成任何文书（改正后重试）"
     )  # skipping would leave none
     assert numbers_of(tmp_path / "cli-instance") == []
-    collective = common_facts(circular) | {"addressee": "各乡镇人民政府、街道办事处，区直各单位"}
-    facts.write_text(json.dumps(collective, ensure_ascii=False), encoding="utf-8")
+    facts.write_text(json.dumps(circular_facts(circular), ensure_ascii=False), encoding="utf-8")
     result = batch(runner, circular, str(table), "--facts", str(facts), "--out", str(out))
     assert result.exit_code == 0, result.output
     assert numbers_of(tmp_path / "cli-instance") == ["君档通报〔2026〕1号"] * 20

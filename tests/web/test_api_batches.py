@@ -18,7 +18,7 @@ from service.accounts.users import create_token
 from service.batch.jobs import create_job
 from service.batch.validation import SnapshotArchive, check_rows
 from service.instruments.registry import get_instrument
-from tests.batch.conftest import common_facts, unit_names
+from tests.batch.conftest import circular_facts, common_facts, unit_names, villages
 from tests.conftest import add_user
 from tests.web.test_api import JSON, bearer, conforms, is_json_error, token_for
 
@@ -117,15 +117,14 @@ def test_a_main_recipients_list_too_long_is_refused_and_a_collective_name_accept
     """This test ensures that through the API too a 主送 list the first page cannot hold is 422 at
     every row, skip_invalid does not get round it, and the 统称 in the common facts is taken."""
     api = app.test_client()
-    units = [f"岳阳市君山区第{n}村民委员会" for n in range(1, 31)]
+    units = villages(30)
     for extra in ({}, {"skip_invalid": True}):
         answer = submit(api, clerk, batch_of(units, **extra))
         assert answer.status_code == 422
         body = answer.get_json()
         assert (body["valid"], len(body["rows"])) == (0, 30)
         assert {row["errors"]["addressee"][0][:8] for row in body["rows"]} == {"主送单位共30个"}
-    collective = "各乡镇人民政府、街道办事处，区直各单位"
-    body = batch_of(units) | {"facts": common_facts(KIND) | {"addressee": collective}}
+    body = batch_of(units) | {"facts": circular_facts(KIND)}
     answer = submit(api, clerk, body)
     assert answer.status_code == 202, answer.get_data(as_text=True)
     assert follow(api, clerk, answer.headers["Location"])["done"] == 30

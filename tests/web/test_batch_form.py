@@ -18,7 +18,7 @@ from service.batch.recipients import read_recipients
 from service.database.models import Unit
 from service.instruments.registry import get_instrument
 from service.web.formdata import facts_as_formdata
-from tests.batch.conftest import common_facts
+from tests.batch.conftest import COLLECTIVE, common_facts, villages
 from tests.conftest import sample
 from tests.web.batch_client import csv_bytes, upload, wait_until_finished
 
@@ -50,7 +50,7 @@ def test_a_circular_to_too_many_units_asks_for_a_collective_name_and_keeps_what_
 ) -> None:
     """This test ensures that a 主送 list the first page cannot hold is refused once, not once per
     row, with what was typed kept; with the 统称 typed the job starts and prints it."""
-    units = [f"岳阳市君山区第{n}村民委员会" for n in range(1, 41)]
+    units = villages(40)
     facts = common_facts("safety_circular") | {"problems": "一是<b>库房</b>混用"}
     refused = upload(client, csv_bytes(units), facts)
     page = refused.get_data(as_text=True)
@@ -64,12 +64,11 @@ def test_a_circular_to_too_many_units_asks_for_a_collective_name_and_keeps_what_
     too_long = upload(client, csv_bytes(units), facts | {"addressee": "各" * 61})
     block = too_long.get_data(as_text=True).split('id="field-addressee"')[1].split("</div>")[0]
     assert too_long.status_code == 400 and 'class="error"' in block and "各" * 61 in block
-    collective = "各乡镇人民政府、街道办事处，区直各单位"
-    started = upload(client, csv_bytes(units), facts | {"addressee": collective})
+    started = upload(client, csv_bytes(units), facts | {"addressee": COLLECTIVE})
     assert started.status_code == 302, started.get_data(as_text=True)
     job_id = int(started.headers["Location"].rsplit("/", 1)[1])
     job = load_job(app.extensions["wenshu"], job_id)
-    assert job.common_facts["addressee"] == collective and job.total == 40
+    assert job.common_facts["addressee"] == COLLECTIVE and job.total == 40
     assert wait_until_finished(client, started.headers["Location"], timeout=120)["done"] == 40
 
 

@@ -15,7 +15,7 @@ from playwright.sync_api import Page
 from sqlalchemy import select
 
 from service.database.models import User
-from tests.batch.conftest import common_facts, unit_names
+from tests.batch.conftest import COLLECTIVE, common_facts, unit_names, villages
 from tests.conftest import signed_in
 from tests.web.batch_client import KIND, csv_bytes, status_and_body, upload, wait_until_finished
 from tests.web.conftest import sign_in
@@ -175,7 +175,7 @@ def test_a_circular_to_many_units_from_the_browser(
     for name, value in common_facts(KIND).items():
         page.fill(f"#batch-form [name={name}]", str(value))
     table = tmp_path / "收文单位.csv"
-    table.write_bytes(csv_bytes([f"岳阳市君山区第{n}村民委员会" for n in range(1, 31)]))
+    table.write_bytes(csv_bytes(villages(30)))
     page.set_input_files("#recipients", str(table))
     page.click("#batch-form button[value=batch]")
     page.wait_for_selector("#problems-title")
@@ -183,7 +183,7 @@ def test_a_circular_to_many_units_from_the_browser(
     assert "主送单位共30个" in page.inner_text(".batch-problems")
     assert "主送单位共30个" in page.inner_text("#field-addressee .error")
     _screenshots(page, tmp_path, "batch-collective")
-    page.fill("#batch-form [name=addressee]", "各乡镇人民政府、街道办事处，区直各单位")
+    page.fill("#batch-form [name=addressee]", COLLECTIVE)
     page.set_input_files("#recipients", str(table))
     page.click("#batch-form button[value=batch]")
     page.wait_for_selector("#copies", timeout=60_000)
