@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from service.acts.duedates import (
@@ -17,6 +17,7 @@ from service.acts.duedates import (
     row_item,
 )
 from service.archive.access import Visibility
+from service.database.models import DueItemRow
 
 PAGE_SIZE = 50  # items a page of the deadlines page lists, beside the few computed ones
 
@@ -50,8 +51,8 @@ def due_page(
     horizon = today + dt.timedelta(days=window)
     computed, in_cases = computed_items(session, today, classifications)
     computed = [item for item in computed if item.due <= horizon]
-    rows = open_rows(classifications, in_cases, horizon)
-    overdue_rows, total = _row_counts(session, today, classifications, in_cases, horizon)
+    rows = open_rows(session, classifications, in_cases, horizon)
+    overdue_rows, total = _row_counts(session, rows, today)
     pages = max(1, -(-total // size))
     page = min(max(page, 1), pages)
     fetched = [
@@ -95,10 +96,12 @@ def due_first(
     horizon = today + dt.timedelta(days=window)
     computed, in_cases = computed_items(session, today, classifications)
     computed = [item for item in computed if item.due <= horizon]
-    rows = open_rows(classifications, in_cases, horizon).order_by(*ROW_ORDER).limit(limit)
-    listed = [row_item(row, today) for row in session.scalars(rows)]
+    rows = open_rows(session, classifications, in_cases, horizon)
+    listed = [
+        row_item(row, today) for row in session.scalars(rows.order_by(*ROW_ORDER).limit(limit))
+    ]
     items = sorted([*listed, *computed], key=item_key)[:limit]
-    overdue_rows, total = _row_counts(session, today, classifications, in_cases, horizon)
+    overdue_rows, total = _row_counts(session, rows, today)
     overdue = overdue_rows + sum(1 for item in computed if item.overdue)
     first = DuePage(
         overdue=[item for item in items if item.overdue],
@@ -109,16 +112,10 @@ def due_first(
     return first, [item for item in computed if item.overdue]
 
 
-def _row_counts(
-    session: Session,
-    today: dt.date,
-    classifications: Visibility,
-    in_cases: set[int],
-    horizon: dt.date,
-) -> tuple[int, int]:
-    """Return how many of the table's rows due by horizon are overdue, and how many there are."""
-    rows = open_rows(classifications, in_cases, horizon).subquery()
+def _row_counts(session: Session, rows: Select[DueItemRow], today: dt.date) -> tuple[int, int]:
+    """Return how many of the rows are overdue, and how many there are."""
+    counted = rows.with_only_columns(DueItemRow.due).subquery()
     overdue, total = session.execute(
-        select(func.count().filter(rows.c.due < today), func.count()).select_from(rows)
+        select(func.count().filter(counted.c.due < today), func.count()).select_from(counted)
     ).one()
     return int(overdue), int(total)

@@ -9,7 +9,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select, text
 from sqlalchemy.orm import Session, aliased
 
 from forms.annual_report import report_due
@@ -19,7 +19,7 @@ from forms.safety_circular import circular_due
 from service.archive.access import Visibility, shown
 from service.cases.deadlines import CaseDeadline, case_deadlines
 from service.cases.records import APPROVED, EXTENSION, CaseFile, load_cases
-from service.cases.status import AWAITING, CLOSED
+from service.cases.status import IN_PROGRESS
 from service.database.models import Case, Document, DueItemRow, Submission
 from service.foundations.deadlines import (
     UNKNOWN_CALENDAR,
@@ -120,7 +120,7 @@ def archive_due_items(
     last year's reports and circular and the open cases' deadlines are computed as of today.
     """
     computed, in_cases = computed_items(session, today, classifications)
-    rows = session.scalars(open_rows(classifications, in_cases).order_by(*ROW_ORDER))
+    rows = session.scalars(open_rows(session, classifications, in_cases).order_by(*ROW_ORDER))
     items = [row_item(row, today) for row in rows]
     return sorted([*items, *computed], key=item_key)
 
@@ -146,25 +146,42 @@ YEARLY_KINDS = ("annual_report", "correction_order", "audit_summary", "safety_ci
 def yearly_items(
     session: Session, today: dt.date, classifications: Visibility = None
 ) -> list[DueItem]:
-    """Return last year's reports and circular still due, from the few documents that decide them."""
+    """Return last year's reports and circular still due, from the few documents that decide them.
+
+    They are computed again only when those documents have changed (one issued or voided),
+    or the day or the reader's 密级 differ: the state is read from ix_documents_about_year
+    alone (how many are issued, and the newest), since a document's facts never change and
+    every new one has a higher id (YEARLY_ITEMS).
+    """
     year = today.year - 1
     visible = (Document.status == "issued", shown(classifications))
-    latest = select(Document).where(Document.kind == "audit_summary", *visible)
+    latest = select(Document.id).where(Document.kind == "audit_summary", *visible)
     latest = latest.order_by(Document.document_date.desc(), Document.id.desc()).limit(1)
     # The year each kind reports on (报告年度, 审核年度, 考核年度) is its about_year, by index.
-    of_year = and_(Document.about_year == year, Document.kind.in_(YEARLY_KINDS))
+    of_year = and_(Document.about_year == year, Document.kind.in_(YEARLY_KINDS), *visible)
+    latest_id = session.scalar(latest)
+    count, newest = session.execute(
+        select(func.count(), func.max(Document.id)).where(of_year)
+    ).one()
+    where = str(session.get_bind().engine.url)
+    key = (where, year, classifications, today, latest_id, count, newest)
+    cached = YEARLY_ITEMS.get(key)
+    if cached is not None:
+        return cached
     records = {
         document.id: document
         for document in [
-            *session.scalars(latest),
-            *session.scalars(select(Document).where(of_year, *visible)),
+            *session.scalars(select(Document).where(Document.id == latest_id)),
+            *session.scalars(select(Document).where(of_year)),
         ]
     }
-    return [
+    items = [
         item
         for item in due_items(sorted(records.values(), key=lambda record: record.id), today)
         if item.matter in (ANNUAL_REPORT, CIRCULAR)
     ]
+    YEARLY_ITEMS.put(key, items)
+    return items
 
 
 def item_key(item: DueItem) -> tuple[dt.date, str, int]:
@@ -176,8 +193,31 @@ def item_key(item: DueItem) -> tuple[dt.date, str, int]:
 ROW_ORDER = (DueItemRow.due, DueItemRow.what, DueItemRow.document_id, DueItemRow.id)
 
 
+# The 密级 the documents hold, walked along ix_documents_classification one value at a time
+# (a loose index scan: as many index probes as there are 密级, at any size of the archive).
+_CLASSIFICATIONS_HELD = text(
+    "WITH RECURSIVE held(name) AS ("
+    " SELECT (SELECT classification FROM documents ORDER BY classification LIMIT 1)"
+    " UNION ALL"
+    " SELECT (SELECT classification FROM documents WHERE classification > held.name"
+    " ORDER BY classification LIMIT 1) FROM held WHERE held.name IS NOT NULL"
+    ") SELECT name FROM held WHERE name IS NOT NULL"
+)
+
+
+def hidden_classifications(session: Session, classifications: Visibility) -> list[str]:
+    """Return the 密级 some document holds that a reader of these classifications may not see."""
+    if classifications is None:
+        return []
+    held = session.scalars(_CLASSIFICATIONS_HELD)
+    return sorted(name for name in held if name not in classifications)
+
+
 def open_rows(
-    classifications: Visibility, in_cases: set[int], horizon: dt.date | None = None
+    session: Session,
+    classifications: Visibility,
+    in_cases: set[int],
+    horizon: dt.date | None = None,
 ) -> Select[DueItemRow]:
     """Return the query of unsettled rows the reader may see, not listed with a case, due by horizon.
 
@@ -187,22 +227,26 @@ def open_rows(
     computed as if that follow-up did not exist, since an item vanishing would tell him that
     a hidden 复查决定, report or 回访 record exists, and for which unit. He sees a met deadline
     as unmet, as he does for a unit whose only report is hidden from him (yearly_items).
+    Such follow-ups, and the rows' 密级, are looked at only when the archive holds a 密级
+    hidden from him; else his rows are the unsettled ones, read in order from ix_due_items_open.
     """
     query = select(DueItemRow)
-    if classifications is None:
-        query = query.where(DueItemRow.settled_at.is_(None))
-    else:
+    hidden = hidden_classifications(session, classifications)
+    if hidden:
         settler = SETTLER
-        hidden = select(settler.id).where(  # read through the index of kinds: follow-ups only
-            settler.kind.in_(FOLLOW_UPS), settler.classification.not_in(classifications)
+        hidden_follow_ups = select(settler.id).where(  # along ix_documents_classification
+            settler.classification.in_(hidden), settler.kind.in_(FOLLOW_UPS)
         )
         query = query.where(
             or_(
                 DueItemRow.settled_at.is_(None),
-                DueItemRow.settled_by_document_id.in_(hidden.scalar_subquery()),
-            ),
-            DueItemRow.classification.in_(classifications),
+                DueItemRow.settled_by_document_id.in_(hidden_follow_ups.scalar_subquery()),
+            )
         )
+    else:
+        query = query.where(DueItemRow.settled_at.is_(None))
+    if hidden:  # else every row's 密级, its document's, is one he may see: nothing to filter
+        query = query.where(DueItemRow.classification.in_(classifications or ()))
     if in_cases:
         query = query.where(DueItemRow.document_id.not_in(sorted(in_cases)))
     if horizon is not None:
@@ -235,23 +279,24 @@ def open_case_items(
     reader's 密级 differ: the pages read the cases' state in three grouped queries and load
     only the cases that changed (CASE_ITEMS).
     """
+    in_progress = select(Case.id).where(Case.status.in_(IN_PROGRESS))  # along ix_cases_status_id
     cases = session.execute(
         select(Case.id, Case.status, Case.number)
-        .where(Case.status.not_in((AWAITING, CLOSED)))
+        .where(Case.status.in_(IN_PROGRESS))
         .order_by(Case.id)
     ).all()
     case_ids = [case_id for case_id, _status, _number in cases]
     documents = {
         case_id: (count, last, voided, served)
         for case_id, count, last, voided, served in session.execute(
-            select(
+            select(  # along ix_documents_case_state, the rows unread
                 Document.case_id,
                 func.count(),
                 func.max(Document.id),
                 func.max(Document.voided_at),
                 func.max(Document.served_on),
             )
-            .where(Document.case_id.in_(case_ids))
+            .where(Document.case_id.in_(in_progress))
             .group_by(Document.case_id)
         )
     }
@@ -260,7 +305,7 @@ def open_case_items(
         for case_id, count in session.execute(
             select(Submission.case_id, func.count())
             .where(
-                Submission.case_id.in_(case_ids),
+                Submission.case_id.in_(in_progress),
                 Submission.kind == EXTENSION,
                 Submission.status == APPROVED,
             )
@@ -327,6 +372,9 @@ class ItemCache:
 
 # The open cases' items as last computed, by the case's state, the day and the reader's 密级.
 CASE_ITEMS = ItemCache(4096)
+# Last year's reports and circular as last computed, by the state of the documents that
+# decide them, the day and the reader's 密级.
+YEARLY_ITEMS = ItemCache(64)
 
 
 def _case_item(case_file: CaseFile, due: CaseDeadline, today: dt.date) -> DueItem:

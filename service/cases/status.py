@@ -16,6 +16,8 @@ AWAITING, OPENED, INVESTIGATION, NOTIFIED, HEARING, DECIDED, EXECUTION, CLOSED =
     "结案",
 )
 STATUSES = (AWAITING, OPENED, INVESTIGATION, NOTIFIED, HEARING, DECIDED, EXECUTION, CLOSED)
+# The steps of a case in progress: numbered, not yet closed.
+IN_PROGRESS = tuple(status for status in STATUSES if status not in (AWAITING, CLOSED))
 # The evidence an investigation gathers.
 RECORDS = frozenset({"inquiry_record", "site_record", "inspection_record"})
 

@@ -115,8 +115,14 @@ class Document(Base):
         Index("ix_documents_kind_date_id", "kind", "document_date", "id", "classification"),
         Index("ix_documents_status_date_id", "status", "document_date", "id", "classification"),
         Index("ix_documents_receipts", "numbering", "year", "sequence", "id", "classification"),
-        # A year's reports, orders, summary and circular (migration 0015).
-        Index("ix_documents_about_year", "about_year", "kind"),
+        # A year's reports, orders, summary and circular (migration 0015), with what tells
+        # whether they changed, read from the index alone (0016).
+        Index("ix_documents_about_year", "about_year", "kind", "status", "classification", "id"),
+        # The 密级 held, walked one value at a time, and a hidden 密级's follow-ups (0016).
+        Index("ix_documents_classification", "classification", "kind", "id"),
+        # A case's documents, with what tells whether the case changed since its items were
+        # computed (service.acts.duedates.open_case_items), read without the rows (0016).
+        Index("ix_documents_case_state", "case_id", "id", "voided_at", "served_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -155,7 +161,7 @@ class Document(Base):
     voided_by: Mapped[str] = mapped_column(String(64), default="")
     voided_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     # The enforcement case it was issued in, if any.
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), default=None, index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), default=None)
     # The day it reached its addressee and the 送达回证 that proves it; every time limit
     # for the party runs from this day. Null until it is served.
     served_on: Mapped[dt.date | None] = mapped_column(default=None)
@@ -178,6 +184,8 @@ class Case(Base):
     """
 
     __tablename__ = "cases"
+    # The cases in progress, found by their status without reading the rows (0016).
+    __table_args__ = (Index("ix_cases_status_id", "status", "id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str | None] = mapped_column(String(100), unique=True, default=None)
@@ -401,9 +409,19 @@ class DueItemRow(Base):
     """
 
     __tablename__ = "due_items"
-    # The pages' and counts' one index: unsettled, by day, with what the reader's filters read.
+    # The pages' and counts' one index (migration 0016): the unsettled rows alone, in the
+    # pages' order (service.acts.duedates.ROW_ORDER), with the 密级 the reader's filter reads.
     __table_args__ = (
-        Index("ix_due_items_settled_at_due", "settled_at", "due", "classification", "document_id"),
+        Index(
+            "ix_due_items_open",
+            "due",
+            "what",
+            "document_id",
+            "id",
+            "classification",
+            sqlite_where=text("settled_at IS NULL"),
+            postgresql_where=text("settled_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

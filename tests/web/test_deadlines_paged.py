@@ -32,17 +32,34 @@ def fill(app: Flask) -> Wenshu:
     with wenshu.database.session() as session:
         document = session.get(Document, notice.id)
         assert document is not None
+        secret = secret_copy(document)
+        session.add(secret)
+        session.flush()
         for n in range(130):
+            # A row's 密级 is its document's, copied when it was issued.
+            owner = secret if n % 10 == 7 else document
             session.add(
                 DueItemRow(
-                    document_id=document.id, matter=CORRECTION,
+                    document_id=owner.id, matter=CORRECTION,
                     due=dt.date(2026, 9, 30) + dt.timedelta(days=(n % 13) * 9 - 40),
-                    what=f"改正期限{n % 3}", unit=f"单位{n}", number=document.number,
-                    classification=SECRET if n % 10 == 7 else document.classification,
+                    what=f"改正期限{n % 3}", unit=f"单位{n}", number=owner.number,
+                    classification=owner.classification,
                     settled_at=utcnow() if n % 17 == 5 else None,
                 )
             )  # fmt: skip
     return wenshu
+
+
+def secret_copy(document: Document) -> Document:
+    """Return a record like document's under the next number, 秘密 (as a bureau's policy may mark one)."""
+    columns = {
+        column.key: getattr(document, column.key)
+        for column in Document.__table__.columns
+        if column.key != "id"
+    }
+    sequence = document.sequence + 1
+    number = document.number.replace(f"{document.sequence}号", f"{sequence}号")
+    return Document(**columns | {"sequence": sequence, "number": number, "classification": SECRET})
 
 
 def every_page(wenshu: Wenshu, classifications: frozenset[str] | None) -> list[list[DueItem]]:
