@@ -193,23 +193,29 @@ def item_key(item: DueItem) -> tuple[dt.date, str, int]:
 ROW_ORDER = (DueItemRow.due, DueItemRow.what, DueItemRow.document_id, DueItemRow.id)
 
 
-# The 密级 the documents hold, walked along ix_documents_classification one value at a time
-# (a loose index scan: as many index probes as there are 密级, at any size of the archive).
-_CLASSIFICATIONS_HELD = text(
+# The 密级 above 公开 the documents hold, walked along ix_documents_classified one value at a
+# time (a loose index scan: as many index probes as there are 密级, at any size).
+_CLASSIFIED_HELD = text(
     "WITH RECURSIVE held(name) AS ("
-    " SELECT (SELECT classification FROM documents ORDER BY classification LIMIT 1)"
+    " SELECT (SELECT classification FROM documents WHERE classification <> '公开'"
+    " ORDER BY classification LIMIT 1)"
     " UNION ALL"
-    " SELECT (SELECT classification FROM documents WHERE classification > held.name"
-    " ORDER BY classification LIMIT 1) FROM held WHERE held.name IS NOT NULL"
+    " SELECT (SELECT classification FROM documents WHERE classification <> '公开'"
+    " AND classification > held.name ORDER BY classification LIMIT 1)"
+    " FROM held WHERE held.name IS NOT NULL"
     ") SELECT name FROM held WHERE name IS NOT NULL"
 )
+PUBLIC = "公开"  # taken as held: it is what most documents are
 
 
 def hidden_classifications(session: Session, classifications: Visibility) -> list[str]:
-    """Return the 密级 some document holds that a reader of these classifications may not see."""
+    """Return the 密级 some document holds that a reader of these classifications may not see.
+
+    公开 counts as held without looking, should a bureau's policy hide it from someone.
+    """
     if classifications is None:
         return []
-    held = session.scalars(_CLASSIFICATIONS_HELD)
+    held = {PUBLIC, *session.scalars(_CLASSIFIED_HELD)}
     return sorted(name for name in held if name not in classifications)
 
 
@@ -234,7 +240,7 @@ def open_rows(
     hidden = hidden_classifications(session, classifications)
     if hidden:
         settler = SETTLER
-        hidden_follow_ups = select(settler.id).where(  # along ix_documents_classification
+        hidden_follow_ups = select(settler.id).where(  # along ix_documents_classified
             settler.classification.in_(hidden), settler.kind.in_(FOLLOW_UPS)
         )
         query = query.where(

@@ -100,6 +100,8 @@ def search_documents(
     session.info.pop(FTS_COUNTS, None)  # counted afresh for each page
     conditions = _conditions(session, criteria)
     total, estimated = count_documents(session, criteria, conditions)
+    if estimated:  # common matches, met along the register's order: checked row by row
+        conditions = _conditions(session, criteria, along_order=True)
     page = max(1, page)
     if page > -(-total // per_page) > 0 and not estimated:
         return browse_documents(session, criteria, last=True, per_page=per_page)
@@ -146,6 +148,8 @@ def browse_documents(
     session.info.pop(FTS_COUNTS, None)  # counted afresh for each page
     conditions = _conditions(session, criteria)
     total, estimated = count_documents(session, criteria, conditions)
+    if estimated:  # common matches, met along the register's order: checked row by row
+        conditions = _conditions(session, criteria, along_order=True)
     if total == 0 and not estimated:  # nothing to walk for: a rare fragment is scanned once
         return ResultPage([], 0, 1, per_page)
     columns = _order_columns(criteria)
@@ -347,14 +351,21 @@ def _order_columns(criteria: Criteria) -> list[Any]:
     return [Document.document_date, Document.id]
 
 
-def _conditions(session: Session, criteria: Criteria) -> list[ColumnElement[bool]]:
-    """Return the SQL conditions for the given criteria."""
+def _conditions(
+    session: Session, criteria: Criteria, along_order: bool = False
+) -> list[ColumnElement[bool]]:
+    """Return the SQL conditions for the given criteria.
+
+    along_order: the matches are many, so that a page is found by checking the rows one by
+    one along the register's order; a fragment is then asked for in the form cheapest to
+    check on one row rather than the one an index answers (see _postgresql_contains).
+    """
     conditions: list[ColumnElement[bool]] = []
     if criteria.kind:
         conditions.append(Document.kind == criteria.kind)
     alone = _searched_alone(criteria)
     if criteria.number.strip():
-        conditions.append(_number_contains(session, criteria.number.strip(), alone))
+        conditions.append(_number_contains(session, criteria.number.strip(), alone, along_order))
     if criteria.recipient.strip():
         conditions.append(Document.recipient.icontains(criteria.recipient.strip(), autoescape=True))
     if criteria.date_from:
@@ -362,7 +373,7 @@ def _conditions(session: Session, criteria: Criteria) -> list[ColumnElement[bool
     if criteria.date_to:
         conditions.append(Document.document_date <= criteria.date_to)
     if criteria.text.strip():
-        conditions.append(_text_contains(session, criteria.text.strip(), alone))
+        conditions.append(_text_contains(session, criteria.text.strip(), alone, along_order))
     if criteria.status in STATUSES:
         conditions.append(Document.status == criteria.status)
     if criteria.register == INCOMING:
@@ -384,32 +395,41 @@ def fts_phrase(fragment: str) -> str:
     return '"' + fragment.replace('"', '""') + '"'
 
 
-def _text_contains(session: Session, fragment: str, alone: bool) -> ColumnElement[bool]:
+def _text_contains(
+    session: Session, fragment: str, alone: bool, along_order: bool = False
+) -> ColumnElement[bool]:
     """Return the condition that some fact contains fragment, through the search's index;
-    alone: the fragment is all that is searched for."""
+    alone: the fragment is all that is searched for; along_order: see _conditions."""
     if session.get_bind().dialect.name == "postgresql":
         # pg_trgm's GIN index answers LIKE and ILIKE; a fragment too short for it is scanned for.
-        return _postgresql_contains(Document.search_text, fragment)
+        return _postgresql_contains(Document.search_text, fragment, along_order)
     return _sqlite_search(session, "search_text", fragment, alone)
 
 
-def _number_contains(session: Session, fragment: str, alone: bool) -> ColumnElement[bool]:
+def _number_contains(
+    session: Session, fragment: str, alone: bool, along_order: bool = False
+) -> ColumnElement[bool]:
     """Return the condition that the 文号 contains fragment, through the search's index;
-    alone: the fragment is all that is searched for."""
+    alone: the fragment is all that is searched for; along_order: see _conditions."""
     if session.get_bind().dialect.name == "postgresql":
-        return _postgresql_contains(Document.number, fragment)
+        return _postgresql_contains(Document.number, fragment, along_order)
     return _sqlite_search(session, "number", fragment, alone)
 
 
-def _postgresql_contains(column: Any, fragment: str) -> ColumnElement[bool]:
+def _postgresql_contains(
+    column: Any, fragment: str, along_order: bool = False
+) -> ColumnElement[bool]:
     """Return column LIKE fragment, or ILIKE when the fragment has letters of two cases.
 
     ILIKE folds the case of every character it reads, which makes it twice as slow over
     Chinese text, where there is no case to fold. A fragment of two characters, too short
     for pg_trgm, is one of the column's pairs of characters (GIN-indexed by migration 0013),
-    lower case as there.
+    lower case as there; but when the matches are common and so checked row by row along
+    the register's order (along_order), making a row's pairs costs a millisecond where LIKE
+    costs microseconds, so LIKE (or ILIKE) is asked instead. Both find the same rows: a
+    fragment is stripped, so its two characters hold no space, the only pairs left out.
     """
-    if len(fragment) == BIGRAM:
+    if len(fragment) == BIGRAM and not along_order:
         pair = cast(array([fragment.lower()]), ARRAY(Text))
         return func.wenshu_bigrams(column).op("@>")(pair)
     if fragment.lower() == fragment.upper():

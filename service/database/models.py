@@ -118,8 +118,16 @@ class Document(Base):
         # A year's reports, orders, summary and circular (migration 0015), with what tells
         # whether they changed, read from the index alone (0016).
         Index("ix_documents_about_year", "about_year", "kind", "status", "classification", "id"),
-        # The 密级 held, walked one value at a time, and a hidden 密级's follow-ups (0016).
-        Index("ix_documents_classification", "classification", "kind", "id"),
+        # The 密级 held above 公开, walked one value at a time, and a hidden 密级's follow-ups
+        # (0016); partial, so that it is small and no register's page is tempted by it.
+        Index(
+            "ix_documents_classified",
+            "classification",
+            "kind",
+            "id",
+            sqlite_where=text("classification <> '公开'"),
+            postgresql_where=text("classification <> '公开'"),
+        ),
         # A case's documents, with what tells whether the case changed since its items were
         # computed (service.acts.duedates.open_case_items), read without the rows (0016).
         Index("ix_documents_case_state", "case_id", "id", "voided_at", "served_on"),

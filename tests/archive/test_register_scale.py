@@ -330,6 +330,28 @@ def test_postgresql_finds_pairs_through_their_index(database: Database) -> None:
         assert index in plan
 
 
+def test_postgresql_checks_a_common_pair_row_by_row_with_like(database: Database) -> None:
+    """This test ensures that on PostgreSQL a two-character fragment walked along the register's
+    order (its matches common) is asked for with LIKE, cheap on one row, not by making the
+    row's pairs, and that both forms find the same documents, letters of either case too."""
+    if not database.url.startswith("postgresql"):
+        pytest.skip("the pairs' index is PostgreSQL's")
+    add(database, "君档监通〔2026〕1号", dt.date(2026, 1, 1), {"facts": "库房漏雨，AB柜"})
+    add(database, "君档监通〔2026〕2号", dt.date(2026, 1, 2), {"facts": "漏 雨；ab"}, sequence=2)
+    for fragment, expected in (("漏雨", 1), ("Ab", 2), ("1号", 1)):
+        field = "number" if fragment.endswith("号") else "text"
+        criteria = Criteria(**{field: fragment})  # type: ignore[arg-type]
+        found = []
+        with database.session() as session:
+            for along_order in (False, True):
+                conditions = search._conditions(session, criteria, along_order=along_order)
+                query = select(Document.id).where(*conditions).order_by(Document.id)
+                compiled = str(query.compile(session.get_bind()))
+                assert ("wenshu_bigrams" in compiled) != along_order, compiled
+                found.append(list(session.scalars(query)))
+        assert found[0] == found[1] and len(found[0]) == expected, (fragment, found)
+
+
 def test_the_search_index_follows_inserts_updates_and_deletes(database: Database) -> None:
     """This test ensures that SQLite's trigram table follows the documents (its triggers), and
     that a row written without the ORM gets its search text from its facts too."""
