@@ -247,12 +247,11 @@ def open_rows(
             or_(
                 DueItemRow.settled_at.is_(None),
                 DueItemRow.settled_by_document_id.in_(hidden_follow_ups.scalar_subquery()),
-            )
+            ),
+            DueItemRow.classification.in_(classifications or ()),
         )
-    else:
+    else:  # every row's 密级, its document's, is one he may see: nothing more to ask
         query = query.where(DueItemRow.settled_at.is_(None))
-    if hidden:  # else every row's 密级, its document's, is one he may see: nothing to filter
-        query = query.where(DueItemRow.classification.in_(classifications or ()))
     if in_cases:
         query = query.where(DueItemRow.document_id.not_in(sorted(in_cases)))
     if horizon is not None:
