@@ -163,8 +163,7 @@ def yearly_items(
     count, newest = session.execute(
         select(func.count(), func.max(Document.id)).where(of_year)
     ).one()
-    where = str(session.get_bind().engine.url)
-    key = (where, year, classifications, today, latest_id, count, newest)
+    key = (archive_of(session), year, classifications, today, latest_id, count, newest)
     cached = YEARLY_ITEMS.get(key)
     if cached is not None:
         return cached
@@ -317,7 +316,7 @@ def open_case_items(
             .group_by(Submission.case_id)
         )
     }
-    where = str(session.get_bind().engine.url)  # one cache, many archives (tests, tools)
+    where = archive_of(session)
     keys = {
         case_id: (
             where,
@@ -348,6 +347,11 @@ def open_case_items(
             known[whole.id] = [_case_item(seen, due, today) for due in case_deadlines(seen, today)]
             CASE_ITEMS.put(keys[whole.id], known[whole.id])
     return [item for case_id in case_ids for item in known.get(case_id, [])]
+
+
+def archive_of(session: Session) -> str:
+    """Return which archive a session reads, as the item caches tell archives apart (tests, tools)."""
+    return str(session.get_bind().engine.url)
 
 
 class ItemCache:

@@ -97,11 +97,7 @@ def search_documents(
     past the last one is the last page. Pages by number skip the rows before them, which
     grows with the page; the register's own links use cursors (browse_documents).
     """
-    session.info.pop(FTS_COUNTS, None)  # counted afresh for each page
-    conditions = _conditions(session, criteria)
-    total, estimated = count_documents(session, criteria, conditions)
-    if estimated:  # common matches, met along the register's order: checked row by row
-        conditions = _conditions(session, criteria, along_order=True)
+    conditions, total, estimated = _matching(session, criteria)
     page = max(1, page)
     if page > -(-total // per_page) > 0 and not estimated:
         return browse_documents(session, criteria, last=True, per_page=per_page)
@@ -145,11 +141,7 @@ def browse_documents(
     the last page; none of them: the first page. page is the caller's number for the page,
     kept for display (0: unknown). A cursor that cannot be read is the first page.
     """
-    session.info.pop(FTS_COUNTS, None)  # counted afresh for each page
-    conditions = _conditions(session, criteria)
-    total, estimated = count_documents(session, criteria, conditions)
-    if estimated:  # common matches, met along the register's order: checked row by row
-        conditions = _conditions(session, criteria, along_order=True)
+    conditions, total, estimated = _matching(session, criteria)
     if total == 0 and not estimated:  # nothing to walk for: a rare fragment is scanned once
         return ResultPage([], 0, 1, per_page)
     columns = _order_columns(criteria)
@@ -186,6 +178,21 @@ def browse_documents(
         newer=cursor_of(documents[0], criteria) if newer_exists and documents else None,
         older=cursor_of(documents[-1], criteria) if older_exists and documents else None,
     )
+
+
+def _matching(session: Session, criteria: Criteria) -> tuple[list[ColumnElement[bool]], int, bool]:
+    """Return the conditions of a page of matches, how many match, and whether that is an estimate.
+
+    Counted afresh for each page. Common matches (an estimated total) are met along the
+    register's order, checked row by row: on PostgreSQL their fragments are then asked for
+    in the form cheapest on one row (_postgresql_contains); SQLite's conditions stay as built.
+    """
+    session.info.pop(FTS_COUNTS, None)
+    conditions = _conditions(session, criteria)
+    total, estimated = count_documents(session, criteria, conditions)
+    if estimated and session.get_bind().dialect.name == "postgresql":
+        conditions = _conditions(session, criteria, along_order=True)
+    return conditions, total, estimated
 
 
 def count_documents(
