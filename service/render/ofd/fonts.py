@@ -1,0 +1,347 @@
+"""A PDF's embedded font program as an OpenType font an OFD reader draws: glyphs, widths, cmap."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+
+import pikepdf
+from fontTools.fontBuilder import FontBuilder
+from fontTools.misc import eexec
+from fontTools.pens.t2CharStringPen import T2CharStringPen
+from fontTools.t1Lib import T1Font, findEncryptedChunks
+from fontTools.ttLib import TTFont
+
+NOTDEF = ".notdef"
+
+
+class OfdFontError(ValueError):
+    """A font of the PDF that the OFD cannot carry, with the reason."""
+
+
+@dataclass
+class EmbeddedFont:
+    """One PDF font as the OFD carries it: its file, names, and how its codes become glyphs.
+
+    glyphs maps a code of the PDF's strings to the glyph index in program; widths gives each
+    code's advance in thousandths of the size; text gives the Unicode text of a code (from
+    ToUnicode). bytes_per_code is 2 for an Identity-H composite font, else 1.
+    """
+
+    name: str
+    family: str
+    program: bytes
+    extension: str
+    glyphs: dict[int, int]
+    widths: dict[int, float]
+    text: dict[int, str]
+    bytes_per_code: int = 1
+    missing_width: float = 0.0
+    bold: bool = False
+    italic: bool = False
+    serif: bool = False
+    fixed_width: bool = False
+    unmapped: set[int] = field(default_factory=set)
+
+    def codes(self, data: bytes) -> list[int]:
+        """Return the codes a PDF string holds."""
+        if self.bytes_per_code == 1:
+            return list(data)
+        return [int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data) - 1, 2)]
+
+    def width(self, code: int) -> float:
+        """Return a code's advance in thousandths of the size."""
+        return self.widths.get(code, self.missing_width)
+
+
+def embedded_font(font: pikepdf.Dictionary) -> EmbeddedFont:
+    """Return the OFD form of a PDF font dictionary; raises OfdFontError for what it can't carry."""
+    subtype = str(font.get("/Subtype"))
+    if subtype == "/Type0":
+        return _composite(font)
+    descriptor = font.get("/FontDescriptor")
+    if descriptor is None:
+        raise OfdFontError(f"字体 {font.get('/BaseFont')} 未嵌入（没有 FontDescriptor）")
+    text = to_unicode(font)
+    widths = _simple_widths(font)
+    missing = float(descriptor.get("/MissingWidth", 0))
+    if "/FontFile" in descriptor:
+        glyphs, program = _type1_program(descriptor.FontFile.read_bytes(), text, widths)
+        extension = "otf"
+    elif "/FontFile2" in descriptor:
+        glyphs, program = _truetype_program(descriptor.FontFile2.read_bytes(), text, simple=True)
+        extension = "ttf"
+    elif "/FontFile3" in descriptor:
+        glyphs, program = _cff_program(descriptor.FontFile3.read_bytes(), text, widths)
+        extension = "otf"
+    else:
+        raise OfdFontError(f"字体 {font.get('/BaseFont')} 未嵌入")
+    return _described(font, descriptor, program, extension, glyphs, widths, text, 1, missing)
+
+
+def _composite(font: pikepdf.Dictionary) -> EmbeddedFont:
+    """Return an Identity-H Type0 font with a TrueType or CFF descendant."""
+    if str(font.get("/Encoding")) != "/Identity-H":
+        raise OfdFontError(f"字体 {font.get('/BaseFont')} 的编码 {font.get('/Encoding')} 不受支持")
+    descendant = font.DescendantFonts[0]
+    descriptor = descendant.FontDescriptor
+    text = to_unicode(font)
+    widths = _cid_widths(descendant)
+    default = float(descendant.get("/DW", 1000))
+    if "/FontFile2" in descriptor:
+        gid_map = descendant.get("/CIDToGIDMap")
+        data = descriptor.FontFile2.read_bytes()
+        if isinstance(gid_map, pikepdf.Stream):
+            raw = gid_map.read_bytes()
+            cid_gid = {i // 2: int.from_bytes(raw[i : i + 2], "big") for i in range(0, len(raw), 2)}
+        else:
+            cid_gid = {}
+        glyphs, program = _truetype_program(data, text, simple=False, cid_gid=cid_gid)
+        extension = "ttf"
+    elif "/FontFile3" in descriptor:
+        glyphs, program = _cff_program(descriptor.FontFile3.read_bytes(), text, widths, cid=True)
+        extension = "otf"
+    else:
+        raise OfdFontError(f"字体 {font.get('/BaseFont')} 未嵌入")
+    return _described(font, descriptor, program, extension, glyphs, widths, text, 2, default)
+
+
+def _described(
+    font: pikepdf.Dictionary,
+    descriptor: pikepdf.Dictionary,
+    program: bytes,
+    extension: str,
+    glyphs: dict[int, int],
+    widths: dict[int, float],
+    text: dict[int, str],
+    bytes_per_code: int,
+    missing: float,
+) -> EmbeddedFont:
+    """Return the EmbeddedFont with the names and flags its descriptor gives."""
+    base = str(font.get("/BaseFont", "/Font"))[1:]
+    name = base.split("+", 1)[-1]
+    flags = int(descriptor.get("/Flags", 0))
+    return EmbeddedFont(
+        name=name,
+        family=re.sub(r"-(Regular|Bold|Black|Light|Medium|Italic)\b.*$", "", name),
+        program=program,
+        extension=extension,
+        glyphs=glyphs,
+        widths=widths,
+        text=text,
+        bytes_per_code=bytes_per_code,
+        missing_width=missing,
+        bold=float(descriptor.get("/StemV", 0)) >= 140 or "Bold" in name or "Black" in name,
+        italic=bool(flags & 64) or float(descriptor.get("/ItalicAngle", 0)) != 0,
+        serif=bool(flags & 2),
+        fixed_width=bool(flags & 1),
+        unmapped={code for code in widths if code not in glyphs},
+    )
+
+
+def _simple_widths(font: pikepdf.Dictionary) -> dict[int, float]:
+    """Return a simple font's advances by code, from /Widths."""
+    first = int(font.get("/FirstChar", 0))
+    return {first + i: float(w) for i, w in enumerate(font.get("/Widths", []))}
+
+
+def _cid_widths(descendant: pikepdf.Dictionary) -> dict[int, float]:
+    """Return a CID font's advances by CID, from /W."""
+    widths: dict[int, float] = {}
+    spec = list(descendant.get("/W", []))
+    i = 0
+    while i < len(spec):
+        first = int(spec[i])
+        if isinstance(spec[i + 1], pikepdf.Array):
+            for k, w in enumerate(spec[i + 1]):
+                widths[first + k] = float(w)
+            i += 2
+        else:
+            last, w = int(spec[i + 1]), float(spec[i + 2])
+            for cid in range(first, last + 1):
+                widths[cid] = w
+            i += 3
+    return widths
+
+
+_HEX = re.compile(rb"<([0-9A-Fa-f]+)>")
+
+
+def to_unicode(font: pikepdf.Dictionary) -> dict[int, str]:
+    """Return the text of each code by the font's ToUnicode CMap (bfchar and bfrange)."""
+    stream = font.get("/ToUnicode")
+    if not isinstance(stream, pikepdf.Stream):
+        return {}
+    data = stream.read_bytes()
+    text: dict[int, str] = {}
+    for block in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S):
+        values = _HEX.findall(block)
+        for code, value in zip(values[0::2], values[1::2], strict=False):
+            text[int(code, 16)] = _utf16(value)
+    for block in re.findall(rb"beginbfrange(.*?)endbfrange", data, re.S):
+        for line in re.findall(rb"<[0-9A-Fa-f]+>\s*<[0-9A-Fa-f]+>\s*(?:<[0-9A-Fa-f]+>|\[[^]]*\])", block):
+            parts = _HEX.findall(line)
+            low, high = int(parts[0], 16), int(parts[1], 16)
+            if b"[" in line:
+                for k, value in enumerate(parts[2:]):
+                    text[low + k] = _utf16(value)
+            else:
+                start = _utf16(parts[2])
+                for k in range(high - low + 1):
+                    text[low + k] = start[:-1] + chr(ord(start[-1]) + k)
+    return text
+
+
+def _utf16(value: bytes) -> str:
+    """Return the text of a ToUnicode destination (UTF-16BE in hex)."""
+    raw = bytes.fromhex(value.decode("ascii"))
+    return raw.decode("utf-16-be", errors="replace")
+
+
+def _type1_program(
+    data: bytes, text: dict[int, str], widths: dict[int, float]
+) -> tuple[dict[int, int], bytes]:
+    """Return the code→glyph index map and an OpenType (CFF) font made from a Type 1 program."""
+    font = T1Font.__new__(T1Font)
+    try:
+        chunks = findEncryptedChunks(data)
+    except Exception as error:  # fontTools raises its own T1Error and plain ValueErrors
+        raise OfdFontError(f"Type 1 字体程序无法读取：{error}") from error
+    font.data = b"".join(
+        eexec.deHexString(b"".join(chunk.split())) if encrypted and _is_hex(chunk[:4]) else chunk
+        for encrypted, chunk in chunks
+    )
+    font.encoding = "ascii"
+    try:
+        name = str(font["FontName"])
+        encoding = font["Encoding"]
+        charstrings = font["CharStrings"]
+        matrix = list(font["FontMatrix"])
+    except Exception as error:
+        raise OfdFontError(f"Type 1 字体程序无法读取：{error}") from error
+    upm = round(1 / matrix[0]) if matrix and matrix[0] else 1000
+    names = [NOTDEF] + sorted(n for n in charstrings.keys() if n != NOTDEF)
+    outlines: dict[str, object] = {}
+    advances: dict[str, tuple[int, int]] = {}
+    for glyph in names:
+        pen = T2CharStringPen(0, None)
+        if glyph in charstrings:
+            charstrings[glyph].draw(pen)
+            width = round(charstrings[glyph].width)
+        else:
+            width = 0
+        outlines[glyph] = pen.getCharString()
+        advances[glyph] = (width, 0)
+    outlines_by_code = {
+        code: encoding[code] if isinstance(encoding, list) else None for code in range(256)
+    }
+    code_names = {code: name for code, name in outlines_by_code.items() if name in charstrings}
+    glyph_index = {glyph: i for i, glyph in enumerate(names)}
+    glyphs = {code: glyph_index[glyph] for code, glyph in code_names.items()}
+    cmap = _unicode_cmap({code: code_names[code] for code in code_names}, text)
+    builder = FontBuilder(upm, isTTF=False)
+    builder.setupGlyphOrder(names)
+    builder.setupCharacterMap(cmap)
+    builder.setupCFF(name, {"FullName": name}, outlines, {})
+    _finish(builder, name, advances, upm)
+    return glyphs, _saved(builder.font)
+
+
+def _unicode_cmap(names_by_code: dict[int, str], text: dict[int, str]) -> dict[int, str]:
+    """Return a Unicode→glyph name map: each code's single character, the first code winning."""
+    cmap: dict[int, str] = {}
+    for code in sorted(names_by_code):
+        value = text.get(code, "")
+        if len(value) == 1 and ord(value) not in cmap:
+            cmap[ord(value)] = names_by_code[code]
+    return cmap
+
+
+def _finish(builder: FontBuilder, name: str, advances: dict[str, tuple[int, int]], upm: int) -> None:
+    """Give a built font its metrics, names, OS/2 and post tables."""
+    builder.setupHorizontalMetrics(advances)
+    ascent, descent = round(upm * 0.88), -round(upm * 0.12)
+    builder.setupHorizontalHeader(ascent=ascent, descent=descent)
+    family = name.split("-")[0]
+    builder.setupNameTable({"familyName": family, "styleName": "Regular", "psName": name})
+    builder.setupOS2(
+        sTypoAscender=ascent, sTypoDescender=descent, usWinAscent=ascent, usWinDescent=-descent
+    )
+    builder.setupPost()
+
+
+def _saved(font: TTFont) -> bytes:
+    """Return a font's file bytes."""
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def _is_hex(data: bytes) -> bool:
+    """Tell whether the start of an eexec section is hexadecimal."""
+    return all(chr(b) in "0123456789abcdefABCDEF \r\n\t" for b in data)
+
+
+def _truetype_program(
+    data: bytes,
+    text: dict[int, str],
+    *,
+    simple: bool,
+    cid_gid: dict[int, int] | None = None,
+) -> tuple[dict[int, int], bytes]:
+    """Return the code→glyph map of a TrueType program, the font given a Unicode cmap."""
+    try:
+        font = TTFont(io.BytesIO(data), lazy=False)
+        order = font.getGlyphOrder()
+    except Exception as error:
+        raise OfdFontError(f"TrueType 字体程序无法读取：{error}") from error
+    glyphs: dict[int, int] = {}
+    if simple:
+        subtable = None
+        if "cmap" in font:
+            subtable = font["cmap"].getcmap(3, 0) or font["cmap"].getcmap(1, 0)
+            subtable = subtable or font["cmap"].getcmap(3, 1)
+        index = {glyph: i for i, glyph in enumerate(order)}
+        if subtable is not None:
+            for code, glyph in subtable.cmap.items():
+                if subtable.platformID == 3 and subtable.platEncID == 0:
+                    code &= 0xFF
+                glyphs.setdefault(code, index[glyph])
+    else:
+        for code in text:
+            glyphs[code] = (cid_gid or {}).get(code, code) if cid_gid else code
+    names = {code: order[gid] for code, gid in glyphs.items() if gid < len(order)}
+    cmap = _unicode_cmap(names, text)
+    _replace_cmap(font, cmap)
+    for table in ("name", "OS/2", "post"):
+        if table not in font:
+            raise OfdFontError(f"TrueType 字体程序缺少 {table} 表")
+    return glyphs, _saved(font)
+
+
+def _replace_cmap(font: TTFont, cmap: dict[int, str]) -> None:
+    """Give a font a single Windows Unicode cmap."""
+    from fontTools.ttLib.tables._c_m_a_p import CmapSubtable, table__c_m_a_p
+
+    subtable = CmapSubtable.newSubtable(4 if max(cmap, default=0) <= 0xFFFF else 12)
+    subtable.platformID, subtable.platEncID, subtable.language = 3, 1, 0
+    subtable.cmap = cmap
+    table = table__c_m_a_p()
+    table.tableVersion = 0
+    table.tables = [subtable]
+    font["cmap"] = table
+
+
+def _cff_program(
+    data: bytes, text: dict[int, str], widths: dict[int, float], cid: bool = False
+) -> tuple[dict[int, int], bytes]:
+    """Return the code→glyph map of a bare CFF (or OpenType) program wrapped as OpenType."""
+    if data[:4] == b"OTTO":
+        font = TTFont(io.BytesIO(data))
+        order = font.getGlyphOrder()
+        glyphs = {code: code for code in text} if cid else {}
+        names = {code: order[gid] for code, gid in glyphs.items() if gid < len(order)}
+        _replace_cmap(font, _unicode_cmap(names, text))
+        return glyphs, _saved(font)
+    raise OfdFontError("CFF 字体程序（FontFile3）尚不受支持")

@@ -1,0 +1,354 @@
+"""Writes the OFD package (GB/T 33190-2016): OFD.xml, Document.xml, resources and one file a page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pikepdf
+from lxml import etree
+from PIL import Image
+
+from service.render.ofd.fonts import EmbeddedFont
+from service.render.ofd.pdfpage import GlyphRun, PageDrawing, PathShape, PlacedImage
+
+OFD_NS = "http://www.ofdspec.org/2016"
+_E = "{%s}" % OFD_NS
+DOC = "Doc_0"
+CAPS = ("Butt", "Round", "Square")
+JOINS = ("Miter", "Round", "Bevel")
+REPLACEMENT = "\ufffd"
+
+
+@dataclass(frozen=True)
+class OfdInfo:
+    """The document's metadata for DocInfo: title, author, dates, keywords and custom data."""
+
+    doc_id: str
+    title: str
+    author: str
+    subject: str
+    created: dt.date
+    modified: dt.date
+    keywords: tuple[str, ...] = ()
+    creator: str = "wenshu"
+    creator_version: str = ""
+    custom: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class _Ids:
+    """Hands out the document's unit IDs, one sequence for every object and resource."""
+
+    last: int = 0
+
+    def next(self) -> int:
+        self.last += 1
+        return self.last
+
+
+@dataclass
+class _Resources:
+    """The fonts and images the pages use, each written once with its ID."""
+
+    ids: _Ids
+    fonts: dict[tuple[int, int], tuple[int, EmbeddedFont]] = field(default_factory=dict)
+    images: dict[tuple[int, int], tuple[int, str, bytes]] = field(default_factory=dict)
+
+    def font_id(self, key: tuple[int, int], font: EmbeddedFont) -> int:
+        if key not in self.fonts:
+            self.fonts[key] = (self.ids.next(), font)
+        return self.fonts[key][0]
+
+    def image_id(self, key: tuple[int, int], image: pikepdf.Stream) -> int:
+        if key not in self.images:
+            ident = self.ids.next()
+            kind, data = image_file(image)
+            self.images[key] = (ident, kind, data)
+        return self.images[key][0]
+
+
+def _n(value: float) -> str:
+    """Return a number as OFD writes it: millimetres to a thousandth, no trailing zeros."""
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _box(x: float, y: float, w: float, h: float) -> str:
+    return " ".join(_n(v) for v in (x, y, w, h))
+
+
+def _sub(parent: etree._Element, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
+    element = etree.SubElement(parent, _E + tag, {k: v for k, v in attributes.items()})
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _root(tag: str, **attributes: str) -> etree._Element:
+    return etree.Element(_E + tag, attributes, nsmap={"ofd": OFD_NS})
+
+
+def _xml(element: etree._Element) -> bytes:
+    return etree.tostring(element, xml_declaration=True, encoding="UTF-8")
+
+
+def _colour(parent: etree._Element, tag: str, rgb: tuple[int, int, int]) -> None:
+    _sub(parent, tag, Value=" ".join(str(v) for v in rgb))
+
+
+def _xml_text(text: str) -> str:
+    """Return text with the characters XML 1.0 cannot hold replaced."""
+    return "".join(
+        ch if ch in "\t\n\r" or (0x20 <= ord(ch) <= 0xD7FF) or (0xE000 <= ord(ch) <= 0xFFFD) or ord(ch) > 0xFFFF else REPLACEMENT
+        for ch in text
+    )
+
+
+def image_file(image: pikepdf.Stream) -> tuple[str, bytes]:
+    """Return an image XObject as a file the OFD holds: its JPEG as is, else PNG (soft mask as alpha)."""
+    pdf_image = pikepdf.PdfImage(image)
+    mask = image.get("/SMask")
+    if mask is None and pdf_image.filters == ["/DCTDecode"] and pdf_image.colorspace in ("/DeviceRGB", "/DeviceGray"):
+        return "JPEG", image.read_raw_bytes()
+    picture = pdf_image.as_pil_image()
+    if mask is not None:
+        alpha = pikepdf.PdfImage(mask).as_pil_image().convert("L")
+        if alpha.size != picture.size:
+            alpha = alpha.resize(picture.size)
+        picture = picture.convert("RGBA")
+        picture.putalpha(alpha)
+    elif picture.mode not in ("RGB", "L", "RGBA", "1"):
+        picture = picture.convert("RGB")
+    out = io.BytesIO()
+    picture.save(out, format="PNG")
+    return "PNG", out.getvalue()
+
+
+def _text_object(layer: etree._Element, run: GlyphRun, ids: _Ids, resources: _Resources) -> None:
+    """Write a glyph run as a TextObject: its Unicode text, glyph indices and advances."""
+    font = run.font
+    size = run.size
+    texts = [_xml_text(font.text.get(code) or REPLACEMENT) for code in run.codes]
+    glyphs = [font.glyphs.get(code, 0) for code in run.codes]
+    deltas: list[float] = []
+    for text, advance in zip(texts, run.advances, strict=True):
+        deltas.append(advance)
+        deltas.extend([0.0] * (len(text) - 1))
+    code = "".join(texts)
+    width = sum(run.advances)
+    attributes = {"ID": str(ids.next()), "Font": str(resources.font_id(run.font_key, font)), "Size": _n(size)}
+    if run.transform is None:
+        left, top = run.x - size * 0.25, run.y - size * 1.15
+        attributes["Boundary"] = _box(left, top, width + size * 0.5, size * 1.5)
+        x, y = run.x - left, run.y - top
+    else:
+        reach = size * 1.5 + width
+        left, top = run.x - reach, run.y - reach
+        attributes["Boundary"] = _box(left, top, 2 * reach, 2 * reach)
+        a, b, c, d = run.transform
+        attributes["CTM"] = " ".join(_n(v) if i >= 4 else f"{v:.6f}" for i, v in enumerate((a, b, c, d, reach, reach)))
+        x = y = 0.0
+    mode = run.render_mode % 4
+    if mode in (1, 2):
+        attributes["Stroke"] = "true"
+    if mode in (1, 3):
+        attributes["Fill"] = "false"
+    element = _sub(layer, "TextObject", **attributes)
+    _colour(element, "FillColor", run.fill)
+    if mode in (1, 2):
+        _colour(element, "StrokeColor", run.stroke)
+    _sub(
+        element,
+        "CGTransform",
+        CodePosition="0",
+        CodeCount=str(len(code)),
+        GlyphCount=str(len(glyphs)),
+    ).append(_glyphs(glyphs))
+    text = _sub(element, "TextCode", code, X=_n(x), Y=_n(y))
+    if len(code) > 1:
+        text.set("DeltaX", " ".join(_n(v) for v in deltas[: len(code) - 1]))
+
+
+def _glyphs(glyphs: list[int]) -> etree._Element:
+    element = etree.Element(_E + "Glyphs")
+    element.text = " ".join(str(g) for g in glyphs)
+    return element
+
+
+def _path_object(layer: etree._Element, shape: PathShape, ids: _Ids) -> None:
+    """Write a painted path as a PathObject, its steps relative to its Boundary."""
+    points = [p for segment in shape.segments for p in segment.points]
+    if not points:
+        return
+    pad = shape.line_width if shape.stroke else 0.0
+    left = min(p[0] for p in points) - pad
+    top = min(p[1] for p in points) - pad
+    right = max(p[0] for p in points) + pad
+    bottom = max(p[1] for p in points) + pad
+    steps: list[str] = []
+    for segment in shape.segments:
+        steps.append(segment.op)
+        steps.extend(f"{_n(x - left)} {_n(y - top)}" for x, y in segment.points)
+    attributes = {
+        "ID": str(ids.next()),
+        "Boundary": _box(left, top, max(right - left, 0.001), max(bottom - top, 0.001)),
+        "LineWidth": _n(shape.line_width),
+    }
+    if shape.stroke:
+        attributes["Cap"] = CAPS[shape.cap % 3]
+        attributes["Join"] = JOINS[shape.join % 3]
+        attributes["MiterLimit"] = _n(shape.miter_limit)
+        if shape.dash:
+            attributes["DashOffset"] = _n(shape.dash_offset)
+            attributes["DashPattern"] = " ".join(_n(v) for v in shape.dash)
+    else:
+        attributes["Stroke"] = "false"
+    if shape.fill:
+        attributes["Fill"] = "true"
+        if shape.even_odd:
+            attributes["Rule"] = "Even-Odd"
+    element = _sub(layer, "PathObject", **attributes)
+    if shape.stroke:
+        _colour(element, "StrokeColor", shape.stroke_colour)
+    if shape.fill:
+        _colour(element, "FillColor", shape.fill_colour)
+    _sub(element, "AbbreviatedData", " ".join(steps))
+
+
+def _image_object(layer: etree._Element, placed: PlacedImage, ids: _Ids, resources: _Resources) -> None:
+    """Write a placed image as an ImageObject: the unit square mapped by its CTM into its Boundary."""
+    a, b, c, d, e, f = placed.matrix
+    corners = [(e, f), (a + e, b + f), (c + e, d + f), (a + c + e, b + d + f)]
+    left, top = min(p[0] for p in corners), min(p[1] for p in corners)
+    width = max(p[0] for p in corners) - left
+    height = max(p[1] for p in corners) - top
+    resource = resources.image_id(placed.key, placed.image)
+    _sub(
+        layer,
+        "ImageObject",
+        ID=str(ids.next()),
+        Boundary=_box(left, top, max(width, 0.001), max(height, 0.001)),
+        CTM=" ".join(_n(v) for v in (a, b, c, d, e - left, f - top)),
+        ResourceID=str(resource),
+    )
+
+
+def _page_xml(page: PageDrawing, ids: _Ids, resources: _Resources, default: PageDrawing) -> bytes:
+    """Return a page's Content.xml."""
+    root = _root("Page")
+    if (page.width, page.height, page.application_box) != (default.width, default.height, default.application_box):
+        _area(root, page)
+    layer = _sub(_sub(root, "Content"), "Layer", ID=str(ids.next()), Type="Body")
+    for item in page.items:
+        if isinstance(item, GlyphRun):
+            _text_object(layer, item, ids, resources)
+        elif isinstance(item, PathShape):
+            _path_object(layer, item, ids)
+        else:
+            _image_object(layer, item, ids, resources)
+    return _xml(root)
+
+
+def _area(parent: etree._Element, page: PageDrawing, tag: str = "Area") -> None:
+    area = _sub(parent, tag)
+    _sub(area, "PhysicalBox", _box(0, 0, page.width, page.height))
+    _sub(area, "ApplicationBox", _box(*page.application_box))
+
+
+def _ofd_xml(info: OfdInfo) -> bytes:
+    root = _root("OFD", Version="1.0", DocType="OFD")
+    body = _sub(root, "DocBody")
+    doc_info = _sub(body, "DocInfo")
+    _sub(doc_info, "DocID", info.doc_id)
+    _sub(doc_info, "Title", info.title)
+    _sub(doc_info, "Author", info.author)
+    _sub(doc_info, "Subject", info.subject)
+    _sub(doc_info, "CreationDate", info.created.isoformat())
+    _sub(doc_info, "ModDate", info.modified.isoformat())
+    if info.keywords:
+        keywords = _sub(doc_info, "Keywords")
+        for keyword in info.keywords:
+            _sub(keywords, "Keyword", keyword)
+    _sub(doc_info, "Creator", info.creator)
+    if info.creator_version:
+        _sub(doc_info, "CreatorVersion", info.creator_version)
+    if info.custom:
+        custom = _sub(doc_info, "CustomDatas")
+        for name, value in info.custom:
+            _sub(custom, "CustomData", value, Name=name)
+    _sub(body, "DocRoot", f"{DOC}/Document.xml")
+    return _xml(root)
+
+
+def _document_xml(pages: list[str], default: PageDrawing, ids: _Ids, page_ids: list[int]) -> bytes:
+    root = _root("Document")
+    common = _sub(root, "CommonData")
+    _sub(common, "MaxUnitID", str(ids.last))
+    _area(common, default, "PageArea")
+    _sub(common, "PublicRes", "PublicRes.xml")
+    _sub(common, "DocumentRes", "DocumentRes.xml")
+    listed = _sub(root, "Pages")
+    for ident, location in zip(page_ids, pages, strict=True):
+        _sub(listed, "Page", ID=str(ident), BaseLoc=location)
+    return _xml(root)
+
+
+def _public_res(resources: _Resources) -> tuple[bytes, dict[str, bytes]]:
+    root = _root("Res", BaseLoc="Res")
+    files: dict[str, bytes] = {}
+    if resources.fonts:
+        fonts = _sub(root, "Fonts")
+        for ident, font in resources.fonts.values():
+            attributes = {"ID": str(ident), "FontName": font.name, "FamilyName": font.family}
+            for flag, value in (("Bold", font.bold), ("Italic", font.italic), ("Serif", font.serif), ("FixedWidth", font.fixed_width)):
+                if value:
+                    attributes[flag] = "true"
+            name = f"font_{ident}.{font.extension}"
+            _sub(_sub(fonts, "Font", **attributes), "FontFile", name)
+            files[name] = font.program
+    return _xml(root), files
+
+
+def _document_res(resources: _Resources) -> tuple[bytes, dict[str, bytes]]:
+    root = _root("Res", BaseLoc="Res")
+    files: dict[str, bytes] = {}
+    if resources.images:
+        media = _sub(root, "MultiMedias")
+        for ident, kind, data in resources.images.values():
+            name = f"image_{ident}.{'jpg' if kind == 'JPEG' else 'png'}"
+            _sub(_sub(media, "MultiMedia", ID=str(ident), Type="Image", Format=kind), "MediaFile", name)
+            files[name] = data
+    return _xml(root), files
+
+
+def write_package(pages: Iterable[PageDrawing], info: OfdInfo) -> bytes:
+    """Return the OFD file of the pages with the document's metadata."""
+    drawings = list(pages)
+    if not drawings:
+        raise ValueError("an OFD needs at least one page")
+    ids = _Ids()
+    resources = _Resources(ids)
+    default = drawings[0]
+    page_ids = [ids.next() for _ in drawings]
+    contents = [_page_xml(page, ids, resources, default) for page in drawings]
+    public, font_files = _public_res(resources)
+    document_res, image_files = _document_res(resources)
+    locations = [f"Pages/Page_{i}/Content.xml" for i in range(len(drawings))]
+    entries: list[tuple[str, bytes]] = [("OFD.xml", _ofd_xml(info))]
+    entries.append((f"{DOC}/Document.xml", _document_xml(locations, default, ids, page_ids)))
+    entries.append((f"{DOC}/PublicRes.xml", public))
+    entries.append((f"{DOC}/DocumentRes.xml", document_res))
+    entries.extend((f"{DOC}/{location}", content) for location, content in zip(locations, contents, strict=True))
+    entries.extend((f"{DOC}/Res/{name}", data) for name, data in {**font_files, **image_files}.items())
+    stamp = (max(info.created.year, 1980), info.created.month, info.created.day, 0, 0, 0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries:
+            entry = zipfile.ZipInfo(name, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(entry, data)
+    return out.getvalue()

@@ -1,0 +1,540 @@
+"""A PDF page read as what it draws: glyph runs, paths and images, placed in millimetres from the top left."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+
+import pikepdf
+
+from service.render.ofd.fonts import EmbeddedFont, embedded_font
+
+MM_PER_PT = 25.4 / 72
+Matrix = tuple[float, float, float, float, float, float]
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+Colour = tuple[int, int, int]
+BLACK: Colour = (0, 0, 0)
+
+
+class OfdPageError(ValueError):
+    """A page the OFD cannot show as the PDF does, with the reason."""
+
+
+@dataclass(frozen=True)
+class GlyphRun:
+    """Glyphs shown by one text operator in one font: origins along a baseline, in mm.
+
+    x, y is the first glyph's origin on the page; advances are the distances from each origin
+    to the next; transform, when not None, is the run's rotation or shear (a, b, c, d) in OFD
+    coordinates (y down), the run then laid out along its own x axis.
+    """
+
+    font: EmbeddedFont
+    font_key: tuple[int, int]
+    size: float
+    x: float
+    y: float
+    codes: tuple[int, ...]
+    advances: tuple[float, ...]
+    fill: Colour
+    stroke: Colour
+    render_mode: int = 0
+    transform: tuple[float, float, float, float] | None = None
+
+
+@dataclass(frozen=True)
+class PathSegment:
+    """One path construction step in page mm: 'M', 'L', 'B' (cubic) or 'C' (close)."""
+
+    op: str
+    points: tuple[tuple[float, float], ...]
+
+
+@dataclass(frozen=True)
+class PathShape:
+    """A painted path: its steps in page mm, how it is painted, its line and colours."""
+
+    segments: tuple[PathSegment, ...]
+    stroke: bool
+    fill: bool
+    even_odd: bool
+    line_width: float
+    stroke_colour: Colour
+    fill_colour: Colour
+    cap: int = 0
+    join: int = 0
+    miter_limit: float = 10.0
+    dash: tuple[float, ...] = ()
+    dash_offset: float = 0.0
+
+
+@dataclass(frozen=True)
+class PlacedImage:
+    """An image XObject drawn on the page: its object key and the unit square's placement.
+
+    matrix maps the image's unit square, y down from its top edge, onto the page in mm.
+    """
+
+    key: tuple[int, int]
+    image: pikepdf.Stream
+    matrix: Matrix
+
+
+PageItem = GlyphRun | PathShape | PlacedImage
+
+
+@dataclass
+class PageDrawing:
+    """What a page draws, in order, with its boxes in mm (x, y, width, height from the top left)."""
+
+    width: float
+    height: float
+    application_box: tuple[float, float, float, float]
+    items: list[PageItem] = field(default_factory=list)
+
+
+@dataclass
+class _State:
+    """The graphics state the interpreter keeps (a q/Q pair saves and restores it)."""
+
+    ctm: Matrix = IDENTITY
+    fill: Colour = BLACK
+    stroke: Colour = BLACK
+    fill_components: int = 1
+    stroke_components: int = 1
+    line_width: float = 1.0
+    cap: int = 0
+    join: int = 0
+    miter_limit: float = 10.0
+    dash: tuple[float, ...] = ()
+    dash_offset: float = 0.0
+    font: EmbeddedFont | None = None
+    font_key: tuple[int, int] = (0, 0)
+    font_size: float = 0.0
+    char_spacing: float = 0.0
+    word_spacing: float = 0.0
+    horizontal_scale: float = 1.0
+    leading: float = 0.0
+    rise: float = 0.0
+    render_mode: int = 0
+
+
+def multiply(m: Matrix, n: Matrix) -> Matrix:
+    """Return m × n in PDF's row-vector convention (m applied first)."""
+    a, b, c, d, e, f = m
+    p, q, r, s, t, u = n
+    return (a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s, e * p + f * r + t, e * q + f * s + u)
+
+
+def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
+    """Return the point (x, y) transformed by m."""
+    return (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
+
+
+def _colour(values: list[float]) -> Colour:
+    """Return an RGB colour (0–255) from gray, RGB or CMYK components (0–1)."""
+    clipped = [min(1.0, max(0.0, v)) for v in values]
+    if len(clipped) == 1:
+        rgb = [clipped[0]] * 3
+    elif len(clipped) == 4:
+        c, m, y, k = clipped
+        rgb = [(1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k)]
+    elif len(clipped) == 3:
+        rgb = clipped
+    else:
+        rgb = [0.0, 0.0, 0.0]
+    return (round(rgb[0] * 255), round(rgb[1] * 255), round(rgb[2] * 255))
+
+
+def _components(space: object, resources: pikepdf.Dictionary) -> int:
+    """Return how many components a colour space named by cs/CS has (1, 3 or 4)."""
+    name = str(space)
+    if name in ("/DeviceGray", "/CalGray", "/G"):
+        return 1
+    if name in ("/DeviceRGB", "/CalRGB", "/RGB"):
+        return 3
+    if name in ("/DeviceCMYK", "/CMYK"):
+        return 4
+    spaces = resources.get("/ColorSpace")
+    if spaces is not None and name in spaces:
+        entry = spaces[name]
+        if isinstance(entry, pikepdf.Array) and str(entry[0]) == "/ICCBased":
+            return int(entry[1].get("/N", 3))
+        return _components(entry if not isinstance(entry, pikepdf.Array) else entry[0], resources)
+    return 3
+
+
+class _Reader:
+    """Walks a page's content stream and collects what it draws."""
+
+    def __init__(self, page_matrix: Matrix, fonts: dict[tuple[int, int], EmbeddedFont]) -> None:
+        self.items: list[PageItem] = []
+        self.fonts = fonts
+        self.state = _State(ctm=page_matrix)
+        self.stack: list[_State] = []
+        self.text_matrix: Matrix = IDENTITY
+        self.line_matrix: Matrix = IDENTITY
+        self.path: list[PathSegment] = []
+        self.current: tuple[float, float] = (0.0, 0.0)
+        self.start: tuple[float, float] = (0.0, 0.0)
+
+    def run(self, content: list[pikepdf.ContentStreamInstruction], resources: pikepdf.Dictionary, depth: int = 0) -> None:
+        """Interpret the instructions with the resources they name."""
+        for instruction in content:
+            if isinstance(instruction, pikepdf.ContentStreamInlineImage):
+                raise OfdPageError("页面含内嵌图像（BI…EI），OFD 转换尚不支持")
+            operator = str(instruction.operator)
+            handler = _HANDLERS.get(operator)
+            if handler is not None:
+                handler(self, list(instruction.operands), resources, depth)
+            elif operator in _UNSUPPORTED:
+                raise OfdPageError(f"页面使用了 OFD 转换尚不支持的 PDF 操作符 {operator}")
+
+    # graphics state
+    def q(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self.stack.append(replace(self.state))
+
+    def Q(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        if self.stack:
+            self.state = self.stack.pop()
+
+    def cm(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        m = tuple(float(v) for v in ops)
+        self.state.ctm = multiply(m, self.state.ctm)  # type: ignore[arg-type]
+
+    def w(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self.state.line_width = float(ops[0])
+
+    def J(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self.state.cap = int(ops[0])
+
+    def j(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self.state.join = int(ops[0])
+
+    def M(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self.state.miter_limit = float(ops[0])
+
+    def d(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self.state.dash = tuple(float(v) for v in ops[0])
+        self.state.dash_offset = float(ops[1])
+
+    def gs(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        states = res.get("/ExtGState")
+        entry = states.get(str(ops[0])) if states is not None else None
+        if entry is None:
+            return
+        if "/LW" in entry:
+            self.state.line_width = float(entry.LW)
+        if "/SMask" in entry and str(entry.SMask) != "/None":
+            raise OfdPageError("页面使用了软蒙版（SMask），OFD 转换尚不支持")
+
+    # colour
+    def g(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self.state.fill, self.state.fill_components = _colour([float(ops[0])]), 1
+
+    def G(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self.state.stroke, self.state.stroke_components = _colour([float(ops[0])]), 1
+
+    def rg(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self.state.fill, self.state.fill_components = _colour([float(v) for v in ops]), 3
+
+    def RG(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self.state.stroke, self.state.stroke_components = _colour([float(v) for v in ops]), 3
+
+    def k(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self.state.fill, self.state.fill_components = _colour([float(v) for v in ops]), 4
+
+    def K(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self.state.stroke, self.state.stroke_components = _colour([float(v) for v in ops]), 4
+
+    def cs(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self.state.fill_components = _components(ops[0], res)
+        self.state.fill = BLACK
+
+    def CS(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self.state.stroke_components = _components(ops[0], res)
+        self.state.stroke = BLACK
+
+    def sc(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        if ops and isinstance(ops[-1], pikepdf.Name):
+            raise OfdPageError("页面使用了图案（Pattern）填充，OFD 转换尚不支持")
+        self.state.fill = _colour([float(v) for v in ops[: self.state.fill_components]])
+
+    def SC(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        if ops and isinstance(ops[-1], pikepdf.Name):
+            raise OfdPageError("页面使用了图案（Pattern）描边，OFD 转换尚不支持")
+        self.state.stroke = _colour([float(v) for v in ops[: self.state.stroke_components]])
+
+    # paths
+    def _point(self, x: object, y: object) -> tuple[float, float]:
+        return _apply(self.state.ctm, float(x), float(y))  # type: ignore[arg-type]
+
+    def m(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self.current = self.start = self._point(*ops)
+        self.path.append(PathSegment("M", (self.current,)))
+
+    def l(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:  # noqa: E743
+        self.current = self._point(*ops)
+        self.path.append(PathSegment("L", (self.current,)))
+
+    def c(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        points = (self._point(ops[0], ops[1]), self._point(ops[2], ops[3]), self._point(ops[4], ops[5]))
+        self.path.append(PathSegment("B", points))
+        self.current = points[2]
+
+    def v(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        points = (self.current, self._point(ops[0], ops[1]), self._point(ops[2], ops[3]))
+        self.path.append(PathSegment("B", points))
+        self.current = points[2]
+
+    def y(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        end = self._point(ops[2], ops[3])
+        points = (self._point(ops[0], ops[1]), end, end)
+        self.path.append(PathSegment("B", points))
+        self.current = end
+
+    def h(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self.path.append(PathSegment("C", ()))
+        self.current = self.start
+
+    def re(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        x, y, w, hh = (float(v) for v in ops)
+        corners = [self._point(x, y), self._point(x + w, y), self._point(x + w, y + hh), self._point(x, y + hh)]
+        self.path.append(PathSegment("M", (corners[0],)))
+        self.path.extend(PathSegment("L", (p,)) for p in corners[1:])
+        self.path.append(PathSegment("C", ()))
+        self.current = self.start = corners[0]
+
+    def _paint(self, stroke: bool, fill: bool, even_odd: bool = False, close: bool = False) -> None:
+        if close:
+            self.path.append(PathSegment("C", ()))
+        if self.path and (stroke or fill):
+            scale = math.sqrt(abs(self.state.ctm[0] * self.state.ctm[3] - self.state.ctm[1] * self.state.ctm[2]))
+            self.items.append(
+                PathShape(
+                    segments=tuple(self.path),
+                    stroke=stroke,
+                    fill=fill,
+                    even_odd=even_odd,
+                    line_width=self.state.line_width * scale,
+                    stroke_colour=self.state.stroke,
+                    fill_colour=self.state.fill,
+                    cap=self.state.cap,
+                    join=self.state.join,
+                    miter_limit=self.state.miter_limit,
+                    dash=tuple(v * scale for v in self.state.dash),
+                    dash_offset=self.state.dash_offset * scale,
+                )
+            )
+        self.path = []
+
+    def S(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self._paint(True, False)
+
+    def s(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self._paint(True, False, close=True)
+
+    def f(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self._paint(False, True)
+
+    def f_star(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self._paint(False, True, even_odd=True)
+
+    def B(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self._paint(True, True)
+
+    def B_star(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self._paint(True, True, even_odd=True)
+
+    def b(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self._paint(True, True, close=True)
+
+    def b_star(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self._paint(True, True, even_odd=True, close=True)
+
+    def n(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self.path = []
+
+    def clip(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        """A clip of LibreOffice's output bounds what follows to the page or a cell: not kept."""
+
+    # text
+    def BT(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self.text_matrix = self.line_matrix = IDENTITY
+
+    def Tf(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        fonts = res.get("/Font")
+        font = fonts.get(str(ops[0])) if fonts is not None else None
+        if font is None:
+            raise OfdPageError(f"页面引用了不存在的字体 {ops[0]}")
+        key = font.objgen
+        if key not in self.fonts:
+            self.fonts[key] = embedded_font(font)
+        self.state.font, self.state.font_key = self.fonts[key], key
+        self.state.font_size = float(ops[1])
+
+    def Tc(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self.state.char_spacing = float(ops[0])
+
+    def Tw(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self.state.word_spacing = float(ops[0])
+
+    def Tz(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self.state.horizontal_scale = float(ops[0]) / 100
+
+    def TL(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self.state.leading = float(ops[0])
+
+    def Ts(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self.state.rise = float(ops[0])
+
+    def Tr(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self.state.render_mode = int(ops[0])
+
+    def Td(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self.line_matrix = multiply((1, 0, 0, 1, float(ops[0]), float(ops[1])), self.line_matrix)
+        self.text_matrix = self.line_matrix
+
+    def TD(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self.state.leading = -float(ops[1])
+        self.Td(ops, res, depth)
+
+    def Tm(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self.line_matrix = self.text_matrix = tuple(float(v) for v in ops)  # type: ignore[assignment]
+
+    def T_star(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self.Td([0, -self.state.leading], res, depth)
+
+    def Tj(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self._show([ops[0]])
+
+    def TJ(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self._show(list(ops[0]))
+
+    def quote(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self.T_star([], res, depth)
+        self._show([ops[0]])
+
+    def double_quote(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        self.state.word_spacing, self.state.char_spacing = float(ops[0]), float(ops[1])
+        self.quote([ops[2]], res, depth)
+
+    def _show(self, parts: list) -> None:
+        """Advance over the strings and adjustments of one text operator, keeping its glyphs."""
+        state = self.state
+        font = state.font
+        if font is None:
+            raise OfdPageError("页面在设定字体之前显示了文字")
+        size, scale = state.font_size, state.horizontal_scale
+        origins: list[tuple[float, float]] = []
+        codes: list[int] = []
+        for part in parts:
+            if isinstance(part, pikepdf.String):
+                data = bytes(part)
+                for code in font.codes(data):
+                    rendering = multiply((size * scale, 0, 0, size, 0, state.rise), multiply(self.text_matrix, state.ctm))
+                    origins.append((rendering[4], rendering[5]))
+                    codes.append(code)
+                    spacing = state.word_spacing if font.bytes_per_code == 1 and code == 32 else 0.0
+                    advance = (font.width(code) / 1000 * size + state.char_spacing + spacing) * scale
+                    self.text_matrix = multiply((1, 0, 0, 1, advance, 0), self.text_matrix)
+            else:
+                advance = -float(part) / 1000 * size * scale
+                self.text_matrix = multiply((1, 0, 0, 1, advance, 0), self.text_matrix)
+        if not codes:
+            return
+        end = multiply((size * scale, 0, 0, size, 0, state.rise), multiply(self.text_matrix, state.ctm))
+        origins.append((end[4], end[5]))
+        full = multiply((size * scale, 0, 0, size, 0, 0), multiply(self.text_matrix, state.ctm))
+        self._keep_run(codes, origins, full)
+
+    def _keep_run(self, codes: list[int], origins: list[tuple[float, float]], full: Matrix) -> None:
+        """Keep the glyphs of a text operator as one run, or one run a glyph when turned."""
+        state = self.state
+        assert state.font is not None
+        a, b, c, d = full[:4]
+        height = math.hypot(c, d)
+        # upright text reads, in OFD's y-down millimetres, (s, 0, 0, -s)
+        plain = abs(b) < 1e-6 * height and abs(c) < 1e-6 * height and a > 0 and abs(a + d) < 1e-6 * height
+        common = dict(font=state.font, font_key=state.font_key, fill=state.fill, stroke=state.stroke, render_mode=state.render_mode)
+        if plain:
+            advances = tuple(origins[i + 1][0] - origins[i][0] for i in range(len(codes)))
+            self.items.append(
+                GlyphRun(size=height, x=origins[0][0], y=origins[0][1], codes=tuple(codes), advances=advances, **common)  # type: ignore[arg-type]
+            )
+            return
+        # the glyph's up (c, d) is the object's −y in OFD, whose y runs down
+        transform = (a / height, b / height, -c / height, -d / height)
+        for i, code in enumerate(codes):
+            advance = math.hypot(origins[i + 1][0] - origins[i][0], origins[i + 1][1] - origins[i][1])
+            self.items.append(
+                GlyphRun(size=height, x=origins[i][0], y=origins[i][1], codes=(code,), advances=(advance,), transform=transform, **common)  # type: ignore[arg-type]
+            )
+
+    # external objects
+    def Do(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+        xobjects = res.get("/XObject")
+        xobject = xobjects.get(str(ops[0])) if xobjects is not None else None
+        if xobject is None:
+            raise OfdPageError(f"页面引用了不存在的对象 {ops[0]}")
+        subtype = str(xobject.get("/Subtype"))
+        if subtype == "/Image":
+            # the image's rows run down from its top edge, the unit square's y = 1 in PDF
+            matrix = multiply((1.0, 0.0, 0.0, -1.0, 0.0, 1.0), self.state.ctm)
+            self.items.append(PlacedImage(key=xobject.objgen, image=xobject, matrix=matrix))
+        elif subtype == "/Form":
+            if depth > 8:
+                raise OfdPageError("页面的表单对象嵌套过深")
+            saved = replace(self.state)
+            self.stack.append(saved)
+            matrix = tuple(float(v) for v in xobject.get("/Matrix", IDENTITY))
+            self.state.ctm = multiply(matrix, self.state.ctm)  # type: ignore[arg-type]
+            inner = xobject.get("/Resources", res)
+            self.run(pikepdf.parse_content_stream(xobject), inner, depth + 1)
+            self.state = self.stack.pop()
+
+
+_HANDLERS = {
+    name: getattr(_Reader, name)
+    for name in (
+        "q Q cm w J j M d gs g G rg RG k K cs CS sc SC m l c v y h re S s f B b n BT Tf Tc Tw Tz TL Ts Tr Td TD Tm Tj TJ Do"
+    ).split()
+}
+_HANDLERS.update(
+    {
+        "scn": _Reader.sc,
+        "SCN": _Reader.SC,
+        "F": _Reader.f,
+        "f*": _Reader.f_star,
+        "B*": _Reader.B_star,
+        "b*": _Reader.b_star,
+        "W": _Reader.clip,
+        "W*": _Reader.clip,
+        "T*": _Reader.T_star,
+        "'": _Reader.quote,
+        '"': _Reader.double_quote,
+    }
+)
+_UNSUPPORTED = {"sh", "BI", "d0", "d1"}
+
+
+def page_drawings(document: pikepdf.Pdf) -> Iterator[PageDrawing]:
+    """Yield each page of an open PDF as what it draws, fonts read once for the document."""
+    fonts: dict[tuple[int, int], EmbeddedFont] = {}
+    for page in document.pages:
+        yield page_drawing(page, fonts)
+
+
+def page_drawing(page: pikepdf.Page, fonts: dict[tuple[int, int], EmbeddedFont]) -> PageDrawing:
+    """Return what one page draws; fonts already read are taken from (and new ones added to) fonts."""
+    x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+    if int(page.obj.get("/Rotate", 0)) % 360:
+        raise OfdPageError("页面设置了旋转（/Rotate），OFD 转换尚不支持")
+    # PDF points from the bottom left → OFD millimetres from the top left
+    page_matrix: Matrix = (MM_PER_PT, 0.0, 0.0, -MM_PER_PT, -x0 * MM_PER_PT, y1 * MM_PER_PT)
+    cx0, cy0, cx1, cy1 = (float(v) for v in page.obj.get("/CropBox", page.mediabox))
+    crop = ((cx0 - x0) * MM_PER_PT, (y1 - cy1) * MM_PER_PT, (cx1 - cx0) * MM_PER_PT, (cy1 - cy0) * MM_PER_PT)
+    reader = _Reader(page_matrix, fonts)
+    reader.run(pikepdf.parse_content_stream(page), page.obj.get("/Resources", pikepdf.Dictionary()))
+    return PageDrawing((x1 - x0) * MM_PER_PT, (y1 - y0) * MM_PER_PT, crop, reader.items)
