@@ -12,6 +12,7 @@ from service.archive.store import ArchiveFull
 from service.instruments.facts import InvalidFacts
 from service.instruments.registry import UnknownKind
 from service.render.fill.docx import TemplateProblem
+from service.render.ofd.errors import OfdError
 from service.render.office.retry import OfficeError
 from service.render.signing import SigningFailed
 
@@ -116,6 +117,8 @@ def nothing_used() -> Iterator[None]:
         raise TemplateUnusable(str(error)) from error
     except OfficeError as error:
         raise ConversionFailed(str(error)) from error
+    except OfdError as error:
+        raise ConversionFailed(f"OFD 无法写出：{error}") from error
     except (SigningFailed, SealUnusable) as error:
         raise SealingFailed(str(error)) from error
 

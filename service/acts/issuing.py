@@ -27,6 +27,7 @@ from service.acts.casework import (
 from service.acts.drawing import kept_draw, refuse_unrecorded_draw
 from service.acts.due_table import record_due
 from service.acts.errors import FactsRefused, NumbersBusy, archive_refusal, nothing_used
+from service.acts.ofd_files import ArchivedOfd, ofd_event, written_ofd
 from service.acts.sealing import sealed_request, signed
 from service.archive.access import Visibility
 from service.archive.audit import record_event
@@ -149,13 +150,18 @@ def _issue_once(
     )
     request, seal = sealed_request(wenshu, instrument, request, timer)
     pdf = signed(render_pdf(request, wenshu.converter, timer), seal, timer)
+    ofd = written_ofd(pdf.data, metadata, timer)
     with timer.stage("archive"):
         # The final bytes are hashed once, in memory, and stored as they are: never read back.
-        fixity = fixity_of(pdf.data)
+        fixity, ofd_fixity = fixity_of(pdf.data), fixity_of(ofd)
+        stored: list[str] = []
         try:
-            relative = wenshu.archive.put(pdf.data, fixity.sha256)
+            stored.append(wenshu.archive.put(pdf.data, fixity.sha256))
+            stored.append(wenshu.archive.put(ofd, ofd_fixity.sha256, "ofd"))
         except OSError as error:
+            discard_unrecorded(wenshu.database, wenshu.archive, stored)
             raise archive_refusal(wenshu.archive.root, error) from error
+        relative, ofd_relative = stored
     try:
         with timer.stage("database"), wenshu.database.session() as session:
             claim_sequence(session, instrument.series, year, sequence)
@@ -165,15 +171,15 @@ def _issue_once(
                 instrument, facts, template, year=year, sequence=sequence, number=number,
                 recipient=str(facts.values.get(instrument.recipient_field) or ""),
                 pdf=pdf, fixity=fixity, path=relative, issued_by=issued_by, issued_at=issued_at,
-                context=request.context,
+                context=request.context, ofd=ArchivedOfd(ofd_relative, ofd_fixity),
             )  # fmt: skip
             session.add(document)
             session.flush()
             record_event(
                 session, "issue", issued_by, number,
                 {"document_id": document.id, "kind": instrument.kind, "sha256": fixity.sha256,
-                 "sm3": fixity.sm3, "path": relative, **kept_draw(instrument, facts),
-                 **recorded_case(case_file, approval)},
+                 "sm3": fixity.sm3, "path": relative, **ofd_event(document),
+                 **kept_draw(instrument, facts), **recorded_case(case_file, approval)},
             )  # fmt: skip
             if case_file is not None:
                 file_in_case(session, case_file.id, document)
@@ -183,10 +189,10 @@ def _issue_once(
                 record_service(session, service, document)
             record_due(session, document)
     except (NumberTaken, IntegrityError) as error:
-        discard_unrecorded(wenshu.database, wenshu.archive, [relative])
+        discard_unrecorded(wenshu.database, wenshu.archive, stored)
         raise NumberTaken(str(error)) from error
     except BaseException:
-        discard_unrecorded(wenshu.database, wenshu.archive, [relative])
+        discard_unrecorded(wenshu.database, wenshu.archive, stored)
         raise
     return document
 
@@ -207,13 +213,21 @@ def document_record(
     issued_at: dt.datetime,
     context: Mapping[str, Any],
     copy_number: int = 0,
+    ofd: ArchivedOfd | None = None,
 ) -> Document:
     """Return the record every issued document keeps, one by one or in a batch.
 
     context is the one the template was filled with, kept so that a re-render reproduces
     the archived file whatever has changed since in the archive it was computed from.
-    copy_number is the 份号 of a copy of a document sent to many units (0: none).
+    copy_number is the 份号 of a copy of a document sent to many units (0: none); ofd is
+    where its OFD was archived, with its fixity values.
     """
+    ofd_values = (
+        {"ofd_path": ofd.path, "ofd_size": ofd.fixity.size, "ofd_sha256": ofd.fixity.sha256,
+         "ofd_sm3": ofd.fixity.sm3}
+        if ofd is not None
+        else {}
+    )  # fmt: skip
     return Document(
         kind=instrument.kind,
         title=instrument.title,
@@ -240,6 +254,7 @@ def document_record(
         issued_at=issued_at,
         warnings=[*facts.warnings, *pdf.warnings],
         context=storable_context(context),
+        **ofd_values,
     )
 
 

@@ -1,4 +1,4 @@
-"""The file store: each PDF written atomically (temporary file, fsync, rename) under its SHA-256."""
+"""The file store: each PDF or OFD written atomically (temporary file, fsync, rename) under its SHA-256."""
 
 from __future__ import annotations
 
@@ -38,30 +38,30 @@ def fixity_of(data: bytes) -> Fixity:
 
 
 class ArchiveStore:
-    """Content-addressed files under one root: pdf/ab/cd/abcd….pdf."""
+    """Content-addressed files under one root: pdf/ab/cd/abcd….pdf, and each OFD as ofd/ab/cd/….ofd."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def path_for(self, sha256: str) -> str:
-        """Return the relative path a file with this SHA-256 is stored at."""
-        return f"pdf/{sha256[:2]}/{sha256[2:4]}/{sha256}.pdf"
+    def path_for(self, sha256: str, suffix: str = "pdf") -> str:
+        """Return the relative path a file of this format (pdf or ofd) and SHA-256 is stored at."""
+        return f"{suffix}/{sha256[:2]}/{sha256[2:4]}/{sha256}.{suffix}"
 
-    def put(self, data: bytes, sha256: str) -> str:
+    def put(self, data: bytes, sha256: str, suffix: str = "pdf") -> str:
         """Store data durably and return its relative path; no partial file is ever visible.
 
         Raises ArchiveFull when the disk has no room left, after removing the temporary file.
         """
         try:
-            return self._put(data, sha256)
+            return self._put(data, sha256, suffix)
         except OSError as error:
             if error.errno == errno.ENOSPC:
                 raise ArchiveFull(self.root) from error
             raise
 
-    def _put(self, data: bytes, sha256: str) -> str:
+    def _put(self, data: bytes, sha256: str, suffix: str) -> str:
         """Write data to a temporary file, flush it and rename it into place; return its path."""
-        relative = self.path_for(sha256)
+        relative = self.path_for(sha256, suffix)
         target = self.root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         incoming = self.root / TEMPORARY_DIR

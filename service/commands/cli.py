@@ -86,6 +86,7 @@ def validate(kind: str, facts_file: Path, tables: tuple[str, ...]) -> None:
 @click.argument("kind")
 @click.argument("facts_file", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="PDF 输出路径")
+@click.option("--ofd", "ofd_output", type=click.Path(path_type=Path), default=None, help="OFD 输出路径（可选）")
 @click.option("--as", "issued_by", default="cli", show_default=True, help="经办人")
 @click.option("--case", "case_number", default=None, help="在其中制作文书的案件的案号")
 @ROWS_OPTION
@@ -93,6 +94,7 @@ def render(
     kind: str,
     facts_file: Path,
     output: Path,
+    ofd_output: Path | None,
     issued_by: str,
     case_number: str | None,
     tables: tuple[str, ...],
@@ -100,7 +102,8 @@ def render(
     """Validate, number, render and archive one instrument; print its 文号.
 
     The operator is trusted as the approver of a kind the head approves, and recorded so in
-    the audit chain; a 立案审批表 opens its case and prints the case number.
+    the audit chain; a 立案审批表 opens its case and prints the case number. --ofd also
+    writes the OFD archived beside the PDF.
     """
     instrument = instrument_or_exit(kind)
     facts = with_rows(instrument, read_facts(facts_file), tables)
@@ -118,16 +121,24 @@ def render(
                     wenshu, kind, facts, issued_by, case_id=case_id, approval=approval
                 )
             data = wenshu.archive.read(document.pdf_path)
+            ofd = wenshu.archive.read(document.ofd_path) if ofd_output is not None else b""
     except NotIssued as error:
         exit_not_issued("render", error)
     click.echo(office.said, err=True)
     for warning in document.warnings:
         click.echo(f"提醒：{warning}", err=True)
+    write_whole(output, data)
+    if ofd_output is not None:
+        write_whole(ofd_output, ofd)
+    click.echo(document.number)
+
+
+def write_whole(output: Path, data: bytes) -> None:
+    """Write a file under a temporary name and rename it, so that no half-written file is seen."""
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(output.name + ".part")
     partial.write_bytes(data)
     partial.replace(output)
-    click.echo(document.number)
 
 
 def cli_approval(wenshu: Wenshu, operator: str) -> Approval:

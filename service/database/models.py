@@ -157,6 +157,12 @@ class Document(Base):
     sm3: Mapped[str] = mapped_column(String(64))
     retention: Mapped[str] = mapped_column(String(20))
     classification: Mapped[str] = mapped_column(String(20))
+    # The same pages as OFD (GB/T 33190), archived beside the PDF with their own fixity
+    # values (migration 0017); empty for a document issued before OFD was written.
+    ofd_path: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    ofd_size: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    ofd_sha256: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    ofd_sm3: Mapped[str] = mapped_column(String(64), default="", server_default="")
     issued_by: Mapped[str] = mapped_column(String(64))
     issued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     status: Mapped[str] = mapped_column(String(16), default="issued")

@@ -13,10 +13,12 @@ from fontTools.pens.t2CharStringPen import T2CharStringPen
 from fontTools.t1Lib import T1Font, findEncryptedChunks
 from fontTools.ttLib import TTFont
 
+from service.render.ofd.errors import OfdError
+
 NOTDEF = ".notdef"
 
 
-class OfdFontError(ValueError):
+class OfdFontError(OfdError):
     """A font of the PDF that the OFD cannot carry, with the reason."""
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 
 import pikepdf
 
+from service.render.ofd.errors import OfdError
 from service.render.ofd.fonts import EmbeddedFont, embedded_font
 
 MM_PER_PT = 25.4 / 72
@@ -17,7 +18,7 @@ Colour = tuple[int, int, int]
 BLACK: Colour = (0, 0, 0)
 
 
-class OfdPageError(ValueError):
+class OfdPageError(OfdError):
     """A page the OFD cannot show as the PDF does, with the reason."""
 
 
