@@ -1,4 +1,4 @@
-"""Fixity verification: every archived PDF's SHA-256 and SM3 recomputed and compared with its record."""
+"""Fixity verification: every archived PDF's and OFD's SHA-256 and SM3 recomputed and compared with its record."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from service.database.engine import Database
 from service.database.models import Document, utcnow
 
 PDF_DIR = "pdf"
+OFD_DIR = "ofd"
 CHUNK = 1024 * 1024
 # Records fetched from the database at a time: the archive is streamed, never loaded whole.
 STREAM_BATCH = 1000
@@ -27,8 +28,8 @@ STREAM_BATCH = 1000
 # interpreter lock while it hashes, so threads hash in parallel; the bound keeps memory flat.
 HASHERS = min(8, os.cpu_count() or 1)
 IN_FLIGHT = HASHERS * 4
-# An archived file's path as the store writes it: pdf/ab/cd/<its SHA-256>.pdf.
-CONTENT_PATH = re.compile(r"pdf/[0-9a-f]{2}/[0-9a-f]{2}/([0-9a-f]{64})\.pdf")
+# An archived file's path as the store writes it: pdf/ab/cd/<its SHA-256>.pdf (or ofd/….ofd).
+CONTENT_PATH = re.compile(r"(pdf|ofd)/[0-9a-f]{2}/[0-9a-f]{2}/([0-9a-f]{64})\.(pdf|ofd)")
 Outcome = TypeVar("Outcome")
 # What each kind of problem is called on the pages.
 PROBLEM_KINDS = {
@@ -70,7 +71,7 @@ class VerifyReport:
 
     checked_at: dt.datetime
     documents: int  # records checked
-    files: int  # files found under pdf/
+    files: int  # files found under pdf/ and ofd/
     problems: list[Problem] = field(default_factory=list)
     leftovers: list[Problem] = field(default_factory=list)  # temporary files, reported apart
 
@@ -92,6 +93,19 @@ class ArchivedFile:
     sha256: str
     sm3: str
     size: int
+    ofd_path: str = ""
+    ofd_sha256: str = ""
+    ofd_sm3: str = ""
+    ofd_size: int = 0
+
+    def ofd(self) -> ArchivedFile | None:
+        """Return the record's OFD as a file to check like a PDF, or None if it has none."""
+        if not self.ofd_path:
+            return None
+        return ArchivedFile(
+            self.id, self.number, self.kind, self.issued_at, self.ofd_path, self.ofd_sha256,
+            self.ofd_sm3, self.ofd_size,
+        )  # fmt: skip
 
 
 class Recorded(Protocol):
@@ -141,7 +155,8 @@ def archived_records(database: Database) -> Iterator[ArchivedFile]:
     """
     columns = (
         Document.id, Document.number, Document.kind, Document.issued_at, Document.pdf_path,
-        Document.sha256, Document.sm3, Document.size,
+        Document.sha256, Document.sm3, Document.size, Document.ofd_path, Document.ofd_sha256,
+        Document.ofd_sm3, Document.ofd_size,
     )  # fmt: skip
     query = select(*columns).order_by(Document.id).execution_options(yield_per=STREAM_BATCH)
     with database.session() as session:
@@ -208,16 +223,21 @@ def verify_archive(
             documents += 1
             referenced.add(path_key(record.pdf_path))
             waiting.append((record, pool.submit(_check_file, record, root, examiner)))
-            if len(waiting) >= IN_FLIGHT:
+            ofd = record.ofd()
+            if ofd is not None:  # checked like the PDF; the examiner reads PDFs alone
+                referenced.add(path_key(ofd.pdf_path))
+                waiting.append((ofd, pool.submit(_check_file, ofd, root, None)))
+            while len(waiting) >= IN_FLIGHT:
                 _take(waiting.popleft(), problems, examiner)
         while waiting:
             _take(waiting.popleft(), problems, examiner)
     files = 0
     unreferenced = []
-    for path in archived_files(root, PDF_DIR):
-        files += 1
-        if path_key(path) not in referenced:
-            unreferenced.append(path)
+    for folder in (PDF_DIR, OFD_DIR):
+        for path in archived_files(root, folder):
+            files += 1
+            if path_key(path) not in referenced:
+                unreferenced.append(path)
     del referenced
     problems += [
         Problem("extra", "", path, "没有任何登记指向此文件")
@@ -231,9 +251,12 @@ def verify_archive(
 
 
 def path_key(path: str) -> object:
-    """Return a compact key standing for an archived path: its SHA-256's 32 bytes when it has one."""
+    """Return a compact key standing for an archived path: its SHA-256's 32 bytes (with "ofd" for an OFD)."""
     match = CONTENT_PATH.fullmatch(path)
-    return bytes.fromhex(match.group(1)) if match else path
+    if match is None or match.group(1) != match.group(3):
+        return path
+    digest = bytes.fromhex(match.group(2))
+    return digest if match.group(1) == PDF_DIR else (OFD_DIR, digest)
 
 
 def _check_file(
@@ -261,7 +284,7 @@ def _take(
     problem, present, outcome = future.result()
     if problem is not None:
         problems.append(problem)
-    if present and examiner is not None:
+    if present and examiner is not None and record.pdf_path.endswith(".pdf"):
         examiner.keep(record, outcome)
 
 
@@ -277,7 +300,7 @@ def _still_unrecorded(database: Database, paths: list[str]) -> list[str]:
             some = paths[start : start + 500]
             recorded = set(
                 session.scalars(select(Document.pdf_path).where(Document.pdf_path.in_(some)))
-            )
+            ) | set(session.scalars(select(Document.ofd_path).where(Document.ofd_path.in_(some))))
             unrecorded += [path for path in some if path not in recorded]
     return unrecorded
 

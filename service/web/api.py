@@ -25,7 +25,7 @@ from service.instruments.facts import describe_kinds
 from service.instruments.registry import UnknownKind, get_instrument
 from service.web import wenshu
 from service.web.auth import current_account, requires
-from service.web.documents import reader_classifications, send_archived_pdf
+from service.web.documents import reader_classifications, send_archived_ofd, send_archived_pdf
 from service.web.openapi import OPENAPI
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
@@ -120,6 +120,7 @@ def issued_answer(document: Document) -> tuple[Response, int, dict[str, str]]:
         "sha256": document.sha256,
         "sm3": document.sm3,
         "pdf_url": url_for("api.document_pdf", document_id=document.id, _external=True),
+        **ofd_keys(document),
         "warnings": list(document.warnings),
     }
     location = url_for("api.document", document_id=document.id, _external=True)
@@ -136,6 +137,15 @@ def document(document_id: int) -> Response:
 def document_pdf(document_id: int) -> Response:
     """The archived PDF/A file."""
     return send_archived_pdf(find_document(document_id), "api")
+
+
+@blueprint.get(DOCUMENT + "/ofd")
+def document_ofd(document_id: int) -> Response:
+    """The archived OFD file (application/ofd); 404 for a document issued before OFD was written."""
+    document = find_document(document_id)
+    if not document.ofd_path:
+        raise ApiProblem(404, f"{document.number} 签发时尚未生成 OFD 文件")
+    return send_archived_ofd(document, "api")
 
 
 @blueprint.get("/openapi.json")
@@ -253,4 +263,17 @@ def document_metadata(document: Document) -> dict[str, Any]:
         "facts": document.facts,
         "warnings": list(document.warnings),
         "pdf_url": url_for("api.document_pdf", document_id=document.id, _external=True),
+        **ofd_keys(document),
+    }
+
+
+def ofd_keys(document: Document) -> dict[str, Any]:
+    """Return the OFD's address and fixity values; null for a document issued before OFD was written."""
+    if not document.ofd_path:
+        return {"ofd_url": None, "ofd_sha256": None, "ofd_sm3": None, "ofd_size": None}
+    return {
+        "ofd_url": url_for("api.document_ofd", document_id=document.id, _external=True),
+        "ofd_sha256": document.ofd_sha256,
+        "ofd_sm3": document.ofd_sm3,
+        "ofd_size": document.ofd_size,
     }

@@ -25,6 +25,7 @@ from service.database.models import Document
 from service.foundations.formatting import format_copy_number
 from service.instruments.facts import Facts
 from service.instruments.registry import Instrument, UnknownKind, get_instrument
+from service.render.ofd.convert import MEDIA_TYPE as OFD_MEDIA_TYPE
 from service.web import localtime, wenshu
 from service.web.auth import current_account, requires
 from service.web.case_forms import (
@@ -53,7 +54,7 @@ from service.web.reviewing import (
     posted_token,
     review_page,
 )
-from service.web.served import served_page_png, served_pdf
+from service.web.served import served_ofd, served_page_png, served_pdf
 
 blueprint = Blueprint("documents", __name__)
 
@@ -319,6 +320,28 @@ def pdf(document_id: int) -> Response:
     with wenshu().database.session() as session:
         document = visible_document(session, document_id)
     return send_archived_pdf(document, "web", request.args.get("download") == "1")
+
+
+@blueprint.get("/documents/<id:document_id>/ofd")
+def ofd(document_id: int) -> Response:
+    """The archived OFD, as a download (browsers do not show OFD)."""
+    with wenshu().database.session() as session:
+        document = visible_document(session, document_id)
+    return send_archived_ofd(document, "web")
+
+
+def send_archived_ofd(document: Document, via: str) -> Response:
+    """Return the document's archived OFD, the download recorded in the audit chain; 404 if it has none."""
+    if not document.ofd_path:
+        abort(404, description="此文书签发时尚未生成 OFD 文件")
+    copy = f"_{format_copy_number(document.copy_number)}" if document.copy_number else ""
+    with wenshu().database.session() as session:
+        record_event(
+            session, "download", current_account().username, document.number,
+            {"document_id": document.id, "via": via, "format": "ofd"},
+        )  # fmt: skip
+    name, fallback = f"{document.number}{copy}.ofd", f"document-{document.id}{copy}.ofd"
+    return send_named(served_ofd(document), OFD_MEDIA_TYPE, name, fallback, attachment=True)
 
 
 def send_archived_pdf(document: Document, via: str, attachment: bool = False) -> Response:

@@ -25,6 +25,14 @@ from service.web.openapi_service import SERVICE_PATHS, SERVICE_SCHEMAS
 
 _FIELD_TYPES = ["string", "text", "date", "choice", "amount", "integer", "boolean", "list"]
 
+# The OFD written beside the PDF; null for a document issued before OFD was written.
+_OFD: dict[str, Any] = {
+    "ofd_url": {**URL, "type": ["string", "null"], "description": "OFD（GB/T 33190）文件地址"},
+    "ofd_sha256": {**HASH, "type": ["string", "null"]},
+    "ofd_sm3": {**HASH, "type": ["string", "null"]},
+    "ofd_size": {"type": ["integer", "null"], "description": "OFD 的字节数"},
+}
+
 _DOCUMENT: dict[str, Any] = {
     "id": {"type": "integer"},
     "kind": TEXT,
@@ -60,6 +68,7 @@ _DOCUMENT: dict[str, Any] = {
     "facts": {"type": "object"},
     "warnings": {"type": "array", "items": TEXT},
     "pdf_url": URL,
+    **_OFD,
 }
 
 _SCHEMAS: dict[str, Any] = {
@@ -165,6 +174,7 @@ _SCHEMAS: dict[str, Any] = {
             "sha256": HASH,
             "sm3": HASH,
             "pdf_url": URL,
+            **_OFD,
             "warnings": {"type": "array", "items": TEXT, "description": "提醒，随文书保存"},
         },
         "additionalProperties": False,
@@ -277,6 +287,25 @@ OPENAPI: dict[str, Any] = {
                         "content": {
                             "application/pdf": {
                                 "schema": {"type": "string", "contentMediaType": "application/pdf"}
+                            }
+                        },
+                    },
+                    **errors("404"),
+                },
+            }
+        },
+        "/api/documents/{document_id}/ofd": {
+            "get": {
+                "operationId": "getDocumentOfd",
+                "summary": "归档的 OFD 文件（GB/T 33190），与 PDF 页面相同",
+                "parameters": [_DOCUMENT_ID],
+                "responses": {
+                    "200": {
+                        "description": "OFD；已作废的文书每页加红色“作废”标记和作废日期"
+                        "（归档原件不变）",
+                        "content": {
+                            "application/ofd": {
+                                "schema": {"type": "string", "contentMediaType": "application/ofd"}
                             }
                         },
                     },

@@ -9,6 +9,8 @@ from pathlib import Path
 from service.batch.voided import void_day
 from service.database.models import Document
 from service.render.marks import mark_void
+from service.render.ofd.convert import pdf_to_ofd
+from service.render.ofd.package import read_info
 from service.render.pages import page_png
 from service.web import wenshu
 
@@ -32,3 +34,17 @@ def served_page_png(document: Document, page: int) -> bytes:
         marked = Path(work) / "voided.pdf"
         marked.write_bytes(served.getvalue())
         return page_png(marked, page)
+
+
+def served_ofd(document: Document) -> Path | io.BytesIO:
+    """Return the archived OFD of an issued document, or one written from the 作废-marked PDF.
+
+    The voided copy keeps the archived OFD's DocInfo; a document without an OFD is the
+    caller's to refuse.
+    """
+    path = wenshu().archive.absolute(document.ofd_path)
+    if document.status != "voided":
+        return path
+    marked = served_pdf(document)
+    assert isinstance(marked, io.BytesIO)
+    return io.BytesIO(pdf_to_ofd(marked.getvalue(), read_info(path.read_bytes())))

@@ -51,7 +51,7 @@ def test_scheduled_check_runs_in_a_child_process(
     stored = last_check(services)
     assert stored is not None
     assert (stored.trigger, stored.actor, stored.documents, stored.files) == (
-        "schedule", "system", 1, 1,
+        "schedule", "system", 1, 2,
     )  # fmt: skip
     assert [(p["kind"], p["number"]) for p in stored.problems] == [("changed", notice.number)]
 

@@ -316,10 +316,27 @@ def _truetype_program(
     names = {code: order[gid] for code, gid in glyphs.items() if gid < len(order)}
     cmap = _unicode_cmap(names, text)
     _replace_cmap(font, cmap)
-    for table in ("name", "OS/2", "post"):
-        if table not in font:
-            raise OfdFontError(f"TrueType 字体程序缺少 {table} 表")
+    _complete(font)
     return glyphs, _saved(font)
+
+
+def _complete(font: TTFont) -> None:
+    """Give a subset TrueType program the tables a font file needs and PDF leaves out (name, OS/2, post)."""
+    if "head" not in font or "hhea" not in font:
+        raise OfdFontError("TrueType 字体程序缺少 head 或 hhea 表")
+    builder = FontBuilder(font=font)
+    upm = font["head"].unitsPerEm
+    name = "Embedded"
+    if "name" not in font:
+        builder.setupNameTable({"familyName": name, "styleName": "Regular", "psName": name})
+    if "OS/2" not in font:
+        ascent, descent = font["hhea"].ascent, font["hhea"].descent
+        builder.setupOS2(
+            sTypoAscender=ascent, sTypoDescender=descent, usWinAscent=max(ascent, 0),
+            usWinDescent=max(-descent, 0), sxHeight=round(upm * 0.5), sCapHeight=round(upm * 0.7),
+        )  # fmt: skip
+    if "post" not in font:
+        builder.setupPost(keepGlyphNames=False)
 
 
 def _replace_cmap(font: TTFont, cmap: dict[int, str]) -> None:

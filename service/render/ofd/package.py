@@ -12,6 +12,7 @@ import pikepdf
 from lxml import etree
 from PIL import Image
 
+from service.render.ofd.errors import OfdError
 from service.render.ofd.fonts import EmbeddedFont
 from service.render.ofd.pdfpage import GlyphRun, PageDrawing, PathShape, PlacedImage
 
@@ -352,3 +353,41 @@ def write_package(pages: Iterable[PageDrawing], info: OfdInfo) -> bytes:
             entry.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(entry, data)
     return out.getvalue()
+
+
+def read_info(ofd: bytes) -> OfdInfo:
+    """Return the DocInfo of an OFD file as written here (raises OfdError if it cannot be read)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(ofd)) as archive:
+            root = etree.fromstring(archive.read("OFD.xml"), parser=_SAFE)
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as error:
+        raise OfdError(f"OFD 文件无法读取：{error}") from error
+    info = root.find(f"{_E}DocBody/{_E}DocInfo")
+    if info is None:
+        raise OfdError("OFD.xml 中没有 DocInfo")
+
+    def text(tag: str) -> str:
+        return info.findtext(_E + tag) or ""
+
+    def day(tag: str) -> dt.date:
+        try:
+            return dt.date.fromisoformat(text(tag))
+        except ValueError:
+            return dt.date(1970, 1, 1)
+
+    return OfdInfo(
+        doc_id=text("DocID"),
+        title=text("Title"),
+        author=text("Author"),
+        subject=text("Subject"),
+        created=day("CreationDate"),
+        modified=day("ModDate"),
+        keywords=tuple(k.text or "" for k in info.iterfind(f"{_E}Keywords/{_E}Keyword")),
+        creator=text("Creator"),
+        creator_version=text("CreatorVersion"),
+        custom=tuple((c.get("Name", ""), c.text or "") for c in info.iterfind(f"{_E}CustomDatas/{_E}CustomData")),
+    )
+
+
+# OFD files read back are the archive's own, but parsed as if not: no entities, no network.
+_SAFE = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
