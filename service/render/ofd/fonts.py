@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 import pikepdf
 from fontTools.fontBuilder import FontBuilder
 from fontTools.misc import eexec
-from fontTools.pens.t2CharStringPen import T2CharStringPen
+from fontTools.pens.cu2quPen import Cu2QuPen
+from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.t1Lib import T1Font, findEncryptedChunks
 from fontTools.ttLib import TTFont
 
@@ -70,7 +71,7 @@ def embedded_font(font: pikepdf.Dictionary) -> EmbeddedFont:
     missing = float(descriptor.get("/MissingWidth", 0))
     if "/FontFile" in descriptor:
         glyphs, program = _type1_program(descriptor.FontFile.read_bytes(), text, widths)
-        extension = "otf"
+        extension = "ttf"
     elif "/FontFile2" in descriptor:
         glyphs, program = _truetype_program(descriptor.FontFile2.read_bytes(), text, simple=True)
         extension = "ttf"
@@ -204,7 +205,11 @@ def _utf16(value: bytes) -> str:
 def _type1_program(
     data: bytes, text: dict[int, str], widths: dict[int, float]
 ) -> tuple[dict[int, int], bytes]:
-    """Return the code→glyph index map and an OpenType (CFF) font made from a Type 1 program."""
+    """Return the code→glyph index map and a TrueType font made from a Type 1 program.
+
+    The cubic outlines become quadratic ones within a thousandth of the em (fontTools'
+    cu2qu), so that every OFD reader, TrueType-only ones included, draws them.
+    """
     font = T1Font.__new__(T1Font)
     try:
         chunks = findEncryptedChunks(data)
@@ -227,26 +232,25 @@ def _type1_program(
     outlines: dict[str, object] = {}
     advances: dict[str, tuple[int, int]] = {}
     for glyph in names:
-        pen = T2CharStringPen(0, None)
+        pen = TTGlyphPen(None)
+        width = 0
         if glyph in charstrings:
-            charstrings[glyph].draw(pen)
+            charstrings[glyph].draw(Cu2QuPen(pen, upm / 1000, reverse_direction=True))
             width = round(charstrings[glyph].width)
-        else:
-            width = 0
-        outlines[glyph] = pen.getCharString()
+        outlines[glyph] = pen.glyph()
         advances[glyph] = (width, 0)
-    outlines_by_code = {
-        code: encoding[code] if isinstance(encoding, list) else None for code in range(256)
-    }
-    code_names = {code: name for code, name in outlines_by_code.items() if name in charstrings}
+    by_code = encoding if isinstance(encoding, list) else []
+    code_names = {code: glyph for code, glyph in enumerate(by_code) if glyph in charstrings}
     glyph_index = {glyph: i for i, glyph in enumerate(names)}
     glyphs = {code: glyph_index[glyph] for code, glyph in code_names.items()}
-    cmap = _unicode_cmap({code: code_names[code] for code in code_names}, text)
-    builder = FontBuilder(upm, isTTF=False)
+    builder = FontBuilder(upm, isTTF=True)
     builder.setupGlyphOrder(names)
-    builder.setupCharacterMap(cmap)
-    builder.setupCFF(name, {"FullName": name}, outlines, {})
-    _finish(builder, name, advances, upm)
+    builder.setupCharacterMap(_unicode_cmap(code_names, text))
+    builder.setupGlyf(outlines)
+    # TrueType rasterisers place a glyph by its left side bearing: it must be the outline's xMin
+    table = builder.font["glyf"]
+    metrics = {glyph: (advances[glyph][0], getattr(table[glyph], "xMin", 0)) for glyph in names}
+    _finish(builder, name, metrics, upm)
     return glyphs, _saved(builder.font)
 
 
@@ -261,8 +265,10 @@ def _unicode_cmap(names_by_code: dict[int, str], text: dict[int, str]) -> dict[i
 
 
 def _finish(builder: FontBuilder, name: str, advances: dict[str, tuple[int, int]], upm: int) -> None:
-    """Give a built font its metrics, names, OS/2 and post tables."""
+    """Give a built font its metrics, names, OS/2 and post tables, dated 1 January 1904 (its epoch)."""
     builder.setupHorizontalMetrics(advances)
+    builder.font.recalcTimestamp = False
+    builder.font["head"].created = builder.font["head"].modified = 0
     ascent, descent = round(upm * 0.88), -round(upm * 0.12)
     builder.setupHorizontalHeader(ascent=ascent, descent=descent)
     family = name.split("-")[0]

@@ -142,6 +142,8 @@ def _text_object(layer: etree._Element, run: GlyphRun, ids: _Ids, resources: _Re
     code = "".join(texts)
     width = sum(run.advances)
     attributes = {"ID": str(ids.next()), "Font": str(resources.font_id(run.font_key, font)), "Size": _n(size)}
+    if font.bold:
+        attributes["Weight"] = "700"
     if run.transform is None:
         left, top = run.x - size * 0.25, run.y - size * 1.15
         attributes["Boundary"] = _box(left, top, width + size * 0.5, size * 1.5)
