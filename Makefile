@@ -48,6 +48,7 @@ worker: setup
 	$(VENV)/bin/wenshu worker
 
 test: setup
+	@bash scripts/ofd-reader.sh
 	$(VENV)/bin/pytest
 
 # The fast tier, under a minute: every test but those needing LibreOffice, PostgreSQL, Redis,

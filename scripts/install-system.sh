@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   libreoffice-writer-nogui python3-uno python3-venv python3-pip
   fonts-noto-cjk fonts-noto-cjk-extra fonts-arphic-ukai fonts-arphic-uming fonts-hanazono fonts-symbola
-  poppler-utils qpdf fontconfig chromium postgresql redis-server
+  poppler-utils qpdf fontconfig chromium postgresql redis-server curl openssl ca-certificates
 )
 FANDOL_DIR=/usr/local/share/fonts/fandol
 

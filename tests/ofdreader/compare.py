@@ -52,7 +52,12 @@ def page_difference(first: bytes, second: bytes) -> PageDifference:
     """Return how the ink of two PNG renderings of one page differs."""
     one, other = Image.open(io.BytesIO(first)), Image.open(io.BytesIO(second))
     size = (min(one.width, other.width), min(one.height, other.height))
-    a, b = _grey(first, size), _grey(second, size)
+    return _difference(_grey(first, size), _grey(second, size))
+
+
+def _difference(a: Image.Image, b: Image.Image) -> PageDifference:
+    """Return how the ink of two grey images of one size differs."""
+    size = a.size
     ink_a, ink_b = _ink(a), _ink(b)
     near_a = ink_a.filter(ImageFilter.MaxFilter(2 * REACH + 1))
     near_b = ink_b.filter(ImageFilter.MaxFilter(2 * REACH + 1))
@@ -68,3 +73,24 @@ def page_difference(first: bytes, second: bytes) -> PageDifference:
 def _count(mask: Image.Image) -> int:
     """Return how many pixels of a 0/255 mask are set."""
     return mask.histogram()[255]
+
+
+# The page is compared tile by tile, so that one line drawn wrong is not lost in a page of
+# right ones: a tile is this many pixels square, and one with less ink than MIN_INK is skipped.
+TILE = 100
+MIN_INK = 300
+
+
+def worst_tile(first: bytes, second: bytes) -> tuple[PageDifference, tuple[int, int]]:
+    """Return the difference of the tile where the two renderings differ most, and its corner."""
+    one, other = Image.open(io.BytesIO(first)), Image.open(io.BytesIO(second))
+    size = (min(one.width, other.width), min(one.height, other.height))
+    a, b = _grey(first, size), _grey(second, size)
+    worst = (PageDifference(0.0, 0.0, 0), (0, 0))
+    for top in range(0, size[1], TILE):
+        for left in range(0, size[0], TILE):
+            box = (left, top, min(left + TILE, size[0]), min(top + TILE, size[1]))
+            difference = _difference(a.crop(box), b.crop(box))
+            if difference.ink >= MIN_INK and difference.unmatched > worst[0].unmatched:
+                worst = (difference, (left, top))
+    return worst

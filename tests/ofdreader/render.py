@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import io
-import json
 import os
 import tempfile
 import zipfile
@@ -117,6 +116,13 @@ _RENDER = """async ({scale, faces}) => {
 }"""
 
 
+_ALONE = """(index) => {
+  const divs = document.querySelectorAll('#pages > div');
+  divs.forEach((div, i) => { div.style.display = i === index ? '' : 'none'; div.style.margin = '0'; });
+  window.scrollTo(0, 0);
+}"""
+
+
 def render_ofd(ofd: bytes, dpi: float) -> list[RenderedPage]:
     """Return each page of the OFD as ofd.js draws it at dpi, with the text it placed."""
     page_html = _PAGE.replace("{origin}", ORIGIN)
@@ -147,19 +153,22 @@ def render_ofd(ofd: bytes, dpi: float) -> list[RenderedPage]:
             try:
                 page = browser.new_page(device_scale_factor=1)
                 page.route("**/*", serve)
-                page.on("console", lambda m: print("CONSOLE", m.text[:300]))
                 page.goto(ORIGIN)
                 # ofd.js draws a millimetre as scale pixels (1 to 10)
                 result = page.evaluate(_RENDER, {"scale": dpi / 25.4, "faces": _faces(ofd)})
-                print(result["failed"])
+                assert not result["failed"], f"embedded fonts refused: {result['failed']}"
                 pages = []
                 for index in range(result["count"]):
+                    # each page alone at the top left, so that no page sits at a fraction of a pixel
+                    page.evaluate(_ALONE, index)
                     element = page.locator("#pages > div").nth(index)
                     box = element.bounding_box()
                     assert box is not None
                     png = element.screenshot()
                     pages.append(
-                        RenderedPage(png, result["texts"][index], round(box["width"]), round(box["height"]))
+                        RenderedPage(
+                            png, result["texts"][index], round(box["width"]), round(box["height"])
+                        )
                     )
                 return pages
             finally:

@@ -11,6 +11,7 @@ import pikepdf
 from service.render.ofd.package import OfdInfo, write_package
 from service.render.ofd.pdfpage import page_drawings
 from service.render.pdfa import DocumentMetadata
+
 MEDIA_TYPE = "application/ofd"
 
 

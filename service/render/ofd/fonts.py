@@ -183,7 +183,9 @@ def to_unicode(font: pikepdf.Dictionary) -> dict[int, str]:
         for code, value in zip(values[0::2], values[1::2], strict=False):
             text[int(code, 16)] = _utf16(value)
     for block in re.findall(rb"beginbfrange(.*?)endbfrange", data, re.S):
-        for line in re.findall(rb"<[0-9A-Fa-f]+>\s*<[0-9A-Fa-f]+>\s*(?:<[0-9A-Fa-f]+>|\[[^]]*\])", block):
+        for line in re.findall(
+            rb"<[0-9A-Fa-f]+>\s*<[0-9A-Fa-f]+>\s*(?:<[0-9A-Fa-f]+>|\[[^]]*\])", block
+        ):
             parts = _HEX.findall(line)
             low, high = int(parts[0], 16), int(parts[1], 16)
             if b"[" in line:
@@ -264,7 +266,9 @@ def _unicode_cmap(names_by_code: dict[int, str], text: dict[int, str]) -> dict[i
     return cmap
 
 
-def _finish(builder: FontBuilder, name: str, advances: dict[str, tuple[int, int]], upm: int) -> None:
+def _finish(
+    builder: FontBuilder, name: str, advances: dict[str, tuple[int, int]], upm: int
+) -> None:
     """Give a built font its metrics, names, OS/2 and post tables, dated 1 January 1904 (its epoch)."""
     builder.setupHorizontalMetrics(advances)
     builder.font.recalcTimestamp = False

@@ -82,7 +82,9 @@ def _box(x: float, y: float, w: float, h: float) -> str:
     return " ".join(_n(v) for v in (x, y, w, h))
 
 
-def _sub(parent: etree._Element, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
+def _sub(
+    parent: etree._Element, tag: str, text: str | None = None, **attributes: str
+) -> etree._Element:
     element = etree.SubElement(parent, _E + tag, {k: v for k, v in attributes.items()})
     if text is not None:
         element.text = text
@@ -104,7 +106,12 @@ def _colour(parent: etree._Element, tag: str, rgb: tuple[int, int, int]) -> None
 def _xml_text(text: str) -> str:
     """Return text with the characters XML 1.0 cannot hold replaced."""
     return "".join(
-        ch if ch in "\t\n\r" or (0x20 <= ord(ch) <= 0xD7FF) or (0xE000 <= ord(ch) <= 0xFFFD) or ord(ch) > 0xFFFF else REPLACEMENT
+        ch
+        if ch in "\t\n\r"
+        or (0x20 <= ord(ch) <= 0xD7FF)
+        or (0xE000 <= ord(ch) <= 0xFFFD)
+        or ord(ch) > 0xFFFF
+        else REPLACEMENT
         for ch in text
     )
 
@@ -113,7 +120,11 @@ def image_file(image: pikepdf.Stream) -> tuple[str, bytes]:
     """Return an image XObject as a file the OFD holds: its JPEG as is, else PNG (soft mask as alpha)."""
     pdf_image = pikepdf.PdfImage(image)
     mask = image.get("/SMask")
-    if mask is None and pdf_image.filters == ["/DCTDecode"] and pdf_image.colorspace in ("/DeviceRGB", "/DeviceGray"):
+    if (
+        mask is None
+        and pdf_image.filters == ["/DCTDecode"]
+        and pdf_image.colorspace in ("/DeviceRGB", "/DeviceGray")
+    ):
         return "JPEG", image.read_raw_bytes()
     picture = pdf_image.as_pil_image()
     if mask is not None:
@@ -141,7 +152,11 @@ def _text_object(layer: etree._Element, run: GlyphRun, ids: _Ids, resources: _Re
         deltas.extend([0.0] * (len(text) - 1))
     code = "".join(texts)
     width = sum(run.advances)
-    attributes = {"ID": str(ids.next()), "Font": str(resources.font_id(run.font_key, font)), "Size": _n(size)}
+    attributes = {
+        "ID": str(ids.next()),
+        "Font": str(resources.font_id(run.font_key, font)),
+        "Size": _n(size),
+    }
     if font.bold:
         attributes["Weight"] = "700"
     if run.transform is None:
@@ -153,7 +168,9 @@ def _text_object(layer: etree._Element, run: GlyphRun, ids: _Ids, resources: _Re
         left, top = run.x - reach, run.y - reach
         attributes["Boundary"] = _box(left, top, 2 * reach, 2 * reach)
         a, b, c, d = run.transform
-        attributes["CTM"] = " ".join(_n(v) if i >= 4 else f"{v:.6f}" for i, v in enumerate((a, b, c, d, reach, reach)))
+        attributes["CTM"] = " ".join(
+            _n(v) if i >= 4 else f"{v:.6f}" for i, v in enumerate((a, b, c, d, reach, reach))
+        )
         x = y = 0.0
     mode = run.render_mode % 4
     if mode in (1, 2):
@@ -222,7 +239,9 @@ def _path_object(layer: etree._Element, shape: PathShape, ids: _Ids) -> None:
     _sub(element, "AbbreviatedData", " ".join(steps))
 
 
-def _image_object(layer: etree._Element, placed: PlacedImage, ids: _Ids, resources: _Resources) -> None:
+def _image_object(
+    layer: etree._Element, placed: PlacedImage, ids: _Ids, resources: _Resources
+) -> None:
     """Write a placed image as an ImageObject: the unit square mapped by its CTM into its Boundary."""
     a, b, c, d, e, f = placed.matrix
     corners = [(e, f), (a + e, b + f), (c + e, d + f), (a + c + e, b + d + f)]
@@ -243,7 +262,11 @@ def _image_object(layer: etree._Element, placed: PlacedImage, ids: _Ids, resourc
 def _page_xml(page: PageDrawing, ids: _Ids, resources: _Resources, default: PageDrawing) -> bytes:
     """Return a page's Content.xml."""
     root = _root("Page")
-    if (page.width, page.height, page.application_box) != (default.width, default.height, default.application_box):
+    if (page.width, page.height, page.application_box) != (
+        default.width,
+        default.height,
+        default.application_box,
+    ):
         _area(root, page)
     layer = _sub(_sub(root, "Content"), "Layer", ID=str(ids.next()), Type="Body")
     for item in page.items:
@@ -307,7 +330,12 @@ def _public_res(resources: _Resources) -> tuple[bytes, dict[str, bytes]]:
         fonts = _sub(root, "Fonts")
         for ident, font in resources.fonts.values():
             attributes = {"ID": str(ident), "FontName": font.name, "FamilyName": font.family}
-            for flag, value in (("Bold", font.bold), ("Italic", font.italic), ("Serif", font.serif), ("FixedWidth", font.fixed_width)):
+            for flag, value in (
+                ("Bold", font.bold),
+                ("Italic", font.italic),
+                ("Serif", font.serif),
+                ("FixedWidth", font.fixed_width),
+            ):
                 if value:
                     attributes[flag] = "true"
             name = f"font_{ident}.{font.extension}"
@@ -323,7 +351,11 @@ def _document_res(resources: _Resources) -> tuple[bytes, dict[str, bytes]]:
         media = _sub(root, "MultiMedias")
         for ident, kind, data in resources.images.values():
             name = f"image_{ident}.{'jpg' if kind == 'JPEG' else 'png'}"
-            _sub(_sub(media, "MultiMedia", ID=str(ident), Type="Image", Format=kind), "MediaFile", name)
+            _sub(
+                _sub(media, "MultiMedia", ID=str(ident), Type="Image", Format=kind),
+                "MediaFile",
+                name,
+            )
             files[name] = data
     return _xml(root), files
 
@@ -345,8 +377,13 @@ def write_package(pages: Iterable[PageDrawing], info: OfdInfo) -> bytes:
     entries.append((f"{DOC}/Document.xml", _document_xml(locations, default, ids, page_ids)))
     entries.append((f"{DOC}/PublicRes.xml", public))
     entries.append((f"{DOC}/DocumentRes.xml", document_res))
-    entries.extend((f"{DOC}/{location}", content) for location, content in zip(locations, contents, strict=True))
-    entries.extend((f"{DOC}/Res/{name}", data) for name, data in {**font_files, **image_files}.items())
+    entries.extend(
+        (f"{DOC}/{location}", content)
+        for location, content in zip(locations, contents, strict=True)
+    )
+    entries.extend(
+        (f"{DOC}/Res/{name}", data) for name, data in {**font_files, **image_files}.items()
+    )
     stamp = (max(info.created.year, 1980), info.created.month, info.created.day, 0, 0, 0)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -387,7 +424,10 @@ def read_info(ofd: bytes) -> OfdInfo:
         keywords=tuple(k.text or "" for k in info.iterfind(f"{_E}Keywords/{_E}Keyword")),
         creator=text("Creator"),
         creator_version=text("CreatorVersion"),
-        custom=tuple((c.get("Name", ""), c.text or "") for c in info.iterfind(f"{_E}CustomDatas/{_E}CustomData")),
+        custom=tuple(
+            (c.get("Name", ""), c.text or "")
+            for c in info.iterfind(f"{_E}CustomDatas/{_E}CustomData")
+        ),
     )
 
 

@@ -125,7 +125,14 @@ def multiply(m: Matrix, n: Matrix) -> Matrix:
     """Return m × n in PDF's row-vector convention (m applied first)."""
     a, b, c, d, e, f = m
     p, q, r, s, t, u = n
-    return (a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s, e * p + f * r + t, e * q + f * s + u)
+    return (
+        a * p + b * r,
+        a * q + b * s,
+        c * p + d * r,
+        c * q + d * s,
+        e * p + f * r + t,
+        e * q + f * s + u,
+    )
 
 
 def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
@@ -180,7 +187,12 @@ class _Reader:
         self.current: tuple[float, float] = (0.0, 0.0)
         self.start: tuple[float, float] = (0.0, 0.0)
 
-    def run(self, content: list[pikepdf.ContentStreamInstruction], resources: pikepdf.Dictionary, depth: int = 0) -> None:
+    def run(
+        self,
+        content: list[pikepdf.ContentStreamInstruction],
+        resources: pikepdf.Dictionary,
+        depth: int = 0,
+    ) -> None:
         """Interpret the instructions with the resources they name."""
         for instruction in content:
             if isinstance(instruction, pikepdf.ContentStreamInlineImage):
@@ -280,7 +292,11 @@ class _Reader:
         self.path.append(PathSegment("L", (self.current,)))
 
     def c(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
-        points = (self._point(ops[0], ops[1]), self._point(ops[2], ops[3]), self._point(ops[4], ops[5]))
+        points = (
+            self._point(ops[0], ops[1]),
+            self._point(ops[2], ops[3]),
+            self._point(ops[4], ops[5]),
+        )
         self.path.append(PathSegment("B", points))
         self.current = points[2]
 
@@ -301,7 +317,12 @@ class _Reader:
 
     def re(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
         x, y, w, hh = (float(v) for v in ops)
-        corners = [self._point(x, y), self._point(x + w, y), self._point(x + w, y + hh), self._point(x, y + hh)]
+        corners = [
+            self._point(x, y),
+            self._point(x + w, y),
+            self._point(x + w, y + hh),
+            self._point(x, y + hh),
+        ]
         self.path.append(PathSegment("M", (corners[0],)))
         self.path.extend(PathSegment("L", (p,)) for p in corners[1:])
         self.path.append(PathSegment("C", ()))
@@ -311,7 +332,9 @@ class _Reader:
         if close:
             self.path.append(PathSegment("C", ()))
         if self.path and (stroke or fill):
-            scale = math.sqrt(abs(self.state.ctm[0] * self.state.ctm[3] - self.state.ctm[1] * self.state.ctm[2]))
+            scale = math.sqrt(
+                abs(self.state.ctm[0] * self.state.ctm[3] - self.state.ctm[1] * self.state.ctm[2])
+            )
             self.items.append(
                 PathShape(
                     segments=tuple(self.path),
@@ -434,18 +457,25 @@ class _Reader:
             if isinstance(part, pikepdf.String):
                 data = bytes(part)
                 for code in font.codes(data):
-                    rendering = multiply((size * scale, 0, 0, size, 0, state.rise), multiply(self.text_matrix, state.ctm))
+                    rendering = multiply(
+                        (size * scale, 0, 0, size, 0, state.rise),
+                        multiply(self.text_matrix, state.ctm),
+                    )
                     origins.append((rendering[4], rendering[5]))
                     codes.append(code)
                     spacing = state.word_spacing if font.bytes_per_code == 1 and code == 32 else 0.0
-                    advance = (font.width(code) / 1000 * size + state.char_spacing + spacing) * scale
+                    advance = (
+                        font.width(code) / 1000 * size + state.char_spacing + spacing
+                    ) * scale
                     self.text_matrix = multiply((1, 0, 0, 1, advance, 0), self.text_matrix)
             else:
                 advance = -float(part) / 1000 * size * scale
                 self.text_matrix = multiply((1, 0, 0, 1, advance, 0), self.text_matrix)
         if not codes:
             return
-        end = multiply((size * scale, 0, 0, size, 0, state.rise), multiply(self.text_matrix, state.ctm))
+        end = multiply(
+            (size * scale, 0, 0, size, 0, state.rise), multiply(self.text_matrix, state.ctm)
+        )
         origins.append((end[4], end[5]))
         full = multiply((size * scale, 0, 0, size, 0, 0), multiply(self.text_matrix, state.ctm))
         self._keep_run(codes, origins, full)
@@ -457,20 +487,48 @@ class _Reader:
         a, b, c, d = full[:4]
         height = math.hypot(c, d)
         # upright text reads, in OFD's y-down millimetres, (s, 0, 0, -s)
-        plain = abs(b) < 1e-6 * height and abs(c) < 1e-6 * height and a > 0 and abs(a + d) < 1e-6 * height
-        common = dict(font=state.font, font_key=state.font_key, fill=state.fill, stroke=state.stroke, render_mode=state.render_mode)
+        plain = (
+            abs(b) < 1e-6 * height
+            and abs(c) < 1e-6 * height
+            and a > 0
+            and abs(a + d) < 1e-6 * height
+        )
+        common = dict(
+            font=state.font,
+            font_key=state.font_key,
+            fill=state.fill,
+            stroke=state.stroke,
+            render_mode=state.render_mode,
+        )
         if plain:
             advances = tuple(origins[i + 1][0] - origins[i][0] for i in range(len(codes)))
             self.items.append(
-                GlyphRun(size=height, x=origins[0][0], y=origins[0][1], codes=tuple(codes), advances=advances, **common)  # type: ignore[arg-type]
+                GlyphRun(
+                    size=height,
+                    x=origins[0][0],
+                    y=origins[0][1],
+                    codes=tuple(codes),
+                    advances=advances,
+                    **common,
+                )  # type: ignore[arg-type]
             )
             return
         # the glyph's up (c, d) is the object's −y in OFD, whose y runs down
         transform = (a / height, b / height, -c / height, -d / height)
         for i, code in enumerate(codes):
-            advance = math.hypot(origins[i + 1][0] - origins[i][0], origins[i + 1][1] - origins[i][1])
+            advance = math.hypot(
+                origins[i + 1][0] - origins[i][0], origins[i + 1][1] - origins[i][1]
+            )
             self.items.append(
-                GlyphRun(size=height, x=origins[i][0], y=origins[i][1], codes=(code,), advances=(advance,), transform=transform, **common)  # type: ignore[arg-type]
+                GlyphRun(
+                    size=height,
+                    x=origins[i][0],
+                    y=origins[i][1],
+                    codes=(code,),
+                    advances=(advance,),
+                    transform=transform,
+                    **common,
+                )  # type: ignore[arg-type]
             )
 
     # external objects
@@ -535,7 +593,12 @@ def page_drawing(page: pikepdf.Page, fonts: dict[tuple[int, int], EmbeddedFont])
     # PDF points from the bottom left → OFD millimetres from the top left
     page_matrix: Matrix = (MM_PER_PT, 0.0, 0.0, -MM_PER_PT, -x0 * MM_PER_PT, y1 * MM_PER_PT)
     cx0, cy0, cx1, cy1 = (float(v) for v in page.obj.get("/CropBox", page.mediabox))
-    crop = ((cx0 - x0) * MM_PER_PT, (y1 - cy1) * MM_PER_PT, (cx1 - cx0) * MM_PER_PT, (cy1 - cy0) * MM_PER_PT)
+    crop = (
+        (cx0 - x0) * MM_PER_PT,
+        (y1 - cy1) * MM_PER_PT,
+        (cx1 - cx0) * MM_PER_PT,
+        (cy1 - cy0) * MM_PER_PT,
+    )
     reader = _Reader(page_matrix, fonts)
     reader.run(pikepdf.parse_content_stream(page), page.obj.get("/Resources", pikepdf.Dictionary()))
     return PageDrawing((x1 - x0) * MM_PER_PT, (y1 - y0) * MM_PER_PT, crop, reader.items)
