@@ -30,4 +30,8 @@ def ofd_event(document: Document) -> dict[str, Any]:
     """Return what an audit entry keeps of a document's OFD: its path, SHA-256 and SM3."""
     if not document.ofd_path:
         return {}
-    return {"ofd_path": document.ofd_path, "ofd_sha256": document.ofd_sha256, "ofd_sm3": document.ofd_sm3}
+    return {
+        "ofd_path": document.ofd_path,
+        "ofd_sha256": document.ofd_sha256,
+        "ofd_sm3": document.ofd_sm3,
+    }

@@ -87,8 +87,9 @@ def hidden_from(session: Session, classifications: Visibility) -> Hidden:
     if classifications is None:
         return Hidden(frozenset(), frozenset())
     rows = session.execute(
-        select(Document.number, Document.pdf_path).where(
+        select(Document.number, Document.pdf_path, Document.ofd_path).where(
             Document.classification.not_in(classifications)
         )
     ).all()
-    return Hidden(frozenset(n for n, _ in rows), frozenset(p for _, p in rows))
+    paths = frozenset(path for _, pdf, ofd in rows for path in (pdf, ofd) if path)
+    return Hidden(frozenset(n for n, _, _ in rows), paths)

@@ -86,7 +86,13 @@ def validate(kind: str, facts_file: Path, tables: tuple[str, ...]) -> None:
 @click.argument("kind")
 @click.argument("facts_file", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="PDF 输出路径")
-@click.option("--ofd", "ofd_output", type=click.Path(path_type=Path), default=None, help="OFD 输出路径（可选）")
+@click.option(
+    "--ofd",
+    "ofd_output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="OFD 输出路径（可选）",
+)
 @click.option("--as", "issued_by", default="cli", show_default=True, help="经办人")
 @click.option("--case", "case_number", default=None, help="在其中制作文书的案件的案号")
 @ROWS_OPTION

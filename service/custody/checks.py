@@ -142,7 +142,11 @@ def check_as_seen(session: Session, check: ArchiveCheck, classifications: Visibi
         return CheckSeen(check, check.documents, check.files, check.audit_events, problems)
     # Records are never deleted, so those hidden now and issued before the check were counted.
     counted = session.execute(
-        select(func.count(Document.id), func.count(distinct(Document.pdf_path))).where(
+        select(
+            func.count(Document.id),
+            func.count(distinct(Document.pdf_path)),
+            func.count(distinct(func.nullif(Document.ofd_path, ""))),
+        ).where(
             Document.classification.not_in(classifications),
             Document.issued_at <= check.started_at,
         )
@@ -151,7 +155,7 @@ def check_as_seen(session: Session, check: ArchiveCheck, classifications: Visibi
     return CheckSeen(
         check,
         max(0, check.documents - counted[0]),
-        max(0, check.files - counted[1]),
+        max(0, check.files - counted[1] - counted[2]),
         max(0, check.audit_events - events),
         problems,
     )

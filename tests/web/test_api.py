@@ -375,7 +375,7 @@ def test_openapi_is_valid_and_covers_every_route(app: Flask, api: FlaskClient) -
         "description": spec["components"]["securitySchemes"]["bearer"]["description"],
     }
     routes = [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")]
-    assert len(routes) == 18
+    assert len(routes) == 19
     for rule in routes:
         path = re.sub(r"<(?:[^:>]+:)?(\w+)>", r"{\1}", rule.rule)
         assert path in spec["paths"], path

@@ -187,12 +187,12 @@ def test_archive_page_shows_a_clerk_nothing_of_a_secret_document(
     assert public.number in seen  # its issue entry
     assert "发现 1 个问题" in seen and "审计记录被改动、删除或调换了次序" in seen
     # Entries at the check: two issues, the admin's login, the download; two are the secret's.
-    assert counts(seen) == {"文书": "1 份", "存档文件": "1 个", "审计记录": "2 条"}
+    assert counts(seen) == {"文书": "1 份", "存档文件": "2 个", "审计记录": "2 条"}  # PDF and OFD
 
     everything = text(admin, "/archive")
     assert secret.number in everything and secret.pdf_path in everything
     assert "发现 2 个问题" in everything
-    assert counts(everything) == {"文书": "2 份", "存档文件": "2 个", "审计记录": "4 条"}
+    assert counts(everything) == {"文书": "2 份", "存档文件": "4 个", "审计记录": "4 条"}
 
 
 def test_set_report_shows_a_clerk_nothing_of_a_secret_document(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import pikepdf
 from fontTools.fontBuilder import FontBuilder
@@ -17,6 +18,8 @@ from fontTools.ttLib import TTFont
 from service.render.ofd.errors import OfdError
 
 NOTDEF = ".notdef"
+# pikepdf's objects are typed dynamically: a dictionary, stream or array read from the file.
+PdfObject = Any
 
 
 class OfdFontError(OfdError):
@@ -58,7 +61,7 @@ class EmbeddedFont:
         return self.widths.get(code, self.missing_width)
 
 
-def embedded_font(font: pikepdf.Dictionary) -> EmbeddedFont:
+def embedded_font(font: PdfObject) -> EmbeddedFont:
     """Return the OFD form of a PDF font dictionary; raises OfdFontError for what it can't carry."""
     subtype = str(font.get("/Subtype"))
     if subtype == "/Type0":
@@ -83,7 +86,7 @@ def embedded_font(font: pikepdf.Dictionary) -> EmbeddedFont:
     return _described(font, descriptor, program, extension, glyphs, widths, text, 1, missing)
 
 
-def _composite(font: pikepdf.Dictionary) -> EmbeddedFont:
+def _composite(font: PdfObject) -> EmbeddedFont:
     """Return an Identity-H Type0 font with a TrueType or CFF descendant."""
     if str(font.get("/Encoding")) != "/Identity-H":
         raise OfdFontError(f"字体 {font.get('/BaseFont')} 的编码 {font.get('/Encoding')} 不受支持")
@@ -111,8 +114,8 @@ def _composite(font: pikepdf.Dictionary) -> EmbeddedFont:
 
 
 def _described(
-    font: pikepdf.Dictionary,
-    descriptor: pikepdf.Dictionary,
+    font: PdfObject,
+    descriptor: PdfObject,
     program: bytes,
     extension: str,
     glyphs: dict[int, int],
@@ -143,13 +146,13 @@ def _described(
     )
 
 
-def _simple_widths(font: pikepdf.Dictionary) -> dict[int, float]:
+def _simple_widths(font: PdfObject) -> dict[int, float]:
     """Return a simple font's advances by code, from /Widths."""
     first = int(font.get("/FirstChar", 0))
     return {first + i: float(w) for i, w in enumerate(font.get("/Widths", []))}
 
 
-def _cid_widths(descendant: pikepdf.Dictionary) -> dict[int, float]:
+def _cid_widths(descendant: PdfObject) -> dict[int, float]:
     """Return a CID font's advances by CID, from /W."""
     widths: dict[int, float] = {}
     spec = list(descendant.get("/W", []))
@@ -171,7 +174,7 @@ def _cid_widths(descendant: pikepdf.Dictionary) -> dict[int, float]:
 _HEX = re.compile(rb"<([0-9A-Fa-f]+)>")
 
 
-def to_unicode(font: pikepdf.Dictionary) -> dict[int, str]:
+def to_unicode(font: PdfObject) -> dict[int, str]:
     """Return the text of each code by the font's ToUnicode CMap (bfchar and bfrange)."""
     stream = font.get("/ToUnicode")
     if not isinstance(stream, pikepdf.Stream):
@@ -230,7 +233,7 @@ def _type1_program(
     except Exception as error:
         raise OfdFontError(f"Type 1 字体程序无法读取：{error}") from error
     upm = round(1 / matrix[0]) if matrix and matrix[0] else 1000
-    names = [NOTDEF] + sorted(n for n in charstrings.keys() if n != NOTDEF)
+    names = [NOTDEF, *sorted(n for n in charstrings if n != NOTDEF)]
     outlines: dict[str, object] = {}
     advances: dict[str, tuple[int, int]] = {}
     for glyph in names:

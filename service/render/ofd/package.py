@@ -10,14 +10,13 @@ from dataclasses import dataclass, field
 
 import pikepdf
 from lxml import etree
-from PIL import Image
 
 from service.render.ofd.errors import OfdError
-from service.render.ofd.fonts import EmbeddedFont
+from service.render.ofd.fonts import EmbeddedFont, PdfObject
 from service.render.ofd.pdfpage import GlyphRun, PageDrawing, PathShape, PlacedImage
 
 OFD_NS = "http://www.ofdspec.org/2016"
-_E = "{%s}" % OFD_NS
+_E = f"{{{OFD_NS}}}"
 DOC = "Doc_0"
 CAPS = ("Butt", "Round", "Square")
 JOINS = ("Miter", "Round", "Bevel")
@@ -64,7 +63,7 @@ class _Resources:
             self.fonts[key] = (self.ids.next(), font)
         return self.fonts[key][0]
 
-    def image_id(self, key: tuple[int, int], image: pikepdf.Stream) -> int:
+    def image_id(self, key: tuple[int, int], image: PdfObject) -> int:
         if key not in self.images:
             ident = self.ids.next()
             kind, data = image_file(image)
@@ -116,7 +115,7 @@ def _xml_text(text: str) -> str:
     )
 
 
-def image_file(image: pikepdf.Stream) -> tuple[str, bytes]:
+def image_file(image: PdfObject) -> tuple[str, bytes]:
     """Return an image XObject as a file the OFD holds: its JPEG as is, else PNG (soft mask as alpha)."""
     pdf_image = pikepdf.PdfImage(image)
     mask = image.get("/SMask")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import pikepdf
 
 from service.render.ofd.errors import OfdError
-from service.render.ofd.fonts import EmbeddedFont, embedded_font
+from service.render.ofd.fonts import EmbeddedFont, PdfObject, embedded_font
 
 MM_PER_PT = 25.4 / 72
 Matrix = tuple[float, float, float, float, float, float]
@@ -78,7 +79,7 @@ class PlacedImage:
     """
 
     key: tuple[int, int]
-    image: pikepdf.Stream
+    image: PdfObject
     matrix: Matrix
 
 
@@ -155,7 +156,7 @@ def _colour(values: list[float]) -> Colour:
     return (round(rgb[0] * 255), round(rgb[1] * 255), round(rgb[2] * 255))
 
 
-def _components(space: object, resources: pikepdf.Dictionary) -> int:
+def _components(space: object, resources: PdfObject) -> int:
     """Return how many components a colour space named by cs/CS has (1, 3 or 4)."""
     name = str(space)
     if name in ("/DeviceGray", "/CalGray", "/G"):
@@ -189,8 +190,8 @@ class _Reader:
 
     def run(
         self,
-        content: list[pikepdf.ContentStreamInstruction],
-        resources: pikepdf.Dictionary,
+        content: Iterable[Any],
+        resources: PdfObject,
         depth: int = 0,
     ) -> None:
         """Interpret the instructions with the resources they name."""
@@ -205,34 +206,34 @@ class _Reader:
                 raise OfdPageError(f"页面使用了 OFD 转换尚不支持的 PDF 操作符 {operator}")
 
     # graphics state
-    def q(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def q(self, ops: list, res: PdfObject, depth: int) -> None:
         self.stack.append(replace(self.state))
 
-    def Q(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def Q(self, ops: list, res: PdfObject, depth: int) -> None:
         if self.stack:
             self.state = self.stack.pop()
 
-    def cm(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def cm(self, ops: list, res: PdfObject, depth: int) -> None:
         m = tuple(float(v) for v in ops)
         self.state.ctm = multiply(m, self.state.ctm)  # type: ignore[arg-type]
 
-    def w(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def w(self, ops: list, res: PdfObject, depth: int) -> None:
         self.state.line_width = float(ops[0])
 
-    def J(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def J(self, ops: list, res: PdfObject, depth: int) -> None:
         self.state.cap = int(ops[0])
 
-    def j(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def j(self, ops: list, res: PdfObject, depth: int) -> None:
         self.state.join = int(ops[0])
 
-    def M(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def M(self, ops: list, res: PdfObject, depth: int) -> None:
         self.state.miter_limit = float(ops[0])
 
-    def d(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def d(self, ops: list, res: PdfObject, depth: int) -> None:
         self.state.dash = tuple(float(v) for v in ops[0])
         self.state.dash_offset = float(ops[1])
 
-    def gs(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def gs(self, ops: list, res: PdfObject, depth: int) -> None:
         states = res.get("/ExtGState")
         entry = states.get(str(ops[0])) if states is not None else None
         if entry is None:
@@ -243,38 +244,38 @@ class _Reader:
             raise OfdPageError("页面使用了软蒙版（SMask），OFD 转换尚不支持")
 
     # colour
-    def g(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def g(self, ops: list, res: PdfObject, depth: int) -> None:
         self.state.fill, self.state.fill_components = _colour([float(ops[0])]), 1
 
-    def G(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def G(self, ops: list, res: PdfObject, depth: int) -> None:
         self.state.stroke, self.state.stroke_components = _colour([float(ops[0])]), 1
 
-    def rg(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def rg(self, ops: list, res: PdfObject, depth: int) -> None:
         self.state.fill, self.state.fill_components = _colour([float(v) for v in ops]), 3
 
-    def RG(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def RG(self, ops: list, res: PdfObject, depth: int) -> None:
         self.state.stroke, self.state.stroke_components = _colour([float(v) for v in ops]), 3
 
-    def k(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def k(self, ops: list, res: PdfObject, depth: int) -> None:
         self.state.fill, self.state.fill_components = _colour([float(v) for v in ops]), 4
 
-    def K(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def K(self, ops: list, res: PdfObject, depth: int) -> None:
         self.state.stroke, self.state.stroke_components = _colour([float(v) for v in ops]), 4
 
-    def cs(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def cs(self, ops: list, res: PdfObject, depth: int) -> None:
         self.state.fill_components = _components(ops[0], res)
         self.state.fill = BLACK
 
-    def CS(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def CS(self, ops: list, res: PdfObject, depth: int) -> None:
         self.state.stroke_components = _components(ops[0], res)
         self.state.stroke = BLACK
 
-    def sc(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def sc(self, ops: list, res: PdfObject, depth: int) -> None:
         if ops and isinstance(ops[-1], pikepdf.Name):
             raise OfdPageError("页面使用了图案（Pattern）填充，OFD 转换尚不支持")
         self.state.fill = _colour([float(v) for v in ops[: self.state.fill_components]])
 
-    def SC(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def SC(self, ops: list, res: PdfObject, depth: int) -> None:
         if ops and isinstance(ops[-1], pikepdf.Name):
             raise OfdPageError("页面使用了图案（Pattern）描边，OFD 转换尚不支持")
         self.state.stroke = _colour([float(v) for v in ops[: self.state.stroke_components]])
@@ -283,15 +284,15 @@ class _Reader:
     def _point(self, x: object, y: object) -> tuple[float, float]:
         return _apply(self.state.ctm, float(x), float(y))  # type: ignore[arg-type]
 
-    def m(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def m(self, ops: list, res: PdfObject, depth: int) -> None:
         self.current = self.start = self._point(*ops)
         self.path.append(PathSegment("M", (self.current,)))
 
-    def l(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:  # noqa: E743
+    def l(self, ops: list, res: PdfObject, depth: int) -> None:  # noqa: E743
         self.current = self._point(*ops)
         self.path.append(PathSegment("L", (self.current,)))
 
-    def c(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def c(self, ops: list, res: PdfObject, depth: int) -> None:
         points = (
             self._point(ops[0], ops[1]),
             self._point(ops[2], ops[3]),
@@ -300,22 +301,22 @@ class _Reader:
         self.path.append(PathSegment("B", points))
         self.current = points[2]
 
-    def v(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def v(self, ops: list, res: PdfObject, depth: int) -> None:
         points = (self.current, self._point(ops[0], ops[1]), self._point(ops[2], ops[3]))
         self.path.append(PathSegment("B", points))
         self.current = points[2]
 
-    def y(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def y(self, ops: list, res: PdfObject, depth: int) -> None:
         end = self._point(ops[2], ops[3])
         points = (self._point(ops[0], ops[1]), end, end)
         self.path.append(PathSegment("B", points))
         self.current = end
 
-    def h(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def h(self, ops: list, res: PdfObject, depth: int) -> None:
         self.path.append(PathSegment("C", ()))
         self.current = self.start
 
-    def re(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def re(self, ops: list, res: PdfObject, depth: int) -> None:
         x, y, w, hh = (float(v) for v in ops)
         corners = [
             self._point(x, y),
@@ -353,41 +354,41 @@ class _Reader:
             )
         self.path = []
 
-    def S(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def S(self, ops: list, res: PdfObject, depth: int) -> None:
         self._paint(True, False)
 
-    def s(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def s(self, ops: list, res: PdfObject, depth: int) -> None:
         self._paint(True, False, close=True)
 
-    def f(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def f(self, ops: list, res: PdfObject, depth: int) -> None:
         self._paint(False, True)
 
-    def f_star(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def f_star(self, ops: list, res: PdfObject, depth: int) -> None:
         self._paint(False, True, even_odd=True)
 
-    def B(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def B(self, ops: list, res: PdfObject, depth: int) -> None:
         self._paint(True, True)
 
-    def B_star(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def B_star(self, ops: list, res: PdfObject, depth: int) -> None:
         self._paint(True, True, even_odd=True)
 
-    def b(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def b(self, ops: list, res: PdfObject, depth: int) -> None:
         self._paint(True, True, close=True)
 
-    def b_star(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def b_star(self, ops: list, res: PdfObject, depth: int) -> None:
         self._paint(True, True, even_odd=True, close=True)
 
-    def n(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def n(self, ops: list, res: PdfObject, depth: int) -> None:
         self.path = []
 
-    def clip(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def clip(self, ops: list, res: PdfObject, depth: int) -> None:
         """A clip of LibreOffice's output bounds what follows to the page or a cell: not kept."""
 
     # text
-    def BT(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def BT(self, ops: list, res: PdfObject, depth: int) -> None:
         self.text_matrix = self.line_matrix = IDENTITY
 
-    def Tf(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def Tf(self, ops: list, res: PdfObject, depth: int) -> None:
         fonts = res.get("/Font")
         font = fonts.get(str(ops[0])) if fonts is not None else None
         if font is None:
@@ -398,49 +399,49 @@ class _Reader:
         self.state.font, self.state.font_key = self.fonts[key], key
         self.state.font_size = float(ops[1])
 
-    def Tc(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def Tc(self, ops: list, res: PdfObject, depth: int) -> None:
         self.state.char_spacing = float(ops[0])
 
-    def Tw(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def Tw(self, ops: list, res: PdfObject, depth: int) -> None:
         self.state.word_spacing = float(ops[0])
 
-    def Tz(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def Tz(self, ops: list, res: PdfObject, depth: int) -> None:
         self.state.horizontal_scale = float(ops[0]) / 100
 
-    def TL(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def TL(self, ops: list, res: PdfObject, depth: int) -> None:
         self.state.leading = float(ops[0])
 
-    def Ts(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def Ts(self, ops: list, res: PdfObject, depth: int) -> None:
         self.state.rise = float(ops[0])
 
-    def Tr(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def Tr(self, ops: list, res: PdfObject, depth: int) -> None:
         self.state.render_mode = int(ops[0])
 
-    def Td(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def Td(self, ops: list, res: PdfObject, depth: int) -> None:
         self.line_matrix = multiply((1, 0, 0, 1, float(ops[0]), float(ops[1])), self.line_matrix)
         self.text_matrix = self.line_matrix
 
-    def TD(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def TD(self, ops: list, res: PdfObject, depth: int) -> None:
         self.state.leading = -float(ops[1])
         self.Td(ops, res, depth)
 
-    def Tm(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def Tm(self, ops: list, res: PdfObject, depth: int) -> None:
         self.line_matrix = self.text_matrix = tuple(float(v) for v in ops)  # type: ignore[assignment]
 
-    def T_star(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def T_star(self, ops: list, res: PdfObject, depth: int) -> None:
         self.Td([0, -self.state.leading], res, depth)
 
-    def Tj(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def Tj(self, ops: list, res: PdfObject, depth: int) -> None:
         self._show([ops[0]])
 
-    def TJ(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def TJ(self, ops: list, res: PdfObject, depth: int) -> None:
         self._show(list(ops[0]))
 
-    def quote(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def quote(self, ops: list, res: PdfObject, depth: int) -> None:
         self.T_star([], res, depth)
         self._show([ops[0]])
 
-    def double_quote(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def double_quote(self, ops: list, res: PdfObject, depth: int) -> None:
         self.state.word_spacing, self.state.char_spacing = float(ops[0]), float(ops[1])
         self.quote([ops[2]], res, depth)
 
@@ -493,46 +494,32 @@ class _Reader:
             and a > 0
             and abs(a + d) < 1e-6 * height
         )
-        common = dict(
+        run = GlyphRun(
             font=state.font,
             font_key=state.font_key,
+            size=height,
+            x=origins[0][0],
+            y=origins[0][1],
+            codes=tuple(codes),
+            advances=tuple(origins[i + 1][0] - origins[i][0] for i in range(len(codes))),
             fill=state.fill,
             stroke=state.stroke,
             render_mode=state.render_mode,
         )
         if plain:
-            advances = tuple(origins[i + 1][0] - origins[i][0] for i in range(len(codes)))
-            self.items.append(
-                GlyphRun(
-                    size=height,
-                    x=origins[0][0],
-                    y=origins[0][1],
-                    codes=tuple(codes),
-                    advances=advances,
-                    **common,
-                )  # type: ignore[arg-type]
-            )
+            self.items.append(run)
             return
         # the glyph's up (c, d) is the object's −y in OFD, whose y runs down
         transform = (a / height, b / height, -c / height, -d / height)
         for i, code in enumerate(codes):
-            advance = math.hypot(
-                origins[i + 1][0] - origins[i][0], origins[i + 1][1] - origins[i][1]
-            )
+            (x0, y0), (x1, y1) = origins[i], origins[i + 1]
+            advance = math.hypot(x1 - x0, y1 - y0)
             self.items.append(
-                GlyphRun(
-                    size=height,
-                    x=origins[i][0],
-                    y=origins[i][1],
-                    codes=(code,),
-                    advances=(advance,),
-                    transform=transform,
-                    **common,
-                )  # type: ignore[arg-type]
+                replace(run, x=x0, y=y0, codes=(code,), advances=(advance,), transform=transform)
             )
 
     # external objects
-    def Do(self, ops: list, res: pikepdf.Dictionary, depth: int) -> None:
+    def Do(self, ops: list, res: PdfObject, depth: int) -> None:
         xobjects = res.get("/XObject")
         xobject = xobjects.get(str(ops[0])) if xobjects is not None else None
         if xobject is None:
@@ -547,19 +534,19 @@ class _Reader:
                 raise OfdPageError("页面的表单对象嵌套过深")
             saved = replace(self.state)
             self.stack.append(saved)
-            matrix = tuple(float(v) for v in xobject.get("/Matrix", IDENTITY))
-            self.state.ctm = multiply(matrix, self.state.ctm)  # type: ignore[arg-type]
+            a, b, c, d, e, f = (float(v) for v in xobject.get("/Matrix", IDENTITY))
+            self.state.ctm = multiply((a, b, c, d, e, f), self.state.ctm)
             inner = xobject.get("/Resources", res)
             self.run(pikepdf.parse_content_stream(xobject), inner, depth + 1)
             self.state = self.stack.pop()
 
 
-_HANDLERS = {
-    name: getattr(_Reader, name)
-    for name in (
-        "q Q cm w J j M d gs g G rg RG k K cs CS sc SC m l c v y h re S s f B b n BT Tf Tc Tw Tz TL Ts Tr Td TD Tm Tj TJ Do"
-    ).split()
-}
+# The operators whose handler bears their own name.
+_NAMED = (
+    "q Q cm w J j M d gs g G rg RG k K cs CS sc SC m l c v y h re S s f B b n "
+    "BT Tf Tc Tw Tz TL Ts Tr Td TD Tm Tj TJ Do"
+)
+_HANDLERS = {name: getattr(_Reader, name) for name in _NAMED.split()}
 _HANDLERS.update(
     {
         "scn": _Reader.sc,
