@@ -30,6 +30,8 @@ def discard_unrecorded(database: Database, store: ArchiveStore, paths: Iterable[
         with database.session() as session:
             query = select(Document.pdf_path).where(Document.pdf_path.in_(wanted))
             recorded = set(session.scalars(query))
+            ofd = select(Document.ofd_path).where(Document.ofd_path.in_(wanted))
+            recorded |= set(session.scalars(ofd))
     except SQLAlchemyError as error:
         log.warning("kept %d stored files: the database could not say if they are recorded (%s)",
                     len(wanted), error)  # fmt: skip

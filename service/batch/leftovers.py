@@ -22,9 +22,11 @@ def remove_leftovers(wenshu: Wenshu, job_id: int) -> int:
                 BatchItem.job_id == job_id, BatchItem.status == PENDING, BatchItem.staged_path != ""
             )
         ).all()
-        paths = [item.staged_path for item in staged]
+        paths = [
+            path for item in staged for path in (item.staged_path, item.staged_ofd_path) if path
+        ]
         for item in staged:
-            item.staged_path = ""
+            item.staged_path = item.staged_ofd_path = ""
     present = [path for path in paths if wenshu.archive.absolute(path).exists()]
     removed = discard_unrecorded(wenshu.database, wenshu.archive, present)
     return len(removed) + sweep_incoming(wenshu.archive)

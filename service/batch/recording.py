@@ -20,6 +20,7 @@ from service.acts.drawing import kept_draw
 from service.acts.due_table import record_due_all
 from service.acts.errors import archive_refusal
 from service.acts.issuing import document_record
+from service.acts.ofd_files import ArchivedOfd, ofd_event
 from service.archive.audit import record_events
 from service.archive.discard import discard_unrecorded
 from service.archive.numbering import NumberTaken, claim_block
@@ -43,13 +44,14 @@ def record_chunk(
     ArchiveUnwritable when the archive's disk refuses a file.
     """
     paths = [wenshu.archive.path_for(copy.fixity.sha256) for copy in rendered]
+    ofd_paths = [_ofd_path(wenshu, copy) for copy in rendered]
     with wenshu.database.session() as session:
         # Named before they are stored: a runner killed before committing leaves the names.
         session.execute(
             update(BatchItem),
             [
-                {"id": c.plan.item_id, "staged_path": p}
-                for c, p in zip(rendered, paths, strict=True)
+                {"id": c.plan.item_id, "staged_path": p, "staged_ofd_path": o}
+                for c, p, o in zip(rendered, paths, ofd_paths, strict=True)
             ],
         )
         session.execute(update(BatchJob).where(BatchJob.id == job.id).values(heartbeat_at=utcnow()))
@@ -58,29 +60,48 @@ def record_chunk(
         with wenshu.database.session() as session:
             _record(session, job, template, rendered, stored)
     except (NumberTaken, IntegrityError) as error:
-        _discard(wenshu, paths)
+        _discard(wenshu, [*paths, *filter(None, ofd_paths)])
         raise NumberTaken(str(error)) from error
     except BaseException:
         # Whichever of the chunk's files were stored; none of them is recorded.
-        _discard(wenshu, paths)
+        _discard(wenshu, [*paths, *filter(None, ofd_paths)])
         raise
 
 
-def _store_all(wenshu: Wenshu, rendered: Sequence[RenderedCopy]) -> list[str]:
-    """Store the chunk's files side by side and return their paths in order, or raise the first error.
+def _ofd_path(wenshu: Wenshu, copy: RenderedCopy) -> str:
+    """Return where a copy's OFD is stored ("" for a copy without one)."""
+    if copy.ofd_fixity is None:
+        return ""
+    return wenshu.archive.path_for(copy.ofd_fixity.sha256, "ofd")
+
+
+def _store_all(wenshu: Wenshu, rendered: Sequence[RenderedCopy]) -> list[tuple[str, str]]:
+    """Store the chunk's files side by side and return each copy's PDF and OFD paths, or raise the first error.
 
     Each file waits for its fsync; several of them waiting at once share the disk's journal
     commits, which makes a chunk's storing several times faster than one file after another.
     """
     with ThreadPoolExecutor(STORING_THREADS, thread_name_prefix="wenshu-store") as pool:
-        futures = [pool.submit(_store, wenshu, copy) for copy in rendered]
-        return [future.result() for future in futures]
+        pdfs = [
+            pool.submit(_store, wenshu, copy.pdf.data, copy.fixity.sha256, "pdf")
+            for copy in rendered
+        ]
+        ofds = [
+            pool.submit(_store, wenshu, copy.ofd, copy.ofd_fixity.sha256, "ofd")
+            if copy.ofd_fixity is not None
+            else None
+            for copy in rendered
+        ]
+        return [
+            (pdf.result(), ofd.result() if ofd is not None else "")
+            for pdf, ofd in zip(pdfs, ofds, strict=True)
+        ]
 
 
-def _store(wenshu: Wenshu, copy: RenderedCopy) -> str:
-    """Store one copy's file and return its path, or raise ArchiveUnwritable saying why not."""
+def _store(wenshu: Wenshu, data: bytes, sha256: str, suffix: str) -> str:
+    """Store one file and return its path, or raise ArchiveUnwritable saying why not."""
     try:
-        return wenshu.archive.put(copy.pdf.data, copy.fixity.sha256)
+        return wenshu.archive.put(data, sha256, suffix)
     except OSError as error:
         raise archive_refusal(wenshu.archive.root, error) from error
 
@@ -95,7 +116,7 @@ def _record(
     job: BatchJob,
     template: LoadedTemplate,
     rendered: Sequence[RenderedCopy],
-    stored: Sequence[str],
+    stored: Sequence[tuple[str, str]],
 ) -> None:
     """Claim the chunk's numbers, insert its documents and audit entries, mark its items done.
 
@@ -119,8 +140,8 @@ def _record(
         [
             ("issue", job.issued_by, document.number,
              {"document_id": document.id, "kind": instrument.kind, "sha256": document.sha256,
-              "sm3": document.sm3, "path": document.pdf_path, "batch_job": job.id,
-              "row": copy.plan.row_number}
+              "sm3": document.sm3, "path": document.pdf_path, **ofd_event(document),
+              "batch_job": job.id, "row": copy.plan.row_number}
              | ({"copy_number": document.copy_number} if document.copy_number else {})
              | kept_draw(instrument, copy.plan.facts))
             for copy, document in zip(rendered, documents, strict=True)
@@ -143,7 +164,7 @@ def _mark_done(
     marked = session.connection().execute(
         update(items)
         .where(items.c.id == bindparam("item"), items.c.status == PENDING)
-        .values(status=DONE, document_id=bindparam("document"), staged_path=""),
+        .values(status=DONE, document_id=bindparam("document"), staged_path="", staged_ofd_path=""),
         [
             {"item": copy.plan.item_id, "document": document.id}
             for copy, document in zip(rendered, documents, strict=True)
@@ -167,13 +188,19 @@ def _mark_done(
 
 
 def _document(
-    job: BatchJob, instrument: Instrument, template: LoadedTemplate, copy: RenderedCopy, path: str
+    job: BatchJob,
+    instrument: Instrument,
+    template: LoadedTemplate,
+    copy: RenderedCopy,
+    paths: tuple[str, str],
 ) -> Document:
     """Return the record of one copy: what service.acts.issuing records for a single document."""
     plan = copy.plan
+    path, ofd_path = paths
+    ofd = ArchivedOfd(ofd_path, copy.ofd_fixity) if copy.ofd_fixity is not None else None
     return document_record(
         instrument, plan.facts, template, year=plan.year, sequence=plan.sequence,
         number=plan.number, recipient=plan.recipient[:200], pdf=copy.pdf, fixity=copy.fixity,
         path=path, issued_by=job.issued_by, issued_at=plan.issued_at, context=copy.context,
-        copy_number=plan.copy_number,
+        copy_number=plan.copy_number, ofd=ofd,
     )  # fmt: skip

@@ -23,6 +23,7 @@ from service.foundations.config import Bureau
 from service.instruments.facts import Facts
 from service.instruments.registry import Instrument
 from service.instruments.request import build_render_request
+from service.render.ofd.convert import ofd_of
 from service.render.office.converter import Converter
 from service.render.pdfa import DocumentMetadata, RenderedPdf
 from service.render.pipeline import render_pdf
@@ -64,6 +65,9 @@ class RenderedCopy:
     pdf: RenderedPdf
     fixity: Fixity
     context: Mapping[str, Any]
+    # The same pages as OFD, written from the final PDF (service.render.ofd); its fixity values.
+    ofd: bytes = b""
+    ofd_fixity: Fixity | None = None
 
 
 class ChunkRenderer:
@@ -94,8 +98,12 @@ class ChunkRenderer:
         self.merging = obstacle is None
 
     def render(self, copies: Sequence[PlannedCopy]) -> list[RenderedCopy]:
-        """Return the copies rendered, in order: sealed and signed when the kind bears the seal."""
-        return self._pressed(self._converted(copies))
+        """Return the copies rendered, in order: sealed and signed when the kind bears the seal.
+
+        Each copy's OFD is written from its final PDF; the copies of a merged chunk share
+        their font subsets, which are made into the OFD's fonts once (service.render.ofd).
+        """
+        return [_with_ofd(copy) for copy in self._pressed(self._converted(copies))]
 
     def close(self) -> None:
         """Stop the worker processes that press the seal, if any were started."""
@@ -164,3 +172,9 @@ class ChunkRenderer:
             if self._pool is None:
                 self._pool = PressingPool(seal)
             return self._pool
+
+
+def _with_ofd(copy: RenderedCopy) -> RenderedCopy:
+    """Return the copy with its OFD and the OFD's fixity values."""
+    ofd = ofd_of(copy.pdf.data, copy.plan.metadata)
+    return dataclasses.replace(copy, ofd=ofd, ofd_fixity=fixity_of(ofd))

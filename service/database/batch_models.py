@@ -45,8 +45,9 @@ class BatchJob(Base):
 class BatchItem(Base):
     """One recipient row of a job: its own facts over the common ones, and what became of it.
 
-    staged_path names a PDF stored for the row whose record was not committed yet; a runner
-    that died between storing and committing leaves it, and the next runner removes it.
+    staged_path (and staged_ofd_path) name the PDF (and OFD) stored for the row whose record
+    was not committed yet; a runner that died between storing and committing leaves them,
+    and the next runner removes them.
     """
 
     __tablename__ = "batch_items"
@@ -61,3 +62,5 @@ class BatchItem(Base):
     errors: Mapped[dict[str, Any]] = mapped_column(default=dict)  # field → messages, if invalid
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), default=None)
     staged_path: Mapped[str] = mapped_column(String(255), default="")
+    # Its OFD, stored beside the PDF and named with it (migration 0017).
+    staged_ofd_path: Mapped[str] = mapped_column(String(255), default="", server_default="")

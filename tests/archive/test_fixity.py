@@ -26,7 +26,7 @@ def test_intact_archive_verifies(wenshu: Wenshu, notices: list[Document]) -> Non
     """This test ensures that freshly issued documents verify with no problem and no leftover."""
     report = verify_archive(wenshu.database, wenshu.archive)
     assert report.ok
-    assert (report.documents, report.files) == (3, 3)
+    assert (report.documents, report.files) == (3, 6)  # a PDF and an OFD each
     assert report.problems == report.leftovers == []
 
 
@@ -61,7 +61,7 @@ def test_extra_file_is_reported(wenshu: Wenshu, notices: list[Document]) -> None
     report = verify_archive(wenshu.database, wenshu.archive)
     [problem] = report.problems
     assert (problem.kind, problem.number, problem.path) == ("extra", "", "pdf/00/00/planted.pdf")
-    assert report.files == 4
+    assert report.files == 7
 
 
 def test_incoming_leftovers_are_reported_apart(wenshu: Wenshu, notices: list[Document]) -> None:
@@ -99,7 +99,7 @@ def test_verify_command_json(wenshu: Wenshu, notices: list[Document], cli: CliRu
     assert result.exit_code == 1
     report = json.loads(result.stdout)
     assert report["ok"] is False
-    assert (report["documents"], report["files"]) == (3, 3)
+    assert (report["documents"], report["files"]) == (3, 6)
     assert report["audit_events"] == 3  # the three issues; this check is recorded after
     assert len(report["chain_head"]) == 64
     assert report["problems"] == [
@@ -129,7 +129,7 @@ def test_check_is_stored_and_recorded(wenshu: Wenshu, notices: list[Document]) -
     result = run_check(wenshu, "管理员", "web")
     stored = last_check(wenshu)
     assert stored is not None
-    assert (stored.trigger, stored.actor, stored.documents, stored.files) == ("web", "管理员", 3, 3)
+    assert (stored.trigger, stored.actor, stored.documents, stored.files) == ("web", "管理员", 3, 6)
     assert stored.problems == [problem.to_json() for problem in result.problems]
     with wenshu.database.session() as session:
         event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()

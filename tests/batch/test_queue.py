@@ -291,7 +291,7 @@ def test_a_killed_worker_is_replaced_and_its_job_finishes_exactly_once(
     items = job_items(desk, job.id)
     assert sorted(item.document_id or 0 for item in items) == [d.id for d in recorded]
     report = verify_archive(desk.database, desk.archive)
-    assert report.ok and report.files == 300 and not report.leftovers
+    assert report.ok and report.files == 600 and not report.leftovers  # a PDF and an OFD each
     outputs = shared.folder / "batches" / str(job.id)
     assert (outputs / "merged.pdf").is_file() and (outputs / "manifest.csv").is_file()
 

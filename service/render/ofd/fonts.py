@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
 import pikepdf
 from fontTools.fontBuilder import FontBuilder
-from fontTools.misc import eexec
 from fontTools.pens.cu2quPen import Cu2QuPen
+from fontTools.pens.recordingPen import RecordingPen, replayRecording
 from fontTools.pens.ttGlyphPen import TTGlyphPen
-from fontTools.t1Lib import T1Font, findEncryptedChunks
-from fontTools.ttLib import TTFont
+from fontTools.ttLib import OPTIMIZE_FONT_SPEED, TTFont
 
 from service.render.ofd.errors import OfdError
+from service.render.ofd.type1 import Type1Program, Type1Unreadable, read_type1
 
 NOTDEF = ".notdef"
 # pikepdf's objects are typed dynamically: a dictionary, stream or array read from the file.
@@ -61,8 +64,57 @@ class EmbeddedFont:
         return self.widths.get(code, self.missing_width)
 
 
+# Fonts already turned into TrueType, by what they were made from: the copies of a batch,
+# cut from one conversion, share their subsets, which are then made once.
+_MADE: OrderedDict[bytes, EmbeddedFont] = OrderedDict()
+_MADE_LIMIT = 32
+_MADE_LOCK = threading.Lock()
+
+
 def embedded_font(font: PdfObject) -> EmbeddedFont:
-    """Return the OFD form of a PDF font dictionary; raises OfdFontError for what it can't carry."""
+    """Return the OFD form of a PDF font dictionary; raises OfdFontError for what it can't carry.
+
+    A font made from the same program, encoding, widths and ToUnicode before is taken again
+    (the last _MADE_LIMIT are kept).
+    """
+    key = _source_key(font)
+    with _MADE_LOCK:
+        made = _MADE.get(key)
+        if made is not None:
+            _MADE.move_to_end(key)
+            return made
+    made = _embedded_font(font)
+    with _MADE_LOCK:
+        _MADE[key] = made
+        while len(_MADE) > _MADE_LIMIT:
+            _MADE.popitem(last=False)
+    return made
+
+
+def _source_key(font: PdfObject) -> bytes:
+    """Return a digest of everything a font's OFD form is made from."""
+    digest = hashlib.sha256()
+    parts = [font]
+    if "/DescendantFonts" in font:
+        parts.append(font.DescendantFonts[0])
+    for part in parts:
+        for name in ("/Subtype", "/BaseFont", "/Encoding", "/FirstChar", "/Widths", "/W", "/DW"):
+            value = part.get(name)
+            digest.update(repr(value).encode() if not isinstance(value, pikepdf.Stream) else b"")
+        descriptor = part.get("/FontDescriptor")
+        streams = [part.get("/ToUnicode"), part.get("/CIDToGIDMap")]
+        if descriptor is not None:
+            digest.update(repr(descriptor.get("/Flags")).encode())
+            streams += [descriptor.get(n) for n in ("/FontFile", "/FontFile2", "/FontFile3")]
+        for stream in streams:
+            if isinstance(stream, pikepdf.Stream):
+                digest.update(hashlib.sha256(stream.read_raw_bytes()).digest())
+            digest.update(b"|")
+    return digest.digest()
+
+
+def _embedded_font(font: PdfObject) -> EmbeddedFont:
+    """Return the OFD form of a PDF font dictionary, made anew."""
     subtype = str(font.get("/Subtype"))
     if subtype == "/Type0":
         return _composite(font)
@@ -215,48 +267,59 @@ def _type1_program(
     The cubic outlines become quadratic ones within a thousandth of the em (fontTools'
     cu2qu), so that every OFD reader, TrueType-only ones included, draws them.
     """
-    font = T1Font.__new__(T1Font)
     try:
-        chunks = findEncryptedChunks(data)
-    except Exception as error:  # fontTools raises its own T1Error and plain ValueErrors
+        program = read_type1(data)
+    except (Type1Unreadable, ValueError, IndexError) as error:
         raise OfdFontError(f"Type 1 字体程序无法读取：{error}") from error
-    font.data = b"".join(
-        eexec.deHexString(b"".join(chunk.split())) if encrypted and _is_hex(chunk[:4]) else chunk
-        for encrypted, chunk in chunks
-    )
-    font.encoding = "ascii"
-    try:
-        name = str(font["FontName"])
-        encoding = font["Encoding"]
-        charstrings = font["CharStrings"]
-        matrix = list(font["FontMatrix"])
-    except Exception as error:
-        raise OfdFontError(f"Type 1 字体程序无法读取：{error}") from error
-    upm = round(1 / matrix[0]) if matrix and matrix[0] else 1000
+    charstrings = program.charstrings
+    upm = round(1 / program.matrix[0]) if program.matrix and program.matrix[0] else 1000
     names = [NOTDEF, *sorted(n for n in charstrings if n != NOTDEF)]
     outlines: dict[str, object] = {}
     advances: dict[str, tuple[int, int]] = {}
     for glyph in names:
-        pen = TTGlyphPen(None)
-        width = 0
-        if glyph in charstrings:
-            charstrings[glyph].draw(Cu2QuPen(pen, upm / 1000, reverse_direction=True))
-            width = round(charstrings[glyph].width)
-        outlines[glyph] = pen.glyph()
-        advances[glyph] = (width, 0)
-    by_code = encoding if isinstance(encoding, list) else []
-    code_names = {code: glyph for code, glyph in enumerate(by_code) if glyph in charstrings}
+        outlines[glyph], advances[glyph] = _outline(program, glyph, upm)
+    code_names = {code: glyph for code, glyph in program.encoding.items() if glyph in charstrings}
     glyph_index = {glyph: i for i, glyph in enumerate(names)}
     glyphs = {code: glyph_index[glyph] for code, glyph in code_names.items()}
     builder = FontBuilder(upm, isTTF=True)
+    builder.font.cfg[OPTIMIZE_FONT_SPEED] = True  # a little larger, compiled three times faster
     builder.setupGlyphOrder(names)
     builder.setupCharacterMap(_unicode_cmap(code_names, text))
     builder.setupGlyf(outlines)
     # TrueType rasterisers place a glyph by its left side bearing: it must be the outline's xMin
     table = builder.font["glyf"]
     metrics = {glyph: (advances[glyph][0], getattr(table[glyph], "xMin", 0)) for glyph in names}
-    _finish(builder, name, metrics, upm)
+    _finish(builder, program.name, metrics, upm)
     return glyphs, _saved(builder.font)
+
+
+# Glyphs already turned quadratic, by font, glyph name and program: a document's subset
+# shares most of its glyphs with the last one's.
+_OUTLINES: OrderedDict[tuple[str, str, bytes], tuple[list[tuple[str, tuple[Any, ...]]], int]] = (
+    OrderedDict()
+)
+_OUTLINES_LIMIT = 50_000
+
+
+def _outline(program: Type1Program, glyph: str, upm: int) -> tuple[object, tuple[int, int]]:
+    """Return a glyph's TrueType outline and (advance, 0), made once per font, name and program."""
+    if glyph not in program.charstrings:
+        return TTGlyphPen(None).glyph(), (0, 0)
+    key = (program.name.split("+")[-1], glyph, program.programs[glyph])
+    with _MADE_LOCK:
+        known = _OUTLINES.get(key)
+    if known is None:
+        recording = RecordingPen()
+        charstring = program.charstrings[glyph]
+        charstring.draw(Cu2QuPen(recording, upm / 1000, reverse_direction=True))
+        known = (recording.value, round(charstring.width))
+        with _MADE_LOCK:
+            _OUTLINES[key] = known
+            while len(_OUTLINES) > _OUTLINES_LIMIT:
+                _OUTLINES.popitem(last=False)
+    pen = TTGlyphPen(None)
+    replayRecording(known[0], pen)
+    return pen.glyph(), (known[1], 0)
 
 
 def _unicode_cmap(names_by_code: dict[int, str], text: dict[int, str]) -> dict[int, str]:
@@ -291,11 +354,6 @@ def _saved(font: TTFont) -> bytes:
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
-
-
-def _is_hex(data: bytes) -> bool:
-    """Tell whether the start of an eexec section is hexadecimal."""
-    return all(chr(b) in "0123456789abcdefABCDEF \r\n\t" for b in data)
 
 
 def _truetype_program(
