@@ -153,6 +153,7 @@ STAGES = (
     ("sign", BureauSigner, "sign"),
     # A batch stamps and signs in worker processes: what shows here is the wait for them.
     ("seal and sign (waiting for the workers)", PressingPool, "press_all"),
+    ("OFD (written from the PDF)", service.batch.rendering, "ofd_of"),
     ("SHA-256 + SM3", service.batch.rendering, "fixity_of"),
     # A chunk's files are stored side by side: its wall time, not the sum over its threads.
     ("store (fsync)", service.batch.recording, "_store_all"),
@@ -298,6 +299,10 @@ def main() -> None:
         "--kinds", default=",".join(KINDS), help="comma-separated kinds to measure, in order"
     )
     parser.add_argument("--naive-copies", type=int, default=10)
+    parser.add_argument(
+        "--without-ofd", action="store_true",
+        help="write no OFD beside each copy's PDF, to measure what the OFD costs",
+    )  # fmt: skip
     parser.add_argument("--chunk-size", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
@@ -314,6 +319,8 @@ def main() -> None:
         "running `wenshu serve` (bench/batch_command.py)",
     )  # fmt: skip
     args = parser.parse_args()
+    if args.without_ofd:
+        service.batch.rendering._with_ofd = lambda copy: copy  # type: ignore[assignment]
     kinds = [kind for kind in args.kinds.split(",") if kind]
     if args.command:
         with tempfile.TemporaryDirectory(prefix="wenshu-bench-") as folder:

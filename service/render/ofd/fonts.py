@@ -99,8 +99,7 @@ def _source_key(font: PdfObject) -> bytes:
         parts.append(font.DescendantFonts[0])
     for part in parts:
         for name in ("/Subtype", "/BaseFont", "/Encoding", "/FirstChar", "/Widths", "/W", "/DW"):
-            value = part.get(name)
-            digest.update(repr(value).encode() if not isinstance(value, pikepdf.Stream) else b"")
+            digest.update(_plain(part.get(name)).encode())
         descriptor = part.get("/FontDescriptor")
         streams = [part.get("/ToUnicode"), part.get("/CIDToGIDMap")]
         if descriptor is not None:
@@ -111,6 +110,17 @@ def _source_key(font: PdfObject) -> bytes:
                 digest.update(hashlib.sha256(stream.read_raw_bytes()).digest())
             digest.update(b"|")
     return digest.digest()
+
+
+def _plain(value: PdfObject) -> str:
+    """Return a PDF value as text that does not depend on its object numbers."""
+    if isinstance(value, pikepdf.Array):
+        return "[" + " ".join(_plain(item) for item in value) + "]"
+    if isinstance(value, pikepdf.Dictionary):
+        return "<<" + " ".join(f"{key} {_plain(value[key])}" for key in sorted(value.keys())) + ">>"
+    if isinstance(value, pikepdf.Stream):
+        return ""
+    return str(value)
 
 
 def _embedded_font(font: PdfObject) -> EmbeddedFont:

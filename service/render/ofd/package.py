@@ -14,6 +14,7 @@ from lxml import etree
 from service.render.ofd.errors import OfdError
 from service.render.ofd.fonts import EmbeddedFont, PdfObject
 from service.render.ofd.pdfpage import GlyphRun, PageDrawing, PathShape, PlacedImage
+from service.render.ofd.zipped import zip_members
 
 OFD_NS = "http://www.ofdspec.org/2016"
 _E = f"{{{OFD_NS}}}"
@@ -383,14 +384,7 @@ def write_package(pages: Iterable[PageDrawing], info: OfdInfo) -> bytes:
     entries.extend(
         (f"{DOC}/Res/{name}", data) for name, data in {**font_files, **image_files}.items()
     )
-    stamp = (max(info.created.year, 1980), info.created.month, info.created.day, 0, 0, 0)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in entries:
-            entry = zipfile.ZipInfo(name, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(entry, data)
-    return out.getvalue()
+    return zip_members(entries, (info.created.year, info.created.month, info.created.day))
 
 
 def read_info(ofd: bytes) -> OfdInfo:

@@ -446,38 +446,36 @@ class _Reader:
         self.quote([ops[2]], res, depth)
 
     def _show(self, parts: list) -> None:
-        """Advance over the strings and adjustments of one text operator, keeping its glyphs."""
+        """Advance over the strings and adjustments of one text operator, keeping its glyphs.
+
+        Within one operator the glyphs move along the text line alone: each origin is the
+        line's start moved by the advances so far (tx, in text space), through one matrix.
+        """
         state = self.state
         font = state.font
         if font is None:
             raise OfdPageError("页面在设定字体之前显示了文字")
         size, scale = state.font_size, state.horizontal_scale
+        a, b, _c, _d, e, f = multiply(
+            (1, 0, 0, 1, 0, state.rise), multiply(self.text_matrix, state.ctm)
+        )
         origins: list[tuple[float, float]] = []
         codes: list[int] = []
+        spaced = font.bytes_per_code == 1 and state.word_spacing != 0
+        tx = 0.0
         for part in parts:
             if isinstance(part, pikepdf.String):
-                data = bytes(part)
-                for code in font.codes(data):
-                    rendering = multiply(
-                        (size * scale, 0, 0, size, 0, state.rise),
-                        multiply(self.text_matrix, state.ctm),
-                    )
-                    origins.append((rendering[4], rendering[5]))
+                for code in font.codes(bytes(part)):
+                    origins.append((e + a * tx, f + b * tx))
                     codes.append(code)
-                    spacing = state.word_spacing if font.bytes_per_code == 1 and code == 32 else 0.0
-                    advance = (
-                        font.width(code) / 1000 * size + state.char_spacing + spacing
-                    ) * scale
-                    self.text_matrix = multiply((1, 0, 0, 1, advance, 0), self.text_matrix)
+                    spacing = state.word_spacing if spaced and code == 32 else 0.0
+                    tx += (font.width(code) / 1000 * size + state.char_spacing + spacing) * scale
             else:
-                advance = -float(part) / 1000 * size * scale
-                self.text_matrix = multiply((1, 0, 0, 1, advance, 0), self.text_matrix)
+                tx -= float(part) / 1000 * size * scale
+        self.text_matrix = multiply((1, 0, 0, 1, tx, 0), self.text_matrix)
         if not codes:
             return
-        end = multiply(
-            (size * scale, 0, 0, size, 0, state.rise), multiply(self.text_matrix, state.ctm)
-        )
-        origins.append((end[4], end[5]))
+        origins.append((e + a * tx, f + b * tx))
         full = multiply((size * scale, 0, 0, size, 0, 0), multiply(self.text_matrix, state.ctm))
         self._keep_run(codes, origins, full)
 
