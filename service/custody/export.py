@@ -130,20 +130,29 @@ def write_bag(
         )  # fmt: skip
 
 
-def vouched_bytes(wenshu: Wenshu, document: Document, problems: list[str]) -> bytes | None:
-    """Return a document's archived file when it matches its record's SHA-256, SM3 and size.
+def vouched_bytes(
+    wenshu: Wenshu, document: Document, problems: list[str], ofd: bool = False
+) -> bytes | None:
+    """Return a document's archived PDF (or OFD) when it matches its record's SHA-256, SM3 and size.
 
     A missing or changed file is added to problems, naming its 文号 and path, and None is
     returned: what is exported or filed is only ever what the archive can vouch for.
     """
+    if ofd:
+        path, recorded = (
+            document.ofd_path,
+            (document.ofd_sha256, document.ofd_sm3, document.ofd_size),
+        )
+    else:
+        path, recorded = document.pdf_path, (document.sha256, document.sm3, document.size)
     try:
-        data = wenshu.archive.absolute(document.pdf_path).read_bytes()
+        data = wenshu.archive.absolute(path).read_bytes()
     except OSError:
-        problems.append(f"{document.number}：文件 {document.pdf_path} 不存在")
+        problems.append(f"{document.number}：文件 {path} 不存在")
         return None
     fixity = fixity_of(data)
-    if (fixity.sha256, fixity.sm3, fixity.size) != (document.sha256, document.sm3, document.size):
-        problems.append(f"{document.number}：文件 {document.pdf_path} 与登记的固化信息不符")
+    if (fixity.sha256, fixity.sm3, fixity.size) != recorded:
+        problems.append(f"{document.number}：文件 {path} 与登记的固化信息不符")
         return None
     return data
 
@@ -166,6 +175,10 @@ def _write_payload(wenshu: Wenshu, documents: list[Document], folder: Path) -> N
             name += "_"
         used.add(name)
         (folder / f"{name}.pdf").write_bytes(data)
+        if document.ofd_path:  # the OFD beside it, vouched for the same way
+            ofd = vouched_bytes(wenshu, document, problems, ofd=True)
+            if ofd is not None:
+                (folder / f"{name}.ofd").write_bytes(ofd)
         path = wenshu.archive.absolute(document.pdf_path)
         metadata = document_metadata(wenshu, document, path, f"data/{name}.pdf")
         (folder / f"{name}.json").write_text(
@@ -206,8 +219,24 @@ def document_metadata(wenshu: Wenshu, document: Document, path: Path, file: str)
         "fixity": {"sha256": document.sha256, "sm3": document.sm3},
         "storage_path": document.pdf_path,
         "file": file,
+        **_ofd_metadata(document, file),
         "template": {"version": document.template_version, "sha256": document.template_sha256},
         "business_actions": actions,
+    }
+
+
+def _ofd_metadata(document: Document, file: str) -> dict[str, Any]:
+    """Return the OFD's entry of a document's metadata: its file in the bag, size and fixity."""
+    if not document.ofd_path:
+        return {}
+    return {
+        "ofd": {
+            "format": "application/ofd; GB/T 33190-2016",
+            "file": file.removesuffix(".pdf") + ".ofd",
+            "size": document.ofd_size,
+            "fixity": {"sha256": document.ofd_sha256, "sm3": document.ofd_sm3},
+            "storage_path": document.ofd_path,
+        }
     }
 
 

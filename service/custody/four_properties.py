@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from service.archive.access import Hidden, Visibility, hidden_from, shown
 from service.archive.audit import UNNAMED_BREAK, verify_chain
-from service.archive.fixity import PDF_DIR, archived_files, fixity_problem
+from service.archive.fixity import OFD_DIR, PDF_DIR, archived_files, fixity_problem
 from service.archive.pdfinspect import PdfFindings, inspect_pdf
+from service.custody.ofd_checks import ofd_checks
 from service.custody.sealed_documents import CHECK_NAME, SealTrust, judge_signatures, seal_trust
 from service.database.models import AuditEvent, Document, NumberSeries, utcnow
 from service.foundations.formatting import format_document_number
@@ -168,6 +169,7 @@ def assess_set(
         chain = verify_chain(session)
         hidden = hidden_from(session, classifications)
         recorded = set(session.scalars(select(Document.pdf_path)))
+        recorded |= set(session.scalars(select(Document.ofd_path)))
     assessed = [_assess(wenshu, document, context) for document in documents]
     missing = [number for numbers in context.gaps.values() for number in numbers]
     integrity = Check(
@@ -177,7 +179,12 @@ def assess_set(
     )
     authenticity = [_chain_check([p.message for p in chain], hidden)]
     if not kind and year is None:
-        extra = [path for path in archived_files(context.root, PDF_DIR) if path not in recorded]
+        extra = [
+            path
+            for folder in (PDF_DIR, OFD_DIR)
+            for path in archived_files(context.root, folder)
+            if path not in recorded
+        ]
         authenticity.append(
             Check(
                 "无登记外文件",
@@ -250,12 +257,15 @@ def _assess(wenshu: Wenshu, document: Document, context: _Context) -> DocumentAs
     readable = path.is_file()
     findings = inspect_pdf(path) if readable else PdfFindings(error="文件不存在")
     metadata = read_archival_metadata(path) if findings.opened else {}
+    ofd = ofd_checks(document, wenshu.archive)
     properties = [
         PropertyResult(AUTHENTICITY, _authenticity(wenshu, document, context, findings, metadata)),
         PropertyResult(INTEGRITY, _integrity(document, context, metadata, findings.opened)),
         PropertyResult(USABILITY, _usability(findings)),
         PropertyResult(SECURITY, _security(findings)),
     ]
+    for result in properties:  # the OFD's checks after the PDF's, under the same properties
+        result.checks.extend(Check(*check) for check in ofd.get(result.name, []))
     return DocumentAssessment(
         document.id, document.number, document.title, document.kind, document.status, properties
     )
