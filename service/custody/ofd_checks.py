@@ -12,6 +12,7 @@ from service.render.ofd.inspect import inspect_ofd
 # Name of a check → its property; the names are the page's and the JSON's.
 FIXITY, PLACE, METADATA = "OFD 固化信息", "OFD 存储位置", "OFD 著录项目"
 OPENS, STRUCTURE, FONTS = "OFD 能够打开", "OFD 结构（GB/T 33190）", "OFD 字体嵌入"
+PAGES = "OFD 页数"
 INACTIVE = "OFD 无动作与附件"
 
 
@@ -65,14 +66,14 @@ def ofd_checks(document: Document, store: ArchiveStore) -> dict[str, list[tuple[
         else f"{findings.fonts} 种字体全部嵌入"
     )
     active = "含有：" + "、".join(findings.active) if findings.active else "无动作、附件与扩展"
-    count = f"共 {findings.pages} 页" + ("" if pages else f"，登记为 {document.pages} 页")
+    count = f"登记为 {document.pages} 页，文件中为 {findings.pages} 页"
     layout = "各部分符合标准的 XML 模式" if structure else _first(findings.schema)
     same = "DocInfo 中的文号、密级、保管期限与登记一致"
     return {
-        "真实性": authenticity,
+        "真实性": [*authenticity, (PAGES, pages, count)],
         "完整性": [(METADATA, not differing, "；".join(differing) or same)],
         "可用性": [
-            (OPENS, pages, count),
+            (OPENS, True, f"共 {findings.pages} 页"),
             (STRUCTURE, structure, layout),
             (FONTS, not findings.fonts_missing, fonts),
         ],

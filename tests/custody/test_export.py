@@ -38,10 +38,12 @@ def test_export_is_a_valid_bag(wenshu: Wenshu, notices: list[Document], tmp_path
     assert bag.info["Source-Organization"] == "岳阳市君山区史志档案局"
     assert bag.info["Wenshu-Documents"] == "3"
     assert sorted(path.name for path in (out / "data").iterdir()) == sorted(
-        f"君档监通〔2026〕{n}号.{suffix}" for n in (1, 2, 3) for suffix in ("pdf", "json")
+        f"君档监通〔2026〕{n}号.{suffix}" for n in (1, 2, 3) for suffix in ("pdf", "ofd", "json")
     )
     pdf = (out / "data" / "君档监通〔2026〕1号.pdf").read_bytes()
     assert pdf == wenshu.archive.absolute(notices[0].pdf_path).read_bytes()
+    ofd = (out / "data" / "君档监通〔2026〕1号.ofd").read_bytes()
+    assert ofd == wenshu.archive.absolute(notices[0].ofd_path).read_bytes()
 
 
 def test_metadata_holds_the_core_elements(
@@ -65,6 +67,13 @@ def test_metadata_holds_the_core_elements(
     assert metadata["fixity"] == {"sha256": document.sha256, "sm3": document.sm3}
     assert metadata["storage_path"] == document.pdf_path
     assert metadata["file"] == "data/君档监通〔2026〕2号.pdf"
+    assert metadata["ofd"] == {
+        "format": "application/ofd; GB/T 33190-2016",
+        "file": "data/君档监通〔2026〕2号.ofd",
+        "size": document.ofd_size,
+        "fixity": {"sha256": document.ofd_sha256, "sm3": document.ofd_sm3},
+        "storage_path": document.ofd_path,
+    }
     issued, voided = metadata["business_actions"]
     assert (issued["action"], issued["agent"]) == ("发文", "王文书")
     assert (voided["action"], voided["agent"], voided["reason"]) == (

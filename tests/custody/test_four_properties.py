@@ -77,8 +77,11 @@ def test_issued_document_holds_all_four(wenshu: Wenshu, notices: list[Document])
         names[AUTHENTICITY]
     )
     assert {"必备元数据", "所在系列文号连续", "业务行为记录"} <= set(names[INTEGRITY])
-    assert names[USABILITY] == ["能够打开", "PDF/A-2b", "字体嵌入", "未加密"]
-    assert names[SECURITY] == ["无 JavaScript", "无嵌入文件", "无启动动作"]
+    assert names[USABILITY] == [
+        "能够打开", "PDF/A-2b", "字体嵌入", "未加密", "OFD 能够打开", "OFD 结构（GB/T 33190）",
+        "OFD 字体嵌入",
+    ]  # fmt: skip
+    assert names[SECURITY] == ["无 JavaScript", "无嵌入文件", "无启动动作", "OFD 无动作与附件"]
 
 
 def test_changed_byte_fails_authenticity(wenshu: Wenshu, notices: list[Document]) -> None:
@@ -96,7 +99,7 @@ def test_metadata_not_matching_the_file_fails_authenticity(
     with wenshu.database.engine.begin() as connection:
         connection.execute(text("UPDATE documents SET pages = pages + 1 WHERE id = :id"),
                            {"id": notices[0].id})  # fmt: skip
-    assert failed(assessed(wenshu, notices[0])) == {AUTHENTICITY: ["页数"]}
+    assert failed(assessed(wenshu, notices[0])) == {AUTHENTICITY: ["页数", "OFD 页数"]}
 
     def other_number(pdf: pikepdf.Pdf) -> None:
         xmp = pdf.Root.Metadata.read_bytes().replace(
