@@ -381,16 +381,7 @@ def _truetype_program(
         raise OfdFontError(f"TrueType 字体程序无法读取：{error}") from error
     glyphs: dict[int, int] = {}
     if simple:
-        subtable = None
-        if "cmap" in font:
-            subtable = font["cmap"].getcmap(3, 0) or font["cmap"].getcmap(1, 0)
-            subtable = subtable or font["cmap"].getcmap(3, 1)
-        index = {glyph: i for i, glyph in enumerate(order)}
-        if subtable is not None:
-            for code, glyph in subtable.cmap.items():
-                if subtable.platformID == 3 and subtable.platEncID == 0:
-                    code &= 0xFF
-                glyphs.setdefault(code, index[glyph])
+        glyphs = _simple_truetype_glyphs(font, order, text)
     else:
         for code in text:
             glyphs[code] = (cid_gid or {}).get(code, code) if cid_gid else code
@@ -399,6 +390,34 @@ def _truetype_program(
     _replace_cmap(font, cmap)
     _complete(font)
     return glyphs, _saved(font)
+
+
+def _simple_truetype_glyphs(font: TTFont, order: list[str], text: dict[int, str]) -> dict[int, int]:
+    """Return a simple TrueType font's code→glyph map as PDF 32000 9.6.6.4 reads its cmap.
+
+    A (3,0) symbol cmap maps 0xF000 + code (or code); a (1,0) cmap maps the code itself; a
+    (3,1) Unicode cmap maps the code's character, by ToUnicode, or 0xF000 + code.
+    """
+    index = {glyph: i for i, glyph in enumerate(order)}
+    table = font.get("cmap")
+    glyphs: dict[int, int] = {}
+    symbol = table.getcmap(3, 0) if table is not None else None
+    mac = table.getcmap(1, 0) if table is not None else None
+    unicode = table.getcmap(3, 1) if table is not None else None
+    for code in range(256):
+        name = None
+        if symbol is not None:
+            name = symbol.cmap.get(0xF000 + code) or symbol.cmap.get(code)
+        if name is None and mac is not None:
+            name = mac.cmap.get(code)
+        if name is None and unicode is not None:
+            character = text.get(code, "")
+            name = unicode.cmap.get(0xF000 + code) or (
+                unicode.cmap.get(ord(character)) if len(character) == 1 else None
+            )
+        if name is not None and name in index:
+            glyphs[code] = index[name]
+    return glyphs
 
 
 def _complete(font: TTFont) -> None:
