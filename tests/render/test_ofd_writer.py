@@ -97,7 +97,7 @@ def _pdf(content: bytes, *, image: bool = False, font: bool = True) -> bytes:
                     Widths=[1000] * 5,
                     FontDescriptor=pdf.make_indirect(descriptor),
                     ToUnicode=pdf.make_stream(_to_unicode()),
-                )  # fmt: skip
+                )
             )
         )
     if image:
@@ -117,7 +117,7 @@ def _pdf(content: bytes, *, image: bool = False, font: bool = True) -> bytes:
             MediaBox=[0, 0, 595.276, 841.89],
             Resources=resources,
             Contents=pdf.make_stream(content),
-        )  # fmt: skip
+        )
     )
     pdf.pages.append(page)
     out = io.BytesIO()
