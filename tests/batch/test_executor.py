@@ -73,6 +73,12 @@ def stored_pdfs(wenshu: Wenshu) -> set[str]:
     return {str(p.relative_to(root)) for p in (root / "pdf").rglob("*.pdf")}
 
 
+def stored_ofds(wenshu: Wenshu) -> set[str]:
+    """Return the relative path of every OFD under the archive's ofd/ folder."""
+    root = wenshu.settings.archive_path
+    return {str(p.relative_to(root)) for p in (root / "ofd").rglob("*.ofd")}
+
+
 def incoming(wenshu: Wenshu) -> list[Path]:
     """Return the files in the archive's temporary folder."""
     folder = wenshu.settings.archive_path / ".incoming"
@@ -85,6 +91,7 @@ def assert_exactly_once(wenshu: Wenshu, units: list[str]) -> None:
     assert [d.sequence for d in recorded] == list(range(1, len(units) + 1))
     assert sorted(d.recipient for d in recorded) == sorted(units)
     assert stored_pdfs(wenshu) == {d.pdf_path for d in recorded}
+    assert stored_ofds(wenshu) == {d.ofd_path for d in recorded}  # each copy has its OFD, no other
     assert incoming(wenshu) == []
     report = verify_archive(wenshu.database, wenshu.archive)  # the archive's own check agrees
     assert (report.problems, report.leftovers) == ([], [])
@@ -206,6 +213,11 @@ def test_files_of_a_killed_runner_are_removed_when_resumed(
     orphans = stored_pdfs(wenshu) - {d.pdf_path for d in documents(wenshu)}
     assert len(orphans) == 3
     assert {i.staged_path for i in job_items(wenshu, job.id) if i.staged_path} == orphans
+    ofd_orphans = stored_ofds(wenshu) - {d.ofd_path for d in documents(wenshu)}
+    assert len(ofd_orphans) == 3
+    assert {
+        i.staged_ofd_path for i in job_items(wenshu, job.id) if i.staged_ofd_path
+    } == ofd_orphans
     torn = wenshu.settings.archive_path / ".incoming" / "tmpkilled.part"  # a write cut short
     torn.write_bytes(b"%PDF-1.7 half")
     os.utime(torn, (time.time() - 60, time.time() - 60))

@@ -9,8 +9,9 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from service.commands.cli import main
-from service.database.models import AuditEvent
+from service.database.models import AuditEvent, Document
 from service.foundations.config import load_settings
+from service.render.ofd.package import read_info
 from service.services import Wenshu
 from tests.casework import UNITS
 from tests.conftest import SAMPLES
@@ -50,3 +51,18 @@ def test_the_operator_opens_a_case_and_issues_in_it_by_its_number(
     finally:
         wenshu.close()
     assert [(entry.actor, entry.details["via"]) for entry in approvals] == [("刘建平", "cli")]
+
+
+def test_render_writes_the_archived_ofd_beside_the_pdf(runner: CliRunner, tmp_path: Path) -> None:
+    """This test ensures that --ofd writes the OFD archived with the document, and that it names its 文号."""
+    out = tmp_path / "out" / "notice.ofd"
+    code, number, errors = render(runner, tmp_path, "supervision_notice", "--ofd", str(out))
+    assert code == 0, errors
+    settings = load_settings({"instance_path": tmp_path / "cli-instance"})
+    wenshu = Wenshu.open(settings)
+    with wenshu.database.session() as session:
+        document = session.scalars(select(Document)).one()
+    assert out.read_bytes() == wenshu.archive.read(document.ofd_path)
+    wenshu.close()
+    assert read_info(out.read_bytes()).custom[0] == ("文号", number)
+    assert not list(out.parent.glob("*.part"))

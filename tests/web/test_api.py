@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 import uuid
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 from jsonschema import Draft202012Validator
+from lxml import etree
 from openapi_spec_validator import validate
 from sqlalchemy import func, select, update
 from werkzeug.test import TestResponse
@@ -105,6 +108,7 @@ def test_no_token_is_401_json(app: Flask, api: FlaskClient) -> None:
         ("POST", "/api/documents"),
         ("GET", "/api/documents/1"),
         ("GET", "/api/documents/1/pdf"),
+        ("GET", "/api/documents/1/ofd"),
         ("GET", "/api/nothing"),
     ]
     for method, path in calls:
@@ -419,6 +423,22 @@ def test_issue_read_and_download(app: Flask, api: FlaskClient, clerk: dict[str, 
         saved.write_bytes(pdf.data)
     assert '<script>alert("x")</script>&{{facts}}' in pdfcheck.poppler_text(saved)
     is_json_error(api.get(issued["pdf_url"]), 401)
+
+    assert issued["ofd_url"] == f"http://localhost/api/documents/{issued['id']}/ofd"
+    with api.get(issued["ofd_url"], headers=clerk) as ofd:
+        assert ofd.status_code == 200
+        assert ofd.mimetype == "application/ofd"
+        assert hashlib.sha256(ofd.data).hexdigest() == record["ofd_sha256"]
+        assert hashlib.new("sm3", ofd.data).hexdigest() == record["ofd_sm3"]
+        assert len(ofd.data) == record["ofd_size"]
+        assert ".ofd" in ofd.headers["Content-Disposition"]
+        with zipfile.ZipFile(io.BytesIO(ofd.data)) as package:
+            pages = [n for n in package.namelist() if n.endswith("Content.xml")]
+            text = "".join(
+                "".join(etree.fromstring(package.read(n)).itertext()) for n in sorted(pages)
+            )
+    assert '<script>alert("x")</script>' in text  # the markup is the page's text, as typed
+    is_json_error(api.get(issued["ofd_url"]), 401)
 
 
 @pytest.mark.office

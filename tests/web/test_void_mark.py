@@ -16,6 +16,7 @@ from sqlalchemy import select
 from service.acts.issuing import issue_document
 from service.archive.voiding import void_document
 from service.database.models import Document
+from service.render.ofd.package import read_info
 from tests import pdfcheck
 from tests.batch.conftest import unit_names
 from tests.conftest import sample
@@ -142,3 +143,56 @@ def test_voided_batch_copies_are_served_marked(app: Flask, tmp_path: Path) -> No
                     assert data == before[copy.pdf_path]
     assert {c.pdf_path: wenshu.archive.read(c.pdf_path) for c in copies} == before
     assert all(hashlib.sha256(before[c.pdf_path]).hexdigest() == c.sha256 for c in copies)
+
+
+def ofd_images_by_page(data: bytes) -> list[int]:
+    """Return how many ImageObjects each page of an OFD draws."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        pages = sorted(n for n in package.namelist() if n.endswith("Content.xml"))
+        return [package.read(name).count(b"<ofd:ImageObject") for name in pages]
+
+
+def test_the_ofd_is_served_as_archived_and_marked_once_voided(
+    app: Flask, client: FlaskClient
+) -> None:
+    """This test ensures that the page offers the OFD, the web and API doors serve it as archived, and once
+    voided serve it with the 作废 mark on every page, its DocInfo kept, the archived OFD untouched."""
+    wenshu = app.extensions["wenshu"]
+    document = issue_document(wenshu, "supervision_notice", sample("supervision_notice"), "王文书")
+    archived = wenshu.archive.absolute(document.ofd_path)
+    page = client.get(f"/documents/{document.id}").get_data(as_text=True)
+    assert f'href="/documents/{document.id}/ofd"' in page and document.ofd_sha256 in page
+    api = bearer(token_for(app, "clerk"))
+    doors = [(f"/documents/{document.id}/ofd", None), (f"/api/documents/{document.id}/ofd", api)]
+    for url, headers in doors:
+        with client.get(url, headers=headers or {}) as response:
+            assert response.status_code == 200 and response.mimetype == "application/ofd"
+            assert response.headers["Content-Disposition"].startswith("attachment")
+            assert response.data == archived.read_bytes()
+
+    assert (
+        client.post(f"/documents/{document.id}/void", data={"reason": "文号错用"}).status_code
+        == 302
+    )
+    for url, headers in doors:
+        marked = served(client, url, headers)
+        assert ofd_images_by_page(marked) == [1] * document.pages  # the mark, on every page
+        assert read_info(marked) == read_info(archived.read_bytes())
+    assert hashlib.sha256(archived.read_bytes()).hexdigest() == document.ofd_sha256
+
+
+def test_a_document_issued_before_ofd_has_none_to_offer(app: Flask, client: FlaskClient) -> None:
+    """This test ensures that a document without an OFD shows no link and both doors answer 404."""
+    wenshu = app.extensions["wenshu"]
+    document = issue_document(wenshu, "supervision_notice", sample("supervision_notice"), "王文书")
+    with wenshu.database.session() as session:
+        session.get(Document, document.id).ofd_path = ""
+    page = client.get(f"/documents/{document.id}").get_data(as_text=True)
+    assert f"/documents/{document.id}/ofd" not in page
+    assert client.get(f"/documents/{document.id}/ofd").status_code == 404
+    answer = client.get(
+        f"/api/documents/{document.id}/ofd", headers=bearer(token_for(app, "clerk"))
+    )
+    assert answer.status_code == 404 and "尚未生成 OFD" in answer.get_json()["error"]
+    metadata = client.get(f"/api/documents/{document.id}", headers=bearer(token_for(app, "clerk")))
+    assert metadata.get_json()["ofd_url"] is None
