@@ -9,7 +9,7 @@ from contextlib import AbstractContextManager
 
 # The stages a single document passes through, in order, as bench/single.py prints them.
 STAGES = (
-    "facts", "fill", "fit", "convert", "metadata", "seal", "sign", "archive", "database",
+    "facts", "fill", "fit", "convert", "metadata", "seal", "sign", "ofd", "archive", "database",
 )  # fmt: skip
 
 _NOTHING: AbstractContextManager[None] = contextlib.nullcontext()

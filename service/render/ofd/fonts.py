@@ -13,9 +13,9 @@ from typing import Any
 import pikepdf
 from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.cu2quPen import Cu2QuPen
-from fontTools.pens.recordingPen import RecordingPen, replayRecording
 from fontTools.pens.ttGlyphPen import TTGlyphPen
-from fontTools.ttLib import OPTIMIZE_FONT_SPEED, TTFont
+from fontTools.ttLib import TTFont
+from fontTools.ttLib.tables._g_l_y_f import Glyph
 
 from service.render.ofd.errors import OfdError
 from service.render.ofd.type1 import Type1Program, Type1Unreadable, read_type1
@@ -284,52 +284,74 @@ def _type1_program(
     charstrings = program.charstrings
     upm = round(1 / program.matrix[0]) if program.matrix and program.matrix[0] else 1000
     names = [NOTDEF, *sorted(n for n in charstrings if n != NOTDEF)]
-    outlines: dict[str, object] = {}
-    advances: dict[str, tuple[int, int]] = {}
-    for glyph in names:
-        outlines[glyph], advances[glyph] = _outline(program, glyph, upm)
+    made = {glyph: _made_glyph(program, glyph, upm) for glyph in names}
     code_names = {code: glyph for code, glyph in program.encoding.items() if glyph in charstrings}
     glyph_index = {glyph: i for i, glyph in enumerate(names)}
     glyphs = {code: glyph_index[glyph] for code, glyph in code_names.items()}
     builder = FontBuilder(upm, isTTF=True)
-    builder.font.cfg[OPTIMIZE_FONT_SPEED] = True  # a little larger, compiled three times faster
     builder.setupGlyphOrder(names)
     builder.setupCharacterMap(_unicode_cmap(code_names, text))
-    builder.setupGlyf(outlines)
+    builder.setupGlyf({glyph: _compiled(m) for glyph, m in made.items()}, calcGlyphBounds=False)
     # TrueType rasterisers place a glyph by its left side bearing: it must be the outline's xMin
-    table = builder.font["glyf"]
-    metrics = {glyph: (advances[glyph][0], getattr(table[glyph], "xMin", 0)) for glyph in names}
+    metrics = {glyph: (m.advance, m.bounds[0] if m.bounds else 0) for glyph, m in made.items()}
     _finish(builder, program.name, metrics, upm)
+    _measured(builder.font, list(made.values()))
     return glyphs, _saved(builder.font)
 
 
-# Glyphs already turned quadratic, by font, glyph name and program: a document's subset
-# shares most of its glyphs with the last one's.
-_OUTLINES: OrderedDict[tuple[str, str, bytes], tuple[list[tuple[str, tuple[Any, ...]]], int]] = (
-    OrderedDict()
-)
-_OUTLINES_LIMIT = 50_000
+@dataclass(frozen=True)
+class _MadeGlyph:
+    """A glyph made TrueType once: its compiled glyf entry, bounds, points, contours, advance."""
+
+    data: bytes
+    bounds: tuple[int, int, int, int] | None
+    points: int
+    contours: int
+    advance: int
 
 
-def _outline(program: Type1Program, glyph: str, upm: int) -> tuple[object, tuple[int, int]]:
-    """Return a glyph's TrueType outline and (advance, 0), made once per font, name and program."""
+# Glyphs already made, by font, glyph name and program: a document's subset shares most of
+# its glyphs with the last one's, and compiling a glyph is most of what making a font costs.
+_GLYPHS: OrderedDict[tuple[str, str, bytes], _MadeGlyph] = OrderedDict()
+_GLYPHS_LIMIT = 50_000
+_EMPTY = _MadeGlyph(b"", None, 0, 0, 0)
+
+
+def _made_glyph(program: Type1Program, glyph: str, upm: int) -> _MadeGlyph:
+    """Return a glyph as TrueType, made once per font, name and program."""
     if glyph not in program.charstrings:
-        return TTGlyphPen(None).glyph(), (0, 0)
+        return _EMPTY
     key = (program.name.split("+")[-1], glyph, program.programs[glyph])
     with _MADE_LOCK:
-        known = _OUTLINES.get(key)
-    if known is None:
-        recording = RecordingPen()
-        charstring = program.charstrings[glyph]
-        charstring.draw(Cu2QuPen(recording, upm / 1000, reverse_direction=True))
-        known = (recording.value, round(charstring.width))
-        with _MADE_LOCK:
-            _OUTLINES[key] = known
-            while len(_OUTLINES) > _OUTLINES_LIMIT:
-                _OUTLINES.popitem(last=False)
+        known = _GLYPHS.get(key)
+    if known is not None:
+        return known
     pen = TTGlyphPen(None)
-    replayRecording(known[0], pen)
-    return pen.glyph(), (known[1], 0)
+    charstring = program.charstrings[glyph]
+    charstring.draw(Cu2QuPen(pen, upm / 1000, reverse_direction=True))
+    outline = pen.glyph()
+    if outline.numberOfContours > 0:
+        outline.recalcBounds(None)
+        bounds = (outline.xMin, outline.yMin, outline.xMax, outline.yMax)
+        made = _MadeGlyph(
+            outline.compile(None, optimizeSize=False), bounds, len(outline.coordinates),
+            outline.numberOfContours, round(charstring.width),
+        )  # fmt: skip
+    else:
+        made = _MadeGlyph(b"", None, 0, 0, round(charstring.width))
+    with _MADE_LOCK:
+        _GLYPHS[key] = made
+        while len(_GLYPHS) > _GLYPHS_LIMIT:
+            _GLYPHS.popitem(last=False)
+    return made
+
+
+def _compiled(made: _MadeGlyph) -> Glyph:
+    """Return a glyf entry holding a made glyph's compiled bytes, written as they are."""
+    glyph = Glyph(made.data)
+    glyph.numberOfContours = made.contours
+    glyph.flags = []
+    return glyph
 
 
 def _unicode_cmap(names_by_code: dict[int, str], text: dict[int, str]) -> dict[int, str]:
@@ -340,6 +362,24 @@ def _unicode_cmap(names_by_code: dict[int, str], text: dict[int, str]) -> dict[i
         if len(value) == 1 and ord(value) not in cmap:
             cmap[ord(value)] = names_by_code[code]
     return cmap
+
+
+def _measured(font: TTFont, made: list[_MadeGlyph]) -> None:
+    """Write the font-wide bounds and maxima that fontTools would find by expanding every glyph."""
+    font.recalcBBoxes = False  # the glyphs are written as compiled; these are their values
+    drawn = [m for m in made if m.bounds is not None]
+    head, hhea, maxp = font["head"], font["hhea"], font["maxp"]
+    if drawn:
+        head.xMin = min(m.bounds[0] for m in drawn if m.bounds)
+        head.yMin = min(m.bounds[1] for m in drawn if m.bounds)
+        head.xMax = max(m.bounds[2] for m in drawn if m.bounds)
+        head.yMax = max(m.bounds[3] for m in drawn if m.bounds)
+        hhea.minLeftSideBearing = head.xMin
+        hhea.minRightSideBearing = min(m.advance - m.bounds[2] for m in drawn if m.bounds)
+        hhea.xMaxExtent = head.xMax
+    hhea.advanceWidthMax = max((m.advance for m in made), default=0)
+    maxp.maxPoints = max((m.points for m in made), default=0)
+    maxp.maxContours = max((m.contours for m in made), default=0)
 
 
 def _finish(
