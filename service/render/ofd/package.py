@@ -99,8 +99,8 @@ def _xml(element: etree._Element) -> bytes:
     return etree.tostring(element, xml_declaration=True, encoding="UTF-8")
 
 
-def _colour(parent: etree._Element, tag: str, rgb: tuple[int, int, int]) -> None:
-    _sub(parent, tag, Value=" ".join(str(v) for v in rgb))
+def _colour(rgb: tuple[int, int, int], tag: str) -> str:
+    return _element(tag, {"Value": " ".join(str(v) for v in rgb)})
 
 
 def _xml_text(text: str) -> str:
@@ -140,8 +140,8 @@ def image_file(image: PdfObject) -> tuple[str, bytes]:
     return "PNG", out.getvalue()
 
 
-def _text_object(layer: etree._Element, run: GlyphRun, ids: _Ids, resources: _Resources) -> None:
-    """Write a glyph run as a TextObject: its Unicode text, glyph indices and advances."""
+def _text_object(run: GlyphRun, ids: _Ids, resources: _Resources) -> str:
+    """Return a glyph run as a TextObject: its Unicode text, glyph indices and advances."""
     font = run.font
     size = run.size
     texts = [_xml_text(font.text.get(code) or REPLACEMENT) for code in run.codes]
@@ -177,33 +177,24 @@ def _text_object(layer: etree._Element, run: GlyphRun, ids: _Ids, resources: _Re
         attributes["Stroke"] = "true"
     if mode in (1, 3):
         attributes["Fill"] = "false"
-    element = _sub(layer, "TextObject", **attributes)
-    _colour(element, "FillColor", run.fill)
+    children = [_colour(run.fill, "FillColor")]
     if mode in (1, 2):
-        _colour(element, "StrokeColor", run.stroke)
-    _sub(
-        element,
-        "CGTransform",
-        CodePosition="0",
-        CodeCount=str(len(code)),
-        GlyphCount=str(len(glyphs)),
-    ).append(_glyphs(glyphs))
-    text = _sub(element, "TextCode", code, X=_n(x), Y=_n(y))
+        children.append(_colour(run.stroke, "StrokeColor"))
+    counts = {"CodePosition": "0", "CodeCount": str(len(code)), "GlyphCount": str(len(glyphs))}
+    glyph_list = _element("Glyphs", {}, text=" ".join(map(str, glyphs)))
+    children.append(_element("CGTransform", counts, glyph_list))
+    place = {"X": _n(x), "Y": _n(y)}
     if len(code) > 1:
-        text.set("DeltaX", " ".join(_n(v) for v in deltas[: len(code) - 1]))
+        place["DeltaX"] = " ".join(_n(v) for v in deltas[: len(code) - 1])
+    children.append(_element("TextCode", place, text=code))
+    return _element("TextObject", attributes, "".join(children))
 
 
-def _glyphs(glyphs: list[int]) -> etree._Element:
-    element = etree.Element(_E + "Glyphs")
-    element.text = " ".join(str(g) for g in glyphs)
-    return element
-
-
-def _path_object(layer: etree._Element, shape: PathShape, ids: _Ids) -> None:
-    """Write a painted path as a PathObject, its steps relative to its Boundary."""
+def _path_object(shape: PathShape, ids: _Ids) -> str:
+    """Return a painted path as a PathObject, its steps relative to its Boundary."""
     points = [p for segment in shape.segments for p in segment.points]
     if not points:
-        return
+        return ""
     pad = shape.line_width if shape.stroke else 0.0
     left = min(p[0] for p in points) - pad
     top = min(p[1] for p in points) - pad
@@ -231,52 +222,71 @@ def _path_object(layer: etree._Element, shape: PathShape, ids: _Ids) -> None:
         attributes["Fill"] = "true"
         if shape.even_odd:
             attributes["Rule"] = "Even-Odd"
-    element = _sub(layer, "PathObject", **attributes)
+    children = []
     if shape.stroke:
-        _colour(element, "StrokeColor", shape.stroke_colour)
+        children.append(_colour(shape.stroke_colour, "StrokeColor"))
     if shape.fill:
-        _colour(element, "FillColor", shape.fill_colour)
-    _sub(element, "AbbreviatedData", " ".join(steps))
+        children.append(_colour(shape.fill_colour, "FillColor"))
+    children.append(_element("AbbreviatedData", {}, text=" ".join(steps)))
+    return _element("PathObject", attributes, "".join(children))
 
 
-def _image_object(
-    layer: etree._Element, placed: PlacedImage, ids: _Ids, resources: _Resources
-) -> None:
-    """Write a placed image as an ImageObject: the unit square mapped by its CTM into its Boundary."""
+def _image_object(placed: PlacedImage, ids: _Ids, resources: _Resources) -> str:
+    """Return a placed image as an ImageObject: the unit square mapped by its CTM into its Boundary."""
     a, b, c, d, e, f = placed.matrix
     corners = [(e, f), (a + e, b + f), (c + e, d + f), (a + c + e, b + d + f)]
     left, top = min(p[0] for p in corners), min(p[1] for p in corners)
     width = max(p[0] for p in corners) - left
     height = max(p[1] for p in corners) - top
     resource = resources.image_id(placed.key, placed.image)
-    _sub(
-        layer,
-        "ImageObject",
-        ID=str(ids.next()),
-        Boundary=_box(left, top, max(width, 0.001), max(height, 0.001)),
-        CTM=" ".join(_n(v) for v in (a, b, c, d, e - left, f - top)),
-        ResourceID=str(resource),
-    )
+    attributes = {
+        "ID": str(ids.next()),
+        "Boundary": _box(left, top, max(width, 0.001), max(height, 0.001)),
+        "CTM": " ".join(_n(v) for v in (a, b, c, d, e - left, f - top)),
+        "ResourceID": str(resource),
+    }
+    return _element("ImageObject", attributes)
 
 
 def _page_xml(page: PageDrawing, ids: _Ids, resources: _Resources, default: PageDrawing) -> bytes:
-    """Return a page's Content.xml."""
-    root = _root("Page")
+    """Return a page's Content.xml, its objects written as text (a page holds hundreds)."""
+    parts = [f"<?xml version='1.0' encoding='UTF-8'?>\n<ofd:Page xmlns:ofd=\"{OFD_NS}\">"]
     if (page.width, page.height, page.application_box) != (
         default.width,
         default.height,
         default.application_box,
     ):
-        _area(root, page)
-    layer = _sub(_sub(root, "Content"), "Layer", ID=str(ids.next()), Type="Body")
+        area = _root("Area")
+        _sub(area, "PhysicalBox", _box(0, 0, page.width, page.height))
+        _sub(area, "ApplicationBox", _box(*page.application_box))
+        parts.append(etree.tostring(area, encoding="unicode").replace(f' xmlns:ofd="{OFD_NS}"', ""))
+    parts.append(f'<ofd:Content><ofd:Layer ID="{ids.next()}" Type="Body">')
     for item in page.items:
         if isinstance(item, GlyphRun):
-            _text_object(layer, item, ids, resources)
+            parts.append(_text_object(item, ids, resources))
         elif isinstance(item, PathShape):
-            _path_object(layer, item, ids)
+            parts.append(_path_object(item, ids))
         else:
-            _image_object(layer, item, ids, resources)
-    return _xml(root)
+            parts.append(_image_object(item, ids, resources))
+    parts.append("</ofd:Layer></ofd:Content></ofd:Page>")
+    return "".join(parts).encode("utf-8")
+
+
+def _element(tag: str, attributes: dict[str, str], children: str = "", text: str = "") -> str:
+    """Return one element of a page as XML text: attributes and text escaped, children as given."""
+    written = "".join(f' {name}="{_escaped(value, True)}"' for name, value in attributes.items())
+    inner = children + _escaped(text)
+    if not inner:
+        return f"<ofd:{tag}{written}/>"
+    return f"<ofd:{tag}{written}>{inner}</ofd:{tag}>"
+
+
+def _escaped(text: str, attribute: bool = False) -> str:
+    """Return text escaped as XML writes it (a carriage return kept as a reference)."""
+    text = (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    )
+    return text.replace('"', "&quot;") if attribute else text
 
 
 def _area(parent: etree._Element, page: PageDrawing, tag: str = "Area") -> None:

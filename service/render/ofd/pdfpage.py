@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -207,7 +208,7 @@ class _Reader:
 
     # graphics state
     def q(self, ops: list, res: PdfObject, depth: int) -> None:
-        self.stack.append(replace(self.state))
+        self.stack.append(copy.copy(self.state))
 
     def Q(self, ops: list, res: PdfObject, depth: int) -> None:
         if self.stack:
@@ -530,7 +531,7 @@ class _Reader:
         elif subtype == "/Form":
             if depth > 8:
                 raise OfdPageError("页面的表单对象嵌套过深")
-            saved = replace(self.state)
+            saved = copy.copy(self.state)
             self.stack.append(saved)
             a, b, c, d, e, f = (float(v) for v in xobject.get("/Matrix", IDENTITY))
             self.state.ctm = multiply((a, b, c, d, e, f), self.state.ctm)
