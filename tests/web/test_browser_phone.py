@@ -22,7 +22,9 @@ pytestmark = pytest.mark.office
 PHONE = {"width": 390, "height": 844}
 ROLES = {CLERK: "clerk", "李局长": "head", "赵维护": "maintainer", "钱管理": "admin"}
 # Addresses that are files or actions, not pages to read.
-NOT_PAGES = (".pdf", ".png", ".docx", ".xlsx", ".zip", ".csv", ".json", "/static/", "/logout")
+NOT_PAGES = (
+    ".pdf", ".png", ".docx", ".xlsx", ".zip", ".csv", ".json", "/ofd", "/static/", "/logout",
+)  # fmt: skip
 MOST_PAGES = 60  # a role's walk stops here; the pages it reaches first are the ones linked most
 
 # What is wrong with the page's layout on this screen, as sentences; [] when nothing is.
