@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -21,6 +19,7 @@ from service.cases.deadlines import CaseDeadline, case_deadlines
 from service.cases.records import APPROVED, EXTENSION, CaseFile, load_cases
 from service.cases.status import IN_PROGRESS
 from service.database.models import Case, Document, DueItemRow, Submission
+from service.foundations.bounded import BoundedCache
 from service.foundations.deadlines import (
     UNKNOWN_CALENDAR,
     CalendarUnknown,
@@ -354,29 +353,8 @@ def archive_of(session: Session) -> str:
     return str(session.get_bind().engine.url)
 
 
-class ItemCache:
+class ItemCache(BoundedCache[Hashable, list[DueItem]]):
     """The due items of cases by their state, the least recently used dropped past a bound; thread-safe."""
-
-    def __init__(self, bound: int) -> None:
-        self.bound = bound
-        self._items: OrderedDict[Hashable, list[DueItem]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable) -> list[DueItem] | None:
-        """Return the items kept for key, if any, marking them used."""
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-            return found
-
-    def put(self, key: Hashable, items: list[DueItem]) -> None:
-        """Keep items for key, dropping the least recently used past the bound."""
-        with self._lock:
-            self._items[key] = items
-            self._items.move_to_end(key)
-            while len(self._items) > self.bound:
-                self._items.popitem(last=False)
 
 
 # The open cases' items as last computed, by the case's state, the day and the reader's 密级.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from service.archive.fixity import changed_problem, file_fixity
-from service.archive.store import ArchiveStore
+from service.archive.fixity import changed_problem
+from service.archive.store import ArchiveStore, fixity_of
 from service.database.models import Document
 from service.render.ofd.inspect import inspect_ofd
 
@@ -35,7 +35,8 @@ def ofd_checks(document: Document, store: ArchiveStore) -> dict[str, list[tuple[
     if not path.is_file():
         missing = (FIXITY, False, "登记的 OFD 文件不存在")
         return {"真实性": [missing], "可用性": [(OPENS, False, "文件不存在")]}
-    problem = changed_problem(_Record(document), file_fixity(path))
+    data = path.read_bytes()  # read once: for its fixity values and to be opened
+    problem = changed_problem(_Record(document), fixity_of(data))
     place = document.ofd_path == store.path_for(document.ofd_sha256, "ofd")
     authenticity = [
         (
@@ -45,7 +46,7 @@ def ofd_checks(document: Document, store: ArchiveStore) -> dict[str, list[tuple[
         ),
         (PLACE, place, f"{document.ofd_path}（文件以其 SHA-256 命名）"),
     ]
-    findings = inspect_ofd(path.read_bytes())
+    findings = inspect_ofd(data)
     if not findings.opened:
         return {"真实性": authenticity, "可用性": [(OPENS, False, findings.error)]}
     expected = {

@@ -11,38 +11,12 @@ from sqlalchemy import text
 
 from service.archive.fixity import verify_archive
 from service.archive.store import fixity_of
-from service.custody.four_properties import (
-    AUTHENTICITY,
-    INTEGRITY,
-    SECURITY,
-    USABILITY,
-    DocumentAssessment,
-    assess_document,
-)
+from service.custody.four_properties import AUTHENTICITY, INTEGRITY, SECURITY, USABILITY
 from service.database.models import Document
 from service.services import Wenshu
+from tests.custody.test_four_properties import assessed, detail, failed
 
 pytestmark = pytest.mark.office
-
-
-def assessed(wenshu: Wenshu, document: Document) -> DocumentAssessment:
-    """Return a document's four-property report."""
-    report = assess_document(wenshu, document.id)
-    assert report is not None
-    return report
-
-
-def failed(report: DocumentAssessment) -> dict[str, list[str]]:
-    """Return the failed checks by property."""
-    found: dict[str, list[str]] = {}
-    for name, check in report.failed_checks():
-        found.setdefault(name, []).append(check.name)
-    return found
-
-
-def detail(report: DocumentAssessment, name: str) -> str:
-    """Return what one check found."""
-    return next(c.detail for r in report.properties for c in r.checks if c.name == name)
 
 
 def rewrite_ofd(

@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +15,7 @@ from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.tables._g_l_y_f import Glyph
 
+from service.foundations.bounded import BoundedCache
 from service.render.ofd.errors import OfdError
 from service.render.ofd.type1 import Type1Program, Type1Unreadable, read_type1
 
@@ -66,28 +65,20 @@ class EmbeddedFont:
 
 # Fonts already turned into TrueType, by what they were made from: the copies of a batch,
 # cut from one conversion, share their subsets, which are then made once.
-_MADE: OrderedDict[bytes, EmbeddedFont] = OrderedDict()
-_MADE_LIMIT = 32
-_MADE_LOCK = threading.Lock()
+_MADE: BoundedCache[bytes, EmbeddedFont] = BoundedCache(32)
 
 
 def embedded_font(font: PdfObject) -> EmbeddedFont:
     """Return the OFD form of a PDF font dictionary; raises OfdFontError for what it can't carry.
 
     A font made from the same program, encoding, widths and ToUnicode before is taken again
-    (the last _MADE_LIMIT are kept).
+    (the last 32 are kept).
     """
     key = _source_key(font)
-    with _MADE_LOCK:
-        made = _MADE.get(key)
-        if made is not None:
-            _MADE.move_to_end(key)
-            return made
-    made = _embedded_font(font)
-    with _MADE_LOCK:
-        _MADE[key] = made
-        while len(_MADE) > _MADE_LIMIT:
-            _MADE.popitem(last=False)
+    made = _MADE.get(key)
+    if made is None:
+        made = _embedded_font(font)
+        _MADE.put(key, made)
     return made
 
 
@@ -312,8 +303,7 @@ class _MadeGlyph:
 
 # Glyphs already made, by font, glyph name and program: a document's subset shares most of
 # its glyphs with the last one's, and compiling a glyph is most of what making a font costs.
-_GLYPHS: OrderedDict[tuple[str, str, bytes], _MadeGlyph] = OrderedDict()
-_GLYPHS_LIMIT = 50_000
+_GLYPHS: BoundedCache[tuple[str, str, bytes], _MadeGlyph] = BoundedCache(50_000)
 _EMPTY = _MadeGlyph(b"", None, 0, 0, 0)
 
 
@@ -322,8 +312,7 @@ def _made_glyph(program: Type1Program, glyph: str, upm: int) -> _MadeGlyph:
     if glyph not in program.charstrings:
         return _EMPTY
     key = (program.name.split("+")[-1], glyph, program.programs[glyph])
-    with _MADE_LOCK:
-        known = _GLYPHS.get(key)
+    known = _GLYPHS.get(key)
     if known is not None:
         return known
     pen = TTGlyphPen(None)
@@ -339,10 +328,7 @@ def _made_glyph(program: Type1Program, glyph: str, upm: int) -> _MadeGlyph:
         )  # fmt: skip
     else:
         made = _MadeGlyph(b"", None, 0, 0, round(charstring.width))
-    with _MADE_LOCK:
-        _GLYPHS[key] = made
-        while len(_GLYPHS) > _GLYPHS_LIMIT:
-            _GLYPHS.popitem(last=False)
+    _GLYPHS.put(key, made)
     return made
 
 
@@ -424,7 +410,7 @@ def _truetype_program(
         glyphs = _simple_truetype_glyphs(font, order, text)
     else:
         for code in text:
-            glyphs[code] = (cid_gid or {}).get(code, code) if cid_gid else code
+            glyphs[code] = cid_gid.get(code, code) if cid_gid else code
     names = {code: order[gid] for code, gid in glyphs.items() if gid < len(order)}
     cmap = _unicode_cmap(names, text)
     _replace_cmap(font, cmap)

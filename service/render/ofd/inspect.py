@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from service.render.ofd.validation import schema_errors
+from service.render.ofd.validation import part_errors
+from service.render.ooxml.package_parts import safe_parser
 
 _NS = "{http://www.ofdspec.org/2016}"
-_SAFE = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 # Elements through which an OFD acts or carries other files: none belongs in an official act.
 ACTIVE = ("Actions", "Action", "URI", "Attachments", "Extensions", "Sound", "Movie")
 
@@ -41,15 +41,18 @@ def inspect_ofd(data: bytes) -> OfdFindings:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             names = set(package.namelist())
-            root = etree.fromstring(package.read("OFD.xml"), parser=_SAFE)
+            root = etree.fromstring(package.read("OFD.xml"), parser=safe_parser())
             doc_root = root.findtext(f"{_NS}DocBody/{_NS}DocRoot") or ""
-            document = etree.fromstring(package.read(doc_root), parser=_SAFE)
+            document = etree.fromstring(package.read(doc_root), parser=safe_parser())
             pages = document.findall(f"{_NS}Pages/{_NS}Page")
             missing, fonts, active = [], 0, set()
+            schema: dict[str, list[str]] = {}
             for name in sorted(names):
                 if not name.endswith(".xml"):
                     continue
-                tree = etree.fromstring(package.read(name), parser=_SAFE)
+                tree = etree.fromstring(package.read(name), parser=safe_parser())
+                if errors := part_errors(name, tree):
+                    schema[name] = errors
                 active |= {
                     etree.QName(e).localname
                     for e in tree.iter()
@@ -80,5 +83,5 @@ def inspect_ofd(data: bytes) -> OfdFindings:
         fonts_missing=tuple(missing),
         fonts=fonts,
         active=tuple(sorted(active)),
-        schema=schema_errors(data),
+        schema=schema,
     )

@@ -15,6 +15,7 @@ from service.render.ofd.errors import OfdError
 from service.render.ofd.fonts import EmbeddedFont, PdfObject
 from service.render.ofd.pdfpage import GlyphRun, PageDrawing, PathShape, PlacedImage
 from service.render.ofd.zipped import zip_members
+from service.render.ooxml.package_parts import safe_parser
 
 OFD_NS = "http://www.ofdspec.org/2016"
 _E = f"{{{OFD_NS}}}"
@@ -401,7 +402,7 @@ def read_info(ofd: bytes) -> OfdInfo:
     """Return the DocInfo of an OFD file as written here (raises OfdError if it cannot be read)."""
     try:
         with zipfile.ZipFile(io.BytesIO(ofd)) as archive:
-            root = etree.fromstring(archive.read("OFD.xml"), parser=_SAFE)
+            root = etree.fromstring(archive.read("OFD.xml"), parser=safe_parser())
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as error:
         raise OfdError(f"OFD 文件无法读取：{error}") from error
     info = root.find(f"{_E}DocBody/{_E}DocInfo")
@@ -432,7 +433,3 @@ def read_info(ofd: bytes) -> OfdInfo:
             for c in info.iterfind(f"{_E}CustomDatas/{_E}CustomData")
         ),
     )
-
-
-# OFD files read back are the archive's own, but parsed as if not: no entities, no network.
-_SAFE = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)

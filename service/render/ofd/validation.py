@@ -9,6 +9,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from service.render.ooxml.package_parts import safe_parser
+
 SCHEMA_DIR = Path(__file__).parent / "schema"
 # Which schema each part of the package follows, by the end of its name.
 PARTS = (
@@ -17,7 +19,6 @@ PARTS = (
     ("Res.xml", "Res.xsd"),
     ("Content.xml", "Page.xsd"),
 )
-_SAFE = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
 @cache
@@ -41,15 +42,25 @@ def schema_errors(ofd: bytes) -> dict[str, list[str]]:
         if "OFD.xml" not in names:
             return {"OFD.xml": ["包中没有 OFD.xml"]}
         for name in names:
-            schema = next((xsd for end, xsd in PARTS if name.endswith(end)), None)
-            if schema is None:
+            if not any(name.endswith(end) for end, _xsd in PARTS):
                 continue
             try:
-                tree = etree.fromstring(package.read(name), parser=_SAFE)
+                tree = etree.fromstring(package.read(name), parser=safe_parser())
             except etree.XMLSyntaxError as error:
                 errors[name] = [str(error)]
                 continue
-            validator = _schema(schema)
-            if not validator.validate(tree):
-                errors[name] = [f"第{e.line}行：{e.message}" for e in validator.error_log]
+            found = part_errors(name, tree)
+            if found:
+                errors[name] = found
     return errors
+
+
+def part_errors(name: str, tree: etree._Element) -> list[str]:
+    """Return libxml2's messages for one parsed part against the schema its name calls for."""
+    schema = next((xsd for end, xsd in PARTS if name.endswith(end)), None)
+    if schema is None:
+        return []
+    validator = _schema(schema)
+    if validator.validate(tree):
+        return []
+    return [f"第{e.line}行：{e.message}" for e in validator.error_log]

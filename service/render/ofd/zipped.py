@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import struct
-import threading
 import zlib
-from collections import OrderedDict
 from collections.abc import Iterable
 
+from service.foundations.bounded import BoundedCache
+
 LEVEL = 6
-_KEPT: OrderedDict[bytes, tuple[int, bytes]] = OrderedDict()
-_KEPT_LIMIT = 64
-_KEPT_LOCK = threading.Lock()
+# Large members deflated before, by their SHA-256: a batch's copies share their fonts.
+_KEPT: BoundedCache[bytes, tuple[int, bytes]] = BoundedCache(64)
 # Members smaller than this are deflated every time (XML); larger ones (fonts) are kept.
 KEEP_FROM = 16 * 1024
 
@@ -33,16 +32,10 @@ def _deflated(data: bytes) -> tuple[int, bytes]:
 def _kept(data: bytes) -> tuple[int, bytes]:
     """Return the CRC-32 and deflate of a large member, made once for the same bytes."""
     key = hashlib.sha256(data).digest()
-    with _KEPT_LOCK:
-        known = _KEPT.get(key)
-        if known is not None:
-            _KEPT.move_to_end(key)
-            return known
-    known = _deflated(data)
-    with _KEPT_LOCK:
-        _KEPT[key] = known
-        while len(_KEPT) > _KEPT_LIMIT:
-            _KEPT.popitem(last=False)
+    known = _KEPT.get(key)
+    if known is None:
+        known = _deflated(data)
+        _KEPT.put(key, known)
     return known
 
 
