@@ -45,9 +45,9 @@ from service.acts.seal_install import install_seal  # noqa: E402
 from service.archive.seals import SealStore, seal_signer  # noqa: E402
 from service.batch.compose import CompiledTemplate  # noqa: E402
 from service.batch.executor import run_job  # noqa: E402
+from service.batch.finishing import FinishingPool  # noqa: E402
 from service.batch.jobs import create_job  # noqa: E402
 from service.batch.outputs import issued_copies, write_outputs  # noqa: E402
-from service.batch.pressing import PressingPool  # noqa: E402
 from service.batch.validation import SnapshotArchive, check_rows  # noqa: E402
 from service.foundations.config import load_settings  # noqa: E402
 from service.foundations.secret import service_secret  # noqa: E402
@@ -151,10 +151,9 @@ STAGES = (
     ("split PDF + XMP metadata", service.batch.fitting, "split_copies"),
     ("seal (stamp)", service.render.sealing, "stamp_seal"),
     ("sign", BureauSigner, "sign"),
-    # A batch stamps and signs in worker processes: what shows here is the wait for them.
-    ("seal and sign (waiting for the workers)", PressingPool, "press_all"),
-    ("OFD (written from the PDF)", service.batch.rendering, "ofd_of"),
-    ("SHA-256 + SM3", service.batch.rendering, "fixity_of"),
+    # A batch stamps, signs, writes the OFD and hashes in worker processes: what shows here
+    # is the wait for them.
+    ("seal, sign, OFD, SHA-256 + SM3 (waiting for the workers)", FinishingPool, "finish_all"),
     # A chunk's files are stored side by side: its wall time, not the sum over its threads.
     ("store (fsync)", service.batch.recording, "_store_all"),
     ("record (database)", service.batch.recording, "_record"),
@@ -320,7 +319,7 @@ def main() -> None:
     )  # fmt: skip
     args = parser.parse_args()
     if args.without_ofd:
-        service.batch.rendering._with_ofd = lambda copy: copy  # type: ignore[assignment]
+        service.batch.rendering.ChunkRenderer.ofd = False
     kinds = [kind for kind in args.kinds.split(",") if kind]
     if args.command:
         with tempfile.TemporaryDirectory(prefix="wenshu-bench-") as folder:

@@ -13,17 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from service.acts.sealing import signature_lines
-from service.archive.store import Fixity, fixity_of
+from service.archive.store import Fixity
 from service.archive.templates import LoadedTemplate
 from service.batch.compose import CompiledTemplate, merge_obstacle
+from service.batch.finishing import ConvertedCopy, FinishingPool
 from service.batch.fitting import convert_merged_fitted
-from service.batch.pressing import PressingPool
 from service.batch.split import SplitFailed
 from service.foundations.config import Bureau
 from service.instruments.facts import Facts
 from service.instruments.registry import Instrument
 from service.instruments.request import build_render_request
-from service.render.ofd.convert import ofd_of
 from service.render.office.converter import Converter
 from service.render.pdfa import DocumentMetadata, RenderedPdf
 from service.render.pipeline import render_pdf
@@ -70,8 +69,16 @@ class RenderedCopy:
     ofd_fixity: Fixity | None = None
 
 
+# A copy converted, its metadata written: its plan, its PDF, the context it was filled with.
+Converted = tuple[PlannedCopy, RenderedPdf, Mapping[str, Any]]
+
+
 class ChunkRenderer:
     """Renders chunks of copies of one template; safe to call from several threads at once."""
+
+    ofd = (
+        True  # whether copies get their OFD: always, but to measure what it costs (bench/batch.py)
+    )
 
     def __init__(
         self,
@@ -89,7 +96,7 @@ class ChunkRenderer:
         self.seal = seal
         self._pool_lock = threading.Lock()
         # Started now, so that its processes are up when the first chunk is converted.
-        self._pool = PressingPool(seal) if seal is not None else None
+        self._pool: FinishingPool | None = FinishingPool(seal)
         self.compiled = CompiledTemplate(template.data)
         # Whether copies merge depends on the template alone: every converter takes options.
         obstacle = merge_obstacle(template.data)
@@ -100,19 +107,36 @@ class ChunkRenderer:
     def render(self, copies: Sequence[PlannedCopy]) -> list[RenderedCopy]:
         """Return the copies rendered, in order: sealed and signed when the kind bears the seal.
 
-        Each copy's OFD is written from its final PDF; the copies of a merged chunk share
-        their font subsets, which are made into the OFD's fonts once (service.render.ofd).
+        Each copy's OFD is written from its final PDF. Both are made, and hashed, by worker
+        processes (service.batch.finishing).
         """
-        return [_with_ofd(copy) for copy in self._pressed(self._converted(copies))]
+        converted = self._converted(copies)
+        finished = self._finishing().finish_all(
+            [
+                ConvertedCopy(pdf.data, plan.metadata, self._lines(context), with_ofd=self.ofd)
+                for plan, pdf, context in converted
+            ]
+        )
+        return [
+            RenderedCopy(
+                plan,
+                dataclasses.replace(pdf, data=done.pdf),
+                done.fixity,
+                context,
+                ofd=done.ofd,
+                ofd_fixity=done.ofd_fixity,
+            )
+            for (plan, pdf, context), done in zip(converted, finished, strict=True)
+        ]
 
     def close(self) -> None:
-        """Stop the worker processes that press the seal, if any were started."""
+        """Stop the worker processes that finish the copies."""
         with self._pool_lock:
             pool, self._pool = self._pool, None
         if pool is not None:
             pool.close()
 
-    def _converted(self, copies: Sequence[PlannedCopy]) -> list[RenderedCopy]:
+    def _converted(self, copies: Sequence[PlannedCopy]) -> list[Converted]:
         """Return the copies converted and their metadata written, in order."""
         with tempfile.TemporaryDirectory(prefix="wenshu-batch-") as work:
             if self.merging and len(copies) > 1:
@@ -122,7 +146,7 @@ class ChunkRenderer:
                     log.warning("merged conversion could not be split (%s); one by one", error)
             return [self._render_one(copy) for copy in copies]
 
-    def _render_merged(self, copies: Sequence[PlannedCopy], work: Path) -> list[RenderedCopy]:
+    def _render_merged(self, copies: Sequence[PlannedCopy], work: Path) -> list[Converted]:
         """Fill every copy, convert them as one document, cut it, and write each part's metadata.
 
         Copies crowded onto a lonely last page are merged again tighter (service.batch.fitting).
@@ -131,10 +155,7 @@ class ChunkRenderer:
         bodies = [self.compiled.render_body(dict(context)) for context in contexts]
         metadata = [copy.metadata for copy in copies]
         pdfs = convert_merged_fitted(self.compiled, bodies, self.converter, work, metadata)
-        return [
-            RenderedCopy(copy, pdf, fixity_of(pdf.data), context)
-            for copy, pdf, context in zip(copies, pdfs, contexts, strict=True)
-        ]
+        return list(zip(copies, pdfs, contexts, strict=True))
 
     def _request(self, copy: PlannedCopy) -> RenderRequest:
         """Return what is rendered for one copy, built as for a single document."""
@@ -145,36 +166,20 @@ class ChunkRenderer:
             self.bureau, copy.metadata,
         )  # fmt: skip
 
-    def _render_one(self, copy: PlannedCopy) -> RenderedCopy:
+    def _render_one(self, copy: PlannedCopy) -> Converted:
         """Render one copy the way a single document is rendered."""
         request = self._request(copy)
-        pdf = render_pdf(request, self.converter)
-        return RenderedCopy(copy, pdf, fixity_of(pdf.data), request.context)
+        return copy, render_pdf(request, self.converter), request.context
 
-    def _pressed(self, rendered: list[RenderedCopy]) -> list[RenderedCopy]:
-        """Return the copies sealed and signed as single documents are, when the kind bears the seal.
-
-        The copies are pressed by worker processes (service.batch.pressing), then fixed by
-        the digests of their signed bytes.
-        """
+    def _lines(self, context: Mapping[str, Any]) -> tuple[str, str] | None:
+        """Return the 发文机关署名 and 成文日期 the seal presses on, or None when no seal is pressed."""
         if self.seal is None:
-            return rendered
-        lines = [(c.pdf.data, *signature_lines(self.instrument, c.context)) for c in rendered]
-        pressed = self._pressing(self.seal).press_all(lines)
-        return [
-            RenderedCopy(c.plan, dataclasses.replace(c.pdf, data=data), fixity_of(data), c.context)
-            for c, data in zip(rendered, pressed, strict=True)
-        ]
+            return None
+        return signature_lines(self.instrument, context)
 
-    def _pressing(self, seal: BureauSeal) -> PressingPool:
-        """Return the pool pressing this renderer's copies, started again if it was closed."""
+    def _finishing(self) -> FinishingPool:
+        """Return the pool finishing this renderer's copies, started again if it was closed."""
         with self._pool_lock:
             if self._pool is None:
-                self._pool = PressingPool(seal)
+                self._pool = FinishingPool(self.seal)
             return self._pool
-
-
-def _with_ofd(copy: RenderedCopy) -> RenderedCopy:
-    """Return the copy with its OFD and the OFD's fixity values."""
-    ofd = ofd_of(copy.pdf.data, copy.plan.metadata)
-    return dataclasses.replace(copy, ofd=ofd, ofd_fixity=fixity_of(ofd))

@@ -14,6 +14,8 @@ from service.instruments.request import computed_values
 from service.layouts.candidates import SAMPLES, check_candidate
 from service.layouts.lint import read_sample
 from service.layouts.versions import TemplateRefused, refuse_outside_references
+from service.render.fill.docx import TemplateProblem
+from service.render.ofd.convert import refusal
 from service.render.pages import page_png
 from service.services import Wenshu
 
@@ -30,7 +32,8 @@ def preview_pages(
     The template may be a stored version or an uploaded candidate. It is linted first and
     never rendered when lint refuses it (TemplateRefused). The 文号 is the preview
     placeholder; nothing is numbered, archived or recorded. Raises OfficeError or
-    TemplateProblem as rendering does, ValueError when a page cannot be drawn.
+    TemplateProblem as rendering does, ValueError when a page cannot be drawn, and
+    PagesWithoutOfd when the pages draw what the OFD beside every issued PDF cannot carry.
     """
     instrument = get_instrument(kind)
     report = check_candidate(kind, template_bytes)
@@ -43,10 +46,19 @@ def preview_pages(
     pdf = render_unnumbered(
         wenshu, instrument, facts, extra, template_bytes, "—", TEMPLATE_PREVIEW_ACTION
     )
+    if reason := refusal(pdf.data):
+        raise PagesWithoutOfd(reason)
     with tempfile.TemporaryDirectory(prefix="wenshu-template-") as work:
         path = Path(work) / "preview.pdf"
         path.write_bytes(pdf.data)
         return [page_png(path, page, dpi) for page in range(1, min(pdf.pages, MAX_PAGES) + 1)]
+
+
+class PagesWithoutOfd(TemplateProblem):
+    """A template whose pages could not be issued: their OFD cannot be written."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"OFD 无法写出，签发时将被拒绝：{reason}")
 
 
 _key_locks: dict[tuple[str, str], threading.Lock] = {}

@@ -29,7 +29,7 @@ from service.layouts.candidates import (
     version_with_sha,
 )
 from service.layouts.lint import LintReport, read_sample
-from service.layouts.preview import PreviewCache
+from service.layouts.preview import PagesWithoutOfd, PreviewCache
 from service.layouts.refusals import refusals
 from service.layouts.versions import TemplateRefused, activate_version, publish_version
 from service.render.fill.docx import TemplateProblem
@@ -202,6 +202,7 @@ def candidate_page(
         active=active, same=same, sides=sides, max_note=MAX_NOTE,
         note=submitted_note() if note is None else note,
         candidate_failed=bool(sides) and bool(sides[-1]["problem"]),
+        candidate_without_ofd=bool(sides) and bool(sides[-1]["without_ofd"]),
     )  # fmt: skip
 
 
@@ -209,11 +210,15 @@ def preview_side(
     instrument: Instrument, label: str, sha256: str, template: bytes | None
 ) -> dict[str, object]:
     """Return one column of the comparison: its label, page count (drawn unless cached), problem."""
-    side: dict[str, object] = {"label": label, "sha256": sha256, "pages": 0, "problem": ""}
+    side: dict[str, object] = {
+        "label": label, "sha256": sha256, "pages": 0, "problem": "", "without_ofd": False
+    }  # fmt: skip
     if template is None:
         return side
     try:
         side["pages"] = previews().page_count(wenshu(), instrument.kind, template)
+    except PagesWithoutOfd as error:
+        side["problem"], side["without_ofd"] = str(error), True
     except TemplateRefused:
         side["problem"] = _("该版本未通过模板检查，无法预览")
     except (OfficeError, TemplateProblem, InvalidFacts, ValueError, OSError) as error:
@@ -264,6 +269,9 @@ def publish(kind: str, sha256: str) -> Response | tuple[str, int]:
     if same is not None:
         flash(_("这份模板与第%(n)s版完全相同，没有重复发布；要改用它，请启用第%(n)s版。", n=same))
         return redirect(url_for("layouts.kind", kind=kind))
+    if preview_side(instrument, "", sha256, data)["problem"]:
+        # Refused as its page refuses it: pages that cannot be drawn, or written as OFD.
+        return candidate_page(instrument, sha256, data), 422
     try:
         with wenshu().database.session() as session:
             version, _report = publish_version(

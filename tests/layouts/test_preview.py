@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from service.acts.issuing import issue_document
-from service.layouts.preview import PreviewCache, preview_pages
+from service.layouts.preview import PagesWithoutOfd, PreviewCache, preview_pages
 from service.layouts.versions import TemplateRefused
 from service.services import Wenshu
 from tests import pdfcheck
@@ -18,6 +20,37 @@ from tests.layouts.test_lint import ALL_FIELDS, with_paragraphs
 from tests.layouts.test_versions import MARKER, second_version
 
 ROOT = Path(__file__).resolve().parents[2]
+# A rectangle filled with a red-to-blue gradient, as Word writes a shape: LibreOffice draws
+# the gradient as a PDF shading (sh), which the OFD beside every issued PDF cannot carry.
+GRADIENT_RUN = (
+    '<w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/'
+    'wordprocessingDrawing" distT="0" distB="0" distL="0" distR="0">'
+    '<wp:extent cx="1800000" cy="360000"/><wp:docPr id="901" name="gradient"/>'
+    '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+    '<a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+    '<wps:wsp xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+    '<wps:cNvSpPr/><wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="1800000" cy="360000"/>'
+    '</a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:gradFill><a:gsLst>'
+    '<a:gs pos="0"><a:srgbClr val="FF0000"/></a:gs><a:gs pos="100000"><a:srgbClr val="0000FF"/>'
+    '</a:gs></a:gsLst><a:lin ang="0" scaled="0"/></a:gradFill></wps:spPr><wps:bodyPr/>'
+    "</wps:wsp></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"
+)
+
+
+def with_gradient() -> bytes:
+    """Return the shipped notice template with a gradient-filled rectangle before its body."""
+    source = (ROOT / "templates_docx" / "supervision_notice.docx").read_bytes()
+    package = zipfile.ZipFile(io.BytesIO(source))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in package.infolist():
+            data = package.read(item.filename)
+            if item.filename == "word/document.xml":
+                text = data.decode()
+                at = text.rindex("<w:r>", 0, text.index("本局依法"))
+                data = (text[:at] + GRADIENT_RUN + text[at:]).encode()
+            target.writestr(item, data)
+    return out.getvalue()
 
 
 @pytest.fixture
@@ -53,6 +86,18 @@ def test_refused_template_is_never_rendered(recording: tuple[Wenshu, RecordingCo
     with pytest.raises(TemplateRefused):
         preview_pages(wenshu, "supervision_notice", b"not a docx")
     assert recorder.calls == 0
+
+
+@pytest.mark.office
+def test_pages_the_ofd_cannot_carry_are_named_at_preview(
+    recording: tuple[Wenshu, RecordingConverter],
+) -> None:
+    """This test ensures that a template drawing a gradient is refused at preview, by page and by what it draws."""
+    wenshu, _ = recording
+    with pytest.raises(PagesWithoutOfd) as refused:
+        preview_pages(wenshu, "supervision_notice", with_gradient())
+    assert "第 1 页使用了渐变填充" in str(refused.value) and "签发时将被拒绝" in str(refused.value)
+    assert list(wenshu.archive.root.rglob("*.*")) == []
 
 
 @pytest.mark.office

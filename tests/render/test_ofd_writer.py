@@ -249,7 +249,7 @@ def test_the_same_pdf_gives_the_same_bytes_and_a_zip_every_tool_reads(tmp_path: 
 @pytest.mark.parametrize(
     ("content", "font", "named"),
     [
-        (b"BT /F1 12 Tf 72 700 Td <01> Tj ET /Sh1 sh", True, "sh"),
+        (b"BT /F1 12 Tf 72 700 Td <01> Tj ET /Sh1 sh", True, "第 1 页使用了渐变填充"),
         (b"BT /F9 12 Tf 72 700 Td <01> Tj ET", True, "/F9"),
         (b"BT 72 700 Td <01> Tj ET", True, "设定字体之前"),
         (b"q /Missing Do Q", False, "/Missing"),

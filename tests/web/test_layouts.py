@@ -22,6 +22,7 @@ from service.services import Wenshu
 from tests import pdfcheck
 from tests.conftest import PASSWORD, add_user, sample, signed_in
 from tests.layouts.test_lint import ALL_FIELDS, rezip, with_paragraphs
+from tests.layouts.test_preview import with_gradient
 from tests.layouts.test_versions import MARKER, second_version
 from tests.web.downloads import attachment_name
 
@@ -315,3 +316,22 @@ def test_template_forms_need_the_csrf_token(app: Flask) -> None:
     assert maintainer.post(f"{PAGE}/candidates/{shipped_sha()}/publish").status_code == 400
     app.config["WTF_CSRF_ENABLED"] = False
     assert len(versions(app)) == 1
+
+
+@pytest.mark.office
+def test_a_template_whose_pages_cannot_be_written_as_ofd_cannot_be_published(app: Flask) -> None:
+    """This test ensures that the candidate page names what the OFD cannot carry, and publish refuses it even when posted."""
+    add_user(app, "李模板", "maintainer")
+    maintainer = app.test_client()
+    maintainer.post("/login", data={"username": "李模板", "password": PASSWORD})
+    candidate = with_gradient()
+    sha = hashlib.sha256(candidate).hexdigest()
+    location = upload(maintainer, candidate).headers["Location"]
+    page = maintainer.get(location).get_data(as_text=True)
+    assert "无法同时写成 OFD 版式文件，暂不能发布" in page
+    assert "OFD 无法写出，签发时将被拒绝：第 1 页使用了渐变填充" in page
+    assert f"/candidates/{sha}/publish" not in page
+    posted = maintainer.post(f"{PAGE}/candidates/{sha}/publish", data={"note": "加一条渐变色带"})
+    assert posted.status_code == 422
+    assert "第 1 页使用了渐变填充" in posted.get_data(as_text=True)
+    assert versions(app) == [(1, True, "system", "随系统提供的第1版")]

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 from importlib.metadata import PackageNotFoundError, version
 
 import pikepdf
 
+from service.render.ofd.errors import OfdError
 from service.render.ofd.package import OfdInfo, write_package
 from service.render.ofd.pdfpage import page_drawings
 from service.render.pdfa import DocumentMetadata
 
 MEDIA_TYPE = "application/ofd"
+# DocInfo for an OFD written only to see that it can be.
+_PROBE = OfdInfo("0" * 32, "", "", "", dt.date(2000, 1, 1), dt.date(2000, 1, 1))
 
 
 def pdf_to_ofd(pdf: bytes, info: OfdInfo) -> bytes:
@@ -26,6 +30,19 @@ def ofd_of(pdf: bytes, metadata: DocumentMetadata) -> bytes:
     with pikepdf.open(io.BytesIO(pdf)) as document:
         info = ofd_info(metadata, document_id(document, pdf))
         return write_package(page_drawings(document), info)
+
+
+def refusal(pdf: bytes) -> str:
+    """Return why the PDF's pages cannot be written as OFD, or "" when they can.
+
+    A template's preview asks, so that its maintainer hears of a drawing the OFD cannot
+    carry (a gradient, say) before the template is published, not when a document is issued.
+    """
+    try:
+        pdf_to_ofd(pdf, _PROBE)
+    except OfdError as error:
+        return str(error)
+    return ""
 
 
 def ofd_info(metadata: DocumentMetadata, doc_id: str) -> OfdInfo:

@@ -204,7 +204,7 @@ class _Reader:
             if handler is not None:
                 handler(self, list(instruction.operands), resources, depth)
             elif operator in _UNSUPPORTED:
-                raise OfdPageError(f"页面使用了 OFD 转换尚不支持的 PDF 操作符 {operator}")
+                raise OfdPageError(f"页面使用了{_UNSUPPORTED[operator]}，OFD 转换尚不支持")
 
     # graphics state
     def q(self, ops: list, res: PdfObject, depth: int) -> None:
@@ -561,14 +561,23 @@ _HANDLERS.update(
         '"': _Reader.double_quote,
     }
 )
-_UNSUPPORTED = {"sh", "BI", "d0", "d1"}
+# What the OFD writer does not carry, by operator, as a maintainer would name it.
+_UNSUPPORTED = {
+    "sh": "渐变填充（PDF 操作符 sh）",
+    "BI": "内嵌图像（PDF 操作符 BI）",
+    "d0": "Type 3 字体（PDF 操作符 d0）",
+    "d1": "Type 3 字体（PDF 操作符 d1）",
+}
 
 
 def page_drawings(document: pikepdf.Pdf) -> Iterator[PageDrawing]:
     """Yield each page of an open PDF as what it draws, fonts read once for the document."""
     fonts: dict[tuple[int, int], EmbeddedFont] = {}
-    for page in document.pages:
-        yield page_drawing(page, fonts)
+    for number, page in enumerate(document.pages, start=1):
+        try:
+            yield page_drawing(page, fonts)
+        except OfdPageError as error:  # "页面…" is said of this page
+            raise OfdPageError(f"第 {number} 页{str(error).removeprefix('页面')}") from error
 
 
 def page_drawing(page: pikepdf.Page, fonts: dict[tuple[int, int], EmbeddedFont]) -> PageDrawing:
