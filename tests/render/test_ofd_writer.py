@@ -75,8 +75,15 @@ def _to_unicode() -> bytes:
     )  # fmt: skip
 
 
-def _pdf(content: bytes, *, image: bool = False, font: bool = True) -> bytes:
-    """Return a one-page A4 PDF drawing content with the box font as /F1 and an image as /Im1."""
+def _pdf(
+    content: bytes, *, image: bool = False, font: bool = True, width: int = 1000,
+    widths_apart: bool = False,
+) -> bytes:  # fmt: skip
+    """Return a one-page A4 PDF drawing content with the box font as /F1 and an image as /Im1.
+
+    Each glyph is width thousandths of an em wide; widths_apart puts the widths in an object
+    of their own.
+    """
     pdf = pikepdf.new()
     resources = pikepdf.Dictionary()
     if font:
@@ -94,7 +101,11 @@ def _pdf(content: bytes, *, image: bool = False, font: bool = True) -> bytes:
                     BaseFont=pikepdf.Name("/ABCDEF+Boxes-Regular"),
                     FirstChar=1,
                     LastChar=5,
-                    Widths=[1000] * 5,
+                    Widths=(
+                        pdf.make_indirect(pikepdf.Array([width] * 5))
+                        if widths_apart
+                        else [width] * 5
+                    ),
                     FontDescriptor=pdf.make_indirect(descriptor),
                     ToUnicode=pdf.make_stream(_to_unicode()),
                 )
@@ -244,6 +255,19 @@ def test_the_same_pdf_gives_the_same_bytes_and_a_zip_every_tool_reads(tmp_path: 
         subprocess.run(["unzip", "-tq", str(tmp_path / "x.ofd")], capture_output=True).returncode
         == 0
     )
+
+
+@pytest.mark.parametrize("widths_apart", [False, True])
+def test_fonts_alike_but_for_their_widths_are_not_taken_for_one_another(widths_apart: bool) -> None:
+    """This test ensures that a font kept once made is not given to another PDF whose font differs only in its widths, under the same object numbers."""
+    content = b"BT /F1 16 Tf 100 700 Td <0102> Tj ET"
+    for width in (1000, 500, 1000):
+        ofd = pdf_to_ofd(_pdf(content, width=width, widths_apart=widths_apart), INFO)
+        code = _page(ofd).find(".//ofd:TextCode", NS)
+        assert code is not None
+        assert _numbers(code.get("DeltaX", "")) == pytest.approx(
+            [16 * width / 1000 / MM], abs=0.001
+        )
 
 
 @pytest.mark.parametrize(

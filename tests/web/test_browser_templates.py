@@ -16,6 +16,7 @@ from service.acts.issuing import issue_document
 from service.render.office.pool import OfficePool
 from tests import pdfcheck
 from tests.conftest import PASSWORD, add_user, sample
+from tests.layouts.test_preview import with_gradient
 from tests.layouts.test_versions import MARKER
 from tests.web.conftest import serving
 
@@ -86,3 +87,30 @@ def test_download_edit_upload_and_publish(
     issued = issue_document(services, KIND, sample(KIND), "王文书")
     assert issued.template_version == 2
     assert MARKER in pdfcheck.poppler_text(services.archive.absolute(issued.pdf_path))
+
+
+def test_a_gradient_the_ofd_cannot_carry_is_named_and_not_offered_for_publishing(
+    served: tuple[str, Flask], page: Page, tmp_path: Path
+) -> None:
+    """This test ensures that the candidate page says, at desktop and phone widths, which page draws what the OFD cannot carry, with no 发布."""
+    address, _app = served
+    page.goto(address + "/login")
+    page.fill("input[name=username]", MAINTAINER)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(address + "/")
+    page.goto(address + f"/templates/{KIND}")
+    template = tmp_path / "渐变.docx"
+    template.write_bytes(with_gradient())
+    page.set_input_files("#template", str(template))
+    page.click("text=上传并检查")
+    page.wait_for_url("**/candidates/**")
+    for width, height in ((1280, 800), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=str(tmp_path / f"candidate-{width}.png"), full_page=True)
+        main = page.inner_text("main")
+        assert "无法同时写成 OFD 版式文件，暂不能发布" in main
+        assert "第 1 页使用了渐变填充" in main
+        assert page.locator("text=发布并启用").count() == 0
+        overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+        assert not overflow

@@ -63,6 +63,8 @@ class EmbeddedFont:
         return self.widths.get(code, self.missing_width)
 
 
+_REFERENCE = re.compile(rb"\d+\s+\d+\s+R\b")
+
 # Fonts already turned into TrueType, by what they were made from: the copies of a batch,
 # cut from one conversion, share their subsets, which are then made once.
 _MADE: BoundedCache[bytes, EmbeddedFont] = BoundedCache(32)
@@ -104,13 +106,21 @@ def _source_key(font: PdfObject) -> bytes:
 
 
 def _plain(value: PdfObject) -> str:
-    """Return a PDF value as text that does not depend on its object numbers."""
+    """Return a PDF value as text that does not depend on its object numbers.
+
+    A value that holds no reference is written by qpdf at once (its dictionaries' keys in
+    order); one that does is walked, each reference replaced by what it refers to.
+    """
+    if isinstance(value, pikepdf.Stream):
+        return ""
+    if isinstance(value, (pikepdf.Array, pikepdf.Dictionary)):
+        written = value.unparse(resolved=True)
+        if not _REFERENCE.search(written):
+            return "=" + written.decode("latin-1")
     if isinstance(value, pikepdf.Array):
         return "[" + " ".join(_plain(item) for item in value) + "]"
     if isinstance(value, pikepdf.Dictionary):
         return "<<" + " ".join(f"{key} {_plain(value[key])}" for key in sorted(value.keys())) + ">>"
-    if isinstance(value, pikepdf.Stream):
-        return ""
     return str(value)
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
+import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -73,8 +75,12 @@ class _Resources:
         return self.images[key][0]
 
 
+@functools.lru_cache(maxsize=8192)
 def _n(value: float) -> str:
-    """Return a number as OFD writes it: millimetres to a thousandth, no trailing zeros."""
+    """Return a number as OFD writes it: millimetres to a thousandth, no trailing zeros.
+
+    Kept for the values met again (advances, sizes, margins): a page writes thousands.
+    """
     text = f"{value:.3f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
@@ -104,17 +110,13 @@ def _colour(rgb: tuple[int, int, int], tag: str) -> str:
     return _element(tag, {"Value": " ".join(str(v) for v in rgb)})
 
 
+# What XML 1.0 cannot hold: control characters, lone surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _xml_text(text: str) -> str:
     """Return text with the characters XML 1.0 cannot hold replaced."""
-    return "".join(
-        ch
-        if ch in "\t\n\r"
-        or (0x20 <= ord(ch) <= 0xD7FF)
-        or (0xE000 <= ord(ch) <= 0xFFFD)
-        or ord(ch) > 0xFFFF
-        else REPLACEMENT
-        for ch in text
-    )
+    return _NOT_XML.sub(REPLACEMENT, text)
 
 
 def image_file(image: PdfObject) -> tuple[str, bytes]:
@@ -274,20 +276,23 @@ def _page_xml(page: PageDrawing, ids: _Ids, resources: _Resources, default: Page
 
 
 def _element(tag: str, attributes: dict[str, str], children: str = "", text: str = "") -> str:
-    """Return one element of a page as XML text: attributes and text escaped, children as given."""
-    written = "".join(f' {name}="{_escaped(value, True)}"' for name, value in attributes.items())
+    """Return one element of a page as XML text: its text escaped, children as given.
+
+    A page's attribute values are numbers, lists of numbers and the standard's names, all
+    written here, so they are written as they are.
+    """
+    written = "".join(f' {name}="{value}"' for name, value in attributes.items())
     inner = children + _escaped(text)
     if not inner:
         return f"<ofd:{tag}{written}/>"
     return f"<ofd:{tag}{written}>{inner}</ofd:{tag}>"
 
 
-def _escaped(text: str, attribute: bool = False) -> str:
-    """Return text escaped as XML writes it (a carriage return kept as a reference)."""
-    text = (
+def _escaped(text: str) -> str:
+    """Return element text escaped as XML writes it (a carriage return kept as a reference)."""
+    return (
         text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
     )
-    return text.replace('"', "&quot;") if attribute else text
 
 
 def _area(parent: etree._Element, page: PageDrawing, tag: str = "Area") -> None:

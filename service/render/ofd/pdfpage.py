@@ -188,6 +188,11 @@ class _Reader:
         self.path: list[PathSegment] = []
         self.current: tuple[float, float] = (0.0, 0.0)
         self.start: tuple[float, float] = (0.0, 0.0)
+        # Fonts by the resources that name them and the name: a page sets them again and
+        # again. The resources are held so that their id is not reused while the page is read.
+        self.named_fonts: dict[
+            tuple[int, str], tuple[PdfObject, EmbeddedFont, tuple[int, int]]
+        ] = {}
 
     def run(
         self,
@@ -390,14 +395,18 @@ class _Reader:
         self.text_matrix = self.line_matrix = IDENTITY
 
     def Tf(self, ops: list, res: PdfObject, depth: int) -> None:
-        fonts = res.get("/Font")
-        font = fonts.get(str(ops[0])) if fonts is not None else None
-        if font is None:
-            raise OfdPageError(f"页面引用了不存在的字体 {ops[0]}")
-        key = font.objgen
-        if key not in self.fonts:
-            self.fonts[key] = embedded_font(font)
-        self.state.font, self.state.font_key = self.fonts[key], key
+        name = str(ops[0])
+        named = self.named_fonts.get((id(res), name))
+        if named is None:
+            fonts = res.get("/Font")
+            font = fonts.get(name) if fonts is not None else None
+            if font is None:
+                raise OfdPageError(f"页面引用了不存在的字体 {ops[0]}")
+            key = font.objgen
+            if key not in self.fonts:
+                self.fonts[key] = embedded_font(font)
+            named = self.named_fonts[(id(res), name)] = (res, self.fonts[key], key)
+        self.state.font, self.state.font_key = named[1], named[2]
         self.state.font_size = float(ops[1])
 
     def Tc(self, ops: list, res: PdfObject, depth: int) -> None:
