@@ -8,6 +8,7 @@ the ink of the two pictures matches within what two rasterisers of one outline d
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import subprocess
@@ -22,6 +23,9 @@ from service.acts.issuing import issue_document
 from service.database.models import Document
 from service.foundations.config import load_settings
 from service.instruments.registry import INSTRUMENTS
+from service.render.ofd import pdfpage
+from service.render.ofd.convert import pdf_to_ofd
+from service.render.ofd.package import OfdInfo
 from service.render.ofd.validation import schema_errors
 from service.render.office.pool import OfficePool
 from service.services import Wenshu
@@ -237,3 +241,49 @@ def test_the_comparison_sees_text_not_in_the_embedded_font(issued: Issued) -> No
         smallest = package.read(fonts[0])
     swapped = _changed(ofd, fonts[-1].rsplit("/", 1)[1], lambda _data: smallest)
     assert _worst(swapped, issued.wenshu.archive.absolute(document.pdf_path)) > TILE_UNMATCHED
+
+
+def _cropped_picture() -> bytes:
+    """Return a DOCX with a picture cropped in Word to its left (red) half, and a line of text."""
+    from docx import Document as Docx
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+    from lxml import etree
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGB", (400, 200), (200, 0, 0))
+    ImageDraw.Draw(picture).rectangle([200, 0, 399, 199], fill=(0, 0, 200))
+    png = io.BytesIO()
+    picture.save(png, "PNG")
+    document = Docx()
+    document.add_paragraph("下面的图片在 Word 中裁去了右半边的蓝色，只显示红色的左半边。")
+    shape = document.add_paragraph().add_run().add_picture(io.BytesIO(png.getvalue()), Mm(40))
+    fill = shape._inline.graphic.graphicData.pic.blipFill
+    crop = etree.SubElement(fill, qn("a:srcRect"))
+    crop.set("r", "50000")  # the right 50 % cut away
+    fill.remove(crop)
+    fill.insert(1, crop)  # after the blip, as the schema orders it
+    shape.width = Mm(20)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_a_picture_cropped_in_word_shows_cropped(
+    office_pool: OfficePool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This test ensures that a picture LibreOffice draws under a clip shows in the reader as cut as in the PDF, and that the comparison would see it whole."""
+    docx, pdf = tmp_path / "cropped.docx", tmp_path / "cropped.pdf"
+    docx.write_bytes(_cropped_picture())
+    office_pool.convert(docx, pdf)
+    info = OfdInfo("0" * 32, "裁剪", "测试", "", dt.date(2026, 12, 3), dt.date(2026, 12, 3))
+    ofd = pdf_to_ofd(pdf.read_bytes(), info)
+    [page] = render_ofd(ofd, DPI)
+    [picture] = _poppler_pages(pdf)
+    assert _bare(page.text) == _bare(_poppler_text(pdf, 1))
+    worst, corner = compare.worst_tile(page.png, picture)
+    assert compare.page_difference(page.png, picture).unmatched <= PAGE_UNMATCHED
+    assert worst.unmatched <= TILE_UNMATCHED, f"tile at {corner}: {worst}"
+    monkeypatch.setattr(pdfpage._Reader, "_cut", lambda self, box: False)  # the clip ignored
+    whole = pdf_to_ofd(pdf.read_bytes(), info)
+    assert _worst(whole, pdf) > TILE_UNMATCHED

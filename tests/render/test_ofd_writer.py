@@ -77,12 +77,12 @@ def _to_unicode() -> bytes:
 
 def _pdf(
     content: bytes, *, image: bool = False, font: bool = True, width: int = 1000,
-    widths_apart: bool = False,
+    widths_apart: bool = False, halves: bool = False,
 ) -> bytes:  # fmt: skip
     """Return a one-page A4 PDF drawing content with the box font as /F1 and an image as /Im1.
 
     Each glyph is width thousandths of an em wide; widths_apart puts the widths in an object
-    of their own.
+    of their own. With halves, /Im1 is 4 × 2 pixels, its left half red and its right blue.
     """
     pdf = pikepdf.new()
     resources = pikepdf.Dictionary()
@@ -111,6 +111,14 @@ def _pdf(
                 )
             )
         )
+    if halves:
+        picture = Image.new("RGB", (4, 2), (200, 0, 0))
+        picture.paste((0, 0, 200), (2, 0, 4, 2))
+        resources.XObject = pikepdf.Dictionary(
+            Im1=pdf.make_stream(picture.tobytes(), Type=pikepdf.Name.XObject,
+                                Subtype=pikepdf.Name.Image, Width=4, Height=2,
+                                ColorSpace=pikepdf.Name.DeviceRGB, BitsPerComponent=8)
+        )  # fmt: skip
     if image:
         picture = Image.new("RGB", (4, 2), (200, 0, 0))
         alpha = Image.new("L", (4, 2), 128)
@@ -268,6 +276,90 @@ def test_fonts_alike_but_for_their_widths_are_not_taken_for_one_another(widths_a
         assert _numbers(code.get("DeltaX", "")) == pytest.approx(
             [16 * width / 1000 / MM], abs=0.001
         )
+
+
+def _images(ofd: bytes) -> list[Image.Image]:
+    with zipfile.ZipFile(io.BytesIO(ofd)) as package:
+        return [
+            Image.open(io.BytesIO(package.read(n))).convert("RGB")
+            for n in package.namelist()
+            if n.endswith(".png")
+        ]
+
+
+def test_an_image_cut_by_an_upright_clip_keeps_only_the_pixels_shown() -> None:
+    """This test ensures that an image a clip cuts in half (a picture cropped in Word) is written as the half shown, where it is shown."""
+    content = b"q 0 0 100 841.89 re W n q 200 0 0 100 0 600 cm /Im1 Do Q Q"
+    ofd = pdf_to_ofd(_pdf(content, font=False, halves=True), INFO)
+    assert schema_errors(ofd) == {}
+    placed = _page(ofd).find(".//ofd:ImageObject", NS)
+    assert placed is not None
+    assert _numbers(placed.get("Boundary", "")) == pytest.approx(
+        [0, (841.89 - 700) / MM, 100 / MM, 100 / MM], abs=0.002
+    )
+    [picture] = _images(ofd)
+    assert picture.size == (2, 2) and picture.getcolors() == [(4, (200, 0, 0))]
+
+
+@pytest.mark.parametrize(
+    "clip",
+    [
+        b"0 0 595.276 841.89 re W n",  # the page
+        b"-10 -10 700 900 re W* n",  # more than the page
+        b"0 0 300 841.89 re W n",  # a column around what is drawn
+    ],
+)
+def test_a_clip_that_cuts_nothing_changes_nothing(clip: bytes) -> None:
+    """This test ensures that a clip around the page or around what is drawn leaves text, paths and images as they are."""
+    drawn = (
+        b"BT /F1 16 Tf 72 700 Td <0102> Tj ET 50 600 100 50 re f q 200 0 0 100 50 400 cm /Im1 Do Q"
+    )
+    ofd = pdf_to_ofd(_pdf(b"q " + clip + b" " + drawn + b" Q", halves=True), INFO)
+    plain = pdf_to_ofd(_pdf(drawn, halves=True), INFO)
+    assert etree.tostring(_page(ofd)) == etree.tostring(_page(plain))
+    assert [i.size for i in _images(ofd)] == [(4, 2)]
+
+
+@pytest.mark.parametrize(
+    ("content", "named"),
+    [
+        (b"q 0 0 80 841.89 re W n BT /F1 16 Tf 72 700 Td <0102> Tj ET Q", "截去一部分的文字"),
+        (b"q 0 0 80 841.89 re W n 50 600 100 50 re f Q", "截去一部分的图形"),
+        (
+            b"q 0 0 m 300 0 l 0 841 l h W n q 200 0 0 100 0 600 cm /Im1 Do Q Q",
+            "非矩形裁剪路径裁剪的图片",
+        ),
+        (b"q 0 0 m 900 0 l 0 1800 l h W n 50 600 10 10 re f Q", "非矩形裁剪路径裁剪的图形"),
+        (
+            b"q 0 0 50 841.89 re W n q 0 200 -100 0 100 600 cm /Im1 Do Q Q",
+            "截去一部分的转了角度的图片",
+        ),
+        (b"q 300 0 100 841.89 re W n q 200 0 0 100 0 600 cm /Im1 Do Q Q", "完全被裁剪掉的图片"),
+    ],
+)
+def test_what_a_clip_cuts_and_the_ofd_cannot_is_refused_by_place(
+    content: bytes, named: str
+) -> None:
+    """This test ensures that text or a path a clip cuts, or an image cut other than upright, is refused with where it is."""
+    with pytest.raises(OfdError, match=re.escape(named)) as refused:
+        pdf_to_ofd(_pdf(content, halves=True), INFO)
+    assert "第 1 页" in str(refused.value)
+
+
+def test_a_forms_box_is_its_clip() -> None:
+    """This test ensures that an image drawn by a form XObject is cut to the form's BBox as a clip would cut it."""
+    pdf = pikepdf.open(io.BytesIO(_pdf(b"q /Fm1 Do Q", font=False, halves=True)))
+    resources = pdf.pages[0].Resources
+    form = pdf.make_stream(
+        b"q 200 0 0 100 0 0 cm /Im1 Do Q", Type=pikepdf.Name.XObject,
+        Subtype=pikepdf.Name.Form, BBox=[0, 0, 100, 100],
+        Resources=pikepdf.Dictionary(XObject=resources.XObject),
+    )  # fmt: skip
+    resources.XObject.Fm1 = form
+    out = io.BytesIO()
+    pdf.save(out)
+    [picture] = _images(pdf_to_ofd(out.getvalue(), INFO))
+    assert picture.size == (2, 2) and picture.getcolors() == [(4, (200, 0, 0))]
 
 
 @pytest.mark.parametrize(

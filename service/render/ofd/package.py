@@ -25,6 +25,7 @@ DOC = "Doc_0"
 CAPS = ("Butt", "Round", "Square")
 JOINS = ("Miter", "Round", "Bevel")
 REPLACEMENT = "\ufffd"
+Crop = tuple[int, int, int, int] | None  # the pixels of an image a page shows, None for all
 
 
 @dataclass(frozen=True)
@@ -60,17 +61,19 @@ class _Resources:
 
     ids: _Ids
     fonts: dict[tuple[int, int], tuple[int, EmbeddedFont]] = field(default_factory=dict)
-    images: dict[tuple[int, int], tuple[int, str, bytes]] = field(default_factory=dict)
+    # by the image's object and the pixels shown of it (None: all)
+    images: dict[tuple[tuple[int, int], Crop], tuple[int, str, bytes]] = field(default_factory=dict)
 
     def font_id(self, key: tuple[int, int], font: EmbeddedFont) -> int:
         if key not in self.fonts:
             self.fonts[key] = (self.ids.next(), font)
         return self.fonts[key][0]
 
-    def image_id(self, key: tuple[int, int], image: PdfObject) -> int:
+    def image_id(self, placed: PlacedImage) -> int:
+        key = (placed.key, placed.crop)
         if key not in self.images:
             ident = self.ids.next()
-            kind, data = image_file(image)
+            kind, data = image_file(placed.image, placed.crop)
             self.images[key] = (ident, kind, data)
         return self.images[key][0]
 
@@ -119,12 +122,16 @@ def _xml_text(text: str) -> str:
     return _NOT_XML.sub(REPLACEMENT, text)
 
 
-def image_file(image: PdfObject) -> tuple[str, bytes]:
-    """Return an image XObject as a file the OFD holds: its JPEG as is, else PNG (soft mask as alpha)."""
+def image_file(image: PdfObject, crop: Crop = None) -> tuple[str, bytes]:
+    """Return an image XObject as a file the OFD holds: its JPEG as is, else PNG (soft mask as alpha).
+
+    crop, when given, is the box of pixels the page shows: only those are kept (as PNG).
+    """
     pdf_image = pikepdf.PdfImage(image)
     mask = image.get("/SMask")
     if (
         mask is None
+        and crop is None
         and pdf_image.filters == ["/DCTDecode"]
         and pdf_image.colorspace in ("/DeviceRGB", "/DeviceGray")
     ):
@@ -138,6 +145,8 @@ def image_file(image: PdfObject) -> tuple[str, bytes]:
         picture.putalpha(alpha)
     elif picture.mode not in ("RGB", "L", "RGBA", "1"):
         picture = picture.convert("RGB")
+    if crop is not None:
+        picture = picture.crop(crop)
     out = io.BytesIO()
     picture.save(out, format="PNG")
     return "PNG", out.getvalue()
@@ -241,7 +250,7 @@ def _image_object(placed: PlacedImage, ids: _Ids, resources: _Resources) -> str:
     left, top = min(p[0] for p in corners), min(p[1] for p in corners)
     width = max(p[0] for p in corners) - left
     height = max(p[1] for p in corners) - top
-    resource = resources.image_id(placed.key, placed.image)
+    resource = resources.image_id(placed)
     attributes = {
         "ID": str(ids.next()),
         "Boundary": _box(left, top, max(width, 0.001), max(height, 0.001)),
