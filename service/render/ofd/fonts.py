@@ -282,11 +282,11 @@ def _type1_program(
         program = read_type1(data)
     except (Type1Unreadable, ValueError, IndexError) as error:
         raise OfdFontError(f"Type 1 字体程序无法读取：{error}") from error
-    charstrings = program.charstrings
+    sources = program.sources
     upm = round(1 / program.matrix[0]) if program.matrix and program.matrix[0] else 1000
-    names = [NOTDEF, *sorted(n for n in charstrings if n != NOTDEF)]
+    names = [NOTDEF, *sorted(n for n in sources if n != NOTDEF)]
     made = {glyph: _made_glyph(program, glyph, upm) for glyph in names}
-    code_names = {code: glyph for code, glyph in program.encoding.items() if glyph in charstrings}
+    code_names = {code: glyph for code, glyph in program.encoding.items() if glyph in sources}
     glyph_index = {glyph: i for i, glyph in enumerate(names)}
     glyphs = {code: glyph_index[glyph] for code, glyph in code_names.items()}
     builder = FontBuilder(upm, isTTF=True)
@@ -311,22 +311,23 @@ class _MadeGlyph:
     advance: int
 
 
-# Glyphs already made, by font, glyph name and program: a document's subset shares most of
-# its glyphs with the last one's, and compiling a glyph is most of what making a font costs.
-_GLYPHS: BoundedCache[tuple[str, str, bytes], _MadeGlyph] = BoundedCache(50_000)
+# Glyphs already made, by font, glyph name, program as encrypted and the Subrs it may call: a
+# document's subset shares most of its glyphs with the last one's, and decrypting and
+# compiling a glyph is most of what making a font costs.
+_GLYPHS: BoundedCache[tuple[str, str, bytes, bytes], _MadeGlyph] = BoundedCache(50_000)
 _EMPTY = _MadeGlyph(b"", None, 0, 0, 0)
 
 
 def _made_glyph(program: Type1Program, glyph: str, upm: int) -> _MadeGlyph:
     """Return a glyph as TrueType, made once per font, name and program."""
-    if glyph not in program.charstrings:
+    if glyph not in program.sources:
         return _EMPTY
-    key = (program.name.split("+")[-1], glyph, program.programs[glyph])
+    key = (program.name.split("+")[-1], glyph, program.sources[glyph], program.subrs_digest)
     known = _GLYPHS.get(key)
     if known is not None:
         return known
     pen = TTGlyphPen(None)
-    charstring = program.charstrings[glyph]
+    charstring = program.charstring(glyph)
     charstring.draw(Cu2QuPen(pen, upm / 1000, reverse_direction=True))
     outline = pen.glyph()
     if outline.numberOfContours > 0:

@@ -10,6 +10,7 @@ charstrings are then interpreted by fontTools (T1CharString) as before.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -28,14 +29,22 @@ class Type1Unreadable(ValueError):
 
 @dataclass(frozen=True)
 class Type1Program:
-    """The parts of a Type 1 font an OFD font is made from."""
+    """The parts of a Type 1 font an OFD font is made from; a glyph's program decrypted when asked."""
 
     name: str
     matrix: tuple[float, ...]
     encoding: dict[int, str]
-    charstrings: dict[str, T1CharString]
-    # each glyph's decrypted program, by which a glyph made before is known again
-    programs: dict[str, bytes]
+    # Each glyph's charstring as encrypted. The same glyph of a font is encrypted alike in
+    # every subset of it, so these bytes know a glyph made before, with no decrypting.
+    sources: dict[str, bytes]
+    subrs: list[T1CharString]
+    subrs_digest: bytes  # of the Subrs as encrypted: the glyphs' programs call them
+    length_iv: int = 4
+
+    def charstring(self, glyph: str) -> T1CharString:
+        """Return a glyph's charstring, decrypted, for fontTools to draw."""
+        program = decrypt(self.sources[glyph], CHARSTRING_KEY)[self.length_iv :]
+        return T1CharString(program, subrs=self.subrs)
 
 
 def decrypt(data: bytes, key: int) -> bytes:
@@ -48,7 +57,7 @@ def decrypt(data: bytes, key: int) -> bytes:
 
 
 def read_type1(data: bytes) -> Type1Program:
-    """Return the program's name, matrix, built-in encoding and charstrings."""
+    """Return the program's name, matrix, built-in encoding, Subrs and glyphs' charstrings."""
     start = data.find(b"eexec")
     if start < 0:
         raise Type1Unreadable("没有 eexec 加密段")
@@ -64,31 +73,25 @@ def read_type1(data: bytes) -> Type1Program:
         raise Type1Unreadable("没有 FontName")
     skip = re.search(rb"/lenIV\s+(\d+)", private)
     length_iv = int(skip.group(1)) if skip else 4
-    subrs = [
-        T1CharString(decrypt(program, CHARSTRING_KEY)[length_iv:])
-        for program in _entries(
-            private, _SUBR, private.find(b"/Subrs"), private.find(b"/CharStrings")
-        )
-    ]
+    subr_sources = _entries(private, _SUBR, private.find(b"/Subrs"), private.find(b"/CharStrings"))
+    subrs = [T1CharString(decrypt(program, CHARSTRING_KEY)[length_iv:]) for program in subr_sources]
     for subr in subrs:
         subr.subrs = subrs
     begin = private.find(b"/CharStrings")
     if begin < 0:
         raise Type1Unreadable("没有 CharStrings")
-    programs = {
-        glyph.decode("latin-1"): decrypt(program, CHARSTRING_KEY)[length_iv:]
-        for glyph, program in _named_entries(private, begin)
-    }
     return Type1Program(
         name=name.group(1).decode("latin-1"),
         matrix=tuple(float(v) for v in matrix.group(1).split())
         if matrix
         else (0.001, 0, 0, 0.001, 0, 0),
         encoding=_encoding(clear),
-        charstrings={
-            glyph: T1CharString(program, subrs=subrs) for glyph, program in programs.items()
+        sources={
+            glyph.decode("latin-1"): program for glyph, program in _named_entries(private, begin)
         },
-        programs=programs,
+        subrs=subrs,
+        subrs_digest=hashlib.sha256(b"|".join(subr_sources)).digest(),
+        length_iv=length_iv,
     )
 
 
