@@ -17,6 +17,7 @@ from fontTools.ttLib import TTFont
 from lxml import etree
 from PIL import Image
 
+from service.render.ofd import images
 from service.render.ofd.convert import pdf_to_ofd
 from service.render.ofd.errors import OfdError
 from service.render.ofd.package import OfdInfo, read_info
@@ -360,6 +361,41 @@ def test_a_forms_box_is_its_clip() -> None:
     pdf.save(out)
     [picture] = _images(pdf_to_ofd(out.getvalue(), INFO))
     assert picture.size == (2, 2) and picture.getcolors() == [(4, (200, 0, 0))]
+
+
+def _alpha(ofd: bytes) -> list[int]:
+    """Return the alpha of the package's one PNG, pixel by pixel."""
+    with zipfile.ZipFile(io.BytesIO(ofd)) as package:
+        [name] = [n for n in package.namelist() if n.endswith(".png")]
+        return list(Image.open(io.BytesIO(package.read(name))).getchannel("A").tobytes())
+
+
+def test_an_image_met_again_is_made_once_and_one_that_differs_anew(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """This test ensures that the same image (the seal) in another PDF, under other object numbers, is encoded once, and an image whose mask differs is not taken for it."""
+    images._MADE.clear()
+    made: list[object] = []
+    original = images._image_file
+
+    def counted(image: object, crop: object) -> tuple[str, bytes]:
+        made.append(crop)
+        return original(image, crop)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(images, "_image_file", counted)
+    content = b"q 100 0 0 50 72 600 cm /Im1 Do Q"
+    first = pdf_to_ofd(_pdf(content, image=True), INFO)
+    shifted = _pdf(b"BT /F1 12 Tf 72 700 Td <01> Tj ET " + content, image=True)  # more objects
+    assert pdf_to_ofd(shifted, INFO) and len(made) == 1
+    pdf = pikepdf.open(io.BytesIO(_pdf(content, image=True)))
+    mask = pdf.pages[0].Resources.XObject.Im1.SMask
+    mask.write(bytes([255]) * 8)  # opaque: another picture
+    out = io.BytesIO()
+    pdf.save(out)
+    other = pdf_to_ofd(out.getvalue(), INFO)
+    assert len(made) == 2
+    alphas = [_alpha(ofd) for ofd in (first, other)]
+    assert alphas == [[128] * 8, [255] * 8]
 
 
 @pytest.mark.parametrize(

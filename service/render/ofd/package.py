@@ -10,11 +10,11 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import pikepdf
 from lxml import etree
 
 from service.render.ofd.errors import OfdError
-from service.render.ofd.fonts import EmbeddedFont, PdfObject
+from service.render.ofd.fonts import EmbeddedFont
+from service.render.ofd.images import Crop, image_file
 from service.render.ofd.pdfpage import GlyphRun, PageDrawing, PathShape, PlacedImage
 from service.render.ofd.zipped import zip_members
 from service.render.ooxml.package_parts import safe_parser
@@ -25,7 +25,6 @@ DOC = "Doc_0"
 CAPS = ("Butt", "Round", "Square")
 JOINS = ("Miter", "Round", "Bevel")
 REPLACEMENT = "\ufffd"
-Crop = tuple[int, int, int, int] | None  # the pixels of an image a page shows, None for all
 
 
 @dataclass(frozen=True)
@@ -120,36 +119,6 @@ _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 def _xml_text(text: str) -> str:
     """Return text with the characters XML 1.0 cannot hold replaced."""
     return _NOT_XML.sub(REPLACEMENT, text)
-
-
-def image_file(image: PdfObject, crop: Crop = None) -> tuple[str, bytes]:
-    """Return an image XObject as a file the OFD holds: its JPEG as is, else PNG (soft mask as alpha).
-
-    crop, when given, is the box of pixels the page shows: only those are kept (as PNG).
-    """
-    pdf_image = pikepdf.PdfImage(image)
-    mask = image.get("/SMask")
-    if (
-        mask is None
-        and crop is None
-        and pdf_image.filters == ["/DCTDecode"]
-        and pdf_image.colorspace in ("/DeviceRGB", "/DeviceGray")
-    ):
-        return "JPEG", image.read_raw_bytes()
-    picture = pdf_image.as_pil_image()
-    if mask is not None:
-        alpha = pikepdf.PdfImage(mask).as_pil_image().convert("L")
-        if alpha.size != picture.size:
-            alpha = alpha.resize(picture.size)
-        picture = picture.convert("RGBA")
-        picture.putalpha(alpha)
-    elif picture.mode not in ("RGB", "L", "RGBA", "1"):
-        picture = picture.convert("RGB")
-    if crop is not None:
-        picture = picture.crop(crop)
-    out = io.BytesIO()
-    picture.save(out, format="PNG")
-    return "PNG", out.getvalue()
 
 
 def _text_object(run: GlyphRun, ids: _Ids, resources: _Resources) -> str:
