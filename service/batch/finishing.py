@@ -26,6 +26,7 @@ import os
 import shutil
 import tempfile
 import threading
+import weakref
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -130,6 +131,8 @@ class FinishingPool:
         self._lock = threading.Lock()
         self._names = itertools.count()
         self._folder = Path(tempfile.mkdtemp(prefix="wenshu-finishing-"))
+        # A pool dropped unclosed still leaves no folder behind (its processes stop with it).
+        weakref.finalize(self, shutil.rmtree, self._folder, ignore_errors=True)
         self._executor: ProcessPoolExecutor | None = None
         try:
             context = multiprocessing.get_context("forkserver")

@@ -16,7 +16,7 @@ from service.acts.sealing import signature_lines
 from service.archive.store import Fixity
 from service.archive.templates import LoadedTemplate
 from service.batch.compose import CompiledTemplate, merge_obstacle
-from service.batch.finishing import ConvertedCopy, FinishingPool
+from service.batch.finishing import ConvertedCopy, FinishingPool, finish
 from service.batch.fitting import convert_merged_fitted
 from service.batch.split import SplitFailed
 from service.foundations.config import Bureau
@@ -30,6 +30,8 @@ from service.render.request import RenderRequest
 from service.render.sealing import BureauSeal
 
 log = logging.getLogger(__name__)
+# The fewest copies of a chunk finished by worker processes rather than the batch's threads.
+WORKERS_FROM = 16
 
 
 @dataclass(frozen=True)
@@ -95,8 +97,9 @@ class ChunkRenderer:
         # The installed seal and signer when the kind bears a seal, pressed on every copy.
         self.seal = seal
         self._pool_lock = threading.Lock()
-        # Started now, so that its processes are up when the first chunk is converted.
-        self._pool: FinishingPool | None = FinishingPool(seal)
+        # Started by the first chunk worth it, before it is converted, so that its processes
+        # are up when the chunk is.
+        self._pool: FinishingPool | None = None
         self.compiled = CompiledTemplate(template.data)
         # Whether copies merge depends on the template alone: every converter takes options.
         obstacle = merge_obstacle(template.data)
@@ -108,14 +111,20 @@ class ChunkRenderer:
         """Return the copies rendered, in order: sealed and signed when the kind bears the seal.
 
         Each copy's OFD is written from its final PDF. Both are made, and hashed, by worker
-        processes (service.batch.finishing).
+        processes (service.batch.finishing); a chunk of fewer than WORKERS_FROM copies is
+        finished here, where the fonts are often made already, rather than in workers that
+        would first make them (about a second each).
         """
+        pool = self._finishing() if len(copies) >= WORKERS_FROM else None
         converted = self._converted(copies)
-        finished = self._finishing().finish_all(
-            [
-                ConvertedCopy(pdf.data, plan.metadata, self._lines(context), with_ofd=self.ofd)
-                for plan, pdf, context in converted
-            ]
+        unfinished = [
+            ConvertedCopy(pdf.data, plan.metadata, self._lines(context), with_ofd=self.ofd)
+            for plan, pdf, context in converted
+        ]
+        finished = (
+            pool.finish_all(unfinished)
+            if pool is not None
+            else [finish(copy, self.seal) for copy in unfinished]
         )
         return [
             RenderedCopy(

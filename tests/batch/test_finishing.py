@@ -165,3 +165,16 @@ def test_a_copy_finished_without_its_ofd_has_none(copy: ConvertedCopy) -> None:
     """This test ensures that the measuring switch leaves the OFD out and says so, rather than an empty file's digest."""
     done = finishing.finish(ConvertedCopy(copy.pdf, copy.metadata, with_ofd=False), None)
     assert (done.ofd, done.ofd_fixity) == (b"", None)
+
+
+def test_a_pool_dropped_unclosed_leaves_no_folder(copy: ConvertedCopy) -> None:
+    """This test ensures that a pool its owner forgot to close removes its folder when it is collected."""
+    import gc
+
+    pool = FinishingPool(None, workers=1)
+    pool.finish_all([ConvertedCopy(copy.pdf, copy.metadata)])
+    folder = pool._folder
+    assert folder.exists()
+    del pool
+    gc.collect()
+    assert not folder.exists()

@@ -8,16 +8,19 @@ from pathlib import Path
 
 import pytest
 
+import service.batch.finishing
 import service.batch.fitting
+from service.archive.store import fixity_of
 from service.archive.templates import LoadedTemplate
 from service.batch.compose import EXPORT_OPTIONS
-from service.batch.rendering import ChunkRenderer, PlannedCopy, RenderedCopy
+from service.batch.rendering import WORKERS_FROM, ChunkRenderer, PlannedCopy, RenderedCopy
 from service.batch.split import SplitFailed
 from service.database.models import utcnow
 from service.foundations.config import Bureau
 from service.instruments.facts import validate_facts
 from service.instruments.registry import get_instrument
 from service.instruments.request import build_render_request
+from service.render.ofd.inspect import inspect_ofd
 from service.render.office.pool import OfficePool
 from service.render.pdfa import DocumentMetadata, read_archival_metadata
 from service.render.pipeline import render_pdf
@@ -204,3 +207,30 @@ def test_a_fake_converter_still_merges_copies(office_pool: OfficePool, tmp_path:
     assert [read_archival_metadata(written(tmp_path, p))["文号"] for p in parts] == [
         "君档通报〔2026〕1号", "君档通报〔2026〕2号", "君档通报〔2026〕3号",
     ]  # fmt: skip
+
+
+def test_a_small_chunk_is_finished_here_and_a_large_one_by_the_workers(
+    office_pool: OfficePool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This test ensures that a chunk under WORKERS_FROM copies gets its OFDs in this process, and a larger one from worker processes."""
+    here: list[str] = []
+    writing = service.batch.finishing.ofd_of
+
+    def counted(pdf: bytes, metadata: DocumentMetadata) -> bytes:
+        here.append(metadata.document_number)
+        return writing(pdf, metadata)
+
+    monkeypatch.setattr(service.batch.finishing, "ofd_of", counted)
+    renderer = ChunkRenderer(
+        get_instrument("correction_order"), template_of("correction_order"), Bureau(), office_pool
+    )
+    try:
+        small = renderer.render(planned("correction_order", unit_names(2)))
+        assert len(here) == 2 and renderer._pool is None
+        large = renderer.render(planned("correction_order", unit_names(WORKERS_FROM)))
+        assert len(here) == 2 and renderer._pool is not None  # none written here
+    finally:
+        renderer.close()
+    for copy in [*small, *large]:
+        assert copy.ofd_fixity is not None and copy.ofd_fixity.sha256 == fixity_of(copy.ofd).sha256
+        assert inspect_ofd(copy.ofd).custom["文号"] == copy.plan.number
