@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import io
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -17,7 +15,7 @@ from tests import pdfcheck
 from tests.conftest import sample
 from tests.fakes import RecordingConverter
 from tests.layouts.test_lint import ALL_FIELDS, with_paragraphs
-from tests.layouts.test_versions import MARKER, second_version
+from tests.layouts.test_versions import MARKER, notice_with, second_version
 
 ROOT = Path(__file__).resolve().parents[2]
 # A rectangle filled with a red-to-blue gradient, as Word writes a shape: LibreOffice draws
@@ -39,18 +37,12 @@ GRADIENT_RUN = (
 
 def with_gradient() -> bytes:
     """Return the shipped notice template with a gradient-filled rectangle before its body."""
-    source = (ROOT / "templates_docx" / "supervision_notice.docx").read_bytes()
-    package = zipfile.ZipFile(io.BytesIO(source))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in package.infolist():
-            data = package.read(item.filename)
-            if item.filename == "word/document.xml":
-                text = data.decode()
-                at = text.rindex("<w:r>", 0, text.index("本局依法"))
-                data = (text[:at] + GRADIENT_RUN + text[at:]).encode()
-            target.writestr(item, data)
-    return out.getvalue()
+
+    def insert(text: str) -> str:
+        at = text.rindex("<w:r>", 0, text.index("本局依法"))
+        return text[:at] + GRADIENT_RUN + text[at:]
+
+    return notice_with(insert)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[2]
 MARKER = "【第二版】"
 
 
-def second_version() -> bytes:
-    """Return the shipped notice template with a visible change of wording."""
+def notice_with(change: Callable[[str], str]) -> bytes:
+    """Return the shipped notice template with its document.xml changed."""
     source = (ROOT / "templates_docx" / "supervision_notice.docx").read_bytes()
     package = zipfile.ZipFile(io.BytesIO(source))
     out = io.BytesIO()
@@ -33,9 +34,14 @@ def second_version() -> bytes:
         for item in package.infolist():
             data = package.read(item.filename)
             if item.filename == "word/document.xml":
-                data = data.replace("本局依法".encode(), (MARKER + "本局依法").encode(), 1)
+                data = change(data.decode()).encode()
             target.writestr(item, data)
     return out.getvalue()
+
+
+def second_version() -> bytes:
+    """Return the shipped notice template with a visible change of wording."""
+    return notice_with(lambda text: text.replace("本局依法", MARKER + "本局依法", 1))
 
 
 def test_publish_refuses_a_broken_template(wenshu: Wenshu) -> None:

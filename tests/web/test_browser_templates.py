@@ -35,6 +35,15 @@ def served(tmp_path: Path, office_pool: OfficePool) -> Iterator[tuple[str, Flask
     app.extensions["wenshu"].database.dispose()
 
 
+def sign_in_maintainer(page: Page, address: str) -> None:
+    """Sign the page in as the template maintainer and wait for the home page."""
+    page.goto(address + "/login")
+    page.fill("input[name=username]", MAINTAINER)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(address + "/")
+
+
 def edited(docx: Path) -> Path:
     """Return a copy of the DOCX with its wording changed, as a maintainer would in Word."""
     changed = docx.with_name("edited.docx")
@@ -55,11 +64,7 @@ def test_download_edit_upload_and_publish(
 ) -> None:
     """This test ensures that a maintainer's download is named in Chinese and its edit publishes."""
     address, app = served
-    page.goto(address + "/login")
-    page.fill("input[name=username]", MAINTAINER)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(address + "/")
+    sign_in_maintainer(page, address)
     page.click("header nav >> text=模板")
     page.click("text=执法监督通知（决定）书")
     with page.expect_download() as download_info:
@@ -94,11 +99,7 @@ def test_a_gradient_the_ofd_cannot_carry_is_named_and_not_offered_for_publishing
 ) -> None:
     """This test ensures that the candidate page says, at desktop and phone widths, which page draws what the OFD cannot carry, with no 发布."""
     address, _app = served
-    page.goto(address + "/login")
-    page.fill("input[name=username]", MAINTAINER)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(address + "/")
+    sign_in_maintainer(page, address)
     page.goto(address + f"/templates/{KIND}")
     template = tmp_path / "渐变.docx"
     template.write_bytes(with_gradient())
